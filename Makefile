@@ -1,0 +1,46 @@
+# Quick start:  make demo   (set up and run on the bundled seeds)
+#               make test   (set up and run lint + tests)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+SEEDS  := $(SHARED)/examples/seeds
+DEMO_DB := build/demo.db
+
+.PHONY: demo test lint install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+demo: install
+	@mkdir -p build
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/storytrace ingest $(SEEDS) --db $(DEMO_DB)
+	$(BIN)/storytrace ls --db $(DEMO_DB)
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+
+test: lint
+	@$(BIN)/pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating as failure"; exit 1; fi; \
+	exit $$rc
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,96 @@
+"""The article record every stage of storytrace reads and annotates.
+
+An :class:`Article` keeps the text exactly as it was extracted; every span the
+tool reports later is a ``(start, end)`` pair of character offsets into
+``Article.text`` so that a person can check it with ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import xxhash
+
+ID_LENGTH = 16
+
+
+def content_id(*parts: str | None) -> str:
+    """Stable 16-hex-digit id from the article's content fields.
+
+    >>> content_id("Title", "Body") == content_id("Title", "Body")
+    True
+    """
+    h = xxhash.xxh3_64()
+    for part in parts:
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")  # field separator, so ("ab", "c") != ("a", "bc")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` of an article's text."""
+
+    start: int
+    end: int
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span ({self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def of(self, text: str) -> str:
+        """The characters this span covers in ``text``."""
+        return text[self.start : self.end]
+
+
+@dataclass
+class Article:
+    """One version of a news story.
+
+    ``text`` is the article body as extracted (never normalised in place);
+    ``raw`` is the original document it came from (an HTML page, a text file)
+    when that differs from ``text``.
+
+    >>> a = Article(title="Hello", text="World.")
+    >>> len(a.id)
+    16
+    """
+
+    text: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    id: str = ""
+    raw: str | None = None
+    source: str = ""  # where it was read from: "file.jsonl:12"
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.published is not None and self.published.tzinfo is None:
+            raise ValueError("published must be timezone-aware")
+        if not self.id:
+            self.id = self.content_hash
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what makes two records the same article."""
+        return content_id(self.outlet, self.url, self.title, self.text)
+
+    def to_dict(self, include_raw: bool = False) -> dict:
+        """Plain JSON-ready dict (``published`` as ISO 8601 or ``None``)."""
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        if not include_raw:
+            d.pop("raw")
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)

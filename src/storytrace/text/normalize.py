@@ -1,0 +1,105 @@
+"""Unicode/whitespace/punctuation normalisation with a map back to the original.
+
+Matching works on normalised text (NFC, one space for any whitespace run,
+straight quotes, ASCII dashes, no zero-width characters), but users need
+offsets into the text they gave us. :func:`normalize` therefore records, for
+every normalised character, the original range it came from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Characters folded to an ASCII look-alike so that "it’s" matches "it's".
+_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "\u0060": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+}
+# Invisible characters that only get in the way of matching.
+_DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text plus, per character, the original ``[start, end)`` it came from.
+
+    >>> n = normalize("It\u2019s   here")
+    >>> n.text
+    "It's here"
+    >>> n.to_original(5, 9)
+    (7, 11)
+    """
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised half-open span to a half-open span of the original."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) outside text of length {len(self.text)}")
+        if start == end:
+            pos = self.starts[start] if start < len(self.text) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def _clusters(text: str):
+    """Yield (offset, cluster): a base character with its combining marks."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        yield i, text[i:j]
+        i = j
+
+
+def normalize(text: str, lower: bool = False) -> NormalizedText:
+    """Normalise ``text`` for matching, keeping the offset map.
+
+    Leading and trailing whitespace is dropped; inner runs become one space.
+    With ``lower=True`` the result is also lower-cased (per character, so
+    offsets stay exact even where lower-casing changes the length).
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    ascii_fast = text.isascii()
+    pieces = ((i, c) for i, c in enumerate(text)) if ascii_fast else _clusters(text)
+    for i, cluster in pieces:
+        end = i + len(cluster)
+        if cluster.isspace():
+            if out and out[-1] == " ":
+                ends[-1] = end
+            elif out:
+                out.append(" ")
+                starts.append(i)
+                ends.append(end)
+            continue
+        if not ascii_fast:
+            if cluster in _DROP:
+                continue
+            if len(cluster) > 1 or not cluster.isascii():
+                cluster = unicodedata.normalize("NFC", cluster)
+            cluster = "".join(_FOLD.get(c, c) for c in cluster if c not in _DROP)
+            if not cluster:
+                continue
+        if lower:
+            cluster = cluster.lower()
+        for c in cluster:
+            out.append(c)
+            starts.append(i)
+            ends.append(end)
+    if out and out[-1] == " ":
+        out.pop()
+        starts.pop()
+        ends.pop()
+    return NormalizedText(text, "".join(out), tuple(starts), tuple(ends))

@@ -1,0 +1,56 @@
+"""Word and sentence segmentation that reports original character offsets."""
+
+from __future__ import annotations
+
+import re
+
+from storytrace.model import Span
+
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*", re.UNICODE)
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets)
+# before whitespace, or at a line break. Abbreviations below do not end one.
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*")
+_ABBREV = frozenset(
+    "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc ltd co corp vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n d.c a.m p.m".split()
+)
+
+
+def words(text: str) -> list[Span]:
+    """Word spans (letters/digits, keeping inner apostrophes, dots and hyphens).
+
+    >>> [s.of("It's 5 a.m. now") for s in words("It's 5 a.m. now")]
+    ["It's", '5', 'a.m', 'now']
+    """
+    return [Span(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans, trimmed of surrounding whitespace.
+
+    >>> t = "Mr. Smith left. He said: “No.” Then\\nNew line"
+    >>> [s.of(t) for s in sentences(t)]
+    ['Mr. Smith left.', 'He said: “No.”', 'Then', 'New line']
+    """
+    spans: list[Span] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group().startswith((".",)) and not m.group().startswith(".."):
+            word = re.search(r"([\w.]+)$", text[start : m.start()])
+            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+                continue
+        end = m.end() if not m.group()[0].isspace() else m.start()
+        _add_trimmed(text, start, end, spans)
+        start = m.end()
+    _add_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))

@@ -6,6 +6,7 @@ import typer
 
 from storytrace import __version__
 from storytrace.cli.articles import ingest_cmd, ls_cmd, show_cmd
+from storytrace.cli.compare import compare_cmd
 
 app = typer.Typer(
     name="storytrace",
@@ -18,6 +19,7 @@ app = typer.Typer(
 app.command("ingest")(ingest_cmd)
 app.command("ls")(ls_cmd)
 app.command("show")(show_cmd)
+app.command("compare")(compare_cmd)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,7 @@
+"""Passage alignment: what one text reuses from another, with exact offsets."""
+
+from storytrace.align.aligner import Aligner, Alignment, Repeat
+from storytrace.align.passages import KINDS, Passage
+from storytrace.align.tokens import TokenizedText, tokenize
+
+__all__ = ["KINDS", "Aligner", "Alignment", "Passage", "Repeat", "TokenizedText", "tokenize"]

@@ -1,0 +1,196 @@
+"""The alignment engine: seed, extend, filter, refine — for a pair or a batch of pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from storytrace.align.extend import cluster
+from storytrace.align.passages import Passage, build_passage, matched_tokens
+from storytrace.align.seeds import Seed, ngram_seeds, sentence_seeds
+from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.align.similarity import lexical_similarity
+from storytrace.align.tokens import TokenizedText, tokenize
+from storytrace.model import Article
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A passage printed more than once inside one text: each ``(start, end)`` occurrence."""
+
+    occurrences: tuple[tuple[int, int], ...]
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"occurrences": [list(o) for o in self.occurrences], "score": self.score}
+
+
+@dataclass
+class Alignment:
+    """Everything text A and text B share, with offsets into each."""
+
+    passages: list[Passage]
+    coverage_a: float
+    coverage_b: float
+    repeats_a: list[Repeat] = field(default_factory=list)
+    repeats_b: list[Repeat] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "passages": [p.to_dict() for p in self.passages],
+            "coverage": {"a": round(self.coverage_a, 4), "b": round(self.coverage_b, 4)},
+            "repeats": {"a": [r.to_dict() for r in self.repeats_a],
+                        "b": [r.to_dict() for r in self.repeats_b]},
+        }
+
+
+class Aligner:
+    """Find every passage that one text reuses from another.
+
+    Parameters
+    ----------
+    ngram : words per n-gram seed.
+    max_gap : words of unmatched text tolerated inside one passage.
+    min_words : fewest matched words for a passage grown from n-grams alone.
+    sentence_threshold : lexical sentence similarity that seeds a paraphrase.
+    edited_threshold : share of aligned words above which a passage is "edited"
+        rather than "paraphrase".
+    repeat_min_words : shortest passage reported as repeated inside one text.
+    semantic : sentence embeddings for paraphrase seeds: ``"auto"`` uses them
+        when the semantic extra is installed, ``False`` never, ``True`` requires them.
+
+    >>> aligner = Aligner()
+    >>> a = "Budget talks stalled. The city will not cooperate with federal immigration agents."
+    >>> b = "In other news, the city will not cooperate with federal immigration agents, he said."
+    >>> [(p.kind, a[p.a_start:p.a_end]) for p in aligner.align(a, b).passages]
+    [('verbatim', 'The city will not cooperate with federal immigration agents')]
+    """
+
+    def __init__(self, ngram: int = 3, max_gap: int = 10, min_words: int = 7,
+                 sentence_threshold: float = 0.5, edited_threshold: float = 0.6,
+                 repeat_min_words: int = 12, semantic: bool | str = "auto") -> None:
+        self.ngram = ngram
+        self.max_gap = max_gap
+        self.min_words = min_words
+        self.sentence_threshold = sentence_threshold
+        self.edited_threshold = edited_threshold
+        self.repeat_min_words = repeat_min_words
+        self.semantic = semantic
+        self._encoder = None
+        if semantic:
+            self._encoder = default_encoder()
+            if self._encoder is None and semantic is True:
+                raise SemanticUnavailable("semantic=True but the semantic extra is unavailable")
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self._encoder is not None
+
+    def sentence_similarity(self, a: TokenizedText, b: TokenizedText):
+        """Lexical similarity, averaged with embedding cosine when embeddings are on."""
+        lexical = lexical_similarity(a, b)
+        if self._encoder is None or lexical.size == 0:
+            return lexical
+        ea = self._encoder.encode([a.text[slice(*a.char_span(*s))] for s in a.sentences])
+        eb = self._encoder.encode([b.text[slice(*b.char_span(*s))] for s in b.sentences])
+        return (lexical + ea @ eb.T) / 2
+
+    def align(self, a: str | Article | TokenizedText, b: str | Article | TokenizedText,
+              repeats: bool = True) -> Alignment:
+        """Align two texts (strings, Articles or pre-tokenised texts)."""
+        ta, tb = _tokens(a), _tokens(b)
+        passages = self.passages(ta, tb)
+        return Alignment(
+            passages=passages,
+            coverage_a=_coverage(len(ta.text), [(p.a_start, p.a_end) for p in passages]),
+            coverage_b=_coverage(len(tb.text), [(p.b_start, p.b_end) for p in passages]),
+            repeats_a=self.repeats(ta) if repeats else [],
+            repeats_b=self.repeats(tb) if repeats else [],
+        )
+
+    def align_many(self, pairs: Iterable[tuple[str | Article, str | Article]],
+                   repeats: bool = False) -> Iterator[Alignment]:
+        """Align many pairs, tokenising each distinct text once."""
+        cache: dict[int, TokenizedText] = {}
+
+        def cached(x: str | Article) -> TokenizedText:
+            key = id(x)
+            if key not in cache:
+                cache[key] = _tokens(x)
+            return cache[key]
+
+        for a, b in pairs:
+            yield self.align(cached(a), cached(b), repeats=repeats)
+
+    def passages(self, a: TokenizedText, b: TokenizedText) -> list[Passage]:
+        seeds = ngram_seeds(a, b, self.ngram)
+        # A sentence pair adds evidence only where shared word runs do not already
+        # cover it; otherwise its whole-sentence extent would blur exact boundaries.
+        covered_a = {i for s in seeds for i in range(s.a0, s.a1)}
+        for s in sentence_seeds(a, b, self.sentence_similarity(a, b), self.sentence_threshold):
+            if sum(i in covered_a for i in range(s.a0, s.a1)) < 0.5 * (s.a1 - s.a0):
+                seeds.append(s)
+        passages = []
+        for group in cluster(seeds, self.max_gap):
+            has_sentence = any(s.kind == "sentence" for s in group)
+            if not has_sentence and matched_tokens(group) < self.min_words:
+                continue
+            passages.append(build_passage(a, b, group, self.edited_threshold))
+        return sorted(passages, key=lambda p: (p.a_start, p.b_start))
+
+    def repeats(self, t: TokenizedText) -> list[Repeat]:
+        """Passages of at least ``repeat_min_words`` words printed twice or more in ``t``."""
+        seeds = ngram_seeds(t, t, n=5, same_text=True)
+        pairs: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        for group in cluster(seeds, max_gap=3):
+            if matched_tokens(group) < self.repeat_min_words:
+                continue
+            first = t.char_span(min(s.b0 for s in group), max(s.b1 for s in group))
+            second = t.char_span(min(s.a0 for s in group), max(s.a1 for s in group))
+            pairs.append((first, second))
+        return _group_occurrences(pairs, t.text)
+
+
+def _tokens(x: str | Article | TokenizedText) -> TokenizedText:
+    if isinstance(x, TokenizedText):
+        return x
+    if isinstance(x, Article):
+        return tokenize(x.text)
+    return tokenize(x)
+
+
+def _coverage(length: int, spans: list[tuple[int, int]]) -> float:
+    if length == 0:
+        return 0.0
+    covered, reach = 0, 0
+    for s, e in sorted(spans):
+        s = max(s, reach)
+        if e > s:
+            covered += e - s
+            reach = e
+    return covered / length
+
+
+def _group_occurrences(pairs, text: str) -> list[Repeat]:
+    """Merge pairwise repeats sharing an occurrence into one Repeat per passage."""
+    groups: list[set[tuple[int, int]]] = []
+    for first, second in pairs:
+        for g in groups:
+            if any(_overlaps(first, o) or _overlaps(second, o) for o in g):
+                g.update((first, second))
+                break
+        else:
+            groups.append({first, second})
+    repeats = []
+    for g in groups:
+        occ = tuple(sorted(g))
+        same = len({text[s:e] for s, e in occ}) == 1
+        repeats.append(Repeat(occ, 1.0 if same else 0.9))
+    return sorted(repeats, key=lambda r: r.occurrences[0])
+
+
+def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]
+
+
+__all__ = ["Aligner", "Alignment", "Repeat", "Seed"]

@@ -1,0 +1,95 @@
+"""Seeds: short stretches that certainly match, from which passages are grown.
+
+Two kinds, as in the best PAN text-alignment systems: runs of shared word
+n-grams (verbatim and lightly edited reuse) and pairs of similar sentences
+(paraphrase).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from storytrace.align.tokens import TokenizedText
+from storytrace.text.words import STOPWORDS
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Tokens ``a0..a1-1`` of text A match tokens ``b0..b1-1`` of text B."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    kind: str  # "ngram" | "sentence"
+    score: float = 1.0
+
+
+def ngram_seeds(a: TokenizedText, b: TokenizedText, n: int = 3, max_occurrences: int = 8,
+                same_text: bool = False) -> list[Seed]:
+    """Maximal diagonal runs of shared stemmed word ``n``-grams.
+
+    N-grams made only of stop words, or occurring more than ``max_occurrences``
+    times in either text, are too common to be evidence and are skipped. With
+    ``same_text`` (``a is b``) self-matches and overlapping matches are dropped,
+    which finds passages repeated inside one text.
+    """
+    if len(a) < n or len(b) < n:
+        return []
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in range(len(a) - n + 1):
+        gram = a.stems[i : i + n]
+        if all(w in STOPWORDS for w in a.words[i : i + n]):
+            continue
+        index[gram].append(i)
+    diagonals: dict[int, list[int]] = defaultdict(list)
+    b_counts: dict[tuple[str, ...], int] = defaultdict(int)
+    b_grams = [b.stems[j : j + n] for j in range(len(b) - n + 1)]
+    for gram in b_grams:
+        b_counts[gram] += 1
+    for j, gram in enumerate(b_grams):
+        positions = index.get(gram)
+        if not positions or len(positions) > max_occurrences or b_counts[gram] > max_occurrences:
+            continue
+        for i in positions:
+            if same_text and abs(i - j) < n:
+                continue
+            diagonals[i - j].append(j)
+    seeds = []
+    for diag, js in diagonals.items():
+        js.sort()
+        start = prev = js[0]
+        for j in [*js[1:], None]:
+            if j is not None and j == prev + 1:
+                prev = j
+                continue
+            b0, b1 = start, prev + n
+            a0, a1 = b0 + diag, b1 + diag
+            if not same_text or a0 >= b1:  # keep one of the two mirrored self-matches
+                seeds.append(Seed(a0, a1, b0, b1, "ngram"))
+            if j is not None:
+                start = prev = j
+    return seeds
+
+
+def sentence_seeds(a: TokenizedText, b: TokenizedText, similarity: np.ndarray,
+                   threshold: float) -> list[Seed]:
+    """Sentence pairs whose similarity reaches ``threshold``.
+
+    Each sentence keeps its best partner only (in both directions), so one
+    generic sentence cannot seed passages all over the other text.
+    """
+    if similarity.size == 0:
+        return []
+    best_b = similarity.argmax(axis=1)
+    best_a = similarity.argmax(axis=0)
+    seeds = []
+    for i, j in enumerate(best_b):
+        score = float(similarity[i, j])
+        if score >= threshold and best_a[j] == i:
+            (a0, a1), (b0, b1) = a.sentences[i], b.sentences[j]
+            seeds.append(Seed(a0, a1, b0, b1, "sentence", score))
+    return seeds

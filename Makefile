@@ -13,12 +13,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# torch is pinned first: 2.13.0 is a CPU build already on disk; an unpinned one
+# would pull several GB of CUDA packages. The semantic extra then finds it installed.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[semantic]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[semantic,test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -30,6 +33,7 @@ demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/storytrace ingest $(SEEDS) --db $(DEMO_DB)
 	$(BIN)/storytrace ls --db $(DEMO_DB)
+	$(BIN)/storytrace compare $(SEEDS)/000_d761ffa0f73a1395.txt $(SEEDS)/001_36f01ec5b307d8ad.txt
 
 lint: install-test
 	$(BIN)/ruff check src tests bench

@@ -61,9 +61,10 @@ def test_unrelated_texts_share_nothing(lexical):
 
 
 def test_offsets_survive_unicode_normalisation(lexical):
-    a = ("Intro\u00a0text.  It\u2019s a \u201cbig\u201d decision \u2014 the city\u2019s budget "
-         "will be cut by twelve percent.")
-    b = "It's a \"big\" decision - the city's budget will be cut by twelve percent, he said."
+    a = ("Intro\u00a0text.  It\u2019s a \u201cbig\u201d decision \u2014 the city\u2019s library "
+         "budget for next year will be cut by twelve percent.")
+    b = ("It's a \"big\" decision - the city's library budget for next year will be cut by "
+         "twelve percent, he said.")
     al = lexical.align(a, b)
     assert len(al.passages) == 1
     p = al.passages[0]

@@ -50,3 +50,26 @@ def cluster(seeds: list[Seed], max_gap: int) -> list[list[Seed]]:
         else:
             todo.extend((p, not in_a) for p in parts)
     return sorted(done, key=lambda c: min(s.a0 for s in c))
+
+
+def merge_condensed(clusters: list[list[Seed]], max_gap: int, stretch: int = 5
+                    ) -> list[list[Seed]]:
+    """Join consecutive clusters where one text condenses the other.
+
+    A summary keeps a few sentences of its source and drops those between:
+    its pieces are adjacent in one text (gap <= ``max_gap``) but apart in the
+    other (gap <= ``stretch * max_gap``), in the same order. Such pieces are one
+    reused passage, not several.
+    """
+    merged: list[list[Seed]] = []
+    for group in sorted(clusters, key=lambda c: min(s.a0 for s in c)):
+        if merged:
+            prev = merged[-1]
+            a_gap = min(s.a0 for s in group) - max(s.a1 for s in prev)
+            b_gap = min(s.b0 for s in group) - max(s.b1 for s in prev)
+            near, far = sorted((a_gap, b_gap))
+            if near >= -max_gap and near <= max_gap and 0 <= far <= stretch * max_gap:
+                prev.extend(group)
+                continue
+        merged.append(list(group))
+    return merged

@@ -11,7 +11,7 @@ from scipy import sparse
 from storytrace.align.tokens import TokenizedText
 from storytrace.text.words import STOPWORDS
 
-MIN_CONTENT_WORDS = 3
+MIN_CONTENT_WORDS = 5
 
 
 def content_stems(t: TokenizedText, first: int, end: int) -> list[str]:
@@ -25,7 +25,7 @@ def lexical_similarity(a: TokenizedText, b: TokenizedText) -> np.ndarray:
 
     Inverse document frequencies come from the sentences of both texts, so
     words common to the whole story weigh less than the distinctive ones.
-    Sentences with fewer than three content words score 0: too short to judge.
+    Sentences with fewer than five content words score 0: too short to judge.
     """
     bags = [Counter(content_stems(t, s, e)) for t in (a, b) for s, e in t.sentences]
     if not bags:

@@ -7,6 +7,7 @@ import typer
 from storytrace import __version__
 from storytrace.cli.articles import ingest_cmd, ls_cmd, show_cmd
 from storytrace.cli.compare import compare_cmd
+from storytrace.cli.evaluate import bench_app, eval_app
 
 app = typer.Typer(
     name="storytrace",
@@ -20,6 +21,8 @@ app.command("ingest")(ingest_cmd)
 app.command("ls")(ls_cmd)
 app.command("show")(show_cmd)
 app.command("compare")(compare_cmd)
+app.add_typer(eval_app, name="eval")
+app.add_typer(bench_app, name="make-bench")
 
 
 def _version(value: bool) -> None:

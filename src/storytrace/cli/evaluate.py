@@ -1,0 +1,102 @@
+"""`storytrace eval ...` and `storytrace make-bench ...`: measure quality on public data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from storytrace.cli.articles import FormatOption
+from storytrace.cli.output import Format, fail, out, print_json, progress
+
+eval_app = typer.Typer(help="Evaluate storytrace on standard data sets.", no_args_is_help=True)
+bench_app = typer.Typer(help="Generate evaluation sets from real articles.", no_args_is_help=True)
+
+LexicalOption = typer.Option(False, "--lexical", help="Do not use sentence embeddings.")
+
+
+def _score_table(rows: dict[str, dict], columns: tuple[str, ...]) -> Table:
+    table = Table(show_edge=False)
+    table.add_column("")
+    for c in columns:
+        table.add_column(c, justify="right")
+    for name, r in rows.items():
+        table.add_row(name, *(f"{r[c]:.4f}" if isinstance(r[c], float) else str(r[c])
+                              for c in columns))
+    return table
+
+
+@eval_app.command("align")
+def eval_align(
+    corpus: Path = typer.Argument(..., help="PAN folder: pairs, src/, susp/, truth."),
+    fmt: Format = FormatOption,
+    by_obfuscation: bool = typer.Option(False, "--by-obfuscation",
+                                        help="Also score each obfuscation type."),
+    out_dir: Path = typer.Option(None, "--out", help="Write detections as PAN XML here."),
+    lexical: bool = LexicalOption,
+) -> None:
+    """PAN 2013 character-level precision, recall, granularity and plagdet."""
+    from storytrace.align import Aligner
+    from storytrace.eval.alignment import evaluate
+    from storytrace.eval.pan import read_pairs
+
+    if not (corpus / "pairs").is_file():
+        raise fail(f"{corpus}: no 'pairs' file (expected a PAN text-alignment folder)")
+    aligner = Aligner(semantic=not lexical and "auto")
+    with progress("aligning pairs", total=len(read_pairs(corpus))) as advance:
+        result = evaluate(corpus, aligner, by_obfuscation, out_dir, on_pair=advance)
+    if fmt is Format.json:
+        print_json(result)
+        return
+    rows = {"all": result} | result.get("by_obfuscation", {})
+    out.print(f"{result['corpus']}: {result['pairs']} pairs, "
+              f"{'lexical + embeddings' if result['semantic'] else 'lexical only'}")
+    out.print(_score_table(rows, ("cases", "detections", "precision", "recall", "granularity",
+                                  "plagdet")))
+
+
+@eval_app.command("paraphrase")
+def eval_paraphrase(
+    path: Path = typer.Argument(..., help="MSRP TSV, or mt-metrics PAN pairs (e.g. .../pan-test)."),
+    fmt: Format = FormatOption,
+    lexical: bool = LexicalOption,
+) -> None:
+    """Accuracy and F1 of the sentence-level reuse decision."""
+    from storytrace.align.paraphrase import ParaphraseScorer
+    from storytrace.eval.paraphrase import evaluate
+
+    try:
+        result = evaluate(path, ParaphraseScorer(semantic=not lexical and "auto"))
+    except (ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        print_json(result)
+        return
+    out.print(_score_table({str(path): result}, tuple(
+        k for k in ("n", "accuracy", "precision", "recall", "f1") if k in result)))
+    out.print(f"model: {result.get('model', '?')}")
+
+
+@bench_app.command("reuse")
+def make_reuse(
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write the PAN-format set to."),
+    sources: list[str] = typer.Option(None, "--from", help="Articles to draw from (any ingest "
+                                      "format); default ../shared/data/fakenewsnet-v1-2018."),
+    pairs: int = typer.Option(40, help="Pairs per obfuscation level."),
+    negatives: int = typer.Option(40, help="Pairs with no reuse."),
+    seed: int = typer.Option(13, help="Random seed (same seed, same set)."),
+) -> None:
+    """Build a PAN-format reuse set: none / light / reordered / heavy / summarised."""
+    from storytrace.eval.make_reuse import make_reuse_set
+    from storytrace.ingest import read_sources
+    from storytrace.model import Article
+
+    sources = sources or ["../shared/data/fakenewsnet-v1-2018"]
+    texts = [r.text for r in read_sources(sources) if isinstance(r, Article)]
+    try:
+        counts = make_reuse_set(texts, out_dir, pairs, negatives, seed)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"wrote {sum(counts.values())} pairs to {out_dir}: "
+              + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,0 +1,1 @@
+"""Evaluation against public benchmarks (corpus readers and official measures)."""

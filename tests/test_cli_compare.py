@@ -1,0 +1,67 @@
+"""`storytrace compare`, `eval align` and `make-bench reuse` through the command line."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+from storytrace.eval.pan import read_pairs, read_truth
+
+runner = CliRunner()
+
+
+def test_compare_seed_files_json(seeds_dir):
+    a, b = sorted(seeds_dir.glob("*.txt"))
+    result = runner.invoke(app, ["compare", str(a), str(b), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"a", "b", "passages", "coverage", "repeats"}
+    assert data["b"]["title"].startswith("BOOM! NYPD")
+    text_a = a.read_text(encoding="utf-8").strip()
+    for p in data["passages"]:
+        assert set(p) >= {"a_start", "a_end", "b_start", "b_end", "kind", "score"}
+        assert 0 <= p["a_start"] < p["a_end"] <= len(text_a)
+    assert len(data["repeats"]["a"]) == 1 and data["repeats"]["b"] == []
+    assert 0 < data["coverage"]["a"] < 1
+
+
+def test_compare_ids_from_store(tmp_path, seeds_dir):
+    db = tmp_path / "s.db"
+    assert runner.invoke(app, ["ingest", str(seeds_dir), "--db", str(db)]).exit_code == 0
+    ids = [r["id"] for r in json.loads(
+        runner.invoke(app, ["ls", "--db", str(db), "--format", "json"]).stdout)]
+    result = runner.invoke(app, ["compare", ids[0][:8], ids[1], "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "repeated in A" in result.stdout
+
+
+def test_compare_unknown_reference_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["compare", "nope", "nada", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "neither a file nor an id" in result.output
+
+
+def test_make_bench_and_eval_align(tmp_path, seeds_dir):
+    from tests.conftest import shared_path
+
+    src = shared_path("data", "fakenewsnet-v1-2018", "BuzzFeed")
+    out = tmp_path / "reuse"
+    made = runner.invoke(app, ["make-bench", "reuse", "--out", str(out), "--from", str(src),
+                               "--pairs", "3", "--negatives", "2"])
+    assert made.exit_code == 0, made.output
+    assert len(read_pairs(out)) == 17
+    assert len(read_truth(out)) == 15
+    result = runner.invoke(app, ["eval", "align", str(out), "--lexical", "--by-obfuscation",
+                                 "--format", "json", "--out", str(tmp_path / "det")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["cases"] == 15
+    assert data["by_obfuscation"]["none"]["plagdet"] > 0.9
+    assert len(list((tmp_path / "det").glob("*.xml"))) == 17
+
+
+def test_eval_align_rejects_non_pan_folder(tmp_path):
+    result = runner.invoke(app, ["eval", "align", str(tmp_path)])
+    assert result.exit_code == 2 and "pairs" in result.output

@@ -28,8 +28,10 @@ class Comparison:
 def compare(a: Article, b: Article, aligner: Aligner | None = None) -> Comparison:
     """Align two articles.
 
-    >>> x = Article(text="The city will not cooperate with federal immigration agents.")
-    >>> y = Article(text="He said the city will not cooperate with federal immigration agents.")
+    >>> x = Article(text="The city will not cooperate with federal immigration agents "
+    ...                  "who ask for help locating people facing deportation orders.")
+    >>> y = Article(text="He said the city will not cooperate with federal immigration agents "
+    ...                  "who ask for help locating people facing deportation orders.")
     >>> compare(x, y).alignment.passages[0].kind
     'verbatim'
     """

@@ -62,10 +62,12 @@ class Aligner:
         when the semantic extra is installed, ``False`` never, ``True`` requires them.
 
     >>> aligner = Aligner()
-    >>> a = "Budget talks stalled. The city will not cooperate with federal immigration agents."
-    >>> b = "In other news, the city will not cooperate with federal immigration agents, he said."
-    >>> [(p.kind, a[p.a_start:p.a_end]) for p in aligner.align(a, b).passages]
-    [('verbatim', 'The city will not cooperate with federal immigration agents')]
+    >>> a = ("Budget talks stalled. The city will not cooperate with federal immigration "
+    ...      "agents who ask for help locating people facing deportation orders.")
+    >>> b = ("In other news, the city will not cooperate with federal immigration agents who "
+    ...      "ask for help locating people facing deportation orders, he said.")
+    >>> [(p.kind, a[p.a_start:p.a_end][:40]) for p in aligner.align(a, b).passages]
+    [('verbatim', 'The city will not cooperate with federa')]
     """
 
     def __init__(self, ngram: int = 3, max_gap: int = 10, min_words: int = 15,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import typer
@@ -42,7 +43,7 @@ def ingest_cmd(
                                 max_bytes=max_bytes, max_chars=max_chars)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    with Store(db) as store, progress("ingesting") as advance:
+    with open_store(db) as store, progress("ingesting") as advance:
         summary = ingest(sources, store, options,
                          on_error=lambda e: err.print(f"error: {e}"), on_record=advance)
         total = len(store)
@@ -64,7 +65,7 @@ def ls_cmd(
 ) -> None:
     """List stored articles in the order they were ingested."""
     _require_db(db)
-    with Store(db) as store:
+    with open_store(db) as store:
         rows = list(store.articles(limit=limit or None, offset=offset, outlet=outlet))
         total = len(store)
     if fmt is Format.json:
@@ -91,7 +92,7 @@ def show_cmd(
 ) -> None:
     """Show one stored article with its metadata."""
     _require_db(db)
-    with Store(db) as store:
+    with open_store(db) as store:
         a = resolve_article(store, article)
     if fmt is Format.json:
         print_json(a.to_dict(include_raw=raw))
@@ -113,6 +114,14 @@ def resolve_article(store: Store, ref: str):
     if len(ids) > 1:
         raise fail(f"id prefix {ref!r} is ambiguous: {', '.join(ids[:5])}")
     return store.get(ids[0])
+
+
+def open_store(db: Path) -> Store:
+    """The store at ``db``, or exit 2 with one error line (not a traceback) if it cannot be."""
+    try:
+        return Store(db)
+    except (sqlite3.Error, RuntimeError) as exc:
+        raise fail(f"cannot open store {db}: {exc}") from None
 
 
 def _require_db(db: Path) -> None:

@@ -8,6 +8,9 @@ _NEWS_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "koi8_
                    "cp1256", "iso8859_9", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr"]
 
 
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 class BinaryContent(ValueError):
     """Raised for data that is not text in any encoding we can detect."""
 
@@ -19,7 +22,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    control = len(sample) - len(sample.translate(None, _CONTROL))
     return control / len(sample) > 0.10
 
 
@@ -35,14 +38,20 @@ def decode(data: bytes) -> str:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    # Checked first: NULs and control bytes are valid UTF-8, but not an article.
+    if looks_binary(data):
+        raise BinaryContent("binary content, not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if looks_binary(data):
-        raise BinaryContent("binary content, not text")
+    # UTF-8 with a few damaged bytes: replace those rather than misread all the rest.
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if len(text) - len(text.encode("ascii", "ignore")) - bad > bad:
+        return text
     encoding = _detect(data[:200_000])
     return data.decode(encoding or "utf-8", errors="replace")
 

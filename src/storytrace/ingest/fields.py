@@ -74,10 +74,13 @@ class FieldMap:
         outlet = _as_str(self.lookup(record, "outlet")) or outlet_from_url(url)
         if outlet.startswith(("http://", "https://")):
             outlet = outlet_from_url(outlet)
+        given_published = self.lookup(record, "published")
+        extra = {}
         try:
-            published = parse_time(self.lookup(record, "published"))
-        except ValueError as exc:
-            raise RecordError(str(exc)) from None
+            published = parse_time(given_published)
+        except ValueError:  # keep the article; an unreadable date is not a reason to lose it
+            published = None
+            extra["bad_published"] = _as_str(given_published)[:200]
         given_id = self.lookup(record, "id")
         return Article(
             text=text,
@@ -88,6 +91,7 @@ class FieldMap:
             authors=parse_authors(self.lookup(record, "authors")),
             id=_as_str(given_id) if given_id is not None else "",
             source=where,
+            extra=extra,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 
@@ -19,7 +20,7 @@ Result = Article | IngestError
 def json_articles(content: str, where: str, fields: FieldMap) -> Iterator[Result]:
     """A JSON document holding one article object or a list of them."""
     try:
-        data = json.loads(content)
+        data = _scrub(json.loads(content), content)
     except json.JSONDecodeError as exc:
         yield IngestError(where, f"invalid JSON ({exc.msg} at line {exc.lineno})")
         return
@@ -31,16 +32,22 @@ def json_articles(content: str, where: str, fields: FieldMap) -> Iterator[Result
 
 def jsonl_articles(lines: Iterable[bytes], where: str, fields: FieldMap,
                    max_bytes: int) -> Iterator[Result]:
-    """JSON Lines, one article per line; each bad line is reported and skipped."""
-    for n, line in enumerate(lines, 1):
+    """JSON Lines, one article per line; each bad line is reported and skipped.
+
+    From a stream (anything with ``readline``), no more than ``max_bytes`` of
+    one line is held in memory: the rest of a longer line is read and dropped.
+    """
+    for n, line in enumerate(_capped_lines(lines, max_bytes), 1):
         here = f"{where}:{n}"
-        if len(line) > max_bytes:
-            yield IngestError(here, f"line too large ({len(line):,} bytes > cap {max_bytes:,})")
+        if isinstance(line, int) or len(line) > max_bytes:
+            size = line if isinstance(line, int) else len(line)
+            yield IngestError(here, f"line too large ({size:,} bytes > cap {max_bytes:,})")
             continue
         if not line.strip():
             continue
         try:
-            record = json.loads(decode(line))
+            content = decode(line)
+            record = _scrub(json.loads(content), content)
         except json.JSONDecodeError as exc:
             yield IngestError(here, f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue
@@ -48,6 +55,25 @@ def jsonl_articles(lines: Iterable[bytes], where: str, fields: FieldMap,
             yield IngestError(here, str(exc))
             continue
         yield _to_article(fields, record, here)
+
+
+def _capped_lines(lines: Iterable[bytes], max_bytes: int) -> Iterator[bytes | int]:
+    """The lines, except that one over ``max_bytes`` comes as its length, unread."""
+    readline = getattr(lines, "readline", None)
+    if readline is None:
+        yield from lines
+        return
+    while line := readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while True:  # skip the rest of the line, counting it
+            rest = readline(1 << 20)
+            size += len(rest)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield size
 
 
 def csv_articles(content: str, where: str, fields: FieldMap,
@@ -71,6 +97,29 @@ def csv_articles(content: str, where: str, fields: FieldMap,
         if None in record:  # more cells than header columns
             record.pop(None)
         yield _to_article(fields, record, f"{where}:row {row}")
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: object, source: str) -> object:
+    """Replace lone surrogates (JSON escapes like ``"\\ud800"``) with U+FFFD.
+
+    They cannot be encoded as UTF-8, so one of them would make storing the whole
+    batch fail. Valid escaped pairs were already joined by :func:`json.loads`.
+    """
+    return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(source) else value
+
+
+def _replace_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _to_article(fields: FieldMap, record: object, where: str) -> Result:

@@ -100,6 +100,7 @@ def detect_format(name: str, head: bytes) -> str:
 
 def sniff(head: bytes) -> str:
     """Guess the format of (already decompressed) content from its first bytes."""
+    head = head.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark says nothing
     start = head.lstrip()[:512]
     if start.startswith(b"WARC/"):
         return "warc"
@@ -151,11 +152,25 @@ def _read_file(path: Path, options: IngestOptions) -> Iterator[Result]:
                                  "raise --max-bytes)")
         return
     try:
-        data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+        if gz:
+            with open(path, "rb") as f:
+                data = _gunzip(f, options.max_bytes)
+        else:
+            data = path.read_bytes()
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield IngestError(where, f"truncated or corrupt gzip ({exc})")
         return
+    if len(data) > options.max_bytes:
+        yield IngestError(where, f"file too large (> cap {options.max_bytes:,} bytes once "
+                                 "decompressed; raise --max-bytes)")
+        return
     yield from _read_bytes(data, fmt, where, options)
+
+
+def _gunzip(fileobj, cap: int) -> bytes:
+    """Decompress at most ``cap + 1`` bytes: a small file must not inflate past the cap."""
+    with gzip.GzipFile(fileobj=fileobj, mode="rb") as f:
+        return f.read(cap + 1)
 
 
 def _read_stdin(options: IngestOptions) -> Iterator[Result]:
@@ -165,9 +180,13 @@ def _read_stdin(options: IngestOptions) -> Iterator[Result]:
         return
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            data = _gunzip(io.BytesIO(data), options.max_bytes)
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             yield IngestError("<stdin>", f"truncated or corrupt gzip ({exc})")
+            return
+        if len(data) > options.max_bytes:
+            yield IngestError("<stdin>", f"input too large (> cap {options.max_bytes:,} bytes "
+                                         "once decompressed)")
             return
     if not data.strip():
         yield IngestError("<stdin>", "empty input")

@@ -161,10 +161,10 @@ class Store:
         """Ids equal to ``ref``, else ids starting with it (as git resolves hashes)."""
         if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (ref,)).fetchone():
             return [ref]
-        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # substr, not LIKE: LIKE ignores ASCII case, and ids are case-sensitive
         return [r[0] for r in self.db.execute(
-            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 10",
-            (escaped + "%",))]
+            "SELECT id FROM articles WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 10",
+            (len(ref), ref))]
 
     def articles(self, limit: int | None = None, offset: int = 0, outlet: str | None = None,
                  after_seq: int = 0) -> Iterator[Article]:

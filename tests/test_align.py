@@ -130,3 +130,13 @@ def test_seed_pair_semantic(seeds):
     assert "rubbing against a woman" in reused_a
     assert "alerting ICE agents" in reused_a
     assert "Jerry Brown" not in reused_a and "America first" not in reused_a
+
+
+def test_align_many_matches_align_for_fresh_strings(lexical):
+    # Strings built on the fly are freed between pairs, so their id()s get reused;
+    # the batch cache must still tokenise each distinct text.
+    texts = [P1, P2, P3, UNRELATED]
+    pairs = ((f"{texts[i]} {texts[j]}", f"{texts[j]} x") for i in range(4) for j in range(4))
+    expected = [lexical.align(f"{texts[i]} {texts[j]}", f"{texts[j]} x", repeats=False).to_dict()
+                for i in range(4) for j in range(4)]
+    assert [al.to_dict() for al in lexical.align_many(pairs)] == expected

@@ -95,8 +95,8 @@ class Aligner:
         lexical = lexical_similarity(a, b)
         if self._encoder is None or lexical.size == 0:
             return lexical
-        ea = self._encoder.encode([a.text[slice(*a.char_span(*s))] for s in a.sentences])
-        eb = self._encoder.encode([b.text[slice(*b.char_span(*s))] for s in b.sentences])
+        ea = self._encoder.encode(a.sentence_texts())
+        eb = self._encoder.encode(b.sentence_texts())
         return (lexical + ea @ eb.T) / 2
 
     def align(self, a: str | Article | TokenizedText, b: str | Article | TokenizedText,
@@ -115,10 +115,11 @@ class Aligner:
     def align_many(self, pairs: Iterable[tuple[str | Article, str | Article]],
                    repeats: bool = False) -> Iterator[Alignment]:
         """Align many pairs, tokenising each distinct text once."""
-        cache: dict[int, TokenizedText] = {}
+        # Keyed by value, not id(): ids of freed objects are reused by new ones.
+        cache: dict[str | tuple[str, str], TokenizedText] = {}
 
         def cached(x: str | Article) -> TokenizedText:
-            key = id(x)
+            key = ("article", x.id) if isinstance(x, Article) else x
             if key not in cache:
                 cache[key] = _tokens(x)
             return cache[key]

@@ -36,6 +36,10 @@ class TokenizedText:
     def is_content(self, i: int) -> bool:
         return self.words[i] not in STOPWORDS
 
+    def sentence_texts(self) -> list[str]:
+        """The original text of every sentence."""
+        return [self.text[slice(*self.char_span(first, end))] for first, end in self.sentences]
+
     def sentence_of(self) -> list[int]:
         """For every token, the index of its sentence."""
         out = [0] * len(self.words)

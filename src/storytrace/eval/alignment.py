@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storytrace.align import Aligner
+from storytrace.align import Aligner, TokenizedText, tokenize
 from storytrace.eval.pan import (
     Annotation,
     read_pairs,
@@ -21,12 +21,10 @@ def detect(corpus: Path, aligner: Aligner, out_dir: Path | None = None,
            on_pair: Callable[[], None] | None = None) -> list[Annotation]:
     """Align every ``susp src`` pair of a PAN corpus; optionally write PAN XML detections."""
     detections: list[Annotation] = []
-    cache: dict[Path, object] = {}
+    cache: dict[Path, TokenizedText] = {}  # a source document serves several pairs
 
-    def text(path: Path):
+    def text(path: Path) -> TokenizedText:
         if path not in cache:
-            from storytrace.align import tokenize
-
             cache[path] = tokenize(decode(path.read_bytes()))
         return cache[path]
 

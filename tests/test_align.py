@@ -54,6 +54,34 @@ def test_reordered_paragraphs_become_separate_passages(lexical):
     assert all(x[0] == x[1] for x in found)
 
 
+def test_short_reused_sentence_is_found(lexical):
+    # 12 words: too few for a passage from word runs alone, but the whole sentence is reused.
+    short = "Officials said the bridge would stay closed until engineers finished inspections."
+    a = f"{UNRELATED} {short} {P3}"
+    b = f"{P2} {short.replace('Officials', 'Police officials')} {P1}"
+    found = _texts(lexical.align(a, b), a, b)
+    assert len(found) == 1
+    assert found[0][0] == short[:-1]
+
+
+def test_summary_pieces_join_into_one_passage(lexical):
+    # The copy keeps P1 and P3 of a source that has P2 between them: one condensed passage.
+    a = f"{P1} {P2} {P3}"
+    b = f"{UNRELATED}\n\n{P1} {P3}"
+    al = lexical.align(a, b)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert (a[p.a_start:p.a_end], b[p.b_start:p.b_end]) == (a[:-1], f"{P1} {P3}"[:-1])
+
+
+def test_unrelated_stray_phrase_is_not_joined(lexical):
+    # A shared three-word phrase near a real passage must not stretch it.
+    a = f"{P1} Meanwhile in the United States nothing else happened at all this week."
+    b = f"{P1} {UNRELATED} Elsewhere in the United States markets were closed for the holiday."
+    al = lexical.align(a, b)
+    assert [(a[p.a_start:p.a_end]) for p in al.passages] == [P1[:-1]]
+
+
 def test_unrelated_texts_share_nothing(lexical):
     al = lexical.align(P1 + " " + P2, P3 + " " + UNRELATED)
     assert al.passages == []

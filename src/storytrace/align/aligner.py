@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storytrace.align.extend import cluster, merge_condensed
+from storytrace.align.extend import cluster, merge_nearby
 from storytrace.align.passages import Passage, build_passage, matched_tokens
 from storytrace.align.seeds import Seed, ngram_seeds, sentence_seeds
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
@@ -54,10 +54,12 @@ class Aligner:
     ngram : words per n-gram seed.
     max_gap : words of unmatched text tolerated inside one passage.
     min_words : fewest matched words for a passage grown from n-grams alone.
-    sentence_threshold : lexical sentence similarity that seeds a paraphrase.
+    sentence_threshold : sentence similarity (plus a bonus for shared word runs)
+        from which a sentence pair seeds a passage.
     edited_threshold : share of aligned words above which a passage is "edited"
         rather than "paraphrase".
     repeat_min_words : shortest passage reported as repeated inside one text.
+    min_sentence_words : fewest words for a passage backed by a similar sentence pair.
     semantic : sentence embeddings for paraphrase seeds: ``"auto"`` uses them
         when the semantic extra is installed, ``False`` never, ``True`` requires them.
 
@@ -72,13 +74,15 @@ class Aligner:
 
     def __init__(self, ngram: int = 3, max_gap: int = 10, min_words: int = 15,
                  sentence_threshold: float = 0.65, edited_threshold: float = 0.6,
-                 repeat_min_words: int = 12, semantic: bool | str = "auto") -> None:
+                 repeat_min_words: int = 12, min_sentence_words: int = 10,
+                 semantic: bool | str = "auto") -> None:
         self.ngram = ngram
         self.max_gap = max_gap
         self.min_words = min_words
         self.sentence_threshold = sentence_threshold
         self.edited_threshold = edited_threshold
         self.repeat_min_words = repeat_min_words
+        self.min_sentence_words = min_sentence_words
         self.semantic = semantic
         self._encoder = None
         if semantic:
@@ -90,7 +94,7 @@ class Aligner:
     def uses_embeddings(self) -> bool:
         return self._encoder is not None
 
-    def sentence_similarity(self, a: TokenizedText, b: TokenizedText):
+    def sentence_similarity(self, a: TokenizedText, b: TokenizedText) -> np.ndarray:
         """Lexical similarity, averaged with embedding cosine when embeddings are on."""
         lexical = lexical_similarity(a, b)
         if self._encoder is None or lexical.size == 0:
@@ -133,13 +137,26 @@ class Aligner:
         # cover it; otherwise its whole-sentence extent would blur exact boundaries.
         covered_a = {i for s in seeds for i in range(s.a0, s.a1)}
         similarity = self.sentence_similarity(a, b) + _shared_run_bonus(a, b, seeds)
+        # Sentence pairs already covered by word runs still vouch for those runs:
+        # a short reused sentence is real reuse even below ``min_words``.
+        vouched: list[Seed] = []
         for s in sentence_seeds(a, b, similarity, self.sentence_threshold):
             if sum(i in covered_a for i in range(s.a0, s.a1)) < 0.5 * (s.a1 - s.a0):
                 seeds.append(s)
+            else:
+                vouched.append(s)
+
+        def supported(group: list[Seed]) -> bool:
+            return any(s.kind == "sentence" or _inside_any(s, vouched) for s in group)
+
+        def substantial(group: list[Seed]) -> bool:
+            return supported(group) or matched_tokens(group) >= 2 * self.ngram
+
         passages = []
-        for group in merge_condensed(cluster(seeds, self.max_gap), self.max_gap):
-            has_sentence = any(s.kind == "sentence" for s in group)
-            if not has_sentence and matched_tokens(group) < self.min_words:
+        for group in merge_nearby(cluster(seeds, self.max_gap), self.max_gap,
+                                  substantial=substantial):
+            matched = matched_tokens(group)
+            if matched < (self.min_sentence_words if supported(group) else self.min_words):
                 continue
             passages.append(build_passage(a, b, group, self.edited_threshold))
         return sorted(passages, key=lambda p: (p.a_start, p.b_start))
@@ -180,6 +197,12 @@ def _shared_run_bonus(a: TokenizedText, b: TokenizedText, seeds: list[Seed]):
         for k in range(s.a1 - s.a0):
             bonus[sent_a[s.a0 + k], sent_b[s.b0 + k]] += 0.02
     return np.minimum(bonus, 0.2)
+
+
+def _inside_any(seed: Seed, sentences: list[Seed]) -> bool:
+    """True when ``seed`` lies within one of the sentence pairs in both texts."""
+    return any(v.a0 <= seed.a0 and seed.a1 <= v.a1 and v.b0 <= seed.b0 and seed.b1 <= v.b1
+               for v in sentences)
 
 
 def _coverage(length: int, spans: list[tuple[int, int]]) -> float:

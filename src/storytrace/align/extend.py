@@ -8,6 +8,8 @@ Reordered material therefore ends up as separate passages, each in order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from storytrace.align.seeds import Seed
 
 
@@ -52,24 +54,64 @@ def cluster(seeds: list[Seed], max_gap: int) -> list[list[Seed]]:
     return sorted(done, key=lambda c: min(s.a0 for s in c))
 
 
-def merge_condensed(clusters: list[list[Seed]], max_gap: int, stretch: int = 5
-                    ) -> list[list[Seed]]:
-    """Join consecutive clusters where one text condenses the other.
+def merge_nearby(clusters: list[list[Seed]], max_gap: int, stretch: int = 10,
+                 substantial: Callable[[list[Seed]], bool] | None = None
+                 ) -> list[list[Seed]]:
+    """Join clusters that are one passage cut into pieces.
 
-    A summary keeps a few sentences of its source and drops those between:
-    its pieces are adjacent in one text (gap <= ``max_gap``) but apart in the
-    other (gap <= ``stretch * max_gap``), in the same order. Such pieces are one
-    reused passage, not several.
+    Two clusters are joined when they overlap or nearly touch in both texts
+    (gap <= ``max_gap`` words): the pieces of a passage whose clauses or
+    sentences were shuffled. They are also joined when they nearly touch in one
+    text and lie in the same order not far apart (<= ``stretch * max_gap``) in
+    the other: a summary keeps a few sentences of its source and drops those
+    between, so its pieces are adjacent in one text but apart in the other.
+    Only ``substantial`` pieces (by default: 6 or more words, or a sentence
+    seed) are joined across such a gap, so a stray shared phrase is not pulled in.
+
+    >>> s = [Seed(0, 5, 0, 5, "ngram"), Seed(30, 35, 6, 11, "ngram"),
+    ...      Seed(200, 205, 12, 17, "ngram")]
+    >>> [len(c) for c in merge_nearby([[x] for x in s], max_gap=10)]
+    [2, 1]
     """
-    merged: list[list[Seed]] = []
-    for group in sorted(clusters, key=lambda c: min(s.a0 for s in c)):
-        if merged:
-            prev = merged[-1]
-            a_gap = min(s.a0 for s in group) - max(s.a1 for s in prev)
-            b_gap = min(s.b0 for s in group) - max(s.b1 for s in prev)
-            near, far = sorted((a_gap, b_gap))
-            if near >= -max_gap and near <= max_gap and 0 <= far <= stretch * max_gap:
-                prev.extend(group)
-                continue
-        merged.append(list(group))
-    return merged
+    boxes = [[min(s.a0 for s in c), max(s.a1 for s in c), min(s.b0 for s in c),
+              max(s.b1 for s in c), list(c)] for c in clusters]
+    substantial = substantial or _substantial
+    far_limit = stretch * max_gap
+    changed = True
+    while changed and len(boxes) > 1:
+        changed = False
+        boxes.sort(key=lambda x: x[0])
+        out = [boxes[0]]
+        for box in boxes[1:]:
+            for prev in reversed(out):
+                if box[0] - prev[1] > far_limit:
+                    continue
+                if _joinable(prev, box, max_gap, far_limit, substantial):
+                    prev[0], prev[1] = min(prev[0], box[0]), max(prev[1], box[1])
+                    prev[2], prev[3] = min(prev[2], box[2]), max(prev[3], box[3])
+                    prev[4].extend(box[4])
+                    changed = True
+                    break
+            else:
+                out.append(box)
+        boxes = out
+    return [b[4] for b in sorted(boxes, key=lambda x: x[0])]
+
+
+def _substantial(seeds: list[Seed]) -> bool:
+    return any(s.kind == "sentence" for s in seeds) or \
+        len({i for s in seeds for i in range(s.a0, s.a1)}) >= 6
+
+
+def _joinable(x: list, y: list, max_gap: int, far_limit: int,
+              substantial: Callable[[list[Seed]], bool]) -> bool:
+    # A gap is negative where the two boxes overlap.
+    gap_a = max(x[0], y[0]) - min(x[1], y[1])
+    gap_b = max(x[2], y[2]) - min(x[3], y[3])
+    if gap_a <= max_gap and gap_b <= max_gap:
+        return True
+    if not (substantial(x[4]) and substantial(y[4])):
+        return False
+    same_order = (x[0] <= y[0]) == (x[2] <= y[2])
+    near, far = sorted((gap_a, gap_b))
+    return same_order and -max_gap <= near <= max_gap and 0 <= far <= far_limit

@@ -1,0 +1,5 @@
+"""`python -m storytrace` runs the command line."""
+
+from storytrace.cli import main
+
+main()

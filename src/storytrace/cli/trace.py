@@ -1,0 +1,115 @@
+"""`storytrace trace [SRC...]`: index the corpus, find reuse, group articles into stories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.text import Text
+
+from storytrace.cli.articles import DbOption, FormatOption, open_store
+from storytrace.cli.output import Format, err, fail, out, print_json, progress
+from storytrace.engines.local import Story, TraceOptions, build_stories, run_trace
+from storytrace.pipeline import ingest
+from storytrace.store.corpus import CorpusIndex
+
+
+def trace_cmd(
+    sources: list[str] = typer.Argument(None, help="Files or directories to ingest first "
+                                                   "(optional: the store is traced as it is)."),
+    db: Path = DbOption,
+    fmt: Format = FormatOption,
+    out_path: Path = typer.Option(None, "--out", "-o",
+                                  help="Write one story per line: .jsonl, or .parquet "
+                                       "(needs pyarrow)."),
+    threshold: float = typer.Option(0.2, help="Jaccard similarity the LSH index is tuned for."),
+    min_containment: float = typer.Option(0.1, help="Estimated containment below which a "
+                                                    "candidate pair is not aligned."),
+    max_bucket: int = typer.Option(200, help="LSH buckets larger than this give no candidates."),
+    limit: int = typer.Option(20, help="Stories printed in text output (0 for all)."),
+    reindex: bool = typer.Option(False, help="Drop signatures, links and stories; rebuild."),
+) -> None:
+    """Find which stored articles reuse each other's text and group them into stories.
+
+    Incremental: a second run signs and verifies only what is new, and story ids
+    stay the same where the stories do.
+    """
+    if not 0 < threshold < 1:
+        raise fail("--threshold must be between 0 and 1")
+    if max_bucket < 2:
+        raise fail("--max-bucket must be at least 2")
+    if out_path and out_path.suffix not in (".jsonl", ".parquet"):
+        raise fail("--out must end in .jsonl or .parquet")
+    options = TraceOptions(threshold=threshold, min_containment=min_containment,
+                           max_bucket=max_bucket)
+    rejected = 0
+    with open_store(db) as store:
+        if sources:
+            with progress("ingesting") as advance:
+                summary = ingest(sources, store, on_error=lambda e: err.print(f"error: {e}"),
+                                 on_record=advance)
+            rejected = summary.rejected
+        if reindex:
+            CorpusIndex(store).reset()
+        try:
+            with progress("tracing") as advance:
+                report = run_trace(store, options, progress=lambda *_: advance())
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        stories = build_stories(store)
+        total = len(store)
+    if report.capped_buckets:
+        err.print(f"note: {report.capped_buckets} LSH buckets held more than {max_bucket} "
+                  "articles (shared boilerplate?) and gave no candidates")
+    if out_path:
+        _write(out_path, stories)
+    if fmt is Format.json:
+        print_json({"db": str(db), "articles": total, "report": report.to_dict(),
+                    "stories_total": len(stories),
+                    "stories": [s.to_dict() for s in stories[: limit or None]]})
+    else:
+        _print(report.to_dict(), total, stories, limit)
+    raise typer.Exit(1 if rejected else 0)
+
+
+def _write(path: Path, stories: list[Story]) -> None:
+    rows = [s.to_dict() for s in stories]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".parquet":
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise fail("--out .parquet needs pyarrow (pip install pyarrow)") from None
+        flat = [{"story": r["story"], "articles": json.dumps(r["articles"]),
+                 "outlets": r["outlets"], "first_published": r["first_published"],
+                 "last_published": r["last_published"], "links": json.dumps(r["links"])}
+                for r in rows]
+        pq.write_table(pa.Table.from_pylist(flat), path)
+        return
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def _print(report: dict, total: int, stories: list[Story], limit: int) -> None:
+    out.print(f"{total} articles · {report['signed']} newly indexed · "
+              f"{report['verified']} candidate pairs aligned · {report['links_added']} new "
+              f"reuse links · {len(stories)} stories with 2+ articles")
+    for story in stories[: limit or None]:
+        d = story.to_dict()
+        span = ""
+        if d["first_published"]:
+            span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
+        out.print()
+        out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
+                       f"{len(d['outlets'])} outlets{span}", style="bold"))
+        for a in d["articles"]:
+            when = (a["published"] or "date unknown")[:10]
+            out.print(Text(f"  {a['id'][:16]}  {when}  {a['outlet'] or '?':<20.20} "
+                           f"{(a['title'] or '(untitled)')[:70]}"))
+        for link in d["links"]:
+            out.print(Text(f"  reuse {link['a'][:16]} ↔ {link['b'][:16]}: covers "
+                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
+                           f"({link['evidence'].get('passages', 0)} passages)"))

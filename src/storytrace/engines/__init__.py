@@ -1,0 +1,1 @@
+"""Engines that run `trace`: local (one process, SQLite) and, later, Spark."""

@@ -1,0 +1,127 @@
+"""The steps of `trace` as plain functions over plain data, shared by every engine.
+
+The local engine calls them in one process over the SQLite store; the Spark
+engine calls the very same functions inside its map and reduce steps. Nothing
+here touches a store, a file or a cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from storytrace.align import Aligner, Alignment
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """When an aligned pair counts as reuse.
+
+    min_chars : reused characters (in the shorter text) for a reuse link.
+    min_coverage : share of the shorter text that must be reused.
+    """
+
+    min_chars: int = 150
+    min_coverage: float = 0.03
+
+
+def reuse_evidence(alignment: Alignment, len_a: int, len_b: int,
+                   options: VerifyOptions = VerifyOptions()) -> dict | None:
+    """Summarise an alignment as reuse-link evidence, or ``None`` if it is not reuse.
+
+    >>> aligner = Aligner(semantic=False)
+    >>> s = ("The city council voted on Tuesday to approve a new budget that cuts funding "
+    ...      "for public libraries by twelve percent while raising police overtime pay "
+    ...      "across all districts, officials said.")
+    >>> a, b = "Local news. " + s, s + " More to follow."
+    >>> ev = reuse_evidence(aligner.align(a, b, repeats=False), len(a), len(b))
+    >>> ev["passages"], ev["kinds"]
+    (1, {'verbatim': 1})
+    """
+    passages = alignment.passages
+    if not passages:
+        return None
+    shorter_is_a = len_a <= len_b
+    reused = sum((p.a_end - p.a_start) if shorter_is_a else (p.b_end - p.b_start)
+                 for p in passages)
+    coverage = alignment.coverage_a if shorter_is_a else alignment.coverage_b
+    if reused < options.min_chars or coverage < options.min_coverage:
+        return None
+    kinds: dict[str, int] = {}
+    for p in passages:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    longest = max(passages, key=lambda p: p.a_end - p.a_start)
+    return {
+        "passages": len(passages),
+        "kinds": kinds,
+        "reused_chars": reused,
+        "longest": [longest.a_start, longest.a_end, longest.b_start, longest.b_end],
+    }
+
+
+def verify_pairs(pairs: list[tuple[str, str]], aligner: Aligner,
+                 options: VerifyOptions = VerifyOptions()) -> list[tuple[Alignment, dict | None]]:
+    """Align each ``(text_a, text_b)`` pair and decide whether it is reuse."""
+    out = []
+    for (a, b), alignment in zip(pairs, aligner.align_many(pairs), strict=True):
+        out.append((alignment, reuse_evidence(alignment, len(a), len(b), options)))
+    return out
+
+
+def bucket_pairs(band_hashes: np.ndarray, is_new: np.ndarray, max_bucket: int = 200
+                 ) -> tuple[np.ndarray, int]:
+    """Pairs of rows that share an LSH bucket, with at least one new row in each pair.
+
+    ``band_hashes`` is ``n × bands`` (each band's hash already salted by its band,
+    as :meth:`storytrace.index.LSHIndex.band_hashes` makes them). Buckets with
+    more than ``max_bucket`` members (boilerplate shared by thousands) give no
+    pairs; their number is returned beside the ``m × 2`` array of row pairs
+    (``i < j``, unique, sorted).
+
+    >>> h = np.array([[1, 7], [1, 8], [2, 8], [3, 9]], dtype=np.uint64)
+    >>> pairs, capped = bucket_pairs(h, np.array([False, False, True, True]))
+    >>> pairs.tolist(), capped
+    ([[1, 2]], 0)
+    """
+    n, bands = band_hashes.shape if band_hashes.ndim == 2 else (0, 0)
+    if n < 2 or bands == 0:
+        return np.zeros((0, 2), dtype=np.int64), 0
+    flat = band_hashes.reshape(-1)
+    rows = np.repeat(np.arange(n, dtype=np.int64), bands)
+    order = np.argsort(flat, kind="stable")
+    flat, rows = flat[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    sizes = np.diff(np.r_[starts, len(flat)])
+    new_in_run = np.add.reduceat(is_new[rows].astype(np.int64), starts)
+    wanted = (sizes >= 2) & (new_in_run > 0)
+    capped = int(np.count_nonzero(wanted & (sizes > max_bucket)))
+    found = []
+    for start, size in zip(starts[wanted & (sizes <= max_bucket)],
+                           sizes[wanted & (sizes <= max_bucket)], strict=True):
+        members = np.unique(rows[start : start + size])
+        i, j = np.triu_indices(len(members), k=1)
+        a, b = members[i], members[j]
+        keep = is_new[a] | is_new[b]
+        found.append(a[keep] * n + b[keep])
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64), capped
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1), capped
+
+
+def estimated_containment(sig_a: np.ndarray, sig_b: np.ndarray, size_a: int, size_b: int
+                          ) -> float:
+    """Share of the smaller shingle set found in the larger, from two MinHash signatures.
+
+    Jaccard ``J`` and set sizes give the intersection ``J (|A| + |B|) / (1 + J)``;
+    a short article copied whole into a long one has a low Jaccard but a
+    containment near 1, which is what reuse detection needs.
+
+    >>> s = np.arange(128, dtype=np.uint32)
+    >>> estimated_containment(s, s, 100, 400)
+    1.0
+    """
+    j = float(np.mean(sig_a == sig_b))
+    smaller = max(1, min(size_a, size_b))
+    return min(1.0, j * (size_a + size_b) / (1 + j) / smaller)

@@ -1,0 +1,261 @@
+"""The local engine: `trace` in one process over the SQLite store, incrementally.
+
+Each run signs only the articles not signed before, proposes candidate pairs in
+which at least one article is new, verifies only pairs not verified before, and
+re-clusters the stories, keeping story ids stable across runs. Killing a run
+loses at most the batch in flight; the next run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from storytrace.align import Aligner
+from storytrace.engines.core import (
+    VerifyOptions,
+    bucket_pairs,
+    estimated_containment,
+    reuse_evidence,
+)
+from storytrace.index import LSHIndex, MinHasher
+from storytrace.model import Article
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex, Link
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class TraceOptions:
+    """Settings of a `trace` run.
+
+    num_perm, shingle : MinHash signature length and words per shingle (3: a copy
+        with a fifth of its words changed keeps about half its 3-word shingles,
+        but a fifth of its 5-word ones).
+    threshold : Jaccard similarity the LSH banding is tuned for; low, because a
+        rewrite may copy a small part of a long article.
+    min_containment : estimated share of the smaller article's shingles found in
+        the other, below which a candidate is not aligned.
+    max_bucket : LSH buckets with more articles than this give no candidates.
+    verify : when an aligned pair counts as reuse.
+    semantic : sentence embeddings in alignment (slower; ``False`` by default here).
+    """
+
+    num_perm: int = 128
+    shingle: int = 3
+    threshold: float = 0.2
+    min_containment: float = 0.1
+    max_bucket: int = 200
+    batch: int = 2000
+    verify: VerifyOptions = field(default_factory=VerifyOptions)
+    semantic: bool | str = False
+
+    def index_params(self) -> dict:
+        return {"num_perm": self.num_perm, "shingle": self.shingle, "seed": 1,
+                "scheme": "oph"}
+
+
+@dataclass
+class TraceReport:
+    """What one run did."""
+
+    signed: int = 0
+    candidates: int = 0
+    capped_buckets: int = 0
+    below_containment: int = 0
+    verified: int = 0
+    links_added: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def run_trace(store: Store, options: TraceOptions = TraceOptions(),
+              progress: Progress | None = None) -> TraceReport:
+    """Index new articles, find and verify candidate pairs, store the links.
+
+    >>> from storytrace.store import Store
+    >>> from storytrace.model import Article
+    >>> body = " ".join(f"Item {i} of the council report on the bridge." for i in range(30))
+    >>> store = Store(":memory:")
+    >>> _ = store.add([Article(id="a", text=body), Article(id="b", text="Intro. " + body)])
+    >>> report = run_trace(store)
+    >>> report.signed, report.links_added
+    (2, 1)
+    """
+    report = TraceReport()
+    index = CorpusIndex(store)
+    index.params(options.index_params())
+    hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
+    lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
+    total = index.unindexed_count()
+    new: list[int] = []
+    for batch in index.unindexed(options.batch):
+        texts = [a.text for _, a in batch]
+        counts = [max(1, len(t.split()) - options.shingle + 1) for t in texts]
+        index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
+        new += [s for s, _ in batch]
+        report.signed += len(batch)
+        if progress:
+            progress("sign", report.signed, total)
+
+    seqs, counts, sigs = index.all_signatures()
+    if not len(seqs):
+        return report
+    is_new = np.isin(seqs, np.asarray(new, dtype=np.int64))
+    if not is_new.any():
+        # Nothing new, but an earlier run may have been stopped before verifying.
+        is_new = np.ones(len(seqs), dtype=bool)
+    rows, report.capped_buckets = bucket_pairs(lsh.band_hashes(sigs), is_new,
+                                               options.max_bucket)
+    report.candidates = len(rows)
+    pairs = []
+    for i, j in rows:
+        if estimated_containment(sigs[i], sigs[j], counts[i], counts[j]) >= \
+                options.min_containment:
+            pairs.append((int(seqs[i]), int(seqs[j])))
+    report.below_containment = report.candidates - len(pairs)
+    todo = index.unchecked(pairs)
+    aligner = Aligner(semantic=options.semantic)
+    for start in range(0, len(todo), 500):
+        chunk = todo[start : start + 500]
+        articles = index.articles({s for pair in chunk for s in pair})
+        links = [link for a, b in chunk
+                 if (link := verify_link(a, b, articles[a], articles[b], aligner,
+                                         options.verify))]
+        index.add_links(chunk, links)
+        report.verified += len(chunk)
+        report.links_added += len(links)
+        if progress:
+            progress("verify", report.verified, len(todo))
+    return report
+
+
+def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner,
+                options: VerifyOptions = VerifyOptions()) -> Link | None:
+    """Align two stored articles and make a reuse :class:`Link` if they share enough."""
+    alignment = aligner.align(a, b, repeats=False)
+    evidence = reuse_evidence(alignment, len(a.text), len(b.text), options)
+    if evidence is None:
+        return None
+    return Link(a_seq, b_seq, "reuse", round(max(alignment.coverage_a, alignment.coverage_b), 4),
+                round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
+
+
+@dataclass
+class Story:
+    """Articles that tell one story, with the reuse links among them."""
+
+    id: str
+    articles: list[Article]
+    links: list[Link]
+    seqs: list[int]
+
+    def to_dict(self) -> dict:
+        by_seq = dict(zip(self.seqs, self.articles, strict=True))
+        times = sorted(a.published for a in self.articles if a.published)
+        return {
+            "story": self.id,
+            "articles": [{"id": a.id, "title": a.title, "outlet": a.outlet,
+                          "published": a.published.isoformat() if a.published else None}
+                         for a in self.articles],
+            "outlets": sorted({a.outlet for a in self.articles if a.outlet}),
+            "first_published": times[0].isoformat() if times else None,
+            "last_published": times[-1].isoformat() if times else None,
+            "links": [{"a": by_seq[x.a_seq].id, "b": by_seq[x.b_seq].id, "kind": x.kind,
+                       "score": x.score, "coverage_a": x.coverage_a,
+                       "coverage_b": x.coverage_b, "evidence": x.evidence}
+                      for x in self.links],
+        }
+
+
+def build_stories(store: Store) -> list[Story]:
+    """Cluster the linked articles into stories and store them with stable ids."""
+    index = CorpusIndex(store)
+    links = index.links()
+    members = sorted({s for x in links for s in (x.a_seq, x.b_seq)})
+    if not members:
+        index.set_stories({})
+        return []
+    labels = cluster_links(members, links)
+    ids = dict(index.db.execute("SELECT seq, id FROM articles"))
+    story_ids = stable_story_ids(labels, [ids[s] for s in members],
+                                 {ids[s]: story for s, story in index.stories().items()})
+    assignment = dict(zip(members, story_ids, strict=True))
+    index.set_stories(assignment)
+    articles = index.articles(members)
+    groups: dict[str, list[int]] = {}
+    for seq in members:
+        groups.setdefault(assignment[seq], []).append(seq)
+    stories = []
+    for story, seqs in groups.items():
+        inside = set(seqs)
+        stories.append(Story(story, [articles[s] for s in seqs],
+                             [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
+    stories.sort(key=lambda s: (-len(s.seqs), s.id))
+    return stories
+
+
+def cluster_links(members: list[int], links: list[Link]) -> list[int]:
+    """A story label for each member, from the weighted graph of links.
+
+    Louvain communities, not connected components: one generic article linked
+    to two stories joins the one it is more tightly linked to instead of
+    merging both (modularity penalises a weak bridge).
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(members)
+    graph.add_weighted_edges_from((x.a_seq, x.b_seq, max(x.score, 1e-3)) for x in links)
+    label: dict[int, int] = {}
+    for component in nx.connected_components(graph):
+        if len(component) <= 2:
+            communities = [component]
+        else:
+            communities = nx.community.louvain_communities(graph.subgraph(component),
+                                                           weight="weight", seed=0)
+        for community in communities:
+            first = min(community)
+            for node in community:
+                label[node] = first
+    return [label[m] for m in members]
+
+
+def stable_story_ids(labels: list[int], keys: list[str], previous: dict[str, str]
+                     ) -> list[str]:
+    """Story ids that survive re-clustering.
+
+    A cluster keeps the id most of its previously labelled members had (each old
+    id goes to one cluster only, the one holding most of its members); other
+    clusters get ``s-`` plus the smallest member key, which is stable too.
+
+    >>> stable_story_ids([0, 0, 1], ["a", "b", "c"], {})
+    ['s-a', 's-a', 's-c']
+    >>> stable_story_ids([0, 0, 0, 1], ["x", "a", "b", "c"], {"a": "s-a", "b": "s-a"})
+    ['s-a', 's-a', 's-a', 's-c']
+    """
+    clusters: dict[int, list[str]] = {}
+    for label, key in zip(labels, keys, strict=True):
+        clusters.setdefault(label, []).append(key)
+    votes = []
+    for label, members in clusters.items():
+        counts: dict[str, int] = {}
+        for key in members:
+            if key in previous:
+                counts[previous[key]] = counts.get(previous[key], 0) + 1
+        votes += [(-n, old, label) for old, n in counts.items()]
+    named: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, old, label in sorted(votes):
+        if label not in named and old not in taken:
+            named[label] = old
+            taken.add(old)
+    for label, members in clusters.items():
+        if label not in named:
+            fresh = f"s-{min(members)}"
+            named[label] = fresh if fresh not in taken else f"{fresh}-{label}"
+    return [named[label] for label in labels]

@@ -1,0 +1,511 @@
+"""Vectorised word-shingle MinHash signatures for corpus-scale near-duplicate search.
+
+Pipeline, all in numpy over one flat buffer per batch of documents (no Python work per word):
+
+1. Each text is UTF-8 encoded and the batch joined with spaces. A 256-entry table lower-cases
+   ASCII and zeroes non-word bytes; the few non-ASCII characters are decoded, classified (a word
+   character is what ``re`` calls ``\\w``: ``str.isalnum()`` or ``_``) and their bytes
+   replaced by those of the lower-cased character. A word is a maximal run of non-zero bytes.
+2. Word hashes: the word's bytes read 8 at a time as little-endian uint64 (two aligned loads
+   and shifts per word, for all words at once), chained through MurmurHash3's 64-bit
+   finaliser; words of up to 8 bytes, most of them, cannot collide.
+3. Shingle hashes: a rolling polynomial over ``k`` consecutive word hashes, a seed, and the same
+   finaliser. A text with fewer than ``k`` words is one shingle of all its words.
+4. Signatures use one-permutation hashing with optimal densification (Li, Owen & Zhang 2012;
+   Shrivastava 2017): each shingle hash is used once, its high 32 bits pick one of
+   ``num_perm`` bins and its low 32 bits are the value whose per-bin minimum is kept
+   (``np.minimum.at`` over the flat batch). Empty bins borrow the value of a bin chosen by a
+   document-independent hash sequence, which keeps the per-slot collision probability equal
+   to the Jaccard similarity of the shingle sets. That costs O(shingles) per document instead
+   of the O(shingles * num_perm) of one hash function per slot, which is also available as
+   ``scheme="classic"`` (multiply-add-shift hash functions, permutations processed in chunks,
+   minima with ``np.minimum.reduceat``).
+
+Signatures are ``uint32`` and depend only on the text and the parameters (no ``hash()``, no
+process state). A text without words gets the all-``EMPTY`` signature, which :func:`jaccard`
+scores 0.0 against everything and :class:`~storytrace.index.lsh.LSHIndex` never buckets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["EMPTY", "MinHasher", "is_empty", "jaccard", "shingle_hashes", "words"]
+
+EMPTY = np.uint32(0xFFFFFFFF)
+"""Value of every slot of an empty document's signature (and of no slot of any other)."""
+
+_U64 = np.uint64
+_M1 = _U64(0xFF51AFD7ED558CCD)
+_M2 = _U64(0xC4CEB9FE1A85EC53)
+_S33 = _U64(33)
+_S32 = _U64(32)
+# Odd multiplier of the rolling shingle polynomial over word hashes.
+_P = _U64(0xD6E8FEB86659FD93)
+# Bytes joined per batch: keeps the working arrays in L2/L3 cache.
+_CHUNK_BYTES = 1 << 18
+_DENSIFY_ATTEMPTS = 2048
+
+
+def _fmix64_int(x: int) -> int:
+    """MurmurHash3's 64-bit finaliser on a Python int."""
+    x &= (1 << 64) - 1
+    x ^= x >> 33
+    x = (x * 0xFF51AFD7ED558CCD) & ((1 << 64) - 1)
+    x ^= x >> 33
+    x = (x * 0xC4CEB9FE1A85EC53) & ((1 << 64) - 1)
+    return x ^ (x >> 33)
+
+
+def _fmix64(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, in place on a uint64 array (returned for chaining)."""
+    tmp = np.empty_like(x)
+    for mult in (_M1, _M2):
+        np.right_shift(x, _S33, out=tmp)
+        x ^= tmp
+        x *= mult
+    np.right_shift(x, _S33, out=tmp)
+    x ^= tmp
+    return x
+
+
+def _seed_key(seed: int, salt: int = 0) -> np.uint64:
+    return _U64(_fmix64_int(_fmix64_int(seed * 0x9E3779B97F4A7C15 + salt) ^ 0x5851F42D4C957F2D))
+
+
+def _is_word_char(ch: str) -> bool:
+    # What the re module's \w matches in a str pattern.
+    return ch.isalnum() or ch == "_"
+
+
+def _word_table() -> np.ndarray:
+    table = np.zeros(256, dtype=np.uint8)
+    for c in range(128):
+        if _is_word_char(chr(c)):
+            table[c] = ord(chr(c).lower())
+    return table
+
+
+# ASCII byte -> lower-cased byte, 0 for non-word bytes; bytes >= 0x80 are handled apart.
+_ASCII_WORD = _word_table()
+_LOW_MASK = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+_FOLD_CACHE: dict[int, bytes] = {}
+
+
+def _fold(cp: int) -> int:
+    """Lower-cased code point of a word character, 0 for any other character."""
+    ch = chr(cp)
+    if not _is_word_char(ch):
+        return 0
+    # Per character: the first character where str.lower() expands ("İ" -> "i"), final sigma
+    # folded to sigma, repeated to a fixed point, so a word hashes the same in any case.
+    for _ in range(4):
+        low = ch.lower()[0]
+        low = "σ" if low == "ς" else low
+        if low == ch or not _is_word_char(low):
+            break
+        ch = low
+    return ord(ch)
+
+
+def _fold_utf8(cp: int) -> bytes:
+    """UTF-8 bytes of the folded character (b"" for a non-word character), cached."""
+    out = _FOLD_CACHE.get(cp)
+    if out is None:
+        f = _fold(cp)
+        out = _FOLD_CACHE[cp] = chr(f).encode("utf-8", "surrogatepass") if f else b""
+    return out
+
+
+def _fold_bytes(buf: np.ndarray) -> np.ndarray | dict[int, str]:
+    """Lower-cased UTF-8 bytes of a batch buffer with every non-word byte set to 0.
+
+    The result has at least 16 zero bytes of padding and a length divisible by 8 (it is read
+    8 bytes at a time). When a character folds to one of a different UTF-8 length (a handful,
+    such as "İ" or the Kelvin sign) the bytes cannot be rewritten in place: the mapping for
+    those characters is returned instead, for the caller to apply to the texts first.
+    """
+    n = len(buf)
+    vals = np.zeros((n + 23) // 8 * 8, dtype=np.uint8)
+    np.take(_ASCII_WORD, buf, out=vals[:n])
+    high = np.flatnonzero(buf >= 0x80)
+    if not high.size:
+        return vals
+    leads = high[buf[high] >= 0xC0]
+    lb = buf[leads].astype(np.uint32)
+    width = 2 + (lb >= 0xE0) + (lb >= 0xF0)
+    cp = np.where(width == 2, lb & 0x1F, np.where(width == 3, lb & 0x0F, lb & 0x07))
+    # The buffer comes from str.encode, so every sequence is complete.
+    for i in (1, 2, 3):
+        more = width > i
+        nxt = buf[np.where(more, leads + i, leads)].astype(np.uint32) & 0x3F
+        cp = np.where(more, (cp << 6) | nxt, cp)
+    uniq, inv = np.unique(cp, return_inverse=True)
+    folded = [_fold_utf8(c) for c in uniq.tolist()]
+    uw = np.array([len(f) for f in folded])
+    cw = 2 + (uniq >= 0x800) + (uniq >= 0x10000)
+    odd = (uw > 0) & (uw != cw)
+    if odd.any():
+        return {c: chr(_fold(c)) for c in uniq[odd].tolist()}
+    table = np.zeros((len(uniq), 4), dtype=np.uint8)
+    for i, f in enumerate(folded):
+        table[i, : len(f)] = np.frombuffer(f, dtype=np.uint8)
+    is_word = (uw > 0)[inv]
+    for i in range(4):
+        sel = is_word & (width > i)
+        vals[leads[sel] + i] = table[inv[sel], i]
+    return vals
+
+
+def _read_u64(words: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The 8 bytes at byte offsets ``pos`` of the buffer viewed as ``words``, little-endian."""
+    q = pos >> 3
+    r = (pos & 7).astype(np.uint64)
+    r <<= _U64(3)
+    lo = words[q]
+    lo >>= r
+    hi = words[q + 1]
+    # numpy defines shifts by >= 64 bits as 0, which is what r == 0 needs here.
+    hi <<= _U64(64) - r
+    lo |= hi
+    return lo
+
+
+def _word_hashes(vals: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash every word (maximal run of non-zero bytes in ``vals[:n]``) of a batch.
+
+    A word's hash is fmix64 over its bytes packed little-endian 8 at a time, chained as
+    ``h = fmix64(h) ^ next8``; words of up to 8 bytes therefore never collide. Returns the
+    uint64 word hashes and the byte offset of each word.
+    """
+    is_word = np.zeros(n + 2, dtype=bool)
+    np.not_equal(vals[:n], 0, out=is_word[1:-1])
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    words = vals.view("<u8")
+    length = ends - starts
+    h = _read_u64(words, starts)
+    h &= _LOW_MASK[np.minimum(length, 8)]
+    long = np.flatnonzero(length > 8)
+    offset = 8
+    while len(long):
+        rest = length[long] - offset
+        chunk = _read_u64(words, starts[long] + offset)
+        chunk &= _LOW_MASK[np.minimum(rest, 8)]
+        h[long] = _fmix64(h[long]) ^ chunk
+        offset += 8
+        long = long[rest > 8]
+    return _fmix64(h), starts
+
+
+def _batch_shingles(
+    encoded: list[bytes], k: int, key: np.uint64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded shingle hashes of a batch and the index of the document owning each.
+
+    Windows that straddle two documents are kept (slicing them out costs a copy) with owner
+    ``len(encoded)``. Shingles of one document are contiguous, except that the one shingle of
+    a text shorter than ``k`` words comes after all the windows.
+    """
+    n = len(encoded)
+    while True:
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+        buf = np.frombuffer(b" ".join(encoded), dtype=np.uint8)
+        vals = _fold_bytes(buf)
+        if isinstance(vals, np.ndarray):
+            break
+        # Rare: characters whose lower case has another UTF-8 length; fold them in the text.
+        trans = str.maketrans(vals)
+        encoded = [_encode(e.decode("utf-8", "surrogatepass").translate(trans))
+                   for e in encoded]
+    doc_starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=doc_starts[1:])
+    wh, wstarts = _word_hashes(vals, len(buf))
+    counts = np.diff(np.searchsorted(wstarts, doc_starts))
+    m = len(wh)
+    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
+    nwin = max(m - k + 1, 0)
+    sh = wh[:nwin].copy()
+    for t in range(1, k):
+        sh *= _P
+        sh += wh[t : t + nwin]
+    owner = owner[:nwin]
+    word_end = np.cumsum(counts)
+    if nwin:
+        # Windows that run past the end of their document: the last k-1 word positions of
+        # every document (and every position of a document shorter than k).
+        tail = (word_end[:, None] - np.arange(1, k)[None, :]).ravel()
+        tail = tail[(tail >= np.repeat(word_end - counts, k - 1)) & (tail < nwin)]
+        owner[tail] = n
+    short = np.flatnonzero((counts > 0) & (counts < k))
+    if len(short):
+        extra = np.empty(len(short), dtype=np.uint64)
+        for i, d in enumerate(short.tolist()):
+            lo, hi = int(word_end[d] - counts[d]), int(word_end[d])
+            acc = wh[lo : lo + 1].copy()
+            for t in range(lo + 1, hi):
+                acc *= _P
+                acc += wh[t : t + 1]
+            extra[i] = acc[0]
+        sh = np.concatenate([sh, extra])
+        owner = np.concatenate([owner, short])
+    sh ^= key
+    return _fmix64(sh), owner
+
+
+def _encode(text: str) -> bytes:
+    # surrogatepass: a lone surrogate (broken input) must not abort a whole batch.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def words(text: str) -> list[str]:
+    """The words :class:`MinHasher` shingles: runs of ``\\w`` characters, lower-cased.
+
+    A pure-Python reference for the vectorised tokeniser (slow; for tests and tooling).
+
+    >>> words("The Senate's vote, 52–48.")
+    ['the', 'senate', 's', 'vote', '52', '48']
+    """
+    out, cur = [], []
+    for ch in text:
+        f = _fold(ord(ch))
+        if f:
+            cur.append(chr(f))
+        elif cur:
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return out
+
+
+def shingle_hashes(text: str, k: int = 5, seed: int = 1) -> np.ndarray:
+    """64-bit hashes of the lower-cased word ``k``-grams of ``text``, in text order.
+
+    A text with fewer than ``k`` words gives one shingle of all its words; a text without
+    words gives an empty array. ``MinHasher(shingle=k, seed=seed)`` signs exactly this set:
+    every slot of its signature is the low 32 bits of one of these hashes.
+
+    Parameters
+    ----------
+    text : str
+        Any text; words are runs of ``\\w`` characters (see :func:`words`).
+    k : int
+        Words per shingle.
+    seed : int
+        Selects an independent hash function (the default matches :class:`MinHasher`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint64`` array of length ``max(len(words) - k + 1, 1)`` (0 for no words).
+
+    Examples
+    --------
+    >>> h = shingle_hashes("One two three four five six", k=5)
+    >>> h.dtype, len(h), len(shingle_hashes("One two", k=5)), len(shingle_hashes("  ", k=5))
+    (dtype('uint64'), 2, 1, 0)
+    >>> bool(h[0] == shingle_hashes("ONE two, three... four five")[0])
+    True
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    sh, owner = _batch_shingles([_encode(text)], k, _seed_key(seed))
+    return sh[owner == 0]
+
+
+def is_empty(sig: np.ndarray) -> bool:
+    """Whether ``sig`` is the signature of a text without words."""
+    return bool(np.all(np.asarray(sig) == EMPTY))
+
+
+def jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures.
+
+    The fraction of slots where the two agree; 0.0 when either text had no words.
+
+    >>> mh = MinHasher(num_perm=64)
+    >>> a = mh.sign("the quick brown fox jumps over the lazy dog again and again")
+    >>> jaccard(a, a), jaccard(a, mh.sign("")), jaccard(mh.sign(""), mh.sign(""))
+    (1.0, 0.0, 0.0)
+    """
+    a, b = np.asarray(sig_a), np.asarray(sig_b)
+    if a.shape != b.shape:
+        raise ValueError(f"signature shapes differ: {a.shape} vs {b.shape}")
+    if is_empty(a) or is_empty(b):
+        return 0.0
+    return float(np.count_nonzero(a == b)) / a.size
+
+
+class MinHasher:
+    """MinHash signatures of word-shingle sets, one document or a whole batch at a time.
+
+    Parameters
+    ----------
+    num_perm : int
+        Signature length (slots).
+    shingle : int
+        Words per shingle.
+    seed : int
+        Selects the hash functions; signatures are comparable only with equal parameters.
+    scheme : {"oph", "classic"}
+        ``"oph"`` (default): one-permutation hashing with optimal densification, O(shingles)
+        per document. ``"classic"``: ``num_perm`` multiply-add-shift hash functions, kept
+        for comparison; it gives different signature values.
+
+    Examples
+    --------
+    >>> mh = MinHasher(num_perm=128, shingle=3, seed=1)
+    >>> a = "Officials said the storm would reach the coast by Friday evening."
+    >>> b = "Officials said the storm could reach the coast by Friday evening."
+    >>> sigs = mh.sign_many([a, b, ""])
+    >>> sigs.shape, sigs.dtype
+    ((3, 128), dtype('uint32'))
+    >>> bool(np.array_equal(sigs[0], mh.sign(a)))
+    True
+    >>> 0.3 < jaccard(sigs[0], sigs[1]) < 0.8, jaccard(sigs[0], sigs[2])
+    (True, 0.0)
+    """
+
+    def __init__(
+        self,
+        num_perm: int = 128,
+        shingle: int = 5,
+        seed: int = 1,
+        scheme: Literal["oph", "classic"] = "oph",
+    ) -> None:
+        if not 1 <= num_perm <= 1 << 16:
+            raise ValueError("num_perm must be in [1, 65536]")
+        if shingle < 1:
+            raise ValueError("shingle must be at least 1")
+        if scheme not in ("oph", "classic"):
+            raise ValueError(f"unknown scheme {scheme!r}")
+        self.num_perm = num_perm
+        self.shingle = shingle
+        self.seed = seed
+        self.scheme = scheme
+        self._key = _seed_key(seed)
+        self._dens_key = _seed_key(seed, salt=1)
+        # The first tries of every bin's sequence; almost every empty bin is filled by them.
+        bins = np.arange(num_perm)
+        self._dens_table = np.stack([self._dens_bins(bins, t) for t in range(32)])
+        if scheme == "classic":
+            rng = np.random.default_rng(np.random.SeedSequence([seed & ((1 << 64) - 1), 0x6D68]))
+            self._a = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64) * _U64(2) + _U64(1)
+            self._b = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64)
+
+    def __repr__(self) -> str:
+        return (f"MinHasher(num_perm={self.num_perm}, shingle={self.shingle}, "
+                f"seed={self.seed}, scheme={self.scheme!r})")
+
+    def sign(self, text: str) -> np.ndarray:
+        """Signature of one text: ``uint32`` array of shape ``(num_perm,)``."""
+        return self.sign_many([text])[0]
+
+    def sign_many(self, texts: Iterable[str]) -> np.ndarray:
+        """Signatures of many texts: ``uint32`` array of shape ``(len(texts), num_perm)``.
+
+        Row ``i`` equals ``sign(texts[i])``; batching only amortises the numpy calls. Texts
+        are encoded and signed about 256 KiB at a time, so a generator over a large corpus
+        needs memory only for the signatures.
+        """
+        parts: list[np.ndarray] = []
+        batch: list[bytes] = []
+        size = 0
+        for text in texts:
+            batch.append(_encode(text))
+            size += len(batch[-1]) + 1
+            if size >= _CHUNK_BYTES:
+                parts.append(self._sign_batch(batch))
+                batch, size = [], 0
+        if batch or not parts:
+            parts.append(self._sign_batch(batch))
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _sign_batch(self, encoded: list[bytes]) -> np.ndarray:
+        if not encoded:
+            return np.empty((0, self.num_perm), dtype=np.uint32)
+        sh, owner = _batch_shingles(encoded, self.shingle, self._key)
+        if self.scheme == "classic":
+            return self._classic(sh, owner, len(encoded))
+        return self._oph(sh, owner, len(encoded))
+
+    def _oph(self, sh: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+        p = self.num_perm
+        # Bin from the high half (multiply-shift range reduction works for any num_perm),
+        # value from the independent low half.
+        slot = sh >> _S32
+        slot *= _U64(p)
+        slot >>= _S32
+        idx = owner * p
+        idx += slot.view(np.int64)
+        val = sh.astype(np.uint32)
+        # EMPTY is reserved for "no shingle in this bin".
+        np.minimum(val, EMPTY - np.uint32(1), out=val)
+        flat = np.full((n + 1) * p, EMPTY, dtype=np.uint32)  # row n collects invalid windows
+        np.minimum.at(flat, idx, val)
+        sig = flat[: n * p].reshape(n, p)
+        self._densify(sig)
+        return sig
+
+    def _densify(self, sig: np.ndarray) -> None:
+        """Optimal densification: fill each empty bin from the first non-empty bin of its
+        own fixed pseudo-random sequence of bins (the same sequence in every document)."""
+        p = sig.shape[1]
+        empty = sig == EMPTY
+        n_empty = empty.sum(axis=1)
+        rows = np.flatnonzero((n_empty > 0) & (n_empty < p))
+        if not len(rows):
+            return
+        r, b = np.nonzero(empty[rows])
+        r = rows[r]
+        attempt = 0
+        while len(r) and attempt < _DENSIFY_ATTEMPTS:
+            if attempt < len(self._dens_table):
+                c = self._dens_table[attempt, b]
+            else:
+                c = self._dens_bins(b, attempt)
+            ok = ~empty[r, c]
+            sig[r[ok], b[ok]] = sig[r[ok], c[ok]]
+            r, b = r[~ok], b[~ok]
+            attempt += 1
+        # Practically unreachable (probability < (1 - 1/p) ** 2048 per bin): take the next
+        # non-empty bin to the right, still a function of the bin and the emptiness pattern.
+        for row, col in zip(r.tolist(), b.tolist(), strict=True):
+            full = np.flatnonzero(~empty[row])
+            sig[row, col] = sig[row, full[np.searchsorted(full, col) % len(full)]]
+
+    def _dens_bins(self, bins: np.ndarray, attempt: int) -> np.ndarray:
+        """Bin that empty bin ``bins`` borrows from at try ``attempt`` (any document)."""
+        h = _fmix64((bins.astype(np.uint64) << _S32) ^ _U64(attempt) ^ self._dens_key)
+        h >>= _S32
+        h *= _U64(self.num_perm)
+        h >>= _S32
+        return h.astype(np.int64)
+
+    def _classic(self, sh: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+        p = self.num_perm
+        out = np.full((n, p), EMPTY, dtype=np.uint32)
+        keep = owner < n
+        sh, owner = sh[keep], owner[keep]
+        if len(owner) and np.any(owner[1:] < owner[:-1]):
+            order = np.argsort(owner, kind="stable")
+            sh, owner = sh[order], owner[order]
+        docs, first = np.unique(owner, return_index=True)
+        if not len(docs):
+            return out
+        # Bound the (chunk, shingles) temporary to about 8 MiB.
+        step = max(1, (1 << 20) // max(len(sh), 1))
+        tmp = np.empty((min(step, p), len(sh)), dtype=np.uint64)
+        for lo in range(0, p, step):
+            hi = min(lo + step, p)
+            t = tmp[: hi - lo]
+            np.multiply(self._a[lo:hi, None], sh[None, :], out=t)
+            t += self._b[lo:hi, None]
+            t >>= _S32
+            mins = np.minimum.reduceat(t, first, axis=1)
+            out[docs, lo:hi] = np.minimum(mins, _U64(EMPTY - np.uint32(1))).T
+        return out

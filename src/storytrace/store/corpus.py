@@ -1,0 +1,212 @@
+"""What `trace` keeps beside the articles: MinHash signatures, verified pairs, links, stories.
+
+These tables live in the same SQLite file as the articles, keyed by the
+article's ``seq`` (its ingestion number), so later runs sign and verify only
+what is new, and everything survives restarts. LSH buckets are not stored: they
+are recomputed from the signatures in a second (a sort of ``n × bands``
+integers), which costs less than reading them back from disk. Every write is
+one transaction per batch: a run killed half-way leaves all of a batch or none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storytrace.model import Article
+from storytrace.store.sqlite import _COLUMNS, Store, _from_row
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS signatures (
+    seq       INTEGER PRIMARY KEY REFERENCES articles(seq),
+    shingles  INTEGER NOT NULL,
+    sig       BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    a_seq      INTEGER NOT NULL,
+    b_seq      INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    score      REAL NOT NULL,
+    coverage_a REAL NOT NULL,
+    coverage_b REAL NOT NULL,
+    evidence   TEXT NOT NULL,
+    PRIMARY KEY (a_seq, b_seq)
+);
+CREATE TABLE IF NOT EXISTS checked (
+    a_seq INTEGER NOT NULL,
+    b_seq INTEGER NOT NULL,
+    PRIMARY KEY (a_seq, b_seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stories (
+    seq   INTEGER PRIMARY KEY,
+    story TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_story ON stories(story);
+"""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A verified relation between two stored articles (``a_seq < b_seq``).
+
+    ``kind`` is ``"reuse"`` (aligned passages) or ``"same_story"`` (similar
+    content, no reused passage); ``evidence`` is a JSON-able dict.
+    """
+
+    a_seq: int
+    b_seq: int
+    kind: str
+    score: float
+    coverage_a: float
+    coverage_b: float
+    evidence: dict
+
+    def __post_init__(self) -> None:
+        if self.a_seq >= self.b_seq:
+            raise ValueError("a Link is stored with a_seq < b_seq")
+
+
+class CorpusIndex:
+    """The index tables of one :class:`Store`.
+
+    >>> from storytrace.store import Store
+    >>> store = Store(":memory:")
+    >>> index = CorpusIndex(store)
+    >>> index.params({"num_perm": 128, "bands": 32})
+    {'num_perm': 128, 'bands': 32}
+    >>> index.unindexed_count()
+    0
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+        with store.transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+
+    # -- parameters ----------------------------------------------------------
+    def params(self, wanted: dict) -> dict:
+        """Record the index parameters on first use; refuse different ones later.
+
+        Signatures made with other parameters cannot be compared, so a store
+        indexed one way stays that way (``storytrace trace --reindex`` drops it).
+        """
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'index_params'").fetchone()
+        if row is None:
+            with self.store.transaction():
+                self.db.execute("INSERT INTO meta VALUES ('index_params', ?)",
+                                (json.dumps(wanted, sort_keys=True),))
+            return wanted
+        stored = json.loads(row[0])
+        if stored != json.loads(json.dumps(wanted, sort_keys=True)):
+            raise ValueError(f"this store was indexed with {stored}, not {wanted}; "
+                             "use --reindex to rebuild the index")
+        return stored
+
+    def reset(self) -> None:
+        """Drop every signature, bucket, link and story (the articles stay)."""
+        with self.store.transaction():
+            for table in ("signatures", "links", "checked", "stories"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("DELETE FROM meta WHERE key = 'index_params'")
+
+    # -- signatures and buckets ---------------------------------------------
+    def unindexed_count(self) -> int:
+        return self.db.execute(
+            "SELECT COUNT(*) FROM articles a LEFT JOIN signatures s USING (seq) "
+            "WHERE s.seq IS NULL").fetchone()[0]
+
+    def unindexed(self, batch: int = 2000) -> Iterator[list[tuple[int, Article]]]:
+        """Batches of ``(seq, article)`` not yet signed, in ingestion order."""
+        last = 0
+        cols = ", ".join(f"a.{c.strip()}" for c in _COLUMNS.split(","))
+        while True:
+            rows = self.db.execute(
+                f"SELECT a.seq, {cols} FROM articles a LEFT JOIN signatures s USING (seq) "
+                "WHERE s.seq IS NULL AND a.seq > ? ORDER BY a.seq LIMIT ?",
+                (last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(r[0], _from_row(r[1:])) for r in rows]
+
+    def add_signatures(self, seqs: Sequence[int], shingles: Sequence[int],
+                       signatures: np.ndarray) -> None:
+        """Store the MinHash signature and shingle count of each article."""
+        with self.store.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
+                                [(int(seq), int(n), np.asarray(sig, dtype=np.uint32).tobytes())
+                                 for seq, n, sig in zip(seqs, shingles, signatures, strict=True)])
+
+    def all_signatures(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(seqs, shingle counts, signatures)`` of every signed article, by seq."""
+        rows = self.db.execute("SELECT seq, shingles, sig FROM signatures ORDER BY seq").fetchall()
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.uint32)
+        seqs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        counts = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+        sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint32).reshape(len(rows), -1)
+        return seqs, counts, sigs
+
+    def signatures(self, seqs: Iterable[int]) -> dict[int, tuple[int, np.ndarray]]:
+        """``seq -> (shingle count, signature)`` for the given articles."""
+        out: dict[int, tuple[int, np.ndarray]] = {}
+        seqs = list(seqs)
+        for i in range(0, len(seqs), 900):
+            chunk = seqs[i : i + 900]
+            marks = ",".join("?" * len(chunk))
+            for seq, n, blob in self.db.execute(
+                    f"SELECT seq, shingles, sig FROM signatures WHERE seq IN ({marks})", chunk):
+                out[seq] = (n, np.frombuffer(blob, dtype=np.uint32))
+        return out
+
+    # -- links ---------------------------------------------------------------
+    def unchecked(self, pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pairs not yet verified by an earlier run."""
+        done = self.db.execute
+        return [(a, b) for a, b in pairs
+                if not done("SELECT 1 FROM checked WHERE a_seq = ? AND b_seq = ?",
+                            (a, b)).fetchone()]
+
+    def add_links(self, checked: Iterable[tuple[int, int]], links: Iterable[Link]) -> None:
+        """Record verified pairs and the links found among them, in one transaction."""
+        with self.store.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO checked VALUES (?, ?)", list(checked))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(x.a_seq, x.b_seq, x.kind, x.score, x.coverage_a, x.coverage_b,
+                  json.dumps(x.evidence, ensure_ascii=False)) for x in links])
+
+    def links(self) -> list[Link]:
+        return [Link(a, b, k, s, ca, cb, json.loads(e)) for a, b, k, s, ca, cb, e in
+                self.db.execute("SELECT * FROM links ORDER BY a_seq, b_seq")]
+
+    # -- stories -------------------------------------------------------------
+    def stories(self) -> dict[int, str]:
+        """``seq -> story id`` from the last run."""
+        return dict(self.db.execute("SELECT seq, story FROM stories"))
+
+    def set_stories(self, assignment: dict[int, str]) -> None:
+        with self.store.transaction():
+            self.db.execute("DELETE FROM stories")
+            self.db.executemany("INSERT INTO stories VALUES (?, ?)", sorted(assignment.items()))
+
+    # -- articles by seq -----------------------------------------------------
+    def articles(self, seqs: Iterable[int]) -> dict[int, Article]:
+        out: dict[int, Article] = {}
+        seqs = list(seqs)
+        for i in range(0, len(seqs), 900):
+            chunk = seqs[i : i + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                    f"SELECT seq, {_COLUMNS} FROM articles WHERE seq IN ({marks})", chunk):
+                out[row[0]] = _from_row(row[1:])
+        return out
+
+    def all_seqs(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT seq FROM articles ORDER BY seq")]

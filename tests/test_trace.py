@@ -1,0 +1,153 @@
+"""`trace`: candidate generation, verification, stories, incremental runs, CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+from storytrace.engines.core import bucket_pairs, estimated_containment
+from storytrace.engines.local import TraceOptions, build_stories, run_trace
+from storytrace.model import Article
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex
+
+runner = CliRunner()
+_rng = random.Random(3)
+_VOCAB = [f"w{i}" for i in range(5000)]
+
+
+def _body(words: int = 300) -> str:
+    sentences, out = [], _rng.choices(_VOCAB, k=words)
+    for i in range(0, words, 15):
+        sentences.append(" ".join(out[i : i + 15]).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def _edit(text: str, share: float) -> str:
+    return " ".join(_rng.choice(_VOCAB) if _rng.random() < share else w for w in text.split())
+
+
+@pytest.fixture()
+def corpus() -> dict[str, Article]:
+    src1, src2 = _body(), _body()
+    arts = {
+        "src1": Article(id="src1", text=src1, outlet="Wire"),
+        "copy1": Article(id="copy1", text="Breaking. " + _edit(src1, 0.05), outlet="Daily"),
+        "part1": Article(id="part1", text=_body(120) + " " + " ".join(src1.split()[:150])
+                         + " " + _body(120), outlet="Herald"),
+        "src2": Article(id="src2", text=src2, outlet="Wire"),
+        "copy2": Article(id="copy2", text=_edit(src2, 0.1), outlet="Post"),
+    }
+    for i in range(15):
+        arts[f"other{i}"] = Article(id=f"other{i}", text=_body(), outlet="Gazette")
+    return arts
+
+
+def _links(store: Store) -> set[frozenset[str]]:
+    ids = {seq: id_ for id_, seq in store.db.execute("SELECT id, seq FROM articles")}
+    return {frozenset((ids[x.a_seq], ids[x.b_seq])) for x in CorpusIndex(store).links()}
+
+
+def test_reuse_is_found_and_unrelated_is_not(corpus):
+    store = Store(":memory:")
+    store.add(corpus.values())
+    report = run_trace(store)
+    assert report.signed == len(corpus)
+    expected = {frozenset(p) for p in [("src1", "copy1"), ("src1", "part1"), ("copy1", "part1"),
+                                       ("src2", "copy2")]}
+    assert _links(store) == expected
+    stories = build_stories(store)
+    groups = sorted(sorted(a.id for a in s.articles) for s in stories)
+    assert groups == [["copy1", "part1", "src1"], ["copy2", "src2"]]
+
+
+def test_incremental_run_only_does_new_work_and_keeps_story_ids(corpus):
+    store = Store(":memory:")
+    first = [a for k, a in corpus.items() if k != "copy1"]
+    store.add(first)
+    run_trace(store)
+    before = {s.id: sorted(a.id for a in s.articles) for s in build_stories(store)}
+    verified_before = store.db.execute("SELECT COUNT(*) FROM checked").fetchone()[0]
+
+    store.add([corpus["copy1"]])
+    report = run_trace(store)
+    assert report.signed == 1
+    # Only pairs involving the new article were aligned.
+    assert 1 <= report.verified <= 2
+    assert store.db.execute("SELECT COUNT(*) FROM checked").fetchone()[0] == \
+        verified_before + report.verified
+    after = {s.id: sorted(a.id for a in s.articles) for s in build_stories(store)}
+    story_of_src1 = next(k for k, v in before.items() if "src1" in v)
+    assert "copy1" in after[story_of_src1]  # the story grew and kept its id
+    assert set(before) == set(after)
+
+    again = run_trace(store)  # nothing new: nothing signed, nothing re-verified
+    assert (again.signed, again.verified) == (0, 0)
+
+
+def test_index_survives_reopening(tmp_path, corpus):
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store.add(list(corpus.values())[:10])
+        run_trace(store)
+    with Store(db) as store:
+        store.add(list(corpus.values())[10:])
+        report = run_trace(store)
+        assert report.signed == len(corpus) - 10
+        assert frozenset(("src1", "copy1")) in _links(store)
+
+
+def test_index_parameters_cannot_change_silently(corpus):
+    store = Store(":memory:")
+    store.add(corpus.values())
+    run_trace(store)
+    with pytest.raises(ValueError, match="reindex"):
+        run_trace(store, TraceOptions(num_perm=64))
+
+
+def test_bucket_cap_is_reported():
+    # 30 articles sharing every band: one huge bucket per band.
+    hashes = np.tile(np.arange(8, dtype=np.uint64), (30, 1))
+    pairs, capped = bucket_pairs(hashes, np.ones(30, dtype=bool), max_bucket=10)
+    assert len(pairs) == 0 and capped == 8
+    pairs, capped = bucket_pairs(hashes, np.ones(30, dtype=bool), max_bucket=30)
+    assert len(pairs) == 30 * 29 // 2 and capped == 0
+
+
+def test_containment_sees_a_short_text_inside_a_long_one():
+    sig = np.arange(128, dtype=np.uint32)
+    other = sig.copy()
+    other[32:] += 1000  # Jaccard 0.25
+    assert estimated_containment(sig, other, 100, 100) == pytest.approx(0.4)
+    assert estimated_containment(sig, other, 40, 160) == pytest.approx(1.0)
+
+
+def test_cli_trace_json_and_jsonl_out(tmp_path, corpus):
+    src = tmp_path / "corpus.jsonl"
+    with open(src, "w") as f:
+        for a in corpus.values():
+            f.write(json.dumps({"id": a.id, "text": a.text, "outlet": a.outlet}) + "\n")
+        f.write("{not json\n")
+    db, out = tmp_path / "t.db", tmp_path / "stories.jsonl"
+    result = runner.invoke(app, ["trace", str(src), "--db", str(db), "--format", "json",
+                                 "--out", str(out)])
+    assert result.exit_code == 1  # one bad line, reported; the rest went through
+    assert "corpus.jsonl:21" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["articles"] == len(corpus) and data["stories_total"] == 2
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert sorted(len(x["articles"]) for x in lines) == [2, 3]
+    assert all({"a", "b", "coverage_a", "evidence"} <= set(x["links"][0]) for x in lines)
+
+    text = runner.invoke(app, ["trace", "--db", str(db)])
+    assert text.exit_code == 0 and "0 newly indexed" in text.stdout
+
+
+def test_cli_trace_rejects_bad_options(tmp_path):
+    result = runner.invoke(app, ["trace", "--db", str(tmp_path / "x.db"), "--threshold", "2"])
+    assert result.exit_code == 2 and "threshold" in result.stderr

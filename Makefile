@@ -44,7 +44,11 @@ test: lint
 	exit $$rc
 
 bench: install
+	$(BIN)/pip install -q -e ".[semantic,bench]"
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/align_speed.py --pairs 300
+	$(BIN)/python bench/minhash_speed.py --n 20000
+	$(BIN)/python bench/trace_scale.py --n 100000
 
 clean:
 	rm -rf build .pytest_cache

@@ -1,0 +1,325 @@
+"""Attribution extraction (storytrace.provenance) and its PolNeAR evaluation."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from storytrace.eval.attribution import evaluate_attribution, read_ann, read_brat, score_spans
+from storytrace.model import Span
+from storytrace.provenance import (
+    Attribution,
+    AttributionExtractor,
+    classify_source,
+    extract_attributions,
+)
+from storytrace.provenance.attribution import rule_attributions, tokenize
+
+
+def find(text: str, kind: str | None = None, source: str | None = None) -> Attribution:
+    """The first attribution of ``text`` with that kind and/or source text."""
+    found = extract_attributions(text)
+    for a in found:
+        if kind is not None and a.kind != kind:
+            continue
+        if source is not None and (a.source is None or a.source.of(text) != source):
+            continue
+        return a
+    raise AssertionError(f"no {kind} attribution with source {source!r} in {text!r}: "
+                         f"{[a.to_dict(text) for a in found]}")
+
+
+def check_offsets(text: str, found: list[Attribution]) -> None:
+    for a in found:
+        for s in a.spans():
+            assert 0 <= s.start < s.end <= len(text)
+        assert 0.0 <= a.score <= 1.0
+
+
+# ------------------------------------------------------------------ pattern families
+
+
+def test_seed_according_to_new_york_daily_news() -> None:
+    t = "The claim was false, according to the New York Daily News."
+    a = find(t, "according_to")
+    assert a.source.of(t) == "New York Daily News"
+    assert (a.source.start, a.source.end) == (38, 57)
+    assert a.cue.of(t) == "according to"
+    assert a.source_type == "outlet"
+
+
+@pytest.mark.parametrize(("text", "kind", "source", "cue", "stype"), [
+    ("Fox News reported that the senator resigned.", "reported", "Fox News", "reported",
+     "outlet"),
+    ("Politico reports the bill has stalled.", "reported", "Politico", "reports", "outlet"),
+    ("The Washington Post wrote that the plan was dead.", "reported", "Washington Post",
+     "wrote", "outlet"),
+    ("Mayor Bill de Blasio announced a new curfew on Monday.", "said", "Mayor Bill de Blasio",
+     "announced", "person"),
+    ("The Pentagon confirmed the strike.", "said", "The Pentagon", "confirmed",
+     "organisation"),
+    ("Ms. Lee stated that the vote was fair.", "said", "Ms. Lee", "stated", "person"),
+    ("Jones claimed the election was rigged.", "said", "Jones", "claimed", "person"),
+])
+def test_subject_verb_credits(text: str, kind: str, source: str, cue: str, stype: str) -> None:
+    a = find(text, kind, source)
+    assert a.cue.of(text) == cue
+    assert a.source_type == stype
+
+
+def test_as_reported_by() -> None:
+    t = "As reported by The Hill, the vote failed."
+    a = find(t, "as_reported")
+    assert a.source.of(t) == "The Hill" and a.source_type == "outlet"
+    assert "reported" in a.cue.of(t)
+    assert a.content.of(t) == "the vote failed"
+
+
+def test_citing() -> None:
+    t = "The paper said, citing two officials, that talks broke down."
+    a = find(t, "citing")
+    assert a.source.of(t) == "two officials" and a.source_type == "anonymous"
+
+
+def test_credit_line_via_and_hat_tip() -> None:
+    t = "Trump spoke in Ohio.\nSource: Washington Post\n"
+    a = find(t, "credit_line")
+    assert a.source.of(t) == "Washington Post" and a.cue.of(t) == "Source"
+    assert a.source_type == "outlet"
+    t = "The video spread fast (via BuzzFeed News)."
+    a = find(t, "via")
+    assert a.source.of(t) == "BuzzFeed News" and a.source_type == "outlet"
+    for t in ("Great catch. h/t The Hill", "Great catch. Hat tip to The Hill."):
+        a = find(t, "hat_tip")
+        assert a.source.of(t) == "The Hill" and a.source_type == "outlet"
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("WASHINGTON (AP) — The Senate voted on Tuesday.", "AP"),
+    ("LONDON (Reuters) - Shares fell sharply.", "Reuters"),
+    ("The talks ended without a deal.\n— Reuters", "Reuters"),
+    ("Shares fell. The Associated Press contributed to this report.", "Associated Press"),
+    ("It rained. AFP contributed reporting.", "AFP"),
+    ("It rained. UPI contributed to this report.", "UPI"),
+    ("Prices rose.\nBy Bloomberg News", "Bloomberg News"),
+])
+def test_wire_credits(text: str, source: str) -> None:
+    a = find(text, "wire_credit", source)
+    assert a.source_type == "wire"
+
+
+def test_told_outlet_is_the_recipient() -> None:
+    t = "Smith told Reuters the plant would close."
+    a = find(t, "told")
+    assert a.source.of(t) == "Smith" and a.source_type == "person"
+    assert a.recipient.of(t) == "Reuters"
+    t = "Sources told CNN that the deal was off."
+    a = find(t, "told")
+    assert a.source.of(t) == "Sources" and a.source_type == "anonymous"
+    assert a.recipient.of(t) == "CNN"
+
+
+@pytest.mark.parametrize(("text", "source", "quote"), [
+    ('"We will win," Smith said.', "Smith", '"We will win,"'),
+    ("“We are not leaving,” said Sen. Ted Cruz.", "Sen. Ted Cruz", "“We are not leaving,”"),
+    # An apposition stays with its name, as in the PolNeAR annotation the tagger learned.
+    ('"It is over", said Jane Doe, a spokeswoman.', "Jane Doe, a spokeswoman", '"It is over"'),
+    ("Mrs. Clinton said: “I am ready.”", "Mrs. Clinton", "“I am ready.”"),
+    ("‘No comment,’ Jones said.", "Jones", "‘No comment,’"),
+])
+def test_quotes_with_speakers(text: str, source: str, quote: str) -> None:
+    a = find(text, "quote", source)
+    assert a.content.of(text) == quote
+    assert a.source_type == "person"
+    assert a.cue.of(text).startswith("said")
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Officials said the bridge was unsafe.", "Officials"),
+    ("A source said the meeting was cancelled.", "A source"),
+    ("Administration officials say the plan is dead.", "Administration officials"),
+])
+def test_anonymous_sources(text: str, source: str) -> None:
+    a = find(text, source=source)
+    assert a.source_type == "anonymous"
+
+
+def test_pronoun_source() -> None:
+    t = "He said the plan was dead."
+    a = find(t, source="He")
+    assert a.cue.of(t) == "said" and a.source_type == "person"
+
+
+def test_plain_sentence_has_no_attribution() -> None:
+    for t in ("The cat sat on the mat and purred.",
+              "Heavy rain is expected across the region on Sunday.",
+              ""):
+        assert extract_attributions(t) == []
+        assert rule_attributions(t) == []
+
+
+def test_learned_tagger_finds_long_tail_cue() -> None:
+    t = "Senator Warren criticized the merger in a letter on Friday."
+    found = extract_attributions(t)
+    assert any(a.source is not None and a.source.of(t) == "Senator Warren"
+               and a.cue is not None and "criticized" in a.cue.of(t) for a in found)
+
+
+def test_rules_only_extractor_and_to_dict() -> None:
+    t = "Politico reported that the talks failed."
+    (a,) = AttributionExtractor(use_tagger=False).extract(t)
+    d = a.to_dict(t)
+    assert d["source"] == {"start": 0, "end": 8, "text": "Politico"}
+    assert d["cue"]["text"] == "reported" and d["kind"] == "reported"
+    assert d["content"]["text"] == "that the talks failed"
+    assert Attribution(None, None, None).to_dict()["source"] is None
+
+
+# ------------------------------------------------------------------- source typing
+
+
+@pytest.mark.parametrize(("name", "stype"), [
+    ("New York Times", "outlet"), ("the Washington Post", "outlet"), ("The Hill", "outlet"),
+    ("Breitbart", "outlet"), ("CNN", "outlet"), ("Politico", "outlet"),
+    ("New York Daily News", "outlet"), ("the Springfield Gazette", "outlet"),
+    ("KXAN-TV", "outlet"), ("dailykos.com", "outlet"), ("the newspaper", "outlet"),
+    ("AP", "wire"), ("Reuters", "wire"), ("Associated Press", "wire"), ("AFP", "wire"),
+    ("Bloomberg", "wire"), ("UPI", "wire"),
+    ("Mr. Trump", "person"), ("Donald Trump", "person"), ("Sen. Ted Cruz", "person"),
+    ("campaign manager Robby Mook", "person"), ("she", "person"),
+    ("officials", "anonymous"), ("a source familiar with the talks", "anonymous"),
+    ("senior administration officials", "anonymous"),
+    ("the Justice Department", "organisation"), ("the FBI", "organisation"),
+    ("a new report", "document"), ("the poll", "document"), ("it", "unknown"),
+])
+def test_classify_source(name: str, stype: str) -> None:
+    assert classify_source(name) == stype
+
+
+# ------------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize("text", [
+    '"' * 1_000_000,  # a million straight quotes
+    "“" * 500_000 + "”" * 500_000,  # a million curly quotes, none closing early
+    '"unbalanced ' * 10_000,  # quotes that never pair the way a reader expects
+    "according to " * 10_000,
+    "Smith said " * 10_000,
+    "\x00 said \x00 told \U0001F600 “hi,” 😀 said Bob.\n" * 2_000,  # NUL, emoji
+    "\ud800 lone surrogate said “x” \udfff " * 1_000,
+    "A" * 1_000_000,
+    "Aa " * 200_000,
+])
+def test_hostile_input_is_fast_and_valid(text: str) -> None:
+    t0 = time.perf_counter()
+    found = extract_attributions(text)
+    assert time.perf_counter() - t0 < 3.0
+    check_offsets(text, found)
+
+
+def test_unicode_offsets_are_code_points() -> None:
+    t = "😀😀 “Nope,” said Zoë Ångström. 🇺🇸"
+    a = find(t, "quote")
+    assert a.source.of(t) == "Zoë Ångström"
+    assert t[a.content.start : a.content.end] == "“Nope,”"
+
+
+def test_tokenize_offsets() -> None:
+    t = "Mr. Cook’s aide said: “No.”"
+    assert [t[s:e] for s, e in tokenize(t)][:4] == ["Mr", ".", "Cook’s", "aide"]
+
+
+# ------------------------------------------------------------------- brat + scores
+
+
+def write_split(root: Path) -> Path:
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    text = "Smith said the plan failed. The plan, he said, “was doomed” he added.\n"
+    (root / "text" / "doc.txt").write_text(text, encoding="utf-8")
+    ann = (
+        "T1\tSource 0 5\tSmith\n"
+        "T2\tCue 6 10\tsaid\n"
+        "T3\tContent 11 26\tthe plan failed\n"
+        "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n"
+        "T4\tContent 28 36;47 59\tThe plan “was doomed”\n"
+        "T5\tSource 38 40\the\n"
+        "T6\tCue 41 45\tsaid\n"
+        "E2\tAttribution:T6 Content:T4 Cue:T6 Source:T5\n"
+        "T7\tSource x y\tbroken\n"
+        "#1\tAnnotatorNotes T1\tfine\n"
+    )
+    (root / "attributions" / "doc_ab12.ann").write_text(ann, encoding="utf-8")
+    (root / "attributions" / "doc_zz99.ann").write_text("T1\tSource 0 2\tSm\n")
+    return root
+
+
+def test_read_brat_discontinuous_and_malformed(tmp_path: Path) -> None:
+    errors: list[str] = []
+    docs = read_brat(write_split(tmp_path / "split"), on_error=errors.append)
+    text, anns = docs["doc"]
+    by_id = {a.id: a for a in anns}
+    assert set(by_id) == {"T1", "T2", "T3", "T4", "T5", "T6"}  # first annotator's file
+    content = by_id["T4"]
+    assert [f.of(text) for f in content.fragments] == ["The plan", "“was doomed”"]
+    assert (content.start, content.end) == (28, 59)
+    assert by_id["T5"].event == "E2" and by_id["T1"].event == "E1"
+    assert len(errors) == 1
+    assert "doc_ab12.ann:9:" in errors[0] and "\n" not in errors[0]
+
+
+def test_read_ann_skips_bad_offsets_and_continuation_lines(tmp_path: Path) -> None:
+    p = tmp_path / "a.ann"
+    p.write_text("T1\tContent 0 9;10 13\tfirst par\n\nend\nT2\tCue 0 99\tx\nnonsense\n")
+    errors: list[str] = []
+    anns = read_ann(p, "first par\nend", on_error=errors.append)
+    assert [a.id for a in anns] == ["T1"]
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{p}:4:") and errors[1].startswith(f"{p}:5:")
+
+
+def test_score_spans_hand_computed() -> None:
+    t = "Officials said the plan failed, he said."
+    gold = [Span(0, 9), Span(32, 34)]
+    pred = [Span(0, 14), Span(32, 34), Span(15, 23), Span(15, 23)]  # duplicate counted once
+    s = score_spans([(t, gold, pred)])
+    # exact: 1 of 3 predictions, 1 of 2 gold spans
+    assert s["exact"]["precision"] == pytest.approx(1 / 3)
+    assert s["exact"]["recall"] == pytest.approx(1 / 2)
+    assert s["exact"]["f1"] == pytest.approx(0.4)
+    # overlap: (0,14) and (32,34) touch gold; both gold spans are touched
+    assert s["overlap"]["precision"] == pytest.approx(2 / 3)
+    assert s["overlap"]["recall"] == 1.0
+    # tokens: predicted {Officials, said, he, the, plan} ∩ gold {Officials, he} = 2
+    assert s["token"]["precision"] == pytest.approx(2 / 5)
+    assert s["token"]["recall"] == 1.0
+    empty = score_spans([(t, [], [])])
+    assert empty["overlap"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+
+
+def test_evaluate_attribution_on_tiny_split(tmp_path: Path) -> None:
+    root = write_split(tmp_path / "split")
+    text = (root / "text" / "doc.txt").read_text()
+
+    def fake(t: str) -> list[Attribution]:
+        assert t == text
+        return [Attribution(Span(0, 5), Span(6, 10), Span(11, 20)),  # source, cue exact
+                Attribution(Span(38, 40), Span(41, 50), None),  # cue overlaps only
+                Attribution(None, Span(60, 65), Span(47, 59))]  # cue wrong, content fragment
+
+    errors: list[str] = []
+    r = evaluate_attribution(root, fake, on_error=errors.append)
+    assert r["documents"] == 1 and len(errors) == 1
+    assert r["Source"]["exact"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    cue = r["Cue"]
+    assert cue["exact"]["precision"] == pytest.approx(1 / 3)
+    assert cue["exact"]["recall"] == pytest.approx(1 / 2)
+    assert cue["overlap"]["precision"] == pytest.approx(2 / 3)
+    assert cue["overlap"]["recall"] == 1.0
+    content = r["Content"]  # gold: (11,26), (28,36), (47,59)
+    assert content["exact"]["precision"] == pytest.approx(1 / 2)
+    assert content["exact"]["recall"] == pytest.approx(1 / 3)
+    assert content["overlap"]["precision"] == 1.0
+    assert content["overlap"]["recall"] == pytest.approx(2 / 3)

@@ -1,0 +1,349 @@
+"""Same-story similarity, story clustering, stable story ids and their evaluations."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.align.semantic import default_encoder
+from storytrace.eval.clusters import bcubed, evaluate_clusters, read_clusters, scores
+from storytrace.eval.similarity import (
+    cross_validate,
+    evaluate_similarity,
+    groups_of,
+    read_pairs,
+)
+from storytrace.stories import (
+    StorySimilarity,
+    average_linkage,
+    cluster_edges,
+    cluster_stories,
+    stable_story_ids,
+    story_vectors,
+)
+from storytrace.stories.similarity import dates_of, entity_spans, title_of
+
+FLOOD_A = (
+    "Flash floods kill 12 in Valencia\n"
+    "Flash floods killed at least 12 people in the Spanish city of Valencia on Tuesday, "
+    "regional president Carlos Mazón said. Emergency services rescued 200 residents trapped "
+    "in cars and houses after 300 litres of rain fell in eight hours on 29 October 2024."
+)
+FLOOD_B = (
+    "Valencia floods: death toll rises to 12\n"
+    "At least 12 people have died after torrential rain caused flash floods in Valencia, "
+    "Carlos Mazón told reporters. Rescue teams pulled 200 people from flooded homes and "
+    "vehicles; 300 litres of rain fell in a few hours on October 29, 2024."
+)
+PHONE = (
+    "Apple unveils new iPhone with bigger battery\n"
+    "Apple on Monday showed its new iPhone in Cupertino, promising a battery that lasts a "
+    "full day and a faster chip. Tim Cook said preorders open on Friday at $799."
+)
+MARKETS = (
+    "Stocks slip as investors await Fed decision\n"
+    "Shares in Europe and Asia fell on Wednesday as traders waited for the Federal Reserve's "
+    "interest-rate decision, with bank stocks leading the losses."
+)
+
+
+@pytest.fixture(scope="module")
+def lexical() -> StorySimilarity:
+    return StorySimilarity(semantic=False)
+
+
+# --- similarity ---------------------------------------------------------------------------
+
+def test_same_story_scores_above_unrelated(lexical: StorySimilarity) -> None:
+    same = lexical.score(FLOOD_A, FLOOD_B)
+    unrelated = [lexical.score(FLOOD_A, PHONE), lexical.score(FLOOD_B, MARKETS),
+                 lexical.score(PHONE, MARKETS)]
+    assert 0.0 <= min(unrelated) and same <= 1.0
+    assert same > max(unrelated) + 0.2
+    assert lexical.score(FLOOD_A, FLOOD_B) == pytest.approx(lexical.score(FLOOD_B, FLOOD_A))
+
+
+def test_copies_score_at_least_as_high_as_rewrites(lexical: StorySimilarity) -> None:
+    # Copies are the bulk of reuse, though no training pair from SemEval is one.
+    rewrite = lexical.score(FLOOD_A, FLOOD_B)
+    assert lexical.score(FLOOD_A, FLOOD_A) >= max(rewrite, 0.9)
+    assert lexical.score(FLOOD_A, FLOOD_A[: len(FLOOD_A) // 2]) >= 0.8
+
+
+def test_score_pairs_matches_score_and_features_shape(lexical: StorySimilarity) -> None:
+    pairs = [(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE), (PHONE, PHONE)]
+    batch = lexical.score_pairs(pairs)
+    assert batch.shape == (3,)
+    assert batch.tolist() == pytest.approx([lexical.score(a, b) for a, b in pairs])
+    x = lexical.features(pairs)
+    assert x.shape == (3, len(lexical.feature_names))
+    assert lexical.model == "lexical"
+    same = lexical.feature_names.index("same_language")
+    assert x[2, same] == pytest.approx(1.0)  # a text with itself
+    assert lexical.explain(PHONE, PHONE)["features"]["word_cosine"] == pytest.approx(1.0)
+
+
+def test_explain_gives_evidence(lexical: StorySimilarity) -> None:
+    e = lexical.explain(FLOOD_A, FLOOD_B)
+    assert e["score"] == pytest.approx(lexical.score(FLOOD_A, FLOOD_B))
+    assert "Carlos Mazón" in e["shared_entities"] and "Valencia" in e["shared_entities"]
+    assert {"12", "200", "300", "2024"} <= set(e["shared_numbers"])
+    assert e["shared_dates"] == ["2024-10-29"]
+    assert e["titles"][0] == "Flash floods kill 12 in Valencia"
+    assert 0 < e["tfidf_cosine"] < 1
+    assert set(e["contributions"]) == set(lexical.feature_names)
+    assert lexical.explain(FLOOD_A, PHONE)["shared_entities"] == []
+
+
+def test_text_helpers() -> None:
+    assert title_of("One  Two three. Four.") == "One"  # title joined by two spaces
+    assert entity_spans("Yesterday the Bank of England met. Rishi Sunak spoke.") == [
+        "Bank", "England", "Rishi Sunak"]
+    assert dates_of("am 24. April 2020 und 3/5/2021") == {"2020-04-24", "2021-05-03"}
+
+
+def test_semantic_true_without_extra_raises_or_works() -> None:
+    if default_encoder() is None:
+        from storytrace.align.semantic import SemanticUnavailable
+
+        with pytest.raises(SemanticUnavailable):
+            StorySimilarity(semantic=True)
+    else:
+        assert StorySimilarity(semantic=True).model == "semantic"
+
+
+def test_semantic_model_ranks_paraphrased_story_first() -> None:
+    if default_encoder() is None:
+        pytest.skip("semantic extra not installed")
+    sim = StorySimilarity(semantic=True)
+    e = sim.explain(FLOOD_A, FLOOD_B)
+    assert e["model"] == "semantic" and e["embedding_cosine"] > 0.5
+    assert e["score"] > sim.score(FLOOD_A, PHONE) + 0.2
+
+
+def test_bad_weights_rejected() -> None:
+    with pytest.raises(ValueError, match="do not match"):
+        StorySimilarity(weights={"features": ["nonsense"], "scaler": {"mean": [0], "scale": [1]},
+                                 "logistic_regression": {"coef": [1], "intercept": 0}})
+    with pytest.raises(ValueError, match="semantic must be"):
+        StorySimilarity(semantic="yes")
+
+
+# --- clustering ---------------------------------------------------------------------------
+
+STORY_1 = [
+    "earthquake strikes turkey killing hundreds rescue teams search rubble in gaziantep",
+    "turkey earthquake death toll rises as rescuers search rubble in gaziantep",
+    "rescue teams pull survivors from rubble after turkey earthquake near gaziantep",
+    "gaziantep earthquake survivors wait for aid as turkey mourns the dead",
+]
+STORY_2 = [
+    "central bank raises interest rates to fight inflation says governor",
+    "governor says central bank will keep raising interest rates until inflation falls",
+    "inflation fight central bank lifts interest rates again governor warns",
+    "interest rates rise as the central bank governor targets inflation",
+]
+# Shares words with both stories: a single-linkage method would join them through it.
+BRIDGE = ("governor visits gaziantep earthquake rubble and says central bank interest rates "
+          "inflation aid turkey rescue")
+
+
+def test_clustering_separates_stories_and_bridge_does_not_merge() -> None:
+    texts = [*STORY_1, BRIDGE, *STORY_2]
+    v = story_vectors(texts)
+    bridge_sims = v[4] @ v.T
+    assert bridge_sims[:4].min() > 0.05 and bridge_sims[5:].min() > 0.05
+    labels = cluster_stories(texts, threshold=0.1)
+    assert len(set(labels[:4].tolist())) == 1 and len(set(labels[5:].tolist())) == 1
+    assert labels[0] != labels[5]
+    # Single linkage at the same threshold does chain the two stories through the bridge.
+    import networkx as nx
+
+    sims = v @ v.T
+    g = nx.Graph((i, j) for i in range(9) for j in range(i + 1, 9) if sims[i, j] >= 0.1)
+    assert nx.has_path(g, 0, 5)
+
+
+def test_average_linkage_is_exact_upgma_on_small_input() -> None:
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(4, 8))
+    x = np.vstack([c + 0.6 * rng.normal(size=(6, 8)) for c in centres])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    for threshold in (0.2, 0.4, 0.6):
+        ours = average_linkage(x, threshold, k=len(x))
+        d = np.clip(1 - x @ x.T, 0, None)
+        np.fill_diagonal(d, 0)
+        ref = fcluster(linkage(squareform(d, checks=False), "average"), 1 - threshold,
+                       "distance")
+        assert scores(ref, ours)["ari"] == 1.0
+
+
+def test_cluster_edges_resists_chaining_and_uses_vectors() -> None:
+    # Two linked triangles joined by a single strong edge stay two stories.
+    edges = [(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.9), (3, 4, 0.9), (4, 5, 0.9), (3, 5, 0.9),
+             (2, 3, 0.85)]
+    labels = cluster_edges(6, edges, threshold=0.5)
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1]
+    # An edge adds to what vectors say: 0 and 1 are dissimilar vectors but linked.
+    v = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    assert cluster_edges(3, [], vectors=v, threshold=0.5).tolist() == [0, 1, 1]
+    linked = cluster_edges(3, [(0, 1, 1.0), (0, 2, 1.0)], vectors=v, threshold=0.5)
+    assert linked.tolist() == [0, 0, 0]
+    with pytest.raises(ValueError, match="outside"):
+        cluster_edges(2, [(0, 5, 1.0)])
+
+
+def test_cluster_stories_edge_cases() -> None:
+    assert cluster_stories([]).tolist() == []
+    assert cluster_stories(["only one"]).tolist() == [0]
+    assert cluster_stories(["", ""], threshold=0.5).tolist() == [0, 1]
+    with pytest.raises(ValueError, match="threshold"):
+        cluster_stories(np.eye(3))
+    assert cluster_stories(np.eye(3), threshold=0.5).tolist() == [0, 1, 2]
+
+
+def test_stable_story_ids_survive_relabelling_and_new_members() -> None:
+    keys = ["2024-01-01/a", "2024-01-01/b", "2024-01-02/c", "2024-01-02/d"]
+    first = stable_story_ids([0, 0, 1, 1], keys)
+    assert first[0] == first[1] and first[2] == first[3] and first[0] != first[2]
+    previous = dict(zip(keys, first, strict=True))
+    # Same grouping, different label numbers, plus a new member in each story and a new story.
+    keys2 = [*keys, "2024-01-03/e", "2024-01-03/f", "2024-01-04/g"]
+    second = stable_story_ids([7, 7, 3, 3, 3, 7, 9], keys2, previous)
+    assert second[:4] == first
+    assert second[4] == first[2] and second[5] == first[0]
+    assert second[6] not in first
+    # Deterministic: a rerun gives the same ids, and a fresh id is a hash of the smallest key.
+    assert stable_story_ids([7, 7, 3, 3, 3, 7, 9], keys2, previous) == second
+    assert stable_story_ids([0], ["2024-01-04/g"]) == [second[6]]
+
+
+def test_stable_story_ids_split_and_merge() -> None:
+    keys = list("abcdef")
+    first = stable_story_ids([0, 0, 0, 0, 1, 1], keys)
+    previous = dict(zip(keys, first, strict=True))
+    # A split: the larger part keeps the id, the smaller gets a fresh one.
+    split = stable_story_ids([0, 0, 0, 2, 1, 1], keys, previous)
+    assert split[0] == first[0] and split[3] not in (first[0], first[4])
+    # A merge: the merged story keeps the id most of its members had.
+    merged = stable_story_ids([0] * 6, keys, previous)
+    assert set(merged) == {first[0]}
+    with pytest.raises(ValueError):
+        stable_story_ids([0, 1], ["a"])
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+def test_bcubed_hand_computed() -> None:
+    # gold {0,1,2,3} {4}; predicted {0,1} {2,3,4}.
+    # precision per item: 1, 1, 2/3, 2/3, 1/3 -> 11/15; recall: 1/2, 1/2, 1/2, 1/2, 1 -> 3/5
+    p, r, f = bcubed(["x", "x", "x", "x", "y"], [0, 0, 1, 1, 1])
+    assert p == pytest.approx(11 / 15)
+    assert r == pytest.approx(3 / 5)
+    assert f == pytest.approx(2 * (11 / 15) * (3 / 5) / (11 / 15 + 3 / 5))
+    assert bcubed([1, 1, 2], [1, 1, 2]) == (1.0, 1.0, 1.0)
+    s = scores([1, 1, 2, 2], [1, 2, 3, 4])
+    assert s["bcubed_precision"] == 1.0 and s["bcubed_recall"] == 0.5
+
+
+def test_evaluate_clusters_on_tiny_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.jsonl"
+    rows = [{"text": t, "cluster": 1} for t in STORY_1]
+    rows += [{"text": t, "cluster": "two"} for t in STORY_2]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    r = evaluate_clusters(path, threshold=0.1)
+    assert r["items"] == 8 and r["gold_clusters"] == 2 and r["predicted_clusters"] == 2
+    assert r["nmi"] == r["ari"] == r["bcubed_f1"] == 1.0
+    assert r["seconds"] >= 0 and r["semantic"] is False
+    one = evaluate_clusters(path, clusterer=lambda texts: [0] * len(texts))
+    assert one["bcubed_recall"] == 1.0 and one["bcubed_precision"] == 0.5
+
+
+def test_read_clusters_reports_malformed_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "a", "cluster": 1}\n{"text": "b"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.jsonl, line 2: expected an object"):
+        read_clusters(path)
+    path.write_text('{"text": "a", "cluster": 1}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 2: not JSON"):
+        read_clusters(path)
+
+
+def _write_pairs(path: Path, rows: list[list[object]], header: list[str] | None = None) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header or ["pair_id", "lang1", "lang2", "text1", "text2", "Overall"])
+        w.writerows(rows)
+
+
+TINY_ROWS = [
+    ["10_11", "en", "en", FLOOD_A, FLOOD_B, 1.0],
+    ["12_13", "en", "en", FLOOD_A, PHONE, 4.0],
+    ["14_15", "en", "en", PHONE, MARKETS, 3.5],
+    ["16_17", "de", "de", "Flut in Valencia: 12 Tote\nIn Valencia starben 12 Menschen.",
+     "Valencia: Flut tötet 12\nZwölf Menschen starben in Valencia.", 1.5],
+    ["16de_17", "de", "en", "Flut in Valencia: 12 Tote", "Valencia floods kill 12", 1.0],
+    ["18_19", "en", "en", MARKETS, "Stocks fall ahead of Fed\nShares fell before the Fed.", 2.0],
+]
+
+
+def test_evaluate_similarity_on_tiny_csv(tmp_path: Path, lexical: StorySimilarity) -> None:
+    path = tmp_path / "pairs.csv"
+    _write_pairs(path, TINY_ROWS)
+    r = evaluate_similarity(path, lexical, folds=0)
+    shipped = r["shipped_model"]
+    assert r["pairs"] == 6 and r["model"] == "lexical" and r["cross_validated"] is None
+    assert shipped["official"]["pairs"] == 5 and shipped["english"]["pairs"] == 4
+    assert shipped["all"]["pairs"] == 6
+    assert shipped["english"]["pearson"] > 0.8
+    # A scorer with score_pairs only is scored too, without cross-validation.
+
+    class Constant:
+        def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+            return np.arange(len(pairs), dtype=float)
+
+    assert evaluate_similarity(path, Constant())["shipped_model"]["all"]["pairs"] == 6
+
+
+def test_cross_validation_groups_shared_articles(tmp_path: Path,
+                                                 lexical: StorySimilarity) -> None:
+    path = tmp_path / "pairs.csv"
+    _write_pairs(path, TINY_ROWS)
+    pairs = read_pairs(path)
+    groups = groups_of(pairs)
+    # FLOOD_A is in rows 0 and 1, PHONE in 1 and 2, MARKETS in 2 and 5; 16_17 and 16de_17
+    # share article 16: so two groups.
+    assert groups.tolist() == [0, 0, 0, 1, 1, 0]
+    cv = cross_validate(pairs, lexical, folds=5)
+    assert cv["folds"] == 5 and len(cv["predictions"]) == 6
+    assert cv["official"]["pairs"] == 5 and cv["near_duplicates"] == 18
+    assert cross_validate(pairs, lexical, augment=False)["near_duplicates"] == 0
+    with pytest.raises(ValueError, match="scorer"):
+        cross_validate(pairs, features=np.zeros((6, 2)))
+    with pytest.raises(ValueError, match="two independent groups"):
+        cross_validate(pairs[:3], lexical)
+
+
+def test_read_pairs_reports_malformed_rows(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    _write_pairs(path, [TINY_ROWS[0], ["20_21", "en", "en", "a\nb", "c", "very"]])
+    with pytest.raises(ValueError) as e:
+        read_pairs(path)
+    message = str(e.value)
+    assert "\n" not in message and "row 2 (line" in message and "20_21" in message
+    _write_pairs(path, [TINY_ROWS[0], ["20_21", "en", "en", "a", "c", 2, "extra"]])
+    with pytest.raises(ValueError, match=r"row 2 .*more than the header"):
+        read_pairs(path)
+    _write_pairs(path, [["20_21", "en", "en", "a"]])
+    with pytest.raises(ValueError, match=r"row 1 .*fewer fields"):
+        read_pairs(path)
+    _write_pairs(path, [["1_2", "a", "b", 1]], header=["pair_id", "text1", "text2", "score"])
+    with pytest.raises(ValueError, match="missing column"):
+        read_pairs(path)

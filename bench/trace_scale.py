@@ -150,6 +150,8 @@ def measure(n: int, reuse: float, seed: int, workdir: Path, extra: list[str]) ->
     related = {(min(x, y), max(x, y)) for members in family.values()
                for x in members for y in members if x != y}
     spurious = len(links - related)
+    # Generated articles draw words at random, so a same-story link outside a family is wrong.
+    story_links = set(con.execute("SELECT a_seq, b_seq FROM links WHERE kind='same_story'"))
     summary = json.loads(proc.stdout) if proc.stdout.strip() else {}
     return {
         "articles": n, "planted_pairs": len(pairs), "generate_s": round(gen_s, 1),
@@ -157,7 +159,8 @@ def measure(n: int, reuse: float, seed: int, workdir: Path, extra: list[str]) ->
         "candidates_checked": len(checked), "reuse_links": len(links),
         "candidate_recall": round(sum(r["candidates"] for r in by_level.values()) / len(pairs), 4),
         "link_recall": round(sum(r["links"] for r in by_level.values()) / len(pairs), 4),
-        "spurious_links": spurious, "by_level": by_level,
+        "spurious_links": spurious, "same_story_links": len(story_links),
+        "same_story_spurious": len(story_links - related), "by_level": by_level,
         "stories": summary.get("stories_total"),
     }
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from storytrace.cli.articles import FormatOption
-from storytrace.cli.output import Format, fail, out, print_json, progress
+from storytrace.cli.output import Format, err, fail, out, print_json, progress
 
 eval_app = typer.Typer(help="Evaluate storytrace on standard data sets.", no_args_is_help=True)
 bench_app = typer.Typer(help="Generate evaluation sets from real articles.", no_args_is_help=True)
@@ -100,3 +100,85 @@ def make_reuse(
         raise fail(str(exc)) from None
     out.print(f"wrote {sum(counts.values())} pairs to {out_dir}: "
               + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    corpus: Path = typer.Argument(..., help="PolNeAR brat folder: text/ and attributions/."),
+    fmt: Format = FormatOption,
+    rules_only: bool = typer.Option(False, "--rules-only",
+                                    help="Do not use the trained span tagger."),
+) -> None:
+    """Precision, recall and F1 of Source, Cue and Content spans (exact, overlap, token)."""
+    from storytrace.eval.attribution import evaluate_attribution
+    from storytrace.provenance.attribution import AttributionExtractor
+
+    skipped: list[str] = []
+    extractor = AttributionExtractor(use_tagger=not rules_only)
+    try:
+        result = evaluate_attribution(corpus, extract=extractor.extract,
+                                      on_error=skipped.append)
+    except (ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    for message in skipped:
+        err.print(f"skipped: {message}")
+    if fmt is Format.json:
+        print_json(result)
+        return
+    out.print(f"{corpus}: {result.get('documents', '?')} documents")
+    for mode in ("exact", "overlap", "token"):
+        rows = {role: result[role][mode] for role in ("Source", "Cue", "Content")}
+        out.print(f"{mode} match")
+        out.print(_score_table(rows, ("precision", "recall", "f1")))
+
+
+@eval_app.command("similarity")
+def eval_similarity(
+    path: Path = typer.Argument(..., help="SemEval-2022 Task 8 CSV (text1, text2, Overall)."),
+    fmt: Format = FormatOption,
+    lexical: bool = LexicalOption,
+    folds: int = typer.Option(5, help="Folds for the grouped cross-validation (0: skip)."),
+) -> None:
+    """Pearson of the same-story score against -Overall (official-id and English pairs)."""
+    from storytrace.eval.similarity import evaluate_similarity
+    from storytrace.stories import StorySimilarity
+
+    try:
+        result = evaluate_similarity(path, StorySimilarity(semantic=not lexical and "auto"),
+                                     folds=folds)
+    except (ValueError, OSError, KeyError) as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        print_json(result)
+        return
+    out.print(f"{path}: {result['pairs']} pairs, model {result['model']}")
+    for name in ("cross_validated", "shipped_model"):
+        if result.get(name):
+            rows = {subset: result[name][subset] for subset in ("official", "english", "all")
+                    if subset in result[name]}
+            out.print(name.replace('_', ' '))
+            out.print(_score_table(rows, ("pairs", "pearson")))
+    out.print("cross validated is the honest figure; the shipped model was trained on this file.")
+
+
+@eval_app.command("clusters")
+def eval_clusters(
+    path: Path = typer.Argument(..., help="JSON lines with 'text' and gold 'cluster'."),
+    fmt: Format = FormatOption,
+    lexical: bool = LexicalOption,
+    threshold: float = typer.Option(None, help="Mean similarity needed to merge stories."),
+) -> None:
+    """Adjusted Rand index, NMI and B-cubed precision/recall/F1 of story clustering."""
+    from storytrace.eval.clusters import evaluate_clusters
+
+    try:
+        result = evaluate_clusters(path, threshold=threshold, semantic=not lexical and "auto")
+    except (ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        print_json(result)
+        return
+    out.print(f"{path}: {result['items']} items, {result['gold_clusters']} gold clusters, "
+              f"{result['predicted_clusters']} predicted")
+    out.print(_score_table({"clusters": result}, (
+        "ari", "nmi", "bcubed_precision", "bcubed_recall", "bcubed_f1")))

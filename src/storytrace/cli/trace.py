@@ -29,8 +29,13 @@ def trace_cmd(
     max_bucket: int = typer.Option(200, help="LSH buckets larger than this give no candidates."),
     limit: int = typer.Option(20, help="Stories printed in text output (0 for all)."),
     reindex: bool = typer.Option(False, help="Drop signatures, links and stories; rebuild."),
+    same_story: bool = typer.Option(True, "--same-story/--no-same-story",
+                                    help="Also link reports of one story that share little "
+                                         "wording (tier 2)."),
+    story_min_score: float = typer.Option(0.75, help="Same-story score needed for a link."),
 ) -> None:
-    """Find which stored articles reuse each other's text and group them into stories.
+    """Find which stored articles reuse each other's text or tell the same story, and group
+    them into stories.
 
     Incremental: a second run signs and verifies only what is new, and story ids
     stay the same where the stories do.
@@ -41,8 +46,11 @@ def trace_cmd(
         raise fail("--max-bucket must be at least 2")
     if out_path and out_path.suffix not in (".jsonl", ".parquet"):
         raise fail("--out must end in .jsonl or .parquet")
+    if not 0 < story_min_score <= 1:
+        raise fail("--story-min-score must be in (0, 1]")
     options = TraceOptions(threshold=threshold, min_containment=min_containment,
-                           max_bucket=max_bucket)
+                           max_bucket=max_bucket, same_story=same_story,
+                           story_min_score=story_min_score)
     rejected = 0
     with open_store(db) as store:
         if sources:
@@ -96,7 +104,9 @@ def _write(path: Path, stories: list[Story]) -> None:
 def _print(report: dict, total: int, stories: list[Story], limit: int) -> None:
     out.print(f"{total} articles · {report['signed']} newly indexed · "
               f"{report['verified']} candidate pairs aligned · {report['links_added']} new "
-              f"reuse links · {len(stories)} stories with 2+ articles")
+              f"reuse links · {report.get('story_candidates', 0)} same-story candidates, "
+              f"{report.get('story_links_added', 0)} linked · "
+              f"{len(stories)} stories with 2+ articles")
     for story in stories[: limit or None]:
         d = story.to_dict()
         span = ""
@@ -110,6 +120,12 @@ def _print(report: dict, total: int, stories: list[Story], limit: int) -> None:
             out.print(Text(f"  {a['id'][:16]}  {when}  {a['outlet'] or '?':<20.20} "
                            f"{(a['title'] or '(untitled)')[:70]}"))
         for link in d["links"]:
-            out.print(Text(f"  reuse {link['a'][:16]} ↔ {link['b'][:16]}: covers "
-                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
-                           f"({link['evidence'].get('passages', 0)} passages)"))
+            pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
+            if link["kind"] == "same_story":
+                names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
+                out.print(Text(f"  same story {pair}: score {link['score']:.2f}"
+                               + (f" (shared: {names})" if names else "")))
+            else:
+                out.print(Text(f"  reuse {pair}: covers "
+                               f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
+                               f"({link['evidence'].get('passages', 0)} passages)"))

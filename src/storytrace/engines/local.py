@@ -21,6 +21,7 @@ from storytrace.engines.core import (
     reuse_evidence,
 )
 from storytrace.index import LSHIndex, MinHasher
+from storytrace.index.sketch import StorySketcher, sketch_candidates
 from storytrace.model import Article
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex, Link
@@ -41,7 +42,14 @@ class TraceOptions:
         the other, below which a candidate is not aligned.
     max_bucket : LSH buckets with more articles than this give no candidates.
     verify : when an aligned pair counts as reuse.
-    semantic : sentence embeddings in alignment (slower; ``False`` by default here).
+    semantic : sentence embeddings in alignment and same-story scoring (slower;
+        ``False`` by default here).
+    same_story : also look for articles that tell the same story in other words
+        (tier 2): each new article's ``story_k`` nearest story sketches with cosine
+        at least ``story_min_cosine`` are scored by
+        :class:`storytrace.stories.StorySimilarity`, and a score of at least
+        ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
+        or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75).
     """
 
     num_perm: int = 128
@@ -52,6 +60,10 @@ class TraceOptions:
     batch: int = 2000
     verify: VerifyOptions = field(default_factory=VerifyOptions)
     semantic: bool | str = False
+    same_story: bool = True
+    story_k: int = 5
+    story_min_cosine: float = 0.2
+    story_min_score: float = 0.75
 
     def index_params(self) -> dict:
         return {"num_perm": self.num_perm, "shingle": self.shingle, "seed": 1,
@@ -68,6 +80,8 @@ class TraceReport:
     below_containment: int = 0
     verified: int = 0
     links_added: int = 0
+    story_candidates: int = 0
+    story_links_added: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,12 +105,15 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     index.params(options.index_params())
     hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
     lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
+    sketcher = StorySketcher()
     total = index.unindexed_count()
     new: list[int] = []
     for batch in index.unindexed(options.batch):
         texts = [a.text for _, a in batch]
         counts = [max(1, len(t.split()) - options.shingle + 1) for t in texts]
         index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
+        if options.same_story:
+            index.add_sketches([s for s, _ in batch], sketcher.sketch_many(texts))
         new += [s for s, _ in batch]
         report.signed += len(batch)
         if progress:
@@ -131,7 +148,71 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
         report.links_added += len(links)
         if progress:
             progress("verify", report.verified, len(todo))
+    if options.same_story:
+        _find_same_story(index, sketcher, new, options, report, progress)
     return report
+
+
+def story_text(article: Article) -> str:
+    """The text StorySimilarity reads: title on the first line, then the body."""
+    if article.title and not article.text.lstrip().startswith(article.title.strip()):
+        return f"{article.title}\n{article.text}"
+    return article.text
+
+
+def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, new: list[int],
+                     options: TraceOptions, report: TraceReport,
+                     progress: Progress | None) -> None:
+    """Tier 2: same-story links between articles that share little wording."""
+    from storytrace.stories import StorySimilarity
+
+    missing = index.unsketched()
+    for start in range(0, len(missing), options.batch):
+        articles = index.articles(missing[start : start + options.batch])
+        index.add_sketches(list(articles), sketcher.sketch_many(
+            [a.text for a in articles.values()]))
+    seqs, sketches = index.all_sketches()
+    if not len(seqs):
+        return
+    is_new = np.isin(seqs, np.asarray(new + missing, dtype=np.int64))
+    if not is_new.any():
+        is_new = np.ones(len(seqs), dtype=bool)
+    found = sketch_candidates(sketches, is_new, k=options.story_k,
+                              min_cosine=options.story_min_cosine, max_df=options.max_bucket)
+    linked = index.linked()
+    cosine = {(int(seqs[i]), int(seqs[j])): v for i, j, v in found}
+    todo = index.unchecked([p for p in cosine if p not in linked], table="story_checked")
+    report.story_candidates = len(todo)
+    if not todo:
+        return
+    similarity = StorySimilarity(semantic=options.semantic)
+    aligner = Aligner(semantic=options.semantic)
+    for start in range(0, len(todo), 500):
+        chunk = todo[start : start + 500]
+        articles = index.articles({s for pair in chunk for s in pair})
+        texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in chunk]
+        scores = similarity.score_pairs(texts)
+        links = []
+        for (a, b), pair, score in zip(chunk, texts, scores.tolist(), strict=True):
+            if score < options.story_min_score:
+                continue
+            explained = similarity.explain(*pair)
+            evidence = {"same_story_score": round(score, 4), "model": similarity.model,
+                        "sketch_cosine": cosine[(a, b)],
+                        "shared_entities": explained["shared_entities"][:20],
+                        "features": {k: round(v, 4) for k, v in explained["features"].items()}}
+            # Two versions of one story may still share a passage that MinHash
+            # missed (too small a part of either): align them before settling.
+            reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify)
+            if reuse is not None:
+                reuse.evidence["same_story"] = evidence
+                links.append(reuse)
+            else:
+                links.append(Link(a, b, "same_story", round(score, 4), 0.0, 0.0, evidence))
+        index.add_links(chunk, links, table="story_checked")
+        report.story_links_added += len(links)
+        if progress:
+            progress("same story", min(start + 500, len(todo)), len(todo))
 
 
 def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner,
@@ -210,7 +291,11 @@ def cluster_links(members: list[int], links: list[Link]) -> list[int]:
 
     graph = nx.Graph()
     graph.add_nodes_from(members)
-    graph.add_weighted_edges_from((x.a_seq, x.b_seq, max(x.score, 1e-3)) for x in links)
+    # Shared text is firmer evidence than topical likeness, so a same-story link
+    # weighs half a reuse link of the same score.
+    graph.add_weighted_edges_from(
+        (x.a_seq, x.b_seq, max(x.score * (0.5 if x.kind == "same_story" else 1.0), 1e-3))
+        for x in links)
     label: dict[int, int] = {}
     for component in nx.connected_components(graph):
         if len(component) <= 2:

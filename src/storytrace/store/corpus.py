@@ -25,6 +25,16 @@ CREATE TABLE IF NOT EXISTS signatures (
     shingles  INTEGER NOT NULL,
     sig       BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sketches (
+    seq     INTEGER PRIMARY KEY REFERENCES articles(seq),
+    terms   BLOB NOT NULL,
+    weights BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_checked (
+    a_seq INTEGER NOT NULL,
+    b_seq INTEGER NOT NULL,
+    PRIMARY KEY (a_seq, b_seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS links (
     a_seq      INTEGER NOT NULL,
     b_seq      INTEGER NOT NULL,
@@ -111,7 +121,8 @@ class CorpusIndex:
     def reset(self) -> None:
         """Drop every signature, bucket, link and story (the articles stay)."""
         with self.store.transaction():
-            for table in ("signatures", "links", "checked", "stories"):
+            for table in ("signatures", "sketches", "links", "checked", "story_checked",
+                          "stories"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("DELETE FROM meta WHERE key = 'index_params'")
 
@@ -165,18 +176,60 @@ class CorpusIndex:
                 out[seq] = (n, np.frombuffer(blob, dtype=np.uint32))
         return out
 
+    # -- story sketches -----------------------------------------------------
+    def unsketched(self) -> list[int]:
+        """Signed articles without a story sketch (older stores, or a run stopped between)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT s.seq FROM signatures s LEFT JOIN sketches k USING (seq) "
+            "WHERE k.seq IS NULL ORDER BY s.seq")]
+
+    def add_sketches(self, seqs: Sequence[int],
+                     sketches: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        with self.store.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO sketches VALUES (?, ?, ?)",
+                [(int(seq), np.asarray(t, dtype=np.uint32).tobytes(),
+                  np.asarray(w, dtype=np.float32).tobytes())
+                 for seq, (t, w) in zip(seqs, sketches, strict=True)])
+
+    def all_sketches(self) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """``(seqs, sketches)`` of every sketched article, by seq."""
+        rows = self.db.execute("SELECT seq, terms, weights FROM sketches ORDER BY seq").fetchall()
+        seqs = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        return seqs, [(np.frombuffer(t, dtype=np.uint32), np.frombuffer(w, dtype=np.float32))
+                      for _, t, w in rows]
+
     # -- links ---------------------------------------------------------------
-    def unchecked(self, pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The pairs not yet verified by an earlier run."""
+    def unchecked(self, pairs: Iterable[tuple[int, int]], *, table: str = "checked"
+                  ) -> list[tuple[int, int]]:
+        """The pairs not yet verified by an earlier run (``table="story_checked"``: not yet
+        scored for same-story)."""
+        if table not in ("checked", "story_checked"):
+            raise ValueError(f"unknown table {table!r}")
         done = self.db.execute
         return [(a, b) for a, b in pairs
-                if not done("SELECT 1 FROM checked WHERE a_seq = ? AND b_seq = ?",
+                if not done(f"SELECT 1 FROM {table} WHERE a_seq = ? AND b_seq = ?",
                             (a, b)).fetchone()]
 
-    def add_links(self, checked: Iterable[tuple[int, int]], links: Iterable[Link]) -> None:
-        """Record verified pairs and the links found among them, in one transaction."""
+    def linked(self) -> set[tuple[int, int]]:
+        """Pairs that already have a link of any kind."""
+        return set(self.db.execute("SELECT a_seq, b_seq FROM links"))
+
+    def add_links(self, checked: Iterable[tuple[int, int]], links: Iterable[Link], *,
+                  table: str = "checked") -> None:
+        """Record verified pairs and the links found among them, in one transaction.
+
+        A reuse link replaces a same-story link of the same pair; a same-story link
+        never replaces a reuse link.
+        """
+        if table not in ("checked", "story_checked"):
+            raise ValueError(f"unknown table {table!r}")
+        links = list(links)
         with self.store.transaction():
-            self.db.executemany("INSERT OR IGNORE INTO checked VALUES (?, ?)", list(checked))
+            self.db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", list(checked))
+            if table == "story_checked":
+                reuse = set(self.db.execute("SELECT a_seq, b_seq FROM links WHERE kind = 'reuse'"))
+                links = [x for x in links if (x.a_seq, x.b_seq) not in reuse]
             self.db.executemany(
                 "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(x.a_seq, x.b_seq, x.kind, x.score, x.coverage_a, x.coverage_b,

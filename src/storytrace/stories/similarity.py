@@ -60,6 +60,7 @@ __all__ = [
     "EMBEDDING_FEATURES",
     "LEXICAL_FEATURES",
     "StorySimilarity",
+    "content_words",
     "fit_weights",
     "load_weights",
     "model_features",
@@ -136,6 +137,9 @@ def _content_words(text: str) -> list[str]:
     """Lower-cased content words: 4+ characters and not a stop word, or a CJK character."""
     return [w for w in _WORD.findall(_cjk_spaced(text.lower()))
             if (len(w) >= 4 and not w.isdigit() and w not in STOPWORDS) or _CJK.match(w)]
+
+
+content_words = _content_words
 
 
 def _short_words(text: str) -> list[str]:

@@ -1,0 +1,101 @@
+"""Tier 2 of `trace`: story sketches and same-story links between differently worded reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.engines.local import TraceOptions, build_stories, run_trace
+from storytrace.index.sketch import StorySketcher, sketch_candidates
+from storytrace.model import Article
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "examples" / "seeds"
+
+FLOOD_A = ("Flash floods killed twelve people in Valencia on Tuesday, officials in the Spanish "
+           "region said. Mayor Maria Catala declared three days of mourning. Rescue teams from "
+           "Madrid searched the Turia riverbed overnight, and the regional government of "
+           "Valencia asked the army for help. Roads to Alicante remain closed.")
+FLOOD_B = ("Valencia is mourning twelve victims after torrential rain swept through the city. "
+           "Maria Catala, the mayor, called for three days of mourning while soldiers joined "
+           "rescuers along the Turia. Authorities warned that the road to Alicante would stay "
+           "shut, and teams sent from Madrid kept searching through the night.")
+PHONE = ("Apple unveiled a thinner iPhone at its Cupertino campus on Monday. Tim Cook said the "
+         "phone's battery lasts two days. Analysts at Morgan Stanley expect strong sales in "
+         "China, and Apple shares rose three percent after the event in California.")
+
+
+def test_sketch_is_heaviest_first_and_bounded():
+    terms, weights = StorySketcher(size=8).sketch(FLOOD_A)
+    assert len(terms) == 8 and terms.dtype == np.uint32
+    assert list(weights) == sorted(weights, reverse=True)
+    assert StorySketcher().sketch("")[0].size == 0
+
+
+def test_sketch_candidates_pair_same_story_only():
+    s = StorySketcher()
+    pairs = sketch_candidates(s.sketch_many([FLOOD_A, PHONE, FLOOD_B]), np.ones(3, bool))
+    assert [(i, j) for i, j, _ in pairs] == [(0, 2)]
+
+
+def test_only_new_rows_propose():
+    s = StorySketcher()
+    sketches = s.sketch_many([FLOOD_A, FLOOD_B, PHONE])
+    assert sketch_candidates(sketches, np.array([False, False, True])) == []
+    assert [(i, j) for i, j, _ in sketch_candidates(sketches, np.array([False, True, False]))] \
+        == [(0, 1)]
+
+
+def test_common_terms_are_ignored_above_max_df():
+    s = StorySketcher()
+    texts = [FLOOD_A, FLOOD_B]
+    assert sketch_candidates(s.sketch_many(texts), np.ones(2, bool), max_df=1) == []
+
+
+def test_trace_links_differently_worded_reports_as_same_story():
+    store = Store(":memory:")
+    store.add([Article(id="a", text=FLOOD_A, outlet="El Diario"),
+               Article(id="b", text=FLOOD_B, outlet="The Post"),
+               Article(id="c", text=PHONE, outlet="Tech Daily")])
+    report = run_trace(store)
+    links = CorpusIndex(store).links()
+    assert report.story_links_added == 1
+    assert [(x.a_seq, x.b_seq, x.kind) for x in links] == [(1, 2, "same_story")]
+    evidence = links[0].evidence
+    assert evidence["same_story_score"] >= 0.75 and "Turia" in evidence["shared_entities"]
+    stories = build_stories(store)
+    assert [sorted(a.id for a in s.articles) for s in stories] == [["a", "b"]]
+    # A second run re-scores nothing and keeps the link.
+    again = run_trace(store)
+    assert again.story_candidates == 0 and len(CorpusIndex(store).links()) == 1
+
+
+def test_same_story_tier_can_be_switched_off():
+    store = Store(":memory:")
+    store.add([Article(id="a", text=FLOOD_A), Article(id="b", text=FLOOD_B)])
+    report = run_trace(store, TraceOptions(same_story=False))
+    assert report.story_candidates == 0 and CorpusIndex(store).links() == []
+
+
+def test_store_signed_before_sketches_gets_sketched_later():
+    store = Store(":memory:")
+    store.add([Article(id="a", text=FLOOD_A), Article(id="b", text=FLOOD_B)])
+    run_trace(store, TraceOptions(same_story=False))
+    assert len(CorpusIndex(store).unsketched()) == 2
+    report = run_trace(store)
+    assert report.story_links_added == 1 and CorpusIndex(store).unsketched() == []
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/examples/seeds not present")
+def test_seeds_become_one_story():
+    from storytrace.pipeline import ingest
+
+    store = Store(":memory:")
+    ingest([SEEDS], store)
+    run_trace(store)
+    stories = build_stories(store)
+    assert len(stories) == 1 and len(stories[0].articles) == 2
+    assert stories[0].links[0].score >= 0.75

@@ -18,9 +18,12 @@ their posting lists are what would make matching quadratic.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -29,10 +32,14 @@ from scipy import sparse
 from storytrace.stories.similarity import content_words
 from storytrace.text.words import stem
 
+_stem = lru_cache(maxsize=1 << 16)(stem)
+
 __all__ = ["StorySketcher", "sketch_candidates"]
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*[\"'“‘(]*(\w+)", re.UNICODE)
-_CAPITALISED = re.compile(r"\b[^\W\d_][\w'’-]*", re.UNICODE)
+# Capitalised words in Latin, Greek and Cyrillic scripts (a name heuristic; other
+# scripts simply get no name boost).
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я][\w'’-]*", re.UNICODE)
 
 
 class StorySketcher:
@@ -52,15 +59,13 @@ class StorySketcher:
 
     def sketch(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-        names = {stem(m.group().lower()) for m in _CAPITALISED.finditer(text)
-                 if m.group()[0].isupper() and m.start() not in starts}
-        counts: dict[str, int] = {}
-        for word in content_words(text):
-            term = stem(word)
-            counts[term] = counts.get(term, 0) + 1
-        scored = sorted(((1.0 + math.log(n)) * (self.name_boost if t in names else 1.0), t)
-                        for t, n in counts.items())
-        top = sorted(scored, key=lambda x: (-x[0], x[1]))[: self.size]
+        names = {_stem(m.group().lower()) for m in _CAPITALISED.finditer(text)
+                 if m.start() not in starts}
+        counts = Counter(map(_stem, content_words(text)))
+        scored = (((1.0 + math.log(n)) * (self.name_boost if t in names else 1.0), t)
+                  for t, n in counts.items())
+        top = heapq.nsmallest(self.size, ((-w, t) for w, t in scored))
+        top = [(-w, t) for w, t in top]
         terms = np.fromiter((xxhash.xxh32_intdigest(t.encode()) for _, t in top), np.uint32,
                             len(top))
         return terms, np.fromiter((w for w, _ in top), np.float32, len(top))
@@ -71,7 +76,11 @@ class StorySketcher:
 
 def _tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], max_df: int
                 ) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows over the terms of all sketches (common terms dropped)."""
+    """TF-IDF rows over the terms of all sketches, L2-normalised, then common terms dropped.
+
+    Normalising before dropping keeps a cosine honest: two sketches left with one
+    shared rare term after the drop do not look identical.
+    """
     lengths = np.fromiter((len(t) for t, _ in sketches), np.int64, len(sketches))
     if not lengths.sum():
         return sparse.csr_matrix((len(sketches), 0), dtype=np.float32)
@@ -81,13 +90,13 @@ def _tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], max_df: int
     df = np.bincount(column, minlength=len(vocab))
     n = len(sketches)
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    keep = df[column] <= max_df
     rows = np.repeat(np.arange(n), lengths)
-    m = sparse.csr_matrix((weights[keep] * idf[column[keep]], (rows[keep], column[keep])),
-                          shape=(n, len(vocab)))
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    values = weights * idf[column]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+    keep = df[column] <= max_df
+    return sparse.csr_matrix(((values / norms[rows])[keep], (rows[keep], column[keep])),
+                             shape=(n, len(vocab)))
 
 
 def sketch_candidates(sketches: Sequence[tuple[np.ndarray, np.ndarray]], is_new: np.ndarray, *,

@@ -61,6 +61,7 @@ __all__ = [
     "LEXICAL_FEATURES",
     "StorySimilarity",
     "content_words",
+    "entity_words",
     "fit_weights",
     "load_weights",
     "model_features",
@@ -206,7 +207,7 @@ def _flush(run: list[str], at_start: bool, spans: list[str]) -> None:
         spans.append(" ".join(run))
 
 
-def _entity_words(text: str) -> set[str]:
+def entity_words(text: str) -> set[str]:
     """Capitalised words that do not open a sentence, lower-cased."""
     out: set[str] = set()
     for sentence in sentences(text):
@@ -317,7 +318,7 @@ def _prepare(texts: Sequence[str], encoder: Encoder | None) -> _Docs:
         chars=chars, title_words=title_words,
         title_chars=title_chars,
         short=_sublinear_l2(_SHORT_HASH.transform(texts)),
-        entities=[_entity_words(t) for t in texts], numbers=[numbers_of(t) for t in texts],
+        entities=[entity_words(t) for t in texts], numbers=[numbers_of(t) for t in texts],
         lengths=np.array([len(t) for t in texts], dtype=np.float64),
         embeddings=None if encoder is None else _embed(texts, titles, encoder))
 
@@ -554,7 +555,7 @@ class StorySimilarity:
         terms = ((x[0] - self._mean) / self._scale) * self._coef
         order = np.argsort(-np.abs(terms))
         spans_b = {s.lower() for s in entity_spans(b)}
-        words_b = _entity_words(b)
+        words_b = entity_words(b)
         shared = {s for s in entity_spans(a) if s.lower() in spans_b}
         covered = {w.lower() for s in shared for w in s.split()}
         shared |= {w for w in _CAPITALISED.findall(a) if w.lower() in words_b

@@ -34,6 +34,7 @@ demo: install
 	$(BIN)/storytrace ingest $(SEEDS) --db $(DEMO_DB)
 	$(BIN)/storytrace ls --db $(DEMO_DB)
 	$(BIN)/storytrace compare $(SEEDS)/000_d761ffa0f73a1395.txt $(SEEDS)/001_36f01ec5b307d8ad.txt
+	$(BIN)/storytrace trace --db $(DEMO_DB)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench

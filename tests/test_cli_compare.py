@@ -25,6 +25,27 @@ def test_compare_seed_files_json(seeds_dir):
         assert 0 <= p["a_start"] < p["a_end"] <= len(text_a)
     assert len(data["repeats"]["a"]) == 1 and data["repeats"]["b"] == []
     assert 0 < data["coverage"]["a"] < 1
+    # Credited sources (issue 5) and the facts diff (issue 6) come with offsets.
+    text_b = b.read_text(encoding="utf-8")
+    credited = {x["source"]["text"] for x in data["attributions"]["b"]
+                if x["source"] and x["source_type"] == "outlet"}
+    assert {"US Herald", "New York Daily News"} <= credited
+    for x in data["attributions"]["b"]:
+        if x["source"]:
+            assert x["source"]["text"] in text_b
+    assert data["diff"]["summary"]["a_adds"] and data["diff"]["summary"]["b_adds"]
+
+
+def test_compare_passages_only_and_text_output(seeds_dir):
+    a, b = sorted(seeds_dir.glob("*.txt"))
+    result = runner.invoke(app, ["compare", str(a), str(b), "--passages-only", "--lexical",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "diff" not in json.loads(result.stdout)
+    text = runner.invoke(app, ["compare", str(a), str(b), "--lexical"])
+    assert text.exit_code == 0, text.output
+    assert "B credits:" in text.stdout and "US Herald" in text.stdout
+    assert "A adds:" in text.stdout
 
 
 def test_compare_ids_from_store(tmp_path, seeds_dir):

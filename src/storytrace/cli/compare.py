@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
+from storytrace.align import Aligner
 from storytrace.cli.articles import DbOption, FormatOption, resolve_article
 from storytrace.cli.output import Format, fail, out, print_json
-from storytrace.compare import Comparison, compare
+from storytrace.compare import DETAILS, Comparison, compare
 from storytrace.ingest import IngestError, read_sources
 from storytrace.model import Article
 from storytrace.store import Store
@@ -34,9 +35,16 @@ def compare_cmd(
     b: str = typer.Argument(..., help="Second article: a file or an id in the store."),
     db: Path = DbOption,
     fmt: Format = FormatOption,
+    lexical: bool = typer.Option(False, "--lexical", help="Do not use sentence embeddings."),
+    passages_only: bool = typer.Option(False, "--passages-only",
+                                       help="Only the aligned passages and repeats: no credited "
+                                            "sources or facts diff."),
 ) -> None:
-    """Find every passage one article reuses from the other, with character offsets."""
-    result = compare(load_article(a, db), load_article(b, db))
+    """Find every passage one article reuses from the other, with character offsets, the
+    sources each credits, and what each adds or changes."""
+    aligner = Aligner(semantic=not lexical and "auto")
+    result = compare(load_article(a, db), load_article(b, db), aligner,
+                     details=() if passages_only else DETAILS)
     if fmt is Format.json:
         print_json(result.to_dict())
     else:
@@ -67,3 +75,29 @@ def print_comparison(c: Comparison) -> None:
             spans = ", ".join(f"{s}-{e}" for s, e in r.occurrences)
             out.print(Text(f"repeated in {label} ({len(r.occurrences)}×: {spans}): "
                            f"{_snippet(art.text, *r.occurrences[0], width=100)}"))
+    _print_details(c)
+
+
+def _print_details(c: Comparison) -> None:
+    credits = c.details.get("attributions")
+    if credits:
+        for label in ("a", "b"):
+            named = [x for x in credits[label] if x["source"] and x["source_type"] in
+                     ("outlet", "wire", "organisation", "document")]
+            if named:
+                out.print()
+                out.print(Text(f"{label.upper()} credits:", style="bold"))
+                for x in named:
+                    src = x["source"]
+                    out.print(Text(f"  {src['text']} ({x['source_type']}, {x['kind']}) "
+                                   f"at {src['start']}-{src['end']}"))
+    diff = c.details.get("diff")
+    if diff:
+        summary = diff["summary"]
+        for key, heading in (("a_adds", "A adds"), ("b_adds", "B adds"),
+                             ("changed", "Changed"), ("matching", "Matching")):
+            if summary.get(key):
+                out.print()
+                out.print(Text(f"{heading}:", style="bold"))
+                for line in summary[key]:
+                    out.print(Text(f"  {line}"))

@@ -29,16 +29,17 @@ def words(text: str) -> list[Span]:
 def sentences(text: str) -> list[Span]:
     """Sentence spans, trimmed of surrounding whitespace.
 
-    >>> t = "Mr. Smith left. He said: “No.” Then\\nNew line"
+    >>> t = "Mr. Smith left on March 2. He said: “No.” Then\\nNew line"
     >>> [s.of(t) for s in sentences(t)]
-    ['Mr. Smith left.', 'He said: “No.”', 'Then', 'New line']
+    ['Mr. Smith left on March 2.', 'He said: “No.”', 'Then', 'New line']
     """
     spans: list[Span] = []
     start = 0
     for m in _END.finditer(text):
         if m.group().startswith((".",)) and not m.group().startswith(".."):
             word = re.search(r"([\w.]+)$", text[start : m.start()])
-            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+            if word and (word.group(1).lower() in _ABBREV
+                         or (len(word.group(1)) == 1 and word.group(1).isalpha())):
                 continue
         end = m.end() if not m.group()[0].isspace() else m.start()
         _add_trimmed(text, start, end, spans)

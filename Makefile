@@ -7,7 +7,7 @@ SHARED ?= ../shared
 SEEDS  := $(SHARED)/examples/seeds
 DEMO_DB := build/demo.db
 
-.PHONY: demo test lint install install-test bench clean
+.PHONY: demo test lint install install-test install-browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[semantic,test]'
+	$(BIN)/pip install -q -e '.[semantic,web,test]'
 	touch $@
+
+# Debian's chromium for the browser tests (Playwright drives it; nothing is downloaded).
+install-browser:
+	sh scripts/install-browser.sh
 
 install: $(VENV)/.installed
 
@@ -34,12 +38,14 @@ demo: install
 	$(BIN)/storytrace ingest $(SEEDS) --db $(DEMO_DB)
 	$(BIN)/storytrace ls --db $(DEMO_DB)
 	$(BIN)/storytrace compare $(SEEDS)/000_d761ffa0f73a1395.txt $(SEEDS)/001_36f01ec5b307d8ad.txt
-	$(BIN)/storytrace trace --db $(DEMO_DB)
+	$(BIN)/storytrace trace --db $(DEMO_DB) --html build/seeds-stories.html
+	@echo "HTML report of the seeds:"
+	@$(BIN)/storytrace compare $(SEEDS)/000_d761ffa0f73a1395.txt $(SEEDS)/001_36f01ec5b307d8ad.txt --format html -o build/seeds-report.html
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
 
-test: lint
+test: lint install-browser
 	@$(BIN)/pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating as failure"; exit 1; fi; \
 	exit $$rc

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.text import Text
 
 from storytrace.align import Aligner
-from storytrace.cli.articles import DbOption, FormatOption, resolve_article
-from storytrace.cli.output import Format, fail, out, print_json
+from storytrace.cli.articles import DbOption, resolve_article
+from storytrace.cli.output import fail, out, print_json
 from storytrace.compare import DETAILS, Comparison, compare
 from storytrace.ingest import IngestError, read_sources
 from storytrace.model import Article
 from storytrace.store import Store
+
+
+class CompareFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
 
 
 def load_article(ref: str, db: Path) -> Article:
@@ -34,7 +41,11 @@ def compare_cmd(
     a: str = typer.Argument(..., help="First article: a file or an id in the store."),
     b: str = typer.Argument(..., help="Second article: a file or an id in the store."),
     db: Path = DbOption,
-    fmt: Format = FormatOption,
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f",
+                                      help="text, json, or html (a self-contained report)."),
+    out_path: Path = typer.Option(None, "--out", "-o",
+                                  help="With --format html: the report file "
+                                       "(default compare.html)."),
     lexical: bool = typer.Option(False, "--lexical", help="Do not use sentence embeddings."),
     passages_only: bool = typer.Option(False, "--passages-only",
                                        help="Only the aligned passages and repeats: no credited "
@@ -45,7 +56,16 @@ def compare_cmd(
     aligner = Aligner(semantic=not lexical and "auto")
     result = compare(load_article(a, db), load_article(b, db), aligner,
                      details=() if passages_only else DETAILS)
-    if fmt is Format.json:
+    if fmt is CompareFormat.html:
+        from storytrace.report import render_compare_html
+        from storytrace.report.extras import comparison_dict
+
+        path = out_path or Path("compare.html")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_compare_html(comparison_dict(result), result.a.text,
+                                            result.b.text), encoding="utf-8")
+        out.print(str(path.resolve()))
+    elif fmt is CompareFormat.json:
         print_json(result.to_dict())
     else:
         print_comparison(result)

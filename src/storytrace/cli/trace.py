@@ -33,6 +33,9 @@ def trace_cmd(
                                     help="Also link reports of one story that share little "
                                          "wording (tier 2)."),
     story_min_score: float = typer.Option(0.75, help="Same-story score needed for a link."),
+    html_path: Path = typer.Option(None, "--html",
+                                   help="Also write the stories, with their family trees, as "
+                                        "one self-contained HTML report."),
 ) -> None:
     """Find which stored articles reuse each other's text or tell the same story, and group
     them into stories.
@@ -66,6 +69,15 @@ def trace_cmd(
         except ValueError as exc:
             raise fail(str(exc)) from None
         stories = build_stories(store)
+        if html_path:
+            from storytrace.report import render_trace_html
+            from storytrace.report.extras import story_dict
+
+            html_path.parent.mkdir(parents=True, exist_ok=True)
+            html_path.write_text(render_trace_html(
+                [story_dict(s, store) for s in stories],
+                {a.id: a for s in stories for a in s.articles}), encoding="utf-8")
+            err.print(f"wrote {html_path.resolve()}")
         total = len(store)
     if report.capped_buckets:
         err.print(f"note: {report.capped_buckets} LSH buckets held more than {max_bucket} "

@@ -1,0 +1,426 @@
+"""The compare page: two versions side by side, reused passages linked across them.
+
+Each optional section (credited sources, changed facts, framing, direction) is
+drawn when its key is in the result and left out otherwise; the shapes read are
+documented in :mod:`storytrace.report`. Anything malformed in an optional
+section drops that item, never the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storytrace.report.html import document, esc, num, pct, render_value, short
+from storytrace.report.marks import Mark, highlight, span_of
+from storytrace.report.parts import chip, kind_class, legend, meta_line
+
+SIDES = ("a", "b")
+OTHER = {"a": "b", "b": "a"}
+_MAX_ITEMS = 2000  # per list: a pathological result cannot make the page unbounded
+
+
+class _Page:
+    """Marks per side (text and title) and the HTML sections, built up section by section."""
+
+    def __init__(self, result: dict, texts: dict[str, str]) -> None:
+        self.result = result
+        self.texts = texts
+        heads = {s: result.get(s) if isinstance(result.get(s), dict) else {} for s in SIDES}
+        self.heads: dict[str, dict] = heads
+        self.titles = {s: str(heads[s].get("title") or "") for s in SIDES}
+        self.marks: dict[str, list[Mark]] = {s: [] for s in SIDES}
+        self.title_marks: dict[str, list[Mark]] = {s: [] for s in SIDES}
+        self.sections: list[str] = []
+        self.direction = ""  # shown above the texts, not with the lists below them
+        self.layers: set[str] = set()
+        self.kinds: set[str] = set()
+
+    def span(self, side: str, value: object) -> tuple[int, int] | None:
+        return span_of(value, len(self.texts[side]))
+
+    def snippet(self, side: str, start: int, end: int, width: int = 110) -> str:
+        return esc(short(self.texts[side][start:end], width))
+
+    def jump(self, token: str, label: str) -> str:
+        return f'<a class="jump" href="#{token}">{esc(label)}</a>'
+
+
+def render_compare_html(result: dict, a_text: str, b_text: str, *, nav: str = "") -> str:
+    """One self-contained HTML page for a comparison (``Comparison.to_dict()`` and extras).
+
+    ``a_text`` and ``b_text`` are the texts the offsets refer to. ``nav`` is trusted
+    HTML put above the page (the web UI's navigation bar).
+    """
+    page = _Page(result if isinstance(result, dict) else {}, {"a": a_text, "b": b_text})
+    _direction(page)
+    _passages(page)
+    _repeats(page)
+    _attributions(page)
+    _diff(page)
+    _framing(page)
+    return document(_page_title(page), _layout(page), nav=nav, data=page.result)
+
+
+def _page_title(page: _Page) -> str:
+    names = [short(page.titles[s] or page.heads[s].get("id") or s.upper(), 40) for s in SIDES]
+    return f"storytrace · {names[0]} ↔ {names[1]}"
+
+
+def _layout(page: _Page) -> str:
+    coverage = page.result.get("coverage") if isinstance(page.result.get("coverage"), dict) \
+        else {}
+    heads, panes = [], []
+    for side in SIDES:
+        label = side.upper()
+        title = highlight(page.titles[side], page.title_marks[side]) or \
+            '<span class="muted">(untitled)</span>'
+        cov = num(coverage.get(side))
+        meter = (f'<div class="cov"><meter min="0" max="1" value="{cov:.4f}"></meter> '
+                 f"{pct(cov)} of {label} is shared with {OTHER[side].upper()}</div>"
+                 if cov is not None else "")
+        heads.append(f'<div class="card head head-{side}"><span class="side">{label}</span> '
+                     f'<h2 class="title">{title}</h2><div class="meta">'
+                     f"{meta_line(page.heads[side])} · {len(page.texts[side]):,} chars</div>"
+                     f"{meter}</div>")
+        panes.append(f'<section class="pane" id="pane-{side}" aria-label="text {label}">'
+                     f'<div class="pane-head"><span class="side">{label}</span> '
+                     f'{esc(short(page.titles[side], 80)) or "(untitled)"}</div>'
+                     f'<div class="text">{highlight(page.texts[side], page.marks[side])}</div>'
+                     "</section>")
+    body = [f'<h1>Compare two versions</h1><div class="heads">{"".join(heads)}</div>']
+    body.append(page.direction)
+    body.append(legend(page.layers, page.kinds))
+    body.append('<p class="hint">Click a highlighted passage to jump to its counterpart in '
+                'the other text.</p><p id="status" class="status" aria-live="polite"></p>')
+    body.append(f'<div class="cols">{"".join(panes)}</div>')
+    body += page.sections
+    return "\n".join(body)
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _passages(page: _Page) -> None:
+    passages = page.result.get("passages")
+    if not isinstance(passages, list):
+        return
+    rows = []
+    for i, p in enumerate(passages[:_MAX_ITEMS], 1):
+        if not isinstance(p, dict):
+            continue
+        spans = {s: page.span(s, (p.get(f"{s}_start"), p.get(f"{s}_end"))) for s in SIDES}
+        if not spans["a"] or not spans["b"]:
+            continue
+        kind = p.get("kind") if isinstance(p.get("kind"), str) else "other"
+        score = num(p.get("score"))
+        label = f"passage {i}: {kind}" + (f", score {score:.2f}" if score is not None else "")
+        for s in SIDES:
+            page.marks[s].append(Mark(*spans[s], f"{s}-p{i}", kind_class(kind), "passage",
+                                      label, focus=True))
+        page.kinds.add(kind)
+        cells = "".join(
+            f'<td>{page.jump(f"{s}-p{i}", f"{s.upper()} {spans[s][0]}–{spans[s][1]}")}'
+            f'<div class="snip">{page.snippet(s, *spans[s])}</div></td>' for s in SIDES)
+        rows.append(f"<tr><td>{i}</td><td>{chip(kind, kind_class(kind))}</td>"
+                    f"<td>{'' if score is None else f'{score:.2f}'}</td>{cells}"
+                    f'<td class="muted opt">{esc(p.get("evidence") or "")}</td></tr>')
+    if rows:
+        page.layers.add("passage")
+    body = ('<table class="list"><thead><tr><th>#</th><th>kind</th><th>score</th><th>in A</th>'
+            '<th>in B</th><th class="opt">evidence</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            if rows else '<p class="muted">No reused passages found.</p>')
+    page.sections.append(f'<section class="block" id="passages"><h2>Reused passages '
+                         f"({len(rows)})</h2>{body}</section>")
+
+
+def _repeats(page: _Page) -> None:
+    repeats = page.result.get("repeats")
+    if not isinstance(repeats, dict):
+        return
+    items = []
+    for s in SIDES:
+        groups = repeats.get(s) if isinstance(repeats.get(s), list) else []
+        for g, rep in enumerate(groups[:_MAX_ITEMS], 1):
+            occ = rep.get("occurrences") if isinstance(rep, dict) else None
+            spans = [sp for o in (occ if isinstance(occ, list) else [])[:50]
+                     if (sp := page.span(s, o))]
+            if len(spans) < 2:
+                continue
+            links = []
+            for k, sp in enumerate(spans):
+                token = f"{s}-r{g}-{k}"
+                page.marks[s].append(Mark(*sp, token, "rep", "repeat",
+                                          f"printed {len(spans)}× in {s.upper()} "
+                                          f"(occurrence {k + 1}); click for the next", True))
+                links.append(page.jump(token, f"{sp[0]}–{sp[1]}"))
+            items.append(f"<li><b>{s.upper()}</b> prints this {len(spans)} times "
+                         f'({", ".join(links)}): <span class="snip">'
+                         f"{page.snippet(s, *spans[0])}</span></li>")
+    if items:
+        page.layers.add("repeat")
+        page.sections.append('<section class="block" id="repeats"><h2>Printed twice</h2>'
+                             f'<ul class="items">{"".join(items)}</ul></section>')
+
+
+_TYPE_RANK = {"wire": 0, "outlet": 1, "document": 2, "organisation": 3, "person": 4,
+              "anonymous": 5}
+
+
+def _attributions(page: _Page) -> None:
+    found = page.result.get("attributions")
+    if not isinstance(found, dict):
+        return
+    cols = []
+    for s in SIDES:
+        rows: list[tuple[int, int, str]] = []
+        for i, att in enumerate((found.get(s) or [])[:_MAX_ITEMS] if isinstance(
+                found.get(s), list) else [], 1):
+            if not isinstance(att, dict):
+                continue
+            src, cue = page.span(s, att.get("source")), page.span(s, att.get("cue"))
+            content = page.span(s, att.get("content"))
+            token = f"{s}-s{i}"
+            if src:
+                page.marks[s].append(Mark(*src, token, "src", "credit",
+                                          f"credited source ({att.get('source_type', '?')})"))
+            if cue:
+                page.marks[s].append(Mark(*cue, token, "cue", "credit", "credit cue"))
+            if not (src or cue):
+                continue
+            first = min(x[0] for x in (src, cue) if x)
+            who = page.snippet(s, *src, 60) if src else '<span class="muted">(no source)</span>'
+            rank = _TYPE_RANK.get(att.get("source_type"), len(_TYPE_RANK))
+            rows.append((rank, first,
+                f"<li>{page.jump(token, '↪')} <b>{who}</b> "
+                f'{chip(att.get("source_type") or "unknown", "st")} '
+                f'<span class="muted">{esc(att.get("kind") or "")}'
+                f'{" · " + page.snippet(s, *cue, 40) if cue else ""} at {first}</span>'
+                + (f'<div class="snip">“{page.snippet(s, *content, 140)}”</div>' if content
+                   else "") + "</li>"))
+        # Outlets and wires first: they are what provenance is about; then text order.
+        body = f'<ol class="items">{"".join(r for *_, r in sorted(rows))}</ol>' if rows else \
+            '<p class="muted">none found</p>'
+        cols.append(f"<div><h3>{s.upper()} credits ({len(rows)})</h3>{body}</div>")
+    page.layers.add("credit")
+    page.sections.append('<section class="block" id="credits"><h2>Credited sources</h2>'
+                         f'<div class="two">{"".join(cols)}</div></section>')
+
+
+def _diff(page: _Page) -> None:
+    diff = page.result.get("diff")
+    if not isinstance(diff, dict):
+        return
+    html = []
+    new = _per_side(diff, ("new_sentences", "added", "new"))
+    cols = []
+    for s in SIDES:
+        items = []
+        for i, sent in enumerate(new.get(s, [])[:_MAX_ITEMS], 1):
+            sp = page.span(s, sent)
+            if not sp:
+                continue
+            token = f"{s}-n{i}"
+            page.marks[s].append(Mark(*sp, token, "new", "new",
+                                      f"new in {s.upper()}: no counterpart in "
+                                      f"{OTHER[s].upper()}"))
+            items.append(f"<li>{page.jump(token, f'{sp[0]}–{sp[1]}')} "
+                         f'<span class="snip">{page.snippet(s, *sp, 160)}</span></li>')
+        if items:
+            page.layers.add("new")
+        cols.append(f"<div><h3>New in {s.upper()} ({len(items)})</h3>"
+                    + (f'<ul class="items">{"".join(items)}</ul>' if items
+                       else '<p class="muted">nothing</p>') + "</div>")
+    if new:
+        html.append(f'<div class="two">{"".join(cols)}</div>')
+    changes = next((diff[k] for k in ("changed_facts", "changed", "facts", "changes")
+                    if isinstance(diff.get(k), list)), None)
+    if changes is not None:
+        html.append(_fact_table(page, changes))
+    # sentence_pairs and entities list every mention: too long to show, still in the JSON.
+    extra = {k: v for k, v in diff.items() if k not in (
+        "new_sentences", "added", "new", "changed_facts", "changed", "facts", "changes", "a",
+        "b", "sentence_pairs", "entities")}
+    if extra:
+        html.append(f'<details><summary>More</summary>{render_value(extra)}</details>')
+    if html:
+        page.sections.append('<section class="block" id="diff"><h2>What changed</h2>'
+                             f'{"".join(html)}</section>')
+
+
+def _fact_table(page: _Page, changes: list) -> str:
+    rows = []
+    for i, ch in enumerate(changes[:_MAX_ITEMS], 1):
+        if not isinstance(ch, dict):
+            continue
+        cells = []
+        for s in SIDES:
+            fact = ch.get(s)
+            sp = page.span(s, fact) if isinstance(fact, dict) else None
+            if sp:
+                token = f"{s}-f{i}"
+                page.marks[s].append(Mark(*sp, token, "fact", "fact",
+                                          f"fact {i}: {ch.get('change') or 'changed'}", True))
+                value = fact.get("value")
+                cells.append(f"<td>{page.jump(token, short(page.texts[s][sp[0]:sp[1]], 80))}"
+                             + (f'<div class="muted">{esc(short(value, 60))}</div>'
+                                if value not in (None, "") else "") + "</td>")
+            else:
+                cells.append('<td class="muted">—</td>')
+        sides = [ch[s] for s in SIDES if isinstance(ch.get(s), dict)]
+        kind = ch.get("kind") or next((f["kind"] for f in sides if f.get("kind")), "")
+        rows.append(f"<tr><td>{esc(kind)}</td><td>{esc(ch.get('change') or '')}</td>"
+                    f"{''.join(cells)}</tr>")
+    if any(m.layer == "fact" for s in SIDES for m in page.marks[s]):
+        page.layers.add("fact")
+    if not rows:
+        return '<h3>Changed facts</h3><p class="muted">none</p>'
+    return ('<h3>Changed facts</h3><table class="list"><thead><tr><th>kind</th><th>change</th>'
+            f'<th>in A</th><th>in B</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _framing(page: _Page) -> None:
+    framing = page.result.get("framing")
+    if not isinstance(framing, dict):
+        return
+    cols = []
+    for s in SIDES:
+        f = framing.get(s)
+        if not isinstance(f, dict):
+            continue
+        scores = _scores(f)
+        signals = f.get("signals") if isinstance(f.get("signals"), list) else []
+        items = []
+        for i, sig in enumerate(signals[:_MAX_ITEMS], 1):
+            if not isinstance(sig, dict):
+                continue
+            where = sig.get("in") or sig.get("field") or "text"
+            kind = sig.get("kind") or sig.get("label") or "signal"
+            score = num(sig.get("score"))
+            label = f"{kind}" + (f" ({score:.2f})" if score is not None else "")
+            if where in ("title", "headline"):
+                sp = span_of(sig, len(page.titles[s]))
+                if not sp:
+                    continue
+                page.title_marks[s].append(Mark(*sp, f"{s}-t{i}", "sig", "framing", label))
+                shown = esc(short(page.titles[s][sp[0]:sp[1]], 80))
+                items.append(f"<li>{chip(kind, 'sig-chip')} headline: “{shown}”"
+                             f'{_score(score)}</li>')
+                continue
+            sp = page.span(s, sig)
+            if not sp:
+                continue
+            token = f"{s}-g{i}"
+            page.marks[s].append(Mark(*sp, token, "sig", "framing", label))
+            items.append(f"<li>{chip(kind, 'sig-chip')} {page.jump(token, '↪')} "
+                         f'“{page.snippet(s, *sp, 100)}”{_score(score)}</li>')
+        if items:
+            page.layers.add("framing")
+        cols.append(f"<div><h3>{s.upper()}</h3>{scores}"
+                    + (f'<ul class="items">{"".join(items)}</ul>' if items
+                       else '<p class="muted">no signals</p>') + "</div>")
+    delta = framing.get("delta")
+    extra = f'<div class="delta"><b>Delta:</b> {render_value(delta)}</div>' if delta else ""
+    if cols or extra:
+        page.sections.append('<section class="block" id="framing"><h2>Framing</h2>'
+                             f'<div class="two">{"".join(cols)}</div>{extra}</section>')
+
+
+def _scores(f: dict) -> str:
+    """Article-level numbers (headline clickbait, hyperpartisan, ...) as small meters."""
+    pairs: list[tuple[str, float]] = []
+    for key, value in f.items():
+        if key == "signals":
+            continue
+        if num(value) is not None:
+            pairs.append((key, float(value)))
+        elif isinstance(value, dict):
+            pairs += [(f"{key} {k}", float(v)) for k, v in value.items()
+                      if num(v) is not None]
+    rows = "".join(
+        f"<li>{esc(k.replace('_', ' '))}: <b>{v:.2f}</b>"
+        + (f' <meter min="0" max="1" value="{v:.4f}"></meter>' if 0 <= v <= 1 else "")
+        + "</li>" for k, v in pairs[:20])
+    return f'<ul class="scores">{rows}</ul>' if rows else ""
+
+
+def _score(score: float | None) -> str:
+    return f' <span class="muted">{score:.2f}</span>' if score is not None else ""
+
+
+def _direction(page: _Page) -> None:
+    d = page.result.get("direction")
+    if not isinstance(d, dict | str):
+        return
+    if isinstance(d, str):
+        d = {"label": d}
+    source, copy = _side_of(page, d.get("source")), _side_of(page, d.get("copy"))
+    label = str(d.get("verdict") or d.get("label") or d.get("direction") or "").lower()
+    for arrow in ("->", "→"):
+        if not source and arrow in label:
+            left, _, right = (x.strip() for x in label.partition(arrow))
+            source, copy = _side_of(page, left), _side_of(page, right)
+    if source and not copy:
+        copy = OTHER[source]
+    conf = num(d.get("confidence"))
+    if source and copy and source != copy:
+        verdict = (f"<b>{source.upper()} → {copy.upper()}</b>: {source.upper()} looks like the "
+                   f"source and {copy.upper()} the copy")
+    elif label == "siblings":
+        via = d.get("via")
+        verdict = ("<b>Siblings</b>: both look copied from a common source"
+                   + (f" ({esc(short(via, 80))})" if via else ""))
+    else:
+        verdict = "<b>Direction unknown</b>: the evidence does not say who copied whom"
+    verdict += f" · confidence {conf:.2f}" if conf is not None else ""
+    reason = d.get("reason") or d.get("explanation")
+    more = (f'<div class="muted">{esc(reason)}</div>' if reason else "") + \
+        _evidence(d.get("evidence"))
+    page.direction = (f'<section class="block direction" id="direction"><h2>Who copied '
+                      f"whom</h2><p>{verdict}</p>{more}</section>")
+
+
+def _evidence(items: object) -> str:
+    """Direction evidence: ``{name, points, weight, detail}`` items as one line each."""
+    if not items:
+        return ""
+    if not isinstance(items, list) or not all(isinstance(e, dict) and "detail" in e
+                                              for e in items):
+        return f'<div class="evidence">{render_value(items)}</div>'
+    lines = []
+    for e in items[:50]:
+        weight = num(e.get("weight"))
+        points = e.get("points") if e.get("points") not in (None, "none") else ""
+        tail = ", ".join(x for x in (str(points or ""),
+                                     f"weight {weight:.1f}" if weight else "") if x)
+        lines.append(f"<li><b>{esc(e.get('name') or 'evidence')}</b>: {esc(e.get('detail'))}"
+                     + (f' <span class="muted">({esc(tail)})</span>' if tail else "") + "</li>")
+    return f'<ul class="items evidence">{"".join(lines)}</ul>'
+
+
+def _side_of(page: _Page, value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    v = value.strip()
+    if v.lower() in SIDES:
+        return v.lower()
+    for s in SIDES:
+        if v == page.heads[s].get("id"):
+            return s
+    return None
+
+
+def _per_side(section: dict, keys: tuple[str, ...]) -> dict[str, list[Any]]:
+    """``section[key][side]`` for the first key present, or ``section[side][key]``."""
+    for key in keys:
+        value = section.get(key)
+        if isinstance(value, dict):
+            return {s: value[s] for s in SIDES if isinstance(value.get(s), list)}
+    out = {}
+    for s in SIDES:
+        side = section.get(s)
+        if isinstance(side, dict):
+            found = next((side[k] for k in keys if isinstance(side.get(k), list)), None)
+            if found is not None:
+                out[s] = found
+    return out

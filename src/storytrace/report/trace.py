@@ -1,0 +1,273 @@
+"""The trace page: a list of stories, each with its family tree, timeline and links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from storytrace.report.graph import WIDE, Edge, Node, layout, render_outline, render_svg
+from storytrace.report.html import document, esc, num, pct, render_value, short
+from storytrace.report.parts import chip, meta_line, when
+
+Href = Callable[..., str]
+
+
+def render_trace_html(stories: list[dict], articles: Mapping[str, Any], *, nav: str = "",
+                      title: str = "storytrace · stories",
+                      article_href: Href | None = None, compare_href: Href | None = None,
+                      max_stories: int = 500, max_text_chars: int = 20_000) -> str:
+    """One self-contained HTML page for ``trace``'s stories (``Story.to_dict()`` and extras).
+
+    ``articles`` maps an article id to its ``Article`` or ``Article.to_dict()`` (text, url);
+    ids missing from it are drawn from what the story itself says. ``article_href(id)`` and
+    ``compare_href(a, b)`` (the web UI's routes; URL-encoded by the caller) add links.
+    At most ``max_stories`` stories are drawn and ``max_text_chars`` of each text shown.
+    """
+    stories = [s for s in stories if isinstance(s, dict)]
+    shown = stories[:max_stories]
+    ctx = _Ctx(articles, article_href, compare_href, max_text_chars)
+    toc, sections = [], []
+    for i, story in enumerate(shown):
+        members = _members(story)
+        outlets = story.get("outlets") or sorted({m.get("outlet") for m in members
+                                                  if m.get("outlet")})
+        span = _time_span(story)
+        toc.append(f'<li><a href="#story-{i}">{esc(short(_story_name(story, members), 80))}</a>'
+                   f' <span class="muted">· {len(members)} articles · '
+                   f'{len(outlets)} outlets{esc(span)}</span></li>')
+        sections.append(_story(i, story, members, outlets, span, ctx))
+    more = (f'<p class="muted">{len(stories) - len(shown)} more stories not shown.</p>'
+            if len(stories) > len(shown) else "")
+    body = (f'<h1>Stories <span class="muted">({len(stories)})</span></h1>'
+            + (f'<nav class="card toc" aria-label="stories"><ol>{"".join(toc)}</ol>{more}</nav>'
+               if toc else '<p class="muted">No stories: no two articles were linked.</p>')
+            + "".join(sections))
+    return document(title, body, nav=nav,
+                    data={"stories": shown})
+
+
+class _Ctx:
+    def __init__(self, articles: Mapping[str, Any], article_href: Href | None,
+                 compare_href: Href | None, max_text_chars: int) -> None:
+        self.articles = articles
+        self.article_href = article_href
+        self.compare_href = compare_href
+        self.max_text_chars = max_text_chars
+
+    def article(self, ident: object) -> dict:
+        found = self.articles.get(ident) if isinstance(ident, str) else None
+        if found is not None and hasattr(found, "to_dict"):
+            found = found.to_dict()
+        return found if isinstance(found, dict) else {}
+
+
+def _members(story: dict) -> list[dict]:
+    arts = story.get("articles")
+    return [a for a in arts if isinstance(a, dict) and isinstance(a.get("id"), str)] \
+        if isinstance(arts, list) else []
+
+
+def _story_name(story: dict, members: list[dict]) -> str:
+    titled = [m for m in members if m.get("title")]
+    first = min(titled, key=lambda m: (m.get("published") or "~", m["id"])) if titled else None
+    return f"{first['title']}" if first else f"story {story.get('story', '?')}"
+
+
+def _time_span(story: dict) -> str:
+    first, last = story.get("first_published"), story.get("last_published")
+    if not first:
+        return " · times unknown"
+    return f" · {when(first)} to {when(last)}" if last and last != first else f" · {when(first)}"
+
+
+def _story(i: int, story: dict, members: list[dict], outlets: list, span: str,
+           ctx: _Ctx) -> str:
+    order = sorted(range(len(members)),
+                   key=lambda j: (members[j].get("published") or "~", members[j]["id"]))
+    anchor = {members[j]["id"]: f"s{i}-n{j}" for j in range(len(members))}
+    coverage = _coverage(story)
+    graph = _tree(i, story, members, order, anchor, coverage)
+    rows = []
+    for j in order:
+        m = members[j]
+        full = {**ctx.article(m["id"]), **{k: v for k, v in m.items() if v is not None}}
+        text = full.get("text") if isinstance(full.get("text"), str) else ""
+        cut = text[: ctx.max_text_chars]
+        more = f"\n… ({len(text) - len(cut):,} more characters)" if len(text) > len(cut) else ""
+        open_link = (f' · <a href="{esc(ctx.article_href(m["id"]))}">open</a>'
+                     if ctx.article_href else "")
+        why = _parent_line(m["id"], story.get("tree"), anchor, members)
+        body = why + (f"<details><summary>text ({len(text):,} chars)</summary>"
+                f'<div class="text">{esc(cut)}{esc(more)}</div></details>' if text else "")
+        rows.append(f'<li class="tl-item" id="{anchor[m["id"]]}">'
+                    f'<div class="tl-when">{esc(when(m.get("published")))}</div>'
+                    f'<div><b>{esc(full.get("title") or "(untitled)")}</b>'
+                    f'<div class="meta">{meta_line(full)}'
+                    + (f" · {pct(coverage[m['id']])} reused" if m["id"] in coverage else "")
+                    + f"{open_link}</div>{body}</div></li>")
+    name = esc(story.get("story", "?"))
+    heading = esc(short(_story_name(story, members), 120))
+    return (f'<section class="block story" id="story-{i}"><h2>{heading}</h2>'
+            f'<p class="meta">story <code class="id">{name}</code> · {len(members)} articles · '
+            f"{len(outlets)} outlets{esc(span)}"
+            + (f" · {', '.join(esc(o) for o in outlets[:12])}" if outlets else "")
+            + f"</p>{graph}<h3>Timeline</h3>{_timeline_strip(members, order, anchor)}"
+            f'<ol class="timeline">{"".join(rows)}</ol>{_links(story, members, anchor, ctx)}'
+            "</section>")
+
+
+def _parent_line(ident: str, tree: object, anchor: dict[str, str], members: list[dict]) -> str:
+    """"Made from X (confidence, reasons)" for one article, from the tree's node for it."""
+    if not isinstance(tree, dict) or not isinstance(tree.get("nodes"), list):
+        return ""
+    node = next((n for n in tree["nodes"] if isinstance(n, dict) and n.get("id") == ident), None)
+    if node is None or "parent" not in node:
+        return ""
+    parent, conf = node.get("parent"), num(node.get("score"))
+    names = {m["id"]: m.get("outlet") or short(m.get("title"), 40) or m["id"] for m in members}
+    if isinstance(parent, str) and parent in anchor:
+        head = f'made from <a href="#{anchor[parent]}">{esc(names[parent])}</a>'
+    elif parent:
+        head = f"made from {esc(short(parent, 60))}"
+    else:
+        head = "no parent in the corpus"
+    reasons = node.get("reasons") if isinstance(node.get("reasons"), list) else []
+    why = "; ".join(short(r, 200) for r in reasons[:6] if isinstance(r, str))
+    return (f'<div class="why">{head}' + (f" · confidence {conf:.2f}" if conf is not None
+                                         else "")
+            + (f'<div class="muted">{esc(why)}</div>' if why else "") + "</div>")
+
+
+def _coverage(story: dict) -> dict[str, float]:
+    """Each article's largest reused share over its links (the tree's coverage wins)."""
+    best: dict[str, float] = {}
+    for link in story.get("links") or []:
+        if not isinstance(link, dict) or link.get("kind") == "same_story":
+            continue
+        for side in ("a", "b"):
+            ident, cov = link.get(side), num(link.get(f"coverage_{side}"))
+            if isinstance(ident, str) and cov is not None:
+                best[ident] = max(best.get(ident, 0.0), cov)
+    return best
+
+
+def _tree(i: int, story: dict, members: list[dict], order: list[int], anchor: dict[str, str],
+          coverage: dict[str, float]) -> str:
+    by_id = {m["id"]: j for j, m in enumerate(members)}
+    nodes = [Node(m.get("outlet") or "", m.get("title") or "", m.get("published"),
+                  coverage.get(m["id"]), href=f"#{anchor[m['id']]}", ident=m["id"])
+             for m in members]
+    edges: list[Edge] = []
+    tree = story.get("tree")
+    if isinstance(tree, dict) and isinstance(tree.get("edges"), list):
+        caption = ("Family tree: arrows point from the version a text was taken from to "
+                   "the version that took it.")
+        index = dict(by_id)
+        for node in tree.get("nodes") or []:
+            if not isinstance(node, dict):
+                continue
+            key = node.get("id") if isinstance(node.get("id"), str) else node.get("name")
+            if not isinstance(key, str):
+                continue
+            if key in index and index[key] < len(members):
+                cov = num(node.get("coverage"))
+                if cov is not None:
+                    nodes[index[key]].coverage = cov
+                continue
+            index[key] = len(nodes)
+            nodes.append(Node(str(node.get("name") or node.get("label") or node.get("outlet")
+                                  or key), str(node.get("title") or ""), node.get("published"),
+                              num(node.get("coverage")), external=True, ident=key))
+        for e in tree["edges"][:5000]:
+            if not isinstance(e, dict):
+                continue
+            parent = e.get("parent", e.get("source", e.get("from")))
+            child = e.get("child", e.get("target", e.get("to")))
+            if not (isinstance(parent, str) and isinstance(child, str)) or parent == child:
+                continue
+            for key in (parent, child):
+                if key not in index:  # an edge to a source the node list forgot
+                    index[key] = len(nodes)
+                    nodes.append(Node(key, "", None, None, external=True, ident=key))
+            conf = num(e.get("confidence", e.get("score")))
+            edges.append(Edge(index[parent], index[child], True, str(e.get("kind") or "reuse"),
+                              f"{short(parent, 40)} → {short(child, 40)}"
+                              + (f", confidence {conf:.2f}" if conf is not None else "")))
+    else:
+        caption = ("Links between the versions (no family tree yet): solid lines share "
+                   "reused passages, dashed lines tell the same story in other words.")
+        for link in story.get("links") or []:
+            if not isinstance(link, dict) or link.get("a") not in by_id \
+                    or link.get("b") not in by_id or link.get("a") == link.get("b"):
+                continue
+            kind = str(link.get("kind") or "reuse")
+            label = (f"{kind}: coverage {pct(link.get('coverage_a'))} / "
+                     f"{pct(link.get('coverage_b'))}, score {pct(link.get('score'))}")
+            edges.append(Edge(by_id[link["a"]], by_id[link["b"]], False, kind, label))
+    svg = render_svg(nodes, edges, order, caption, key=f"s{i}")
+    outline = render_outline(nodes, edges, order)
+    external = [n for n in nodes if n.external]
+    ext = (f'<p class="muted">Credited sources outside the corpus: '
+           f'{", ".join(esc(short(n.name, 60)) for n in external)}</p>' if external else "")
+    wide = " wide" if nodes and layout(nodes, edges, order)[1] > WIDE else ""
+    return (f'<figure class="graph{wide}"><div class="graph-scroll">{svg}</div>{outline}'
+            f"<figcaption>{esc(caption)}</figcaption></figure>{ext}")
+
+
+def _timeline_strip(members: list[dict], order: list[int], anchor: dict[str, str]) -> str:
+    """Dated articles as dots on one time axis (nothing when fewer than two are dated)."""
+    dated = [(members[j]["published"], members[j]) for j in order
+             if isinstance(members[j].get("published"), str)]
+    if len(dated) < 2:
+        return ""
+    from datetime import datetime
+
+    try:
+        times = [datetime.fromisoformat(t).timestamp() for t, _ in dated]
+    except ValueError:
+        return ""
+    lo, hi = min(times), max(times)
+    width, left, right = 800, 40, 40
+    scale = (width - left - right) / (hi - lo) if hi > lo else 0
+    marks = []
+    for k, ((t, m), ts) in enumerate(zip(dated, times, strict=True)):
+        x = left + (ts - lo) * scale if scale else width / 2
+        y = 30 if k % 2 == 0 else 66
+        marks.append(f'<a href="#{anchor[m["id"]]}"><circle cx="{x:.0f}" cy="48" r="6"/>'
+                     f'<text x="{x:.0f}" y="{y}" text-anchor="middle">'
+                     f'{esc(short(m.get("outlet") or m["id"], 18))}</text>'
+                     f"<title>{esc(when(t))} · {esc(short(m.get('title'), 80))}</title></a>")
+    return (f'<svg class="strip" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 84" '
+            f'role="img" aria-label="publication times"><line x1="{left}" y1="48" '
+            f'x2="{width - right}" y2="48"/>'
+            f'<text x="{left}" y="82" class="axis">{esc(when(dated[0][0]))}</text>'
+            f'<text x="{width - right}" y="82" text-anchor="end" class="axis">'
+            f'{esc(when(dated[-1][0]))}</text>{"".join(marks)}</svg>')
+
+
+def _links(story: dict, members: list[dict], anchor: dict[str, str], ctx: _Ctx) -> str:
+    names = {m["id"]: m.get("outlet") or short(m.get("title"), 30) or m["id"][:12]
+             for m in members}
+    rows = []
+    for link in (story.get("links") or [])[:2000]:
+        if not isinstance(link, dict) or link.get("a") not in anchor or \
+                link.get("b") not in anchor:
+            continue
+        a, b = link["a"], link["b"]
+        compare = (f' <a href="{esc(ctx.compare_href(a, b))}">side by side</a>'
+                   if ctx.compare_href else "")
+        evidence = link.get("evidence")
+        ev = (f"<details><summary>evidence</summary>{render_value(evidence)}</details>"
+              if evidence else "")
+        rows.append(
+            f'<tr><td><a href="#{anchor[a]}">{esc(names[a])}</a> ↔ '
+            f'<a href="#{anchor[b]}">{esc(names[b])}</a>{compare}</td>'
+            f"<td>{chip(link.get('kind') or '?', 'lk')}</td>"
+            f'<td class="opt">{pct(link.get("score"))}</td>'
+            f"<td>{pct(link.get('coverage_a'))} / {pct(link.get('coverage_b'))}</td>"
+            f"<td>{ev}</td></tr>")
+    if not rows:
+        return ""
+    return ('<h3>Links</h3><table class="list"><thead><tr><th>articles</th><th>kind</th>'
+            '<th class="opt">score</th><th>coverage</th><th></th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')

@@ -1,0 +1,266 @@
+"""The report and the web UI in a real browser: Playwright driving Debian's Chromium.
+
+Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh``) and the ``playwright`` Python
+package; Playwright's own browser download is not used. Skipped, with the reason, when
+either is missing. Screenshots (1280×800 and 400×800) go to ``build/test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("STORYTRACE_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+SEEDS = ROOT.parent / "shared" / "examples" / "seeds"
+WIDE, NARROW = {"width": 1280, "height": 800}, {"width": 400, "height": 800}
+
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="playwright is not installed (pip install playwright)")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not found: run scripts/install-browser.sh",
+                allow_module_level=True)
+if not SEEDS.exists():
+    pytest.skip(f"{SEEDS} not found: ../shared is not beside the project",
+                allow_module_level=True)
+
+from storytrace.align import Aligner  # noqa: E402
+from storytrace.compare import compare  # noqa: E402
+from storytrace.engines.local import build_stories, run_trace  # noqa: E402
+from storytrace.ingest import read_sources  # noqa: E402
+from storytrace.model import Article  # noqa: E402
+from storytrace.report import render_compare_html, render_trace_html  # noqa: E402
+from storytrace.report.extras import comparison_dict, story_dict  # noqa: E402
+from storytrace.report.html import document  # noqa: E402
+from storytrace.store import Store  # noqa: E402
+
+PWN = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+WIRE = " ".join(f"Paragraph {i} of the council report says the bridge over the river will "
+                f"close for repairs in week {i}, officials said." for i in range(12))
+
+
+def _evil() -> Article:
+    return Article(id="evil-1", title=f"Bridge {PWN}{IMG}", outlet='Daily "><svg onload='
+                   'window.__pwned=1>', url="javascript:window.__pwned=1",
+                   text=f"{PWN} {IMG} Local take. " + WIRE + " </textarea><!-- broken")
+
+
+def _wire() -> Article:
+    return Article(id="wire-1", title="Bridge to close", text=WIRE, outlet="Wire Service",
+                   url="https://wire.example/bridge")
+
+
+def _compare_page(a: Article, b: Article) -> str:
+    """The report as ``storytrace compare --format html`` makes it."""
+    comparison = compare(a, b, Aligner(semantic=False))
+    return render_compare_html(comparison_dict(comparison), a.text, b.text)
+
+
+def _stories(articles: list[Article]) -> tuple[list[dict], dict[str, Article]]:
+    """Stories as ``storytrace trace --html`` draws them."""
+    with Store(":memory:") as store:
+        store.add(articles)
+        run_trace(store)
+        stories = [story_dict(s, store) for s in build_stories(store)]
+    return stories, {a.id: a for a in articles}
+
+
+def _write(name: str, html: str) -> str:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_text(html, encoding="utf-8")
+    return path.as_uri()
+
+
+def _shots(page, name: str) -> None:
+    """Screenshots at 1280×800 and 400×800, and no sideways scrolling on the narrow one."""
+    for size, tag in ((WIDE, "1280x800"), (NARROW, "400x800")):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(50)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{tag}.png"))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} scrolls sideways at {tag} ({overflow}px)"
+    page.set_viewport_size(WIDE)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport=WIDE, java_script_enabled=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.errors = errors
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def _pwned(page) -> object:
+    return page.evaluate("window.__pwned")
+
+
+def _in_view(page, selector: str, container: str) -> bool:
+    return page.evaluate(
+        """([s, c]) => { const r = document.querySelector(s).getBoundingClientRect();
+        const p = document.querySelector(c).getBoundingClientRect();
+        return r.bottom > p.top && r.top < p.bottom && r.top >= 0 && r.bottom <= innerHeight; }""",
+        [selector, container])
+
+
+def test_seed_report_passages_link_to_each_other(page):
+    a, b = read_sources(sorted(SEEDS.glob("*.txt")))
+    page.goto(_write("seeds-compare.html", _compare_page(a, b)))
+    passages = page.locator("#pane-a .seg.l-passage")
+    assert passages.count() > 0 and page.locator("#pane-b .seg.l-passage").count() > 0
+    token = passages.first.get_attribute("data-ann").split()[0]
+    other = "b" + token[1:]
+    assert token.startswith("a-p")
+    _shots(page, "seeds-compare")
+    passages.first.click()
+    page.wait_for_selector(f'#pane-b [data-ann~="{other}"].flash', timeout=3000)
+    assert _in_view(page, f'#pane-b [data-ann~="{other}"]', "#pane-b")
+    assert page.evaluate("document.querySelector('#pane-b').scrollTop") > 0
+    assert "shown in B" in page.locator("#status").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "seeds-compare-clicked-1280x800.png"))
+    # Back from B to A.
+    page.locator(f'#pane-b [data-ann~="{other}"]').first.click()
+    page.wait_for_selector(f'#pane-a [data-ann~="{token}"].flash', timeout=3000)
+    # The repeat in 000_: one occurrence leads to the next.
+    page.locator('[data-ann~="a-r1-0"]').first.click()
+    page.wait_for_selector('[data-ann~="a-r1-1"].flash', timeout=3000)
+    # A jump link in the passage table scrolls to and flashes its passage.
+    page.locator(f'#passages a.jump[href="#{other}"]').click()
+    page.wait_for_selector(f'[data-ann~="{other}"].flash', timeout=3000)
+    # The legend hides a layer.
+    page.locator('input[data-layer="passage"]').uncheck()
+    assert page.evaluate("document.body.classList.contains('hide-passage')")
+    assert page.evaluate("getComputedStyle(document.querySelector('#pane-a .l-passage'))"
+                         ".backgroundColor") == "rgba(0, 0, 0, 0)"
+    # Narrow screen: the two texts stack.
+    page.set_viewport_size(NARROW)
+    top_b = page.evaluate("document.querySelector('#pane-b').getBoundingClientRect().top")
+    bottom_a = page.evaluate("document.querySelector('#pane-a').getBoundingClientRect().bottom")
+    assert top_b >= bottom_a
+    assert _pwned(page) is None
+
+
+def test_trace_report_draws_the_family_tree(page):
+    seeds = list(read_sources(sorted(SEEDS.glob("*.txt"))))
+    stories, articles = _stories([*seeds, _wire(), _evil()])
+    assert len(stories) == 2
+    page.goto(_write("trace-report.html", render_trace_html(stories, articles)))
+    graphs = page.locator("svg.tree")
+    assert graphs.count() == 2
+    box = graphs.first.bounding_box()
+    assert box and box["width"] > 150 and box["height"] > 50
+    assert page.locator("svg.tree .node").count() >= 4
+    assert page.locator("svg.tree .edge").count() >= 1
+    texts = page.locator("svg.tree .node text").all_text_contents()
+    assert any("Wire Service" in t for t in texts)
+    _shots(page, "trace-report")
+    node_link = page.locator("svg.tree a").first
+    href = node_link.get_attribute("href")
+    node_link.click()
+    assert page.evaluate("location.hash") == href
+    assert page.locator(href).is_visible()
+    assert _pwned(page) is None
+
+
+def test_injected_script_never_runs(page):
+    evil, wire = _evil(), _wire()
+    page.goto(_write("xss-compare.html", _compare_page(evil, wire)))
+    assert _pwned(page) is None
+    assert PWN in page.locator("#pane-a .text").inner_text()
+    assert PWN in page.locator(".head-a .title").inner_text()
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.locator("#pane-a .seg.l-passage").first.click()  # our own script does run
+    page.wait_for_selector("#pane-b .seg.flash", timeout=3000)
+    stories, articles = _stories([wire, evil])
+    page.goto(_write("xss-trace.html", render_trace_html(stories, articles)))
+    assert _pwned(page) is None and page.locator("svg.tree .node").count() >= 2
+    # Even markup that escaped escaping would not run: the CSP allows only our script.
+    page.goto(_write("csp-check.html", document("csp", f"{PWN}{IMG}<p id=ok>ok</p>")))
+    assert page.locator("#ok").is_visible() and _pwned(page) is None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    uvicorn = pytest.importorskip("uvicorn", reason="uvicorn (web extra) is not installed")
+    from storytrace.web import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "store.db"
+    with Store(db) as store:
+        store.add([*read_sources(sorted(SEEDS.glob("*.txt"))), _wire(), _evil()])
+        run_trace(store)
+        build_stories(store)
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning",
+                            access_log=False)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    port = srv.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_web_ui_search_compare_story_and_paste(page, server):
+    page.goto(server + "/")
+    _shots(page, "web-home")
+    page.fill("main input[name=q]", "bridge")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/search?q=bridge*")
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 2
+    _shots(page, "web-search")
+    page.locator("input[name=a][value='wire-1']").check()
+    page.locator("input[name=b][value='evil-1']").check()
+    page.click("text=Compare A and B side by side")
+    page.wait_for_url("**/compare?*")
+    assert page.locator("#pane-a .seg.l-passage").count() > 0
+    page.locator("#pane-a .seg.l-passage").first.click()
+    page.wait_for_selector("#pane-b .seg.flash", timeout=3000)
+    _shots(page, "web-compare")
+
+    page.click("nav >> text=Stories")
+    page.locator("table.list a").first.click()
+    page.wait_for_selector("svg.tree .node")
+    _shots(page, "web-story")
+
+    page.goto(server + "/articles/evil-1")
+    assert PWN in page.locator("#pane-a .text").inner_text()
+    _shots(page, "web-article")
+
+    page.click("nav >> text=Paste an article")
+    page.fill("textarea[name=text]", "PRESS RELEASE. " + WIRE[:1000])
+    page.fill("input[name=title]", f"Release {PWN}")
+    page.click("text=Find reuse")
+    page.wait_for_selector("text=Matches (2)")
+    assert page.locator("table.list tbody tr").count() == 2
+    _shots(page, "web-paste-results")
+    page.click("text=Side by side with the chosen article")
+    page.wait_for_selector("#pane-b .seg.l-passage")
+    assert _pwned(page) is None

@@ -1,0 +1,244 @@
+"""HTML reports: highlighting from offsets, optional sections, and escaping of untrusted text.
+
+The escaping tests look at the HTML itself (not a browser), so they fail if any
+``esc()`` on article text, title, outlet or url is removed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.align import Aligner
+from storytrace.compare import compare
+from storytrace.model import Article
+from storytrace.report import render_compare_html, render_trace_html
+from storytrace.report.html import json_script, safe_href
+from storytrace.report.marks import Mark, highlight
+
+PWN = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+SVG = '"><svg onload=window.__pwned=1>'
+JS_URL = "javascript:window.__pwned=1"
+BROKEN = "</div></section><b><i>unclosed <!-- note <textarea></title><style>*{}</style>"
+
+
+def _evil(prefix: str = "") -> Article:
+    text = (f"{prefix}The mayor said {PWN} the city would not cooperate. {IMG} Officials "
+            f"confirmed it. {BROKEN} More: {JS_URL} and {SVG} end of the article text here.")
+    return Article(text=text, title=f"Title {PWN}{IMG}", outlet=f"Outlet {SVG}", url=JS_URL)
+
+
+def _evil_result() -> tuple[dict, Article, Article]:
+    a, b = _evil(), _evil("Breaking news. ")
+    result = compare(a, b, Aligner(semantic=False)).to_dict()
+    # Passages cutting straight through the payloads, and sections with untrusted strings.
+    cut_a, cut_b = a.text.index("<script>") + 3, b.text.index("onerror")
+    result["passages"].append({"a_start": cut_a, "a_end": cut_a + 20, "b_start": cut_b,
+                               "b_end": cut_b + 9, "kind": "edited", "score": 0.7,
+                               "evidence": IMG})
+    result["attributions"] = {"a": [{"source": {"start": 4, "end": 9, "text": PWN},
+                                     "cue": {"start": 10, "end": 14}, "content": None,
+                                     "source_type": SVG, "kind": IMG, "score": 0.9}], "b": []}
+    result["direction"] = {"source": "a", "copy": "b", "confidence": 0.6,
+                           "evidence": [PWN, {"credit": IMG}]}
+    result["framing"] = {"b": {"headline": {"clickbait": 0.9},
+                               "signals": [{"kind": PWN, "start": 0, "end": 8, "score": 1},
+                                           {"kind": "caps", "in": "title", "start": 6,
+                                            "end": 14}]},
+                         "delta": f"copy added {IMG}"}
+    result["diff"] = {"new_sentences": {"b": [{"start": 0, "end": 14}]},
+                      "changed_facts": [{"kind": PWN, "change": "altered",
+                                         "a": {"start": 4, "end": 9, "value": IMG},
+                                         "b": {"start": 19, "end": 24, "value": SVG}}],
+                      "note": BROKEN}
+    return result, a, b
+
+
+def _without_data(page: str) -> str:
+    """The page minus its JSON data block (checked separately)."""
+    return re.sub(r'<script type="application/json" id="st-data">.*?</script>', "", page,
+                  flags=re.S)
+
+
+def _assert_inert(page: str) -> None:
+    body = _without_data(page)
+    lowered = body.lower()
+    for raw in ("<script>window", "<img", "<svg onload", "onerror=\"", "<textarea", "<!--",
+                "</div></section><b>", "<style>*{}"):
+        assert raw not in lowered, raw
+    assert 'href="javascript:' not in lowered and "href='javascript:" not in lowered
+    # Exactly our two scripts: the JSON data and the report script.
+    assert lowered.count("<script") == 1 and page.lower().count("<script") == 2
+    assert page.count("</title>") == page.count("<title>") and page.count("<style>") == 1
+
+
+def test_compare_escapes_text_title_outlet_url_and_extras():
+    result, a, b = _evil_result()
+    page = render_compare_html(result, a.text, b.text)
+    _assert_inert(page)
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+    assert "onerror=&quot;window.__pwned=1&quot;" in page
+    assert "Outlet &quot;&gt;&lt;svg onload=window.__pwned=1&gt;" in page
+    assert "javascript:window.__pwned=1" in page  # shown as text, not as a link
+    assert "&lt;!-- note &lt;textarea&gt;&lt;/title&gt;" in page
+
+
+def test_json_data_block_cannot_close_its_script():
+    result, a, b = _evil_result()
+    page = render_compare_html(result, a.text, b.text)
+    block = re.search(r'<script type="application/json" id="st-data">(.*?)</script>', page,
+                      flags=re.S).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert json.loads(block)["a"]["title"] == a.title
+    assert json_script({"x": "</script>&"}, "d").count("</script>") == 1
+
+
+def test_trace_escapes_story_articles_tree_and_links():
+    a, b = _evil(), _evil("Copy: ")
+    story = {"story": f"s-{PWN}", "outlets": [a.outlet],
+             "articles": [{"id": a.id, "title": a.title, "outlet": a.outlet,
+                           "published": "2017-03-02T10:00:00+00:00"},
+                          {"id": b.id, "title": b.title, "outlet": b.outlet, "published": None}],
+             "first_published": "2017-03-02T10:00:00+00:00", "last_published": None,
+             "links": [{"a": a.id, "b": b.id, "kind": "reuse", "score": 0.8, "coverage_a": 0.9,
+                        "coverage_b": 0.7, "evidence": {"note": PWN}}],
+             "tree": {"nodes": [{"id": a.id}, {"id": b.id}, {"id": "ext", "name": IMG}],
+                      "edges": [{"parent": "ext", "child": a.id, "kind": "credit"},
+                                {"parent": a.id, "child": b.id, "confidence": 0.7},
+                                {"parent": SVG, "child": b.id}]}}
+    page = render_trace_html([story], {a.id: a, b.id: b.to_dict()})
+    _assert_inert(page)
+    assert page.count('class="node') == 4  # two articles, two external sources
+    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in page
+
+
+@pytest.mark.parametrize("url,ok", [("https://example.com/x?a=1&b=2", True),
+                                    ("http://example.com", True), (JS_URL, False),
+                                    ("JAVASCRIPT:alert(1)", False), ("java\nscript:x", False),
+                                    ("data:text/html,<b>", False), ("//evil.com/x", False),
+                                    ("https://", False), (None, False)])
+def test_safe_href_allows_only_http(url, ok):
+    assert (safe_href(url) is not None) is ok
+
+
+def test_url_link_is_escaped_when_allowed():
+    a = Article(text="Body text.", url='https://e.com/"><script>x()</script>')
+    page = render_compare_html(compare(a, a, Aligner(semantic=False)).to_dict(), a.text, a.text)
+    assert 'href="https://e.com/&quot;&gt;&lt;script&gt;x()&lt;/script&gt;"' in page
+
+
+def test_csp_allows_only_the_inline_script_and_style_by_hash():
+    a = Article(text="Short text.")
+    page = render_compare_html(compare(a, a, Aligner(semantic=False)).to_dict(), a.text, a.text)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    script = re.search(r"<script>(.*?)</script>", page, flags=re.S).group(1)
+    style = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
+    for body in (script, style):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp and "http" not in csp
+    assert "src=" not in page.replace('data-ann', '')  # nothing loaded from anywhere
+
+
+def _visible(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab <>&\"'\n/é"), max_size=60),
+       st.lists(st.tuples(st.integers(0, 70), st.integers(0, 70),
+                          st.sampled_from(["passage", "repeat", "credit"])), max_size=6))
+def test_highlight_keeps_every_character_once(text, spans):
+    marks = [Mark(s, e, f"a-p{i}", "k-edited", layer) for i, (s, e, layer) in enumerate(spans)]
+    out = highlight(text, marks)
+    assert _visible(out) == text
+    assert "<" not in re.sub(r"<(/?span)[^>]*>", "", out)
+
+
+def test_highlight_marks_passages_on_both_sides_with_partner_tokens(seed_texts):
+    a_text, b_text = (t.strip() for t in seed_texts)
+    b_text = b_text.split("\n", 1)[1].strip()
+    result = compare(Article(text=a_text), Article(text=b_text), Aligner(semantic=False))
+    d = result.to_dict()
+    page = render_compare_html(d, a_text, b_text)
+    assert d["passages"], "the seeds share at least one passage"
+    for i, p in enumerate(d["passages"], 1):
+        for side in "ab":
+            assert f'id="{side}-p{i}"' in page
+            assert f'href="#{side}-p{i}"' in page
+        pane_a = page.split('id="pane-a"')[1].split('id="pane-b"')[0]
+        marked = "".join(re.findall(rf'data-ann="[^"]*\ba-p{i}\b[^"]*"[^>]*>([^<]*)<', pane_a))
+        assert html.unescape(marked) == a_text[p["a_start"]:p["a_end"]]
+    assert 'id="a-r1-0"' in page and 'id="a-r1-1"' in page  # the repeat in 000_
+
+
+def test_optional_sections_render_when_present_and_are_skipped_when_absent():
+    result, a, b = _evil_result()
+    full = render_compare_html(result, a.text, b.text)
+    for section in ("direction", "credits", "diff", "framing", "passages", "repeats"):
+        assert f'id="{section}"' in full or section == "repeats"
+    assert "A → B" in full and "clickbait" in full and 'id="b-t2"' in full
+    bare = {k: result[k] for k in ("a", "b", "passages", "coverage")}
+    page = render_compare_html(bare, a.text, b.text)
+    for section in ("direction", "credits", "diff", "framing"):
+        assert f'id="{section}"' not in page
+
+
+def test_malformed_extras_drop_items_not_the_page():
+    a = Article(text="Some text that is long enough to mark.")
+    result = {"a": {"title": 5}, "b": None, "passages": [None, {"a_start": "x"},
+                                                          {"a_start": 30, "a_end": 10,
+                                                           "b_start": 0, "b_end": 3}],
+              "coverage": {"a": float("nan")}, "repeats": {"a": [{"occurrences": [[0, 4]]}]},
+              "attributions": {"a": [{"source": [1, 2, 3]}], "b": "nope"},
+              "diff": {"changed_facts": [{"a": {"start": -5, "end": 99999}}, 7]},
+              "framing": {"a": {"signals": [{"start": None}], "score": "high"}},
+              "direction": {"label": "b->a"}}
+    page = render_compare_html(result, a.text, a.text)
+    assert "<html" in page and "B → A" in page
+    assert "Direction unknown" in render_compare_html({"direction": "unknown"}, "", "")
+
+
+def test_trace_without_tree_draws_links_and_timeline():
+    arts = {i: Article(id=i, text=f"text {i}", outlet=f"Outlet {i}") for i in ("x", "y", "z")}
+    story = {"story": "s-x", "articles": [
+        {"id": "x", "title": "First", "outlet": "Outlet x", "published": "2017-03-01T09:00:00"},
+        {"id": "y", "title": "Second", "outlet": "Outlet y", "published": "2017-03-02T09:00:00"},
+        {"id": "z", "title": "", "outlet": "", "published": None}],
+        "outlets": ["Outlet x", "Outlet y"], "first_published": "2017-03-01T09:00:00",
+        "last_published": "2017-03-02T09:00:00",
+        "links": [{"a": "x", "b": "y", "kind": "reuse", "score": 0.5, "coverage_a": 0.4,
+                   "coverage_b": 0.6, "evidence": {}},
+                  {"a": "y", "b": "z", "kind": "same_story", "score": 0.8, "coverage_a": 0,
+                   "coverage_b": 0, "evidence": {}}]}
+    page = render_trace_html([story], arts, compare_href=lambda a, b: f"/compare?a={a}&b={b}")
+    assert page.count('class="node"') == 3 and "e-same" in page and "marker-end" not in page
+    assert "60% reused" in page and 'class="strip"' in page
+    assert 'href="/compare?a=x&amp;b=y"' in page
+    assert "No stories" in render_trace_html([], {})
+
+
+def test_extras_add_credits_direction_and_tree_only_when_missing(seed_texts):
+    from storytrace.engines.local import Story
+    from storytrace.report.extras import comparison_dict, story_dict
+
+    a = Article(id="a", text=seed_texts[0], outlet="Eagle")
+    b = Article(id="b", text="Source: Eagle. " + seed_texts[0][:2000], outlet="Daily")
+    d = comparison_dict(compare(a, b, Aligner(semantic=False)))
+    assert d["attributions"]["b"] and d["passages"]
+    assert "direction" not in d or d["direction"]["a"] == "a"
+    page = render_compare_html(d, a.text, b.text)
+    assert 'id="credits"' in page and ('id="direction"' in page) == ("direction" in d)
+    story = story_dict(Story("s-a", [a, b], [], [1, 2]))
+    assert set(story) >= {"story", "articles", "links"}
+    if "tree" in story:
+        assert {n["id"] for n in story["tree"]["nodes"]} >= {"a", "b"}
+        assert '<svg class="tree"' in render_trace_html([story], {"a": a, "b": b})

@@ -1,0 +1,246 @@
+"""The web UI and JSON API through FastAPI's TestClient: endpoints, limits, ids, escaping."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra (fastapi) is not installed")
+pytest.importorskip("httpx", reason="httpx (for TestClient) is not installed")
+
+from fastapi.testclient import TestClient
+
+from storytrace.engines.local import build_stories, run_trace
+from storytrace.ingest import read_sources
+from storytrace.model import Article
+from storytrace.store import Store
+from storytrace.web import create_app
+
+PWN = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+WIRE = " ".join(f"Paragraph {i} of the council report says the bridge over the river will "
+                f"close for repairs in week {i}, officials said." for i in range(12))
+
+
+def build_store(path: Path, seeds_dir: Path) -> dict[str, str]:
+    """Seeds, a wire story with one copy carrying XSS payloads, traced into stories."""
+    seeds = [a for a in read_sources(sorted(seeds_dir.glob("*.txt")))]
+    wire = Article(id="wire-1", title="Bridge to close", text=WIRE, outlet="Wire Service",
+                   url="https://wire.example/bridge")
+    evil = Article(id="evil-1", title=f"Bridge {PWN}", outlet=f"Daily {IMG}",
+                   url="javascript:window.__pwned=1",
+                   text=f"{PWN} {IMG} Local take. " + WIRE + " </textarea><!-- broken")
+    with Store(path) as store:
+        store.add([*seeds, wire, evil])
+        run_trace(store)
+        build_stories(store)
+    return {"seed_a": seeds[0].id, "seed_b": seeds[1].id, "wire": wire.id, "evil": evil.id}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, request):
+    seeds_dir = Path(__file__).resolve().parents[2] / "shared" / "examples" / "seeds"
+    if not seeds_dir.exists():
+        pytest.skip(f"{seeds_dir} not found: ../shared is not beside the project")
+    db = tmp_path_factory.mktemp("web") / "store.db"
+    ids = build_store(db, seeds_dir)
+    app = create_app(db, max_body=200_000, max_chars=50_000)
+    client = TestClient(app, base_url="http://127.0.0.1")
+    return client, ids, db
+
+
+def _inert(html: str) -> None:
+    body = html.split('id="st-data"')[0]  # the JSON data block is checked in test_report
+    assert "<script>window" not in body and "<img" not in body
+    assert 'href="javascript:' not in body.lower() and "<!-- broken" not in body
+    assert body.count("<textarea") <= 1  # only the paste form's own
+
+
+def test_pages_and_security_headers(site):
+    client, ids, _ = site
+    for url in ("/", "/search?q=bridge", "/stories", "/trace", f"/articles/{ids['wire']}"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r.headers["content-type"].startswith("text/html")
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'sha256-" in csp
+        assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+    assert client.get("/api/articles").headers["content-security-policy"].startswith(
+        "default-src 'none'")
+
+
+def test_search_by_title_text_outlet_and_like_wildcards(site):
+    client, ids, _ = site
+    def found(q: str) -> list[str]:
+        return [a["id"] for a in client.get("/api/articles", params={"q": q}).json()["items"]]
+    assert ids["seed_b"] in found("DISOBEYED")  # title
+    assert ids["seed_a"] in found("Chimborazo")  # text
+    assert found("wire service") == [ids["wire"]]  # outlet, case-insensitive
+    assert found("%") == [] and found("a_d") == []  # LIKE wildcards match themselves only
+    page = client.get("/api/articles", params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == 4 and len(page["items"]) == 1
+    assert client.get("/api/articles", params={"limit": 0}).status_code == 422
+    html = client.get("/search", params={"q": PWN}).text
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    _inert(html)
+
+
+def test_article_story_and_compare(site):
+    client, ids, _ = site
+    art = client.get(f"/api/articles/{ids['evil']}").json()
+    assert art["title"].endswith(PWN) and art["story"]
+    stories = client.get("/api/stories").json()
+    assert stories["total"] >= 2
+    story = client.get(f"/api/stories/{art['story']}").json()
+    assert {a["id"] for a in story["articles"]} == {ids["wire"], ids["evil"]}
+    assert story["links"][0]["kind"] == "reuse"
+    page = client.get(f"/stories/{art['story']}").text
+    assert '<svg class="tree"' in page and page.count('class="node') >= 2
+    _inert(page)
+    cmp = client.get("/api/compare", params={"a": ids["wire"], "b": ids["evil"][:6]}).json()
+    assert cmp["passages"] and cmp["coverage"]["a"] > 0.9 and "attributions" in cmp
+    page = client.get("/compare", params={"a": ids["wire"], "b": ids["evil"]}).text
+    assert 'id="a-p1"' in page and 'id="b-p1"' in page
+    _inert(page)
+    _inert(client.get(f"/articles/{ids['evil']}").text)
+
+
+@pytest.mark.parametrize("url,codes", [
+    ("/api/articles/..%2F..%2Fetc%2Fpasswd", {400, 404}),
+    ("/api/articles/..", {400, 404}),
+    ("/api/articles/a%20b", {400}),
+    ("/api/articles/%3Cscript%3E", {400}),
+    ("/api/stories/..%5C..%5Cwindows", {400}),
+    ("/api/compare?a=../../etc/passwd&b=x", {400}),
+    ("/compare?a=%2Fetc%2Fpasswd&b=x", {400}),
+    ("/articles/..%2F..%2Fstore.db", {400, 404}),
+    ("/api/articles/nope", {404}),
+    ("/api/stories/s-nope", {404}),
+])
+def test_bad_ids_and_traversal_are_refused(site, url, codes):
+    client, _, _ = site
+    r = client.get(url)
+    assert r.status_code in codes, (url, r.status_code)
+    assert "root:" not in r.text and "SQLite format" not in r.text
+    if r.status_code == 400 and not url.startswith("/api"):
+        assert "<html" in r.text and "/etc/passwd" not in r.text.split("<main>")[0]
+
+
+def test_empty_or_overlong_id_is_a_400(site):
+    client, _, _ = site
+    assert client.get("/api/compare", params={"a": "", "b": "x"}).status_code == 400
+    assert client.get(f"/api/articles/{'a' * 300}").status_code == 400
+
+
+def test_paste_finds_the_stored_versions(site):
+    client, ids, _ = site
+    r = client.post("/api/trace", json={"text": "Press release. " + WIRE[:900],
+                                        "title": "release"})
+    assert r.status_code == 200
+    data = r.json()
+    got = {m["id"]: m for m in data["matches"]}
+    assert {ids["wire"], ids["evil"]} <= set(got)
+    assert got[ids["wire"]]["coverage_pasted"] > 0.9
+    assert all(m["passages"] for m in data["matches"])
+    unrelated = client.post("/api/trace", json={"text": "A short note about the weather in "
+                                                        "Lisbon, sunny and warm all week."})
+    assert unrelated.json()["matches"] == []
+    stored = client.get(f"/api/articles/{ids['wire']}/reuse").json()
+    assert [m["id"] for m in stored["matches"]] == [ids["evil"]]
+
+
+def test_paste_form_upload_and_side_by_side(site):
+    client, ids, _ = site
+    r = client.post("/trace", data={"text": WIRE[:1200], "title": PWN, "outlet": IMG})
+    assert r.status_code == 200 and "Matches (2)" in r.text
+    _inert(r.text)
+    page = "<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>" + \
+        "".join(f"<p>{WIRE[i:i + 300]}</p>" for i in range(0, 1500, 300)) + \
+        "</article></body></html>"
+    up = client.post("/trace", files={"file": ("page.html", page.encode(), "text/html")})
+    assert up.status_code == 200 and ids["wire"] in up.text
+    side = client.post("/trace/compare", data={"text": WIRE[:1200], "id": ids["wire"]})
+    assert side.status_code == 200 and 'id="b-p1"' in side.text
+    assert client.post("/trace", data={"text": "  "}).status_code == 400
+    binary = client.post("/trace", files={"file": ("x.txt", b"\x00\x01\x02" * 100)})
+    assert binary.status_code == 400 and "binary" in binary.text
+
+
+def test_body_and_text_limits_give_413(site):
+    client, _, _ = site
+    big = client.post("/api/trace", content=b"x" * 300_000,
+                      headers={"content-type": "application/json"})
+    assert big.status_code == 413 and "limit" in big.json()["detail"]
+
+    def chunks():
+        for _ in range(30):
+            yield b"y" * 10_000
+
+    streamed = client.post("/api/trace", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    form = client.post("/trace", data={"text": "z " * 120_000})
+    assert form.status_code == 413
+    long_text = client.post("/api/trace", json={"text": "word " * 12_000})
+    assert long_text.status_code == 413 and "characters" in long_text.json()["detail"]
+
+
+def test_foreign_host_header_is_refused(site):
+    client, _, _ = site
+    assert client.get("/", headers={"host": "attacker.example"}).status_code == 400
+    assert client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+
+
+def test_openapi_describes_the_api(site):
+    client, _, _ = site
+    spec = client.get("/api/openapi.json").json()
+    for path in ("/api/articles", "/api/articles/{article_id}", "/api/stories",
+                 "/api/stories/{story_id}", "/api/compare", "/api/trace"):
+        assert path in spec["paths"]
+    assert not any(p.startswith("/stories") for p in spec["paths"])
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "cdn.jsdelivr.net" in \
+        docs.headers["content-security-policy"]
+
+
+def test_the_store_is_never_written(site, tmp_path):
+    client, ids, db = site
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    client.get("/")
+    client.post("/api/trace", json={"text": WIRE})
+    story = client.get(f"/api/articles/{ids['wire']}").json()["story"]
+    assert client.get(f"/stories/{story}").status_code == 200
+    with Store(db) as store:
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert len(store) == 4
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_missing_store_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        create_app(tmp_path / "nope.db")
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(sqlite3.DatabaseError):
+        create_app(junk)
+
+
+def test_serve_command_refuses_a_missing_store(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from storytrace.cli.serve import serve_cmd
+
+    app = typer.Typer()
+    app.command("serve")(serve_cmd)
+    app.command("other")(lambda: None)
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "no store" in result.output

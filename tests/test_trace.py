@@ -151,3 +151,20 @@ def test_cli_trace_json_and_jsonl_out(tmp_path, corpus):
 def test_cli_trace_rejects_bad_options(tmp_path):
     result = runner.invoke(app, ["trace", "--db", str(tmp_path / "x.db"), "--threshold", "2"])
     assert result.exit_code == 2 and "threshold" in result.stderr
+
+
+def test_trace_cli_prints_family_trees_and_writes_them(tmp_path, corpus):
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("".join(a.to_json() + "\n" for a in corpus.values()), encoding="utf-8")
+    out = tmp_path / "stories.jsonl"
+    result = runner.invoke(app, ["trace", str(src), "--db", str(tmp_path / "t.db"),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "family tree:" in result.stdout
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    trees = [r["tree"] for r in rows]
+    assert all(t["nodes"] for t in trees)
+    quiet = runner.invoke(app, ["trace", "--db", str(tmp_path / "t.db"), "--no-trees",
+                                "--format", "json"])
+    assert quiet.exit_code == 0, quiet.output
+    assert all("tree" not in s for s in json.loads(quiet.stdout)["stories"])

@@ -9,7 +9,7 @@ from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
 
 #: What `compare` adds beside the aligned passages, each one step of its own.
-DETAILS = ("attributions", "diff")
+DETAILS = ("attributions", "direction", "diff")
 
 
 @dataclass
@@ -17,7 +17,8 @@ class Comparison:
     """Two articles and what they share. Offsets index ``a.text`` and ``b.text``.
 
     ``details`` holds the optional analyses by name (``attributions``: credited
-    sources and quotes of each side; ``diff``: the facts diff), each JSON-ready.
+    sources and quotes of each side; ``direction``: who copied whom, or "unknown",
+    with the evidence; ``diff``: the facts diff), each JSON-ready.
     """
 
     a: Article
@@ -61,6 +62,10 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
     result = Comparison(a, b, aligner.align(a, b))
     if "attributions" in details:
         result.details["attributions"] = {"a": attributions_of(a), "b": attributions_of(b)}
+    if "direction" in details:
+        from storytrace.provenance import infer_direction
+
+        result.details["direction"] = infer_direction(a, b, result).to_dict()
     if "diff" in details:
         from storytrace.diff import diff_versions
 

@@ -99,6 +99,16 @@ def print_comparison(c: Comparison) -> None:
 
 
 def _print_details(c: Comparison) -> None:
+    direction = c.details.get("direction")
+    if direction:
+        out.print()
+        verdict = direction["verdict"]
+        heading = {"a->b": "A was copied by B", "b->a": "B was copied by A",
+                   "siblings": "siblings (both copy a common source)"}.get(verdict, "unknown")
+        out.print(Text(f"Direction: {heading} (confidence {direction['confidence']:.2f})",
+                       style="bold"))
+        for item in direction.get("evidence", []):
+            out.print(Text(f"  {item['name']}: {item['detail']}"))
     credits = c.details.get("attributions")
     if credits:
         for label in ("a", "b"):

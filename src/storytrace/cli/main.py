@@ -8,6 +8,7 @@ from storytrace import __version__
 from storytrace.cli.articles import ingest_cmd, ls_cmd, show_cmd
 from storytrace.cli.compare import compare_cmd
 from storytrace.cli.evaluate import bench_app, eval_app
+from storytrace.cli.provenance import graph_cmd
 from storytrace.cli.serve import serve_cmd
 from storytrace.cli.trace import trace_cmd
 
@@ -24,6 +25,7 @@ app.command("ls")(ls_cmd)
 app.command("show")(show_cmd)
 app.command("compare")(compare_cmd)
 app.command("trace")(trace_cmd)
+app.command("graph")(graph_cmd)
 app.command("serve")(serve_cmd)
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="make-bench")

@@ -28,7 +28,7 @@ LEVELS = ("none", "light", "reordered", "heavy", "summarised")
 _FILLERS = ("also", "reportedly", "now", "still", "indeed", "however", "really", "again")
 
 
-def _edit_words(sentence: str, rate: float, rng: random.Random, vocab: Sequence[str]) -> str:
+def edit_words(sentence: str, rate: float, rng: random.Random, vocab: Sequence[str]) -> str:
     words = sentence.split(" ")
     out: list[str] = []
     i = 0
@@ -55,7 +55,7 @@ def _edit_words(sentence: str, rate: float, rng: random.Random, vocab: Sequence[
     return " ".join(x for x in out if x)
 
 
-def _shuffle_clauses(sentence: str, rng: random.Random) -> str:
+def shuffle_clauses(sentence: str, rng: random.Random) -> str:
     parts = [p.strip() for p in sentence.rstrip(".").split(",") if p.strip()]
     if len(parts) < 2:
         return sentence
@@ -68,18 +68,18 @@ def obfuscate(passage: list[str], level: str, rng: random.Random, vocab: Sequenc
     if level == "none":
         return " ".join(passage)
     if level == "light":
-        return " ".join(_edit_words(s, 0.10, rng, vocab) for s in passage)
+        return " ".join(edit_words(s, 0.10, rng, vocab) for s in passage)
     if level == "reordered":
         shuffled = passage[:]
         while len(shuffled) > 1 and shuffled == passage:
             rng.shuffle(shuffled)
-        return " ".join(_edit_words(s, 0.03, rng, vocab) for s in shuffled)
+        return " ".join(edit_words(s, 0.03, rng, vocab) for s in shuffled)
     if level == "heavy":
-        return " ".join(_edit_words(_shuffle_clauses(s, rng), 0.30, rng, vocab) for s in passage)
+        return " ".join(edit_words(shuffle_clauses(s, rng), 0.30, rng, vocab) for s in passage)
     if level == "summarised":
         keep = sorted(rng.sample(range(len(passage)), max(1, (len(passage) + 1) // 2)))
         cut = [passage[i].split(",")[0].rstrip(".") + "." for i in keep]
-        return " ".join(_edit_words(s, 0.08, rng, vocab) for s in cut)
+        return " ".join(edit_words(s, 0.08, rng, vocab) for s in cut)
     raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
 
 

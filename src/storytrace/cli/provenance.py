@@ -1,0 +1,225 @@
+"""`storytrace graph`, `eval provenance` and `make-bench provenance`: who copied whom.
+
+The commands are plain functions; ``cli/main.py`` and ``cli/evaluate.py`` register
+them (``app.command("graph")(graph_cmd)``, ``eval_app.command("provenance")(...)``,
+``bench_app.command("provenance")(...)``).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from storytrace.cli.articles import DbOption, FormatOption, open_store
+from storytrace.cli.output import Format, err, fail, out, print_json, progress
+from storytrace.provenance.tree import FamilyTree, to_dot, to_gexf, to_graphml, to_json
+
+__all__ = ["GraphFormat", "eval_provenance_cmd", "format_tree", "graph_cmd",
+           "make_provenance_cmd", "stored_stories"]
+
+
+class GraphFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+    dot = "dot"
+
+
+_WRITERS = {GraphFormat.graphml: to_graphml, GraphFormat.gexf: to_gexf,
+            GraphFormat.json: to_json, GraphFormat.dot: to_dot}
+
+
+def stored_stories(store, only: list[str] | None = None) -> list:
+    """The stories the last `trace` run stored, as :class:`storytrace.engines.local.Story`
+    objects, without clustering again (``only``: these story ids)."""
+    from storytrace.engines.local import Story
+    from storytrace.store.corpus import CorpusIndex
+
+    index = CorpusIndex(store)
+    groups: dict[str, list[int]] = {}
+    for seq, story in sorted(index.stories().items()):
+        if not only or story in only:
+            groups.setdefault(story, []).append(seq)
+    if not groups:
+        return []
+    articles = index.articles([s for seqs in groups.values() for s in seqs])
+    links = index.links()
+    stories = []
+    for story, seqs in groups.items():
+        inside = set(seqs)
+        stories.append(Story(story, [articles[s] for s in seqs],
+                             [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
+    stories.sort(key=lambda s: (-len(s.seqs), s.id))
+    return stories
+
+
+def format_tree(tree: FamilyTree) -> list[str]:
+    """Text lines of a tree, each copy indented under its parent, with its score and the
+    first reason (for `trace`'s text output).
+
+    >>> from storytrace.provenance.tree import TreeNode, TreeEdge
+    >>> t = FamilyTree("s", {"a": TreeNode("a", "article", "Eagle Rising", score=0.9,
+    ...                                    reasons=["first"]),
+    ...                      "b": TreeNode("b", "article", "Daily Post", parent="a", score=0.8,
+    ...                                    reasons=["b credits Eagle Rising"])},
+    ...                [TreeEdge("a", "b", "derived", 0.8)])
+    >>> print("\\n".join(format_tree(t)))
+    a  Eagle Rising  (no parent in the corpus, 0.90: first)
+      b  Daily Post  (0.80: b credits Eagle Rising)
+    """
+    nodes = tree.nodes
+    children: dict[str | None, list[str]] = {}
+    for k, n in nodes.items():
+        if n.kind == "article" and not n.context:
+            children.setdefault(n.parent if n.parent in nodes else None, []).append(k)
+    lines: list[str] = []
+
+    def walk(k: str, depth: int) -> None:
+        n = nodes[k]
+        reason = f": {n.reasons[0]}" if n.reasons else ""
+        if n.parent is None:
+            origin = (f"copied from {nodes[n.source].label}, not in the corpus" if n.source
+                      else "no parent in the corpus")
+            status = f"{origin}, {n.score:.2f}"
+        else:
+            status = f"{n.score:.2f}"
+        lines.append(f"{'  ' * depth}{k[:16]}  {n.label[:30]}  ({status}{reason})")
+        for c in sorted(children.get(k, [])):
+            walk(c, depth + 1)
+
+    for k, n in nodes.items():  # copies of articles in other stories hang from those
+        if n.context and k in children:
+            lines.append(f"{k[:16]}  {n.label[:30]}  (in another story)")
+            for c in sorted(children[k]):
+                walk(c, 1)
+    for k in sorted(children.get(None, [])):
+        walk(k, 0)
+    return lines
+
+
+def graph_cmd(
+    db: Path = DbOption,
+    fmt: GraphFormat = typer.Option(GraphFormat.json, "--format", "-f",
+                                    help="graphml, gexf (Gephi), json or dot (Graphviz)."),
+    out_path: Path = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
+    story: list[str] = typer.Option(None, "--story",
+                                    help="Only this story id (repeat for more)."),
+    ignore_times: bool = typer.Option(False, "--ignore-times",
+                                      help="Decide as if no article had a publication time."),
+) -> None:
+    """The family tree of each story in the store: who copied whom, with the evidence.
+
+    Run `storytrace trace` first; this reads the stories it stored. Outside sources
+    that articles credit are external nodes.
+    """
+    from storytrace.provenance.tree import tree_for_story
+
+    if not db.exists():
+        raise fail(f"no store at {db} (run `storytrace ingest` and `storytrace trace` first)")
+    with open_store(db) as store:
+        stories = stored_stories(store, story or None)
+        if not stories:
+            raise fail(f"no stories in {db}" + (f" with id {', '.join(story)}" if story
+                                                else "; run `storytrace trace` first"))
+        with progress("building trees", total=len(stories)) as advance:
+            trees = []
+            for s in stories:
+                trees.append(tree_for_story(store, s, ignore_times=ignore_times))
+                advance()
+    text = _WRITERS[fmt](trees)
+    if out_path:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(trees)} trees to {out_path}")
+    else:
+        sys.stdout.write(text)
+
+
+_COLUMNS = {"derived": "copies", "roots": "roots", "parent_accuracy": "parent",
+            "root_accuracy": "root", "edge_precision": "edge P", "edge_recall": "edge R",
+            "reversed": "rev."}
+
+
+def eval_provenance_cmd(
+    corpus: Path = typer.Argument(..., help="JSONL: id, title, text, outlet, url, published."),
+    truth: Path = typer.Argument(..., help="TSV lines child_id<TAB>parent_id."),
+    fmt: Format = FormatOption,
+    families: Path = typer.Option(None, "--families",
+                                  help="TSV id, family, level, ... to score each level "
+                                       "(default: FAMILIES.tsv beside TRUTH)."),
+) -> None:
+    """Parent accuracy, root accuracy and edge precision/recall of the family trees, with
+    the corpus's times and with every time removed."""
+    from storytrace.eval.provenance import CONFIDENT, evaluate_provenance
+
+    for path in (corpus, truth, *([families] if families else [])):
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    try:
+        with progress("tracing") as advance:
+            result = evaluate_provenance(corpus, truth, families, progress=lambda *_: advance())
+    except (ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        print_json(result)
+        return
+    out.print(f"{result['corpus']}: {result['articles']} articles "
+              f"({result['with_time']} with a time), {result['stories']} stories; "
+              "parent and root accuracy, edge precision and recall")
+    for mode, heading in (("with_times", "with the corpus's times"),
+                          ("without_times", "with every time removed")):
+        out.print(Text(heading, style="bold"))
+        table = Table(show_edge=False)
+        table.add_column("", no_wrap=True)
+        for heading in _COLUMNS.values():
+            table.add_column(heading, justify="right")
+        for name, row in result[mode].items():
+            table.add_row(name.replace("original ", "orig. "),
+                          *(f"{row[c]:.4f}" if isinstance(row[c], float) else str(row[c])
+                            for c in _COLUMNS))
+        out.print(table)
+        sure = result[mode]["all"]
+        out.print(f"confident edges (score >= {CONFIDENT}): {sure['confident_share']:.0%} of "
+                  f"articles, edge precision {sure['confident_edge_precision']:.4f}, recall "
+                  f"{sure['confident_edge_recall']:.4f}")
+        v = sure["direction"]
+        out.print(f"pairwise verdicts on the {v['pairs']} true parent-child pairs: right "
+                  f"{v['right']:.4f}, wrong {v['wrong']:.4f}, unknown {v['unknown']:.4f}, "
+                  f"siblings {v['siblings']:.4f}")
+
+
+def make_provenance_cmd(
+    out_dir: Path = typer.Option(..., "--out", help="Folder for corpus.jsonl, TRUTH.tsv and "
+                                                    "FAMILIES.tsv."),
+    sources: list[str] = typer.Option(None, "--from", help="Articles to draw from (any ingest "
+                                      "format); default ../shared/data/fakenewsnet-v1-2018."),
+    families: int = typer.Option(300, help="Families to build (spread evenly over levels)."),
+    seed: int = typer.Option(7, help="Random seed (same seed and sources, same set)."),
+    level: list[str] = typer.Option(None, "--level", help="easy, medium or hard (repeat; "
+                                                          "default all three)."),
+) -> None:
+    """Build a provenance set: families of 2-6 versions copied from real articles."""
+    from storytrace.eval.make_provenance import LEVELS, make_provenance_set
+    from storytrace.ingest import read_sources
+    from storytrace.model import Article
+
+    levels = tuple(level or LEVELS)
+    unknown = [x for x in levels if x not in LEVELS]
+    if unknown:
+        raise fail(f"unknown level {unknown[0]!r}; use {', '.join(LEVELS)}")
+    if families < 1:
+        raise fail("--families must be at least 1")
+    sources = sources or ["../shared/data/fakenewsnet-v1-2018"]
+    articles = [r for r in read_sources(sources) if isinstance(r, Article)]
+    try:
+        counts = make_provenance_set(articles, out_dir, families, seed, levels)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"wrote {counts['articles']} articles in {counts['families']} families to "
+              f"{out_dir}: {counts['derived']} copies, {counts['roots']} roots "
+              f"({counts['hidden_roots']} families whose original is left out)")

@@ -1,0 +1,742 @@
+"""Direction of reuse: which of two articles is the source and which the copy.
+
+Every decision is a sum of evidence items, each naming what it saw, which way it
+points and how much it weighs (log-odds units: a weight ``w`` alone means odds
+``e**w`` to one). The verdict is ``"a->b"`` or ``"b->a"`` only when the sum clears
+:data:`MIN_MARGIN` without strong evidence the other way; ``"siblings"`` when the
+two look like copies of a common source; otherwise ``"unknown"``.
+
+Evidence, strongest first:
+
+``credit``        the copy names the source: one article credits the other's outlet,
+                  web domain or headline ("according to Eagle Rising", "Source:
+                  eaglerising.com"). A credit that a third article carries too may be
+                  inherited from it, so it weighs less.
+``time``          publication times, when both are known. A time of exactly midnight
+                  UTC is read as a date only, and compared by day.
+``shared_source`` both credit the same source that is neither of them (a wire story,
+                  an outlet outside the corpus), or a third article of ``others`` that
+                  both credit or that lies between them and precedes both: siblings.
+``innovations``   stemmatology: a third article that shares one side's private text
+                  (its innovations, or what the other dropped) lies on that side; if it
+                  is known to be older than the other article, that side is the source.
+``branching``     tree distances (as in neighbour joining): if a third article's branch
+                  meets the path between the two strictly inside it, they are not a
+                  direct copy of each other: siblings of a version that is not in the
+                  corpus, or ends of a chain through the third (this only explains).
+``containment``   the share of each text found in the other: copies usually take part
+                  of their source and add a little, so the copy is the more contained.
+                  Weak on purpose (alone it never reaches a verdict): an expanded copy
+                  reverses it.
+
+Texts are compared as sets of word 3-grams (lower-cased), which is cheap, order-free
+and drops with every edit, so a version's closest relative is the one it differs
+from least.
+
+>>> from storytrace.model import Article
+>>> from datetime import datetime, UTC
+>>> body = " ".join(f"Council member {i} voted against the bridge plan on Monday." for i in
+...                 range(12))
+>>> a = Article(id="a", text=body, outlet="Eagle Rising", published=datetime(2016, 9, 1, 8,
+...             tzinfo=UTC))
+>>> b = Article(id="b", text="According to Eagle Rising, " + body[:400], outlet="Daily Post",
+...             published=datetime(2016, 9, 1, 15, tzinfo=UTC))
+>>> d = infer_direction(a, b)
+>>> d.verdict, d.source, d.copy, [e.name for e in d.evidence if e.points == "a->b"]
+('a->b', 'a', 'b', ['credit', 'time', 'containment'])
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from storytrace.model import Article
+from storytrace.provenance.attribution import (
+    AttributionExtractor,
+    classify_source,
+    extract_attributions,
+)
+
+__all__ = [
+    "MIN_MARGIN",
+    "Credit",
+    "Direction",
+    "Evidence",
+    "Profile",
+    "containment_evidence",
+    "credit_copied",
+    "credited_sources",
+    "decide",
+    "infer_direction",
+    "name_key",
+    "names_match",
+    "profile",
+    "similarity",
+    "time_evidence",
+]
+
+# Weights in log-odds units (see the module docstring).
+CREDIT_OWN = 4.0  # the copy names the source (in words of its own, or as the closest)
+CREDIT_SHARED = 2.0  # ... in words a version closer to the source has too (maybe inherited)
+TIME_HOURS = 3.0  # published an hour or more apart (or on different days)
+TIME_MINUTES = 1.5  # a minute to an hour apart
+SHARED_SOURCE = 2.5  # both credit one outside source, in their own words
+SHARED_SOURCE_COPIED = 1.0  # ... in a sentence they share (one may have it from the other)
+SHARED_PERSON = 1.0  # both credit one person-like name ("according to Eagle Rising")
+THIRD_SOURCE = 2.5  # a third article, older than both, lies between them
+CONTAINMENT_SCALE = 4.0  # weight per unit of containment difference ...
+CONTAINMENT_MAX = 1.0  # ... capped below MIN_MARGIN: containment alone never decides a pair
+INNOVATIONS = 0.6  # share of the third article's own order evidence that carries over
+BRANCHING_NOISE = 0.05  # branch-point gaps below this are noise (edits, dropped text)
+BRANCHING_SCALE = 15.0  # weight per unit of gap above the noise ...
+BRANCHING_MAX = 6.0  # ... capped
+MIN_MARGIN = 1.1  # |score| needed for a verdict: probability 0.75
+SIBLINGS_MIN = 2.0  # weight of sibling evidence needed to call two articles siblings
+CONFLICT = 2.0  # an item this strong against the verdict makes it "unknown"
+MAX_OTHERS = 8  # third articles consulted (the most similar to either side)
+
+SHINGLE = 3
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+# Credit forms the attribution rules do not cover yet ("first reported by X",
+# "originally appeared on X", "Read more at X", a bare domain after "Source:").
+_NAME = (r"(?:[Tt]he )?(?:[\w-]{1,40}\.(?:com|org|net|co\.uk|news|us|info)\b|"
+         r"[A-Z][\w&’'.-]*(?: (?:of |and |& )?[A-Z0-9][\w&’'.-]*){0,5})")
+_EXTRA_CREDITS = (
+    ("as_reported", re.compile(rf"\b(?P<cue>(?:first|originally|initially) (?:reported|published|"
+                               rf"appeared|posted) (?:by|on|at|in)) (?P<src>{_NAME})")),
+    ("credit_line", re.compile(rf"\b(?P<cue>Read (?:more|the full story) (?:at|on)) "
+                               rf"(?P<src>{_NAME})")),
+    ("credit_line", re.compile(rf"(?m)^[ \t]*(?P<cue>Sources?:)[ \t]*(?P<src>{_NAME})[ \t.]*$")),
+)
+# Credits that say where an article's text came from (not who said what in it).
+_SOURCE_KINDS = frozenset(("according_to", "as_reported", "credit_line", "via", "hat_tip",
+                           "wire_credit", "reported", "citing"))
+_PUBLISHER_TYPES = frozenset(("outlet", "wire"))
+_IGNORED_TYPES = frozenset(("anonymous", "document"))
+_PRONOUNS = frozenset("he she they it we i you his her their them this that who".split())
+# A person or a part of a publisher, not the publisher ("CNN's Alisyn Camerota", "Washington
+# Post reporter David Fahrenthold", "focus groups from Fox News"), or no name at all.
+_NOT_PUBLISHER = re.compile(
+    r"[’']s\b|\b(?:reporters?|correspondents?|anchors?|hosts?|editors?|columnists?|writers?|"
+    r"contributors?|from|of the)\b|^(?:newspaper|paper|network|website|site|outlet|magazine|"
+    r"station|tabloid|media|press|report)s?$|^(?:Getty|Shutterstock|iStock|Wikimedia)\b",
+    re.IGNORECASE)
+_PHOTO_BEFORE = re.compile(r"\b(?:image|photo|picture|screenshot|video|graphic)s?\b[^.\n]{0,25}$",
+                           re.IGNORECASE)
+_PHOTO_CUE = re.compile(r"(?:photo|image|picture|video)?\s*(?:credit|courtesy)", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A source an article credits: ``name`` is ``text[start:end]``; ``key`` its match key."""
+
+    name: str
+    start: int
+    end: int
+    kind: str
+    source_type: str
+    key: str
+    cue: str = ""
+
+    @property
+    def names_publisher(self) -> bool:
+        """Whether the credit names a publisher text may come from (an outlet, wire, site),
+        not a person at one ("CNN's Alisyn Camerota"), a generic word or a photo credit.
+
+        >>> c = Credit("CNN's Jake Tapper", 0, 17, "said", "outlet", "cnnsjaketapper")
+        >>> c.names_publisher, replace(c, name="CNN", key="cnn").names_publisher
+        (False, True)
+        """
+        if _NOT_PUBLISHER.search(self.name) or _PHOTO_CUE.match(self.cue):
+            return False
+        return self.source_type in _PUBLISHER_TYPES or (
+            self.kind in ("credit_line", "via", "hat_tip", "as_reported", "wire_credit")
+            and self.source_type not in ("person", "anonymous"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "start": self.start, "end": self.end, "kind": self.kind,
+                "source_type": self.source_type}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason for a direction: ``points`` is ``"a->b"``, ``"b->a"``, ``"siblings"`` or
+    ``"none"`` (seen, but pointing nowhere); ``weight`` in log-odds units."""
+
+    name: str
+    points: str
+    weight: float
+    value: dict[str, Any]
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "points": self.points, "weight": round(self.weight, 3),
+                "value": self.value, "detail": self.detail}
+
+    def flipped(self) -> Evidence:
+        """The same item seen from the other article (``a`` and ``b`` swapped)."""
+        swap = {"a->b": "b->a", "b->a": "a->b"}
+        return replace(self, points=swap.get(self.points, self.points))
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Who copied whom between articles ``a`` and ``b`` (ids), and why.
+
+    ``score`` is the net log-odds for ``a -> b`` (negative: ``b -> a``);
+    ``confidence`` is the probability of the verdict (for ``"unknown"``, of the
+    likelier direction); ``via`` names the common source of siblings.
+    """
+
+    a: str
+    b: str
+    verdict: str
+    confidence: float
+    score: float
+    evidence: tuple[Evidence, ...]
+    via: str | None = None
+
+    @property
+    def source(self) -> str | None:
+        return {"a->b": self.a, "b->a": self.b}.get(self.verdict)
+
+    @property
+    def copy(self) -> str | None:
+        return {"a->b": self.b, "b->a": self.a}.get(self.verdict)
+
+    def reversed(self) -> Direction:
+        """The same decision with ``a`` and ``b`` swapped."""
+        swap = {"a->b": "b->a", "b->a": "a->b"}
+        return Direction(self.b, self.a, swap.get(self.verdict, self.verdict), self.confidence,
+                         -self.score, tuple(e.flipped() for e in self.evidence), self.via)
+
+    def explain(self) -> str:
+        """One line for the verdict, then one per evidence item.
+
+        >>> d = Direction("x", "y", "unknown", 0.5, 0.0, (Evidence("time", "none", 0.0, {},
+        ...               "no publication time for either"),))
+        >>> print(d.explain())
+        x ? y: unknown (confidence 0.50)
+          time: no publication time for either
+        """
+        arrow = {"a->b": f"{self.a} -> {self.b}", "b->a": f"{self.b} -> {self.a}",
+                 "siblings": f"{self.a} and {self.b} are siblings"
+                             + (f" (common source {self.via})" if self.via else "")}
+        head = arrow.get(self.verdict, f"{self.a} ? {self.b}: unknown")
+        lines = [f"{head} (confidence {self.confidence:.2f})"]
+        for e in self.evidence:
+            weight = f" [{e.points}, weight {e.weight:.1f}]" if e.weight else ""
+            lines.append(f"  {e.name}: {e.detail}{weight}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "verdict": self.verdict, "source": self.source,
+                "copy": self.copy, "confidence": round(self.confidence, 4),
+                "score": round(self.score, 3), "via": self.via,
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+
+@dataclass
+class Profile:
+    """What direction needs from one article, computed once: shingles, credits, names."""
+
+    article: Article
+    shingles: frozenset[int]
+    credits: tuple[Credit, ...]
+    names: dict[str, str] = field(default_factory=dict)  # key -> what it came from
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def label(self) -> str:
+        return self.article.outlet or self.article.id
+
+    def credits_of(self, other: Profile) -> list[Credit]:
+        """The credits of this article that name ``other``."""
+        return [c for c in self.credits if names_match(c, other)]
+
+
+# ------------------------------------------------------------------------ profiles
+
+
+def name_key(name: str) -> str:
+    """A comparable form of an outlet name, domain or url.
+
+    >>> name_key("The New York Daily News"), name_key("https://www.eaglerising.com/x")
+    ('newyorkdailynews', 'eaglerising')
+    >>> name_key("POLITICO"), name_key("politico.com"), name_key("news.bbc.co.uk")
+    ('politico', 'politico', 'newsbbc')
+    """
+    s = " ".join(name.split()).lower()
+    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", s)
+    s = re.sub(r"^the\s+", "", s)
+    if re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}(?:/\S*)?", s):
+        s = re.sub(r"\.(?:co|com|org|net|gov|ac)?\.?[a-z]{2,}$", "", s.split("/")[0])
+    return re.sub(r"[^a-z0-9]", "", s)
+
+
+def _article_names(article: Article) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for what, value in (("outlet", article.outlet), ("url", article.url)):
+        key = name_key(value) if value else ""
+        if len(key) >= 2:
+            names.setdefault(key, what)
+    title = name_key(article.title) if article.title else ""
+    if len(title) >= 15:
+        names.setdefault(title, "title")
+    return names
+
+
+def names_match(credit: Credit, other: Profile) -> bool:
+    """Whether a credit names the ``other`` article (its outlet, domain or headline).
+
+    Short keys must be equal; longer ones may contain each other ("dailynews" in
+    "newyorkdailynews"); a headline must be nearly the same (ratio 90).
+    """
+    key = credit.key
+    if len(key) < 2:
+        return False
+    for name, what in other.names.items():
+        if what == "title":
+            if len(key) >= 15 and fuzz.ratio(key, name) >= 90:
+                return True
+            continue
+        if key == name:
+            return True
+        short, long_ = sorted((key, name), key=len)
+        if len(short) >= 6 and short in long_:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _shingles(text: str) -> frozenset[int]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < SHINGLE:
+        return frozenset([hash(tuple(words))]) if words else frozenset()
+    return frozenset(hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> AttributionExtractor:
+    return AttributionExtractor(use_tagger=False)
+
+
+@lru_cache(maxsize=8192)
+def credited_sources(text: str) -> tuple[Credit, ...]:
+    """Every source ``text`` credits, in text order (attribution extraction plus a few
+    credit-line forms it does not cover yet).
+
+    The rules and the learned tagger are both read: the tagger sometimes takes the
+    content for the source after "as reported at", where the rule reads it right.
+
+    >>> t = "The NYPD alerts ICE, according to the New York Daily News.\\n\\nSource: US Herald"
+    >>> [(c.name, c.kind, c.source_type) for c in credited_sources(t)]
+    [('New York Daily News', 'according_to', 'outlet'), ('US Herald', 'credit_line', 'outlet')]
+    """
+    found: dict[tuple[int, int], Credit] = {}
+
+    def add(start: int, end: int, kind: str, source_type: str, cue: str = "") -> None:
+        name = text[start:end].strip(" \t\n.,;:()\"“”'’")
+        lead = re.match(r"(?:the|The|THE)\s+", name)
+        offset = text.find(name, start)
+        if lead:
+            name, offset = name[lead.end():], offset + lead.end()
+        if not name or name.lower() in _PRONOUNS or source_type in _IGNORED_TYPES:
+            return
+        if _PHOTO_BEFORE.search(text, max(0, start - 40), start):
+            return  # "Featured image via Getty Images": a picture's credit, not the text's
+        span = (offset, offset + len(name))
+        if any(s < span[1] and span[0] < e for s, e in found):
+            return
+        found[span] = Credit(name, span[0], span[1], kind, source_type, name_key(name), cue)
+
+    rules = _rules().extract(text)
+    rule_cues = [(a.cue.start, a.cue.end) for a in rules if a.cue is not None]
+    for a in (*rules, *extract_attributions(text)):
+        # Where a rule read the same cue, its source stands (the tagger may take the
+        # content for the source after "as reported at").
+        if a not in rules and a.cue is not None and any(
+                s < a.cue.end and a.cue.start < e for s, e in rule_cues):
+            continue
+        cue = a.cue.of(text) if a.cue is not None else ""
+        if a.kind in _SOURCE_KINDS and a.source is not None:
+            add(a.source.start, a.source.end, a.kind, a.source_type, cue)
+        if a.recipient is not None:  # "Smith told CNN": CNN is credited for the story
+            add(a.recipient.start, a.recipient.end, "told", "outlet", cue)
+    for kind, pattern in _EXTRA_CREDITS:
+        for m in pattern.finditer(text):
+            src = m.group("src")
+            stype = classify_source(src)
+            if "." in src and " " not in src:
+                stype = "outlet"  # a bare domain
+            add(m.start("src"), m.end("src"), kind, stype, m.group("cue"))
+    return tuple(sorted(found.values(), key=lambda c: c.start))
+
+
+def profile(article: Article) -> Profile:
+    """The :class:`Profile` of one article (shingles and credits are cached by text)."""
+    return Profile(article, _shingles(article.text), credited_sources(article.text),
+                   _article_names(article))
+
+
+# ------------------------------------------------------------------------ evidence
+
+
+def _is_date_only(t: datetime) -> bool:
+    return t.hour == t.minute == t.second == t.microsecond == 0
+
+
+def _precedence(ta: datetime | None, tb: datetime | None) -> tuple[float, float, str]:
+    """``(signed weight for a before b, gap in hours, how)``; weight 0 when undecided."""
+    if ta is None or tb is None:
+        return 0.0, 0.0, "missing"
+    if _is_date_only(ta) or _is_date_only(tb):
+        days = (tb.date() - ta.date()).days
+        if days == 0:
+            return 0.0, 0.0, "same day (one time is a date only)"
+        return math.copysign(TIME_HOURS, days), days * 24.0, "by day (one time is a date only)"
+    hours = (tb - ta).total_seconds() / 3600
+    if abs(hours) < 1 / 60:
+        return 0.0, hours, "within a minute"
+    weight = TIME_HOURS if abs(hours) >= 1 else TIME_MINUTES
+    return math.copysign(weight, hours), hours, "by time"
+
+
+def time_evidence(a: Article, b: Article) -> Evidence:
+    """Publication times: the earlier one is the source.
+
+    >>> from datetime import datetime, UTC
+    >>> x = Article(id="x", text="t", published=datetime(2017, 3, 1, 9, tzinfo=UTC))
+    >>> y = Article(id="y", text="t", published=datetime(2017, 3, 1, 12, tzinfo=UTC))
+    >>> e = time_evidence(x, y)
+    >>> e.points, e.weight, e.detail
+    ('a->b', 3.0, 'x was published 3.0 hours before y')
+    """
+    ta, tb = a.published, b.published
+    value = {"a": ta.isoformat() if ta else None, "b": tb.isoformat() if tb else None}
+    weight, hours, how = _precedence(ta, tb)
+    if how == "missing":
+        which = ("either" if ta is None and tb is None else a.id if ta is None else b.id)
+        return Evidence("time", "none", 0.0, value, f"no publication time for {which}")
+    value["hours"] = round(hours, 2)
+    if weight == 0:
+        return Evidence("time", "none", 0.0, value, f"published at the same time ({how})")
+    first, second = (a.id, b.id) if weight > 0 else (b.id, a.id)
+    unit = f"{abs(hours) / 24:.0f} days" if "day" in how else f"{abs(hours):.1f} hours"
+    return Evidence("time", "a->b" if weight > 0 else "b->a", abs(weight), value,
+                    f"{first} was published {unit} before {second}"
+                    + (" (one time is a date only)" if "day" in how else ""))
+
+
+def _credit_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[Evidence]:
+    items: list[Evidence] = []
+    for src, dst, points in ((pa, pb, "a->b"), (pb, pa, "b->a")):
+        credits = dst.credits_of(src)
+        if not credits:
+            continue
+        # A third article that has the same credit in the same words, and is closer to the
+        # credited one, may have passed it on (the closest to the source wrote it).
+        closeness = similarity(src, dst)
+        shared = [o.id for o in others if any(c.key == k.key for c in credits for k in o.credits)
+                  and not any(names_match(c, o) for c in credits)
+                  and any(credit_copied(dst.article.text, c, o) for c in credits)
+                  and similarity(src, o) > closeness]
+        weight = CREDIT_SHARED if shared else CREDIT_OWN
+        names = sorted({c.name for c in credits})
+        detail = (f"{dst.id} credits {', '.join(names)}, which names {src.id}"
+                  f" ({src.label})")
+        if shared:
+            detail += f"; {', '.join(shared[:3])} carries the same credit (maybe inherited)"
+        items.append(Evidence("credit", points, weight,
+                              {"credits": [c.to_dict() for c in credits], "shared_with": shared},
+                              detail))
+    if not items:
+        named = [f"{p.id} credits {', '.join(sorted({c.name for c in p.credits}))}"
+                 for p in (pa, pb) if p.credits]
+        unnamed = [f"{p.id} has no outlet or url" for p in (pa, pb) if not p.names]
+        detail = "; ".join(named) or "neither credits a source"
+        detail += ": none of the credits names the other article"
+        if unnamed:
+            detail += f" ({'; '.join(unnamed)})"
+        items.append(Evidence("credit", "none", 0.0, {
+            "a": [c.to_dict() for c in pa.credits], "b": [c.to_dict() for c in pb.credits]},
+            detail))
+    return items
+
+
+@lru_cache(maxsize=8192)
+def _joined(text: str) -> str:
+    """The text's lower-cased words joined by single spaces (padded), for phrase search."""
+    return " " + " ".join(w.lower() for w in _WORD.findall(text)) + " "
+
+
+def credit_copied(text: str, c: Credit, other: Profile) -> bool:
+    """Whether the words around a credit ("... according to Reuters said") recur in
+    ``other``: then one article may have the credit from the other, not from the source.
+
+    The window is the credit's own sentence or line: up to three words before the
+    name, the name, and up to two words after.
+    """
+    start = max((k + len(mark) for mark in ("\n", ". ", "! ", "? ")
+                 if (k := text.rfind(mark, 0, c.start)) >= 0), default=0)
+    stop = len(text)
+    for mark in ("\n", ". ", "! ", "? "):
+        k = text.find(mark, c.end)
+        if k >= 0:
+            stop = min(stop, k + 1)
+    before = _WORD.findall(text[max(start, c.start - 60) : c.start])[-3:]
+    after = _WORD.findall(text[c.start : min(stop, c.end + 60)])
+    words = [w.lower() for w in [*before, *after[: len(_WORD.findall(c.name)) + 2]]]
+    if not words:
+        return False
+    if " " + " ".join(words) + " " in _joined(other.article.text):
+        return True
+    shingles = _shingles(" ".join(words))
+    return len(words) >= 4 and len(shingles & other.shingles) * 2 > len(shingles)
+
+
+def _shared_source_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[Evidence]:
+    """Siblings: both credit one outside source, or a third article that precedes both."""
+    items = []
+    if pa.credits_of(pb) or pb.credits_of(pa):
+        return items
+    inside = [pa, pb, *others]
+    seen: set[str] = set()
+    for ca in pa.credits:
+        if ca.key in seen or any(names_match(ca, p) for p in inside):
+            continue
+        cb = next((c for c in pb.credits if c.key == ca.key), None)
+        if cb is None or not (ca.names_publisher or cb.names_publisher
+                              or ca.source_type in ("unknown", "organisation", "person")):
+            continue
+        seen.add(ca.key)
+        copied = credit_copied(pa.article.text, ca, pb)
+        if ca.names_publisher or cb.names_publisher:
+            weight = SHARED_SOURCE_COPIED if copied else SHARED_SOURCE
+        else:
+            weight = SHARED_PERSON if not copied else 0.5
+        how = "in a sentence both have" if copied else "each in its own words"
+        items.append(Evidence("shared_source", "siblings", weight,
+                              {"source": ca.name, "copied": copied},
+                              f"both credit {ca.name} ({how}), which is neither of them"))
+    for o in others:
+        # Both crediting it in their own words; a credit in words they share may have
+        # passed from one to the other with the text.
+        ca, cb = pa.credits_of(o), pb.credits_of(o)
+        credited = bool(ca and cb) and not any(credit_copied(pa.article.text, c, pb) for c in ca)
+        older = _precedes(o, pa) > 0 and _precedes(o, pb) > 0
+        if not (credited or (older and _between(pa, pb, o))):
+            continue
+        why = ("both credit it, each in its own words" if credited
+               else "it is older than both and lies between them")
+        items.append(Evidence("shared_source", "siblings", THIRD_SOURCE,
+                              {"source": o.id, "credited": credited},
+                              f"{o.id} ({o.label}) looks like the common source: {why}"))
+    return items
+
+
+def _between(pa: Profile, pb: Profile, o: Profile) -> bool:
+    """Whether ``o`` lies between ``a`` and ``b``: closer to each than they are to each
+    other, and holding nearly all they share."""
+    shared = pa.shingles & pb.shingles
+    if not shared:
+        return False
+    sab = similarity(pa, pb)
+    return (similarity(pa, o) > sab and similarity(pb, o) > sab
+            and len(shared - o.shingles) < 0.15 * len(shared))
+
+
+def _precedes(o: Profile, p: Profile) -> float:
+    """Weight of the evidence that ``o`` came before ``p`` (time or ``p`` crediting ``o``);
+    negative when it says ``p`` came first."""
+    weight, _, _ = _precedence(o.article.published, p.article.published)
+    if p.credits_of(o):
+        weight += CREDIT_SHARED
+    if o.credits_of(p):
+        weight -= CREDIT_SHARED
+    return weight
+
+
+def _distance(pa: Profile, pb: Profile) -> float:
+    """``-log`` of the Dice similarity: roughly additive along a chain of copies, since each
+    copy keeps a share of its parent's phrases."""
+    return -math.log(max(similarity(pa, pb), 1e-3))
+
+
+def _branching_item(pa: Profile, pb: Profile, others: Sequence[Profile]) -> Evidence | None:
+    """A third article that branches off between ``a`` and ``b`` means they are not a direct
+    copy of one another (tree distances, as in neighbour joining).
+
+    With ``d`` additive along the tree, the point where ``w``'s branch joins the path
+    from ``a`` to ``b`` lies ``(d(a,b) + d(a,w) - d(b,w)) / 2`` from ``a``. If ``a`` copied
+    ``b`` or the reverse, that point is ``a`` or ``b`` (a direct copy has nothing in
+    between), so both distances are about 0 for every ``w``. When both are clearly
+    positive, the branch meets between them: at ``w`` itself (``w`` lies between), or at
+    a version that is not in the corpus, of which ``a``, ``b`` and ``w`` are copies.
+    """
+    dab = _distance(pa, pb)
+    best, at = 0.0, None
+    for o in others:
+        dao, dbo = _distance(pa, o), _distance(pb, o)
+        gap = min(dab + dao - dbo, dab + dbo - dao) / 2
+        if gap > best:
+            best, at = gap, (o, (dao + dbo - dab) / 2)
+    weight = min(BRANCHING_MAX, BRANCHING_SCALE * (best - BRANCHING_NOISE))
+    if at is None or weight <= 0:
+        return None
+    o, branch = at
+    value = {"third": o.id, "gap": round(best, 3), "third_branch": round(branch, 3)}
+    if branch > BRANCHING_NOISE:
+        return Evidence("branching", "siblings", weight, value | {"source": None},
+                        f"{pa.id}, {pb.id} and {o.id} branch from one point between "
+                        f"{pa.id} and {pb.id} (gap {best:.2f}): copies of a version that "
+                        f"is not in the corpus")
+    return Evidence("branching", "none", weight, value,
+                    f"{o.id} lies between {pa.id} and {pb.id} (gap {best:.2f}): they are "
+                    f"not a direct copy of each other")
+
+
+def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[Evidence]:
+    """A third article on one side (sharing that side's private text) and older than the
+    other article means that side came first."""
+    a_only, b_only = pa.shingles - pb.shingles, pb.shingles - pa.shingles
+    if not a_only or not b_only:
+        return []
+    items = []
+    for o in others:
+        wa = len(o.shingles & a_only) / len(a_only)
+        wb = len(o.shingles & b_only) / len(b_only)
+        if abs(wa - wb) < 0.15 or max(wa, wb) < 0.2:
+            continue
+        near, far, points = (pa, pb, "a->b") if wa > wb else (pb, pa, "b->a")
+        order = _precedes(o, far)
+        if order <= 0:
+            continue
+        items.append(Evidence(
+            "innovations", points, INNOVATIONS * order,
+            {"third": o.id, "shares_a_private": round(wa, 3), "shares_b_private": round(wb, 3)},
+            f"{o.id} shares {max(wa, wb):.0%} of the text only {near.id} has (vs "
+            f"{min(wa, wb):.0%} of {far.id}'s), and came before {far.id}: {near.id} is on "
+            f"the older side"))
+    return items
+
+
+def similarity(pa: Profile, pb: Profile) -> float:
+    """Dice coefficient of the two shingle sets (0 to 1)."""
+    total = len(pa.shingles) + len(pb.shingles)
+    return 2 * len(pa.shingles & pb.shingles) / total if total else 0.0
+
+
+def containment_evidence(pa: Profile, pb: Profile, comparison: Any = None) -> Evidence:
+    """The copy is the more contained text: more of it is found in the other."""
+    inter = len(pa.shingles & pb.shingles)
+    in_b = inter / len(pa.shingles) if pa.shingles else 0.0  # share of a found in b
+    in_a = inter / len(pb.shingles) if pb.shingles else 0.0  # share of b found in a
+    value: dict[str, Any] = {"a_in_b": round(in_b, 4), "b_in_a": round(in_a, 4)}
+    what = "3-word phrases"
+    alignment = getattr(comparison, "alignment", None)
+    if alignment is not None:
+        # The aligner also counts paraphrased passages, which phrases miss.
+        in_b, in_a = alignment.coverage_a, alignment.coverage_b
+        value["coverage"] = {"a": round(in_b, 4), "b": round(in_a, 4)}
+        what = "text (aligned passages)"
+    diff = in_a - in_b
+    value["diff"] = round(diff, 4)
+    weight = min(CONTAINMENT_MAX, CONTAINMENT_SCALE * abs(diff))
+    detail = (f"{in_b:.0%} of {pa.id}'s {what} is reused in {pb.id}, {in_a:.0%} of "
+              f"{pb.id}'s in {pa.id}")
+    if abs(diff) < 0.02:
+        return Evidence("containment", "none", 0.0, value, detail + ": no asymmetry")
+    copy = pb.id if diff > 0 else pa.id
+    return Evidence("containment", "a->b" if diff > 0 else "b->a", weight, value,
+                    detail + f": {copy}, the more contained, looks like the copy")
+
+
+# ------------------------------------------------------------------------- verdict
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
+           comparison: Any = None) -> Direction:
+    """The direction between two profiled articles (see :func:`infer_direction`)."""
+    others = [o for o in others if o.id not in (pa.id, pb.id)]
+    if len(others) > MAX_OTHERS:
+        others.sort(key=lambda o: -max(similarity(o, pa), similarity(o, pb)))
+        others = others[:MAX_OTHERS]
+    items = [*_credit_items(pa, pb, others), time_evidence(pa.article, pb.article),
+             *_shared_source_items(pa, pb, others), *_innovation_items(pa, pb, others),
+             containment_evidence(pa, pb, comparison)]
+    branching = _branching_item(pa, pb, others)
+    if branching is not None:
+        items.insert(-1, branching)
+    score = sum(e.weight if e.points == "a->b" else -e.weight for e in items
+                if e.points in ("a->b", "b->a"))
+    sibling = max((e for e in items if e.points == "siblings"), key=lambda e: e.weight,
+                  default=None)
+    p = _sigmoid(score)
+    winning = "a->b" if score > 0 else "b->a"
+    against = max((e.weight for e in items if e.points in ("a->b", "b->a")
+                   and e.points != winning), default=0.0)
+    own_credit = any(e.name == "credit" and e.weight >= CREDIT_OWN for e in items)
+    via = None
+    if (sibling is not None and sibling.weight >= SIBLINGS_MIN
+            and sibling.weight >= abs(score) - 1.0 and not own_credit):
+        verdict, confidence = "siblings", _sigmoid(sibling.weight - max(0.0, abs(score) - 1.0))
+        via = sibling.value.get("source")
+        via = str(via) if via else "a version not in the corpus"
+    elif abs(score) < MIN_MARGIN or against >= CONFLICT:
+        verdict, confidence = "unknown", max(p, 1 - p)
+    else:
+        verdict, confidence = winning, max(p, 1 - p)
+    return Direction(pa.id, pb.id, verdict, confidence, score, tuple(items), via)
+
+
+def infer_direction(a: Article, b: Article, comparison: Any = None, *,
+                    others: Iterable[Article] | None = None) -> Direction:
+    """Decide whether ``a`` was copied into ``b`` (``"a->b"``), the reverse, that both are
+    copies of a common source (``"siblings"``), or ``"unknown"``.
+
+    Parameters
+    ----------
+    a, b : the two articles (a reuse link between them is assumed, not checked).
+    comparison : their :class:`storytrace.compare.Comparison`, if already aligned; its
+        passage coverage is reported beside the containment evidence.
+    others : other versions of the story: third articles that may be the common
+        source, carry the same credit, or share one side's innovations.
+
+    Returns
+    -------
+    A :class:`Direction` with the verdict, a confidence, the net score and every
+    evidence item (also those that point nowhere, so the reasons are complete).
+
+    Examples
+    --------
+    >>> x = Article(id="x", text="The mayor said the bridge will close for repairs in May "
+    ...             "and reopen in the autumn, Reuters reported.")
+    >>> y = Article(id="y", text="According to Reuters, the mayor said the bridge will close "
+    ...             "for repairs in May and reopen in the autumn. Drivers should plan ahead.")
+    >>> d = infer_direction(x, y)
+    >>> d.verdict, d.via
+    ('siblings', 'Reuters')
+    >>> print(d.explain().splitlines()[0])
+    x and y are siblings (common source Reuters) (confidence 0.92)
+    """
+    others_p = [profile(o) for o in (others or ()) if o.id not in (a.id, b.id)]
+    return decide(profile(a), profile(b), others_p, comparison)

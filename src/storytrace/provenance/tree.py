@@ -1,0 +1,590 @@
+"""A story's family tree: the most likely parent of each version, with the evidence.
+
+Every pair of versions that share text gets a :class:`~storytrace.provenance.Direction`
+(:func:`~storytrace.provenance.direction.decide`). The tree is then chosen as a whole,
+as the maximum spanning arborescence (Chu-Liu/Edmonds, via networkx) of a graph with
+one edge each way per pair, one edge from a virtual root to every version, and one
+node per outside publisher the versions credit:
+
+* ``u -> v`` weighs ``similarity_scale × similarity(u, v)`` (a version's parent is
+  the version it differs from least, as in stemmatics), minus the pair's evidence
+  that ``v`` came first (so time and credits act as near-hard constraints, and
+  containment breaks ties of orientation), plus ``credit_bonus`` when ``v`` credits
+  ``u`` itself, minus the weight of evidence that the two are siblings or that a
+  third version lies between them (branching).
+* ``root -> v`` ("no parent in the corpus": an original) weighs ``root_weight``, plus
+  ``credited_bonus`` for each version that credits ``v``: the version others name
+  is more often the original than a copy.
+* ``source -> v`` for an outside publisher that ``v`` credits ("Source: US Herald")
+  and that is not in the story: ``v`` may be a copy of a source that was not
+  collected. Such sources become ``external`` nodes; a version whose parent is one
+  has no parent in the corpus (``parent`` is None, ``source`` names the node).
+
+Choosing the tree as a whole is what lets one firm piece of evidence orient the
+rest: once a credit or a time fixes one edge, every other edge of the tree
+follows, because each version has a single parent.
+
+Each article's ``score`` is the smaller of two confidences: the margin of its
+chosen parent (or none) over the best alternative, and the orientation of the
+tree edges it touches (an edge whose direction rests on nothing makes both ends
+uncertain). Stored links the tree does not use are kept as ``related`` edges with
+the pair's own verdict, so a reuse link between two originals stays visible.
+
+>>> from storytrace.model import Article
+>>> body = " ".join(f"Line {i}: the council voted {i} times on the bridge plan." for i in
+...                 range(30))
+>>> a = Article(id="a", text=body, outlet="Eagle Rising")
+>>> b = Article(id="b", text=body[:900] + "\\n\\nSource: Eagle Rising", outlet="Daily Post")
+>>> c = Article(id="c", text=body[:700] + " Readers were angry.", outlet="Metro Dispatch")
+>>> tree = family_tree([a, b, c])
+>>> tree.parents()
+{'a': None, 'b': 'a', 'c': 'b'}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import networkx as nx
+
+from storytrace.model import Article
+from storytrace.provenance.direction import (
+    CREDIT_OWN,
+    Direction,
+    Profile,
+    credit_copied,
+    decide,
+    names_match,
+    profile,
+    similarity,
+)
+
+__all__ = [
+    "FamilyTree",
+    "TreeEdge",
+    "TreeNode",
+    "TreeOptions",
+    "family_tree",
+    "to_dot",
+    "to_gexf",
+    "to_graphml",
+    "to_json",
+    "to_networkx",
+    "tree_for_story",
+]
+
+_ROOT = "\x00root"
+_TEXT_CREDITS = frozenset(("credit_line", "as_reported", "via", "hat_tip", "wire_credit"))
+
+
+@dataclass(frozen=True)
+class TreeOptions:
+    """Weights of the tree search (see the module docstring).
+
+    similarity_scale : edge weight per unit of Dice similarity of 3-word phrases.
+    min_similarity : pairs less similar than this are not parent candidates (unless
+        a reuse link joins them).
+    root_weight : weight of "no parent in the corpus".
+    external_weight : weight of ``source -> v`` for an outside publisher (not in the
+        corpus) that ``v`` credits in words of its own; ``external_copied`` when the
+        credit is in words another version shares (it may have come with the text);
+        ``fact_credit_discount`` less when the credit may be for one fact ("according to
+        X") rather than for the text ("Source: X", "as reported by X", "via X").
+    credit_bonus : added to ``u -> v`` when ``v`` credits ``u`` itself.
+    credited_bonus : added to ``root -> u`` for each article (up to two) that credits ``u``
+        itself: a version others name is more often the original.
+    containment_scale, containment_max : how containment asymmetry orients an edge of
+        the tree (weight per unit of difference, and its cap); a single pairwise verdict
+        weighs it less (:data:`~storytrace.provenance.direction.CONTAINMENT_MAX`).
+    all_pairs : stories up to this many articles compare every pair; larger ones only
+        the pairs joined by a link.
+    """
+
+    similarity_scale: float = 10.0
+    min_similarity: float = 0.05
+    root_weight: float = 1.5
+    external_weight: float = 3.0
+    external_copied: float = 1.5
+    fact_credit_discount: float = 0.5
+    credit_bonus: float = 3.0
+    credited_bonus: float = 1.0
+    containment_scale: float = 10.0
+    containment_max: float = 2.5
+    all_pairs: int = 60
+
+
+@dataclass
+class TreeNode:
+    """An article of the story, or an outside source that one of them credits."""
+
+    id: str
+    kind: str  # "article" or "external"
+    label: str
+    parent: str | None = None
+    score: float = 0.0  # confidence in the parent (or in having none)
+    reasons: list[str] = field(default_factory=list)
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: str | None = None
+    credits: list[dict] = field(default_factory=list)
+    source: str | None = None  # the external node it was copied from, if not collected
+    context: bool = False  # an article of another story, shown as a parent
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "label": self.label, "parent": self.parent,
+                "source": self.source, "score": round(self.score, 4), "reasons": self.reasons,
+                "title": self.title, "outlet": self.outlet, "url": self.url,
+                "published": self.published, "credits": self.credits, "context": self.context}
+
+
+@dataclass
+class TreeEdge:
+    """``derived``: ``target`` was made from ``source`` (a tree edge); ``credited``:
+    ``target`` credits the outside source ``source``; ``related``: a stored link the
+    tree does not use, oriented by the pair's own verdict (``direction``)."""
+
+    source: str
+    target: str
+    kind: str
+    score: float
+    direction: Direction | None = None
+    link: str = ""  # for "related" edges: the stored link's kind (reuse, same_story)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"source": self.source, "target": self.target, "kind": self.kind,
+                             "score": round(self.score, 4)}
+        if self.link:
+            d["link"] = self.link
+        if self.direction is not None:
+            d["direction"] = self.direction.to_dict()
+        return d
+
+
+@dataclass
+class FamilyTree:
+    """The derivation tree of one story: article and external nodes, derived and
+    credited edges."""
+
+    story: str
+    nodes: dict[str, TreeNode]
+    edges: list[TreeEdge]
+
+    def parents(self) -> dict[str, str | None]:
+        """Each article's parent article id (``None``: no parent in the corpus), for the
+        story's own articles (not context articles of other stories)."""
+        return {k: n.parent for k, n in self.nodes.items()
+                if n.kind == "article" and not n.context}
+
+    def roots(self) -> list[str]:
+        return [k for k, p in self.parents().items() if p is None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"story": self.story, "nodes": [n.to_dict() for n in self.nodes.values()],
+                "edges": [e.to_dict() for e in self.edges]}
+
+
+# ------------------------------------------------------------------------- building
+
+
+def _link_pairs(links: Iterable[Any] | None, index: dict[str, int],
+                seqs: Sequence[int] | None) -> tuple[dict[tuple[int, int], str], dict]:
+    """Index pairs joined by a link (``pair -> "reuse"`` or ``"same_story"``), and any
+    comparison given for them.
+
+    ``links`` may hold :class:`storytrace.compare.Comparison` objects, ``(id, id)``
+    pairs, or :class:`storytrace.store.corpus.Link` objects (with ``seqs``, the
+    story's article seqs in the order of the articles).
+    """
+    pairs: dict[tuple[int, int], str] = {}
+    comparisons: dict[tuple[int, int], Any] = {}
+    by_seq = {s: k for k, s in enumerate(seqs)} if seqs is not None else {}
+    for x in links or ():
+        comparison = None
+        kind = "reuse"
+        if hasattr(x, "a_seq"):
+            kind = getattr(x, "kind", "reuse")
+            i, j = by_seq.get(x.a_seq), by_seq.get(x.b_seq)
+        elif hasattr(x, "alignment"):
+            i, j, comparison = index.get(x.a.id), index.get(x.b.id), x
+        else:
+            i, j = index.get(x[0]), index.get(x[1])
+        if i is None or j is None or i == j:
+            continue
+        if i > j:
+            i, j = j, i
+            if comparison is not None:
+                comparison = _Swapped(comparison)
+        if pairs.get((i, j)) != "reuse":
+            pairs[(i, j)] = kind
+        if comparison is not None:
+            comparisons[(i, j)] = comparison
+    return pairs, comparisons
+
+
+class _Swapped:
+    """A comparison seen with its two articles swapped (coverage only)."""
+
+    def __init__(self, c: Any) -> None:
+        from storytrace.align import Alignment
+
+        al = c.alignment
+        self.alignment = Alignment([], al.coverage_b, al.coverage_a)
+
+
+def _outside_sources(profiles: Sequence[Profile], near: dict[int, list[int]]
+                     ) -> dict[str, dict]:
+    """Publishers credited in the story that are none of its articles: ``key -> {name,
+    targets: {article index: whether the credit is in words another article shares}}``.
+
+    A credit in shared words may have come with the text from another version; one in
+    words of its own was written by the article itself.
+    """
+    out: dict[str, dict] = {}
+    for k, p in enumerate(profiles):
+        for c in p.credits:
+            if not c.names_publisher or any(names_match(c, q) for q in profiles):
+                continue
+            # Only versions that share text with it can have passed the credit on.
+            copied = any(credit_copied(p.article.text, c, profiles[q]) for q in near[k])
+            entry = out.setdefault(c.key or c.name.lower(),
+                                   {"name": c.name, "targets": {}, "text_credit": {}})
+            entry["targets"][k] = entry["targets"].get(k, True) and copied
+            # "Source: X", "as reported by X", "via X" say where the text came from;
+            # "according to X" may credit one fact only.
+            entry["text_credit"][k] = entry["text_credit"].get(k, False) or (
+                c.kind in _TEXT_CREDITS)
+    return out
+
+
+def _order_score(d: Direction, options: TreeOptions) -> float:
+    """The pair's net evidence for ``a -> b``, with containment weighed as the tree weighs
+    it (more than a single verdict may: inside a tree it only breaks ties of orientation)."""
+    score = d.score
+    for e in d.evidence:
+        if e.name == "containment" and "diff" in e.value:
+            signed = {"a->b": e.weight, "b->a": -e.weight}.get(e.points, 0.0)
+            tree = max(-options.containment_max,
+                       min(options.containment_max, options.containment_scale * e.value["diff"]))
+            score += tree - signed
+    return score
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+
+def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None, *,
+                story: str = "", seqs: Sequence[int] | None = None,
+                context: Sequence[Article] = (), ignore_times: bool = False,
+                options: TreeOptions = TreeOptions()) -> FamilyTree:
+    """The most likely parent of each article of one story, as a :class:`FamilyTree`.
+
+    Parameters
+    ----------
+    articles : the story's articles.
+    links : reuse links among them: :class:`~storytrace.store.corpus.Link` objects
+        (give ``seqs`` too), :class:`~storytrace.compare.Comparison` objects, or
+        ``(id, id)`` pairs. Small stories compare every pair anyway; in stories of
+        more than ``options.all_pairs`` articles only linked pairs are candidates.
+    story : the story id, kept on the tree.
+    seqs : the store seqs of ``articles`` and then of ``context``, in order (for
+        ``Link`` objects).
+    context : articles outside the story that share text with it (another story may
+        hold a version's parent); they may be chosen as parents, and appear in the
+        tree only then, marked ``context`` (their own parents are their story's).
+    ignore_times : decide as if no article had a publication time.
+    """
+    members = list({a.id: a for a in reversed(articles)}.values())[::-1]  # one per id
+    member_ids = {a.id for a in members}
+    extra = [a for a in context if a.id not in member_ids]
+    arts = [replace(a, published=None) if ignore_times else a for a in [*members, *extra]]
+    profiles = [profile(a) for a in arts]
+    index = {a.id: k for k, a in enumerate(arts)}
+    linked, comparisons = _link_pairs(links, index, seqs)
+    n = len(arts)
+    pairs = ({(i, j) for i in range(n) for j in range(i + 1, n)}
+             if n <= options.all_pairs else linked)
+    sims = {(i, j): similarity(profiles[i], profiles[j]) for i, j in sorted(pairs)}
+    candidates = [p for p, s in sims.items() if s >= options.min_similarity or p in linked]
+    near: dict[int, list[int]] = {k: [] for k in range(n)}
+    for i, j in candidates:
+        near[i].append(j)
+        near[j].append(i)
+
+    graph = nx.DiGraph()
+    graph.add_node(_ROOT)
+    directions: dict[tuple[int, int], Direction] = {}
+    orders: dict[tuple[int, int], float] = {}
+    credited_by: dict[int, int] = dict.fromkeys(range(n), 0)
+    for i, j in candidates:
+        others = [profiles[k] for k in sorted(set(near[i]) | set(near[j]) - {i, j})]
+        d = decide(profiles[i], profiles[j], others, comparisons.get((i, j)))
+        directions[(i, j)] = d
+        base = options.similarity_scale * sims[(i, j)]
+        # Siblings, or a third version between them: not a direct copy either way.
+        base -= max((e.weight for e in d.evidence
+                     if e.points == "siblings" or e.name == "branching"), default=0.0)
+        order = orders[(i, j)] = _order_score(d, options)
+        w_ij = base - max(0.0, -order)
+        w_ji = base - max(0.0, order)
+        for e in d.evidence:
+            if e.name == "credit" and e.weight >= CREDIT_OWN:
+                if e.points == "a->b":
+                    w_ij += options.credit_bonus
+                    credited_by[i] += 1
+                elif e.points == "b->a":
+                    w_ji += options.credit_bonus
+                    credited_by[j] += 1
+        graph.add_edge(i, j, weight=w_ij)
+        graph.add_edge(j, i, weight=w_ji)
+    for k in range(n):
+        # An article that others credit is more often the original than a copy.
+        bonus = options.credited_bonus * min(2, credited_by[k])
+        graph.add_edge(_ROOT, k, weight=options.root_weight + bonus)
+    outside = _outside_sources(profiles, near)
+    for key, entry in outside.items():
+        # An outside source credited in the story is a candidate parent that was not
+        # collected; it hangs from the virtual root at no cost.
+        graph.add_edge(_ROOT, ("external", key), weight=0.0)
+        for k, copied in entry["targets"].items():
+            weight = options.external_copied if copied else options.external_weight
+            if not entry["text_credit"][k]:
+                weight -= options.fact_credit_discount
+            graph.add_edge(("external", key), k, weight=weight)
+    arborescence = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
+    parent_of = {v: u for u, v in arborescence.edges()}
+    # How sure each chosen edge's orientation is: an edge whose direction rests on no
+    # evidence makes both its ends uncertain (reversing it swaps which one is the parent).
+    orient: dict[int, float] = {}
+    for v, u in parent_of.items():
+        if isinstance(u, int) and isinstance(v, int):
+            sure = _sigmoid(orders[(u, v)] if u < v else -orders[(v, u)])
+            for k in (u, v):
+                orient[k] = min(orient.get(k, 1.0), sure)
+    tree = _assemble(story, arts, len(members), profiles, graph, parent_of, directions,
+                     outside, orient, credited_by)
+    # Links that the tree does not use stay visible, with the pair's own verdict.
+    used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
+    for (i, j), kind in sorted(linked.items()):
+        if i >= len(members) or j >= len(members) or (arts[i].id, arts[j].id) in used:
+            continue
+        d = directions.get((i, j)) or decide(profiles[i], profiles[j], [], comparisons.get((i, j)))
+        source, target = (d.b, d.a) if d.verdict == "b->a" else (d.a, d.b)
+        tree.edges.append(TreeEdge(source, target, "related", d.confidence,
+                                   d if source == d.a else d.reversed(), link=kind))
+    return tree
+
+
+def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:
+    return outside[u[1]]["name"] if isinstance(u, tuple) else arts[u].id
+
+
+def _assemble(story: str, arts: Sequence[Article], members: int,
+              profiles: Sequence[Profile], graph: nx.DiGraph, parent_of: dict,
+              directions: dict, outside: dict, orient: dict[int, float],
+              credited_by: dict[int, int]) -> FamilyTree:
+    nodes: dict[str, TreeNode] = {}
+    edges: list[TreeEdge] = []
+
+    def article_node(k: int) -> TreeNode:
+        a = arts[k]
+        return TreeNode(a.id, "article", a.outlet or a.title[:60] or a.id, title=a.title,
+                        outlet=a.outlet, url=a.url,
+                        published=a.published.isoformat() if a.published else None,
+                        credits=[c.to_dict() for c in profiles[k].credits],
+                        context=k >= members)
+
+    def external_node(key: str) -> str:
+        node_id = "external:" + key
+        if node_id not in nodes:
+            nodes[node_id] = TreeNode(node_id, "external", outside[key]["name"])
+        return node_id
+
+    for k in range(members):
+        nodes[arts[k].id] = article_node(k)
+    for k in range(members):
+        a, node = arts[k], nodes[arts[k].id]
+        chosen = parent_of.get(k, _ROOT)
+        weights = {u: graph[u][k]["weight"] for u in graph.predecessors(k)}
+        best_other = max((w for u, w in weights.items() if u != chosen), default=-math.inf)
+        node.score = min(_sigmoid(weights[chosen] - best_other), orient.get(k, 1.0))
+        if chosen == _ROOT:
+            alternatives = sorted(((w, _name(u, arts, outside)) for u, w in weights.items()
+                                   if u != _ROOT), reverse=True)
+            if alternatives:
+                w, name = alternatives[0]
+                node.reasons.append(f"the best candidate parent, {name}, scores {w:.2f}: "
+                                    f"below no parent at {weights[_ROOT]:.2f}")
+            else:
+                node.reasons.append("no candidate parent: no other version shares enough text")
+            if credited_by.get(k):
+                node.reasons.append(f"{credited_by[k]} other version(s) credit it")
+            continue
+        if isinstance(chosen, tuple):  # an outside source that was not collected
+            node.source = external_node(chosen[1])
+            copied = outside[chosen[1]]["targets"][k]
+            node.reasons.append(
+                f"credits {outside[chosen[1]]['name']} (not in the corpus)"
+                + (" in words another version shares: it may have come with the text"
+                   if copied else " in words of its own"))
+            edges.append(TreeEdge(node.source, a.id, "derived", node.score))
+            continue
+        if chosen >= members and arts[chosen].id not in nodes:
+            nodes[arts[chosen].id] = article_node(chosen)
+            nodes[arts[chosen].id].reasons.append("in another story (its parent is given there)")
+        node.parent = arts[chosen].id
+        d = directions[(min(chosen, k), max(chosen, k))]
+        d = d if d.a == node.parent else d.reversed()
+        node.reasons = [e.detail for e in d.evidence if e.weight > 0] or [
+            "closest version; no evidence of direction"]
+        if d.verdict != "a->b":
+            node.reasons.append(f"pairwise verdict alone: {d.verdict} "
+                                f"(confidence {d.confidence:.2f}); the tree as a whole decides")
+        edges.append(TreeEdge(node.parent, a.id, "derived", node.score, d))
+    for key, entry in outside.items():
+        for k, copied in entry["targets"].items():
+            if k >= members or copied or nodes[arts[k].id].source == "external:" + key:
+                continue  # credits passed on with the text are not drawn again
+            edges.append(TreeEdge(external_node(key), arts[k].id, "credited", 1.0))
+    return FamilyTree(story, nodes, edges)
+
+
+def tree_for_story(store: Any, story: Any, *, ignore_times: bool = False,
+                   options: TreeOptions = TreeOptions()) -> FamilyTree:
+    """The family tree of a :class:`storytrace.engines.local.Story` (from ``build_stories``).
+
+    With a ``store``, articles of other stories that share text with this one (reuse
+    links across the story's edge, one step out) are candidate parents too: story
+    clustering may cut a family of versions in two. ``store`` may be ``None``.
+    """
+    context: list[Article] = []
+    links = list(story.links)
+    seqs = list(story.seqs)
+    if store is not None:
+        from storytrace.store.corpus import CorpusIndex, Link
+
+        inside = set(story.seqs)
+        marks = ",".join("?" * len(inside))
+        rows = store.db.execute(
+            f"SELECT a_seq, b_seq, kind, score, coverage_a, coverage_b FROM links "
+            f"WHERE kind = 'reuse' AND (a_seq IN ({marks}) OR b_seq IN ({marks}))",
+            [*inside, *inside]).fetchall() if inside else []
+        crossing = [r for r in rows if (r[0] in inside) != (r[1] in inside)]
+        outer = sorted({s for r in crossing for s in r[:2]} - inside)
+        found = CorpusIndex(store).articles(outer)
+        outer = [s for s in outer if s in found]
+        context = [found[s] for s in outer]
+        seqs += outer
+        links += [Link(r[0], r[1], r[2], r[3], r[4], r[5], {}) for r in crossing]
+    return family_tree(story.articles, links, story=story.id, seqs=seqs, context=context,
+                       ignore_times=ignore_times, options=options)
+
+
+# -------------------------------------------------------------------------- export
+
+
+def _trees(trees: FamilyTree | Iterable[FamilyTree]) -> list[FamilyTree]:
+    return [trees] if isinstance(trees, FamilyTree) else list(trees)
+
+
+def to_networkx(trees: FamilyTree | Iterable[FamilyTree]) -> nx.DiGraph:
+    """One directed graph of one or more trees, with scalar attributes only (what GraphML
+    and GEXF can hold): lists and dicts become JSON strings, ``None`` an empty string.
+
+    An external source credited in several stories is one node (``story`` lists them).
+    """
+    g = nx.DiGraph()
+    for tree in _trees(trees):
+        for node in tree.nodes.values():
+            attrs = {k: _scalar(v) for k, v in node.to_dict().items() if k != "id"}
+            attrs["story"] = tree.story
+            if node.id in g:
+                stories = g.nodes[node.id]["story"].split(",")
+                if tree.story not in stories:
+                    g.nodes[node.id]["story"] = ",".join([*stories, tree.story])
+                continue
+            g.add_node(node.id, **attrs)
+        for e in tree.edges:
+            attrs = {"kind": e.kind, "score": round(e.score, 4), "story": tree.story}
+            if e.direction is not None:
+                attrs["verdict"] = e.direction.verdict
+                attrs["confidence"] = round(e.direction.confidence, 4)
+                attrs["evidence"] = json.dumps([x.to_dict() for x in e.direction.evidence],
+                                               ensure_ascii=False)
+            if e.link:
+                attrs["link"] = e.link
+            g.add_edge(e.source, e.target, **attrs)
+    return g
+
+
+def _scalar(v: Any) -> str | int | float | bool:
+    if v is None:
+        return ""
+    if isinstance(v, (str, int, float, bool)):
+        return v
+    return json.dumps(v, ensure_ascii=False)
+
+
+def to_graphml(trees: FamilyTree | Iterable[FamilyTree]) -> str:
+    """GraphML text (networkx's writer)."""
+    return "\n".join(nx.generate_graphml(to_networkx(trees))) + "\n"
+
+
+def to_gexf(trees: FamilyTree | Iterable[FamilyTree]) -> str:
+    """GEXF 1.2 text (networkx's writer), for Gephi."""
+    return "\n".join(nx.generate_gexf(to_networkx(trees))) + "\n"
+
+
+def to_json(trees: FamilyTree | Iterable[FamilyTree]) -> str:
+    """``{"trees": [...]}`` with every node, edge, direction and evidence item."""
+    return json.dumps({"trees": [t.to_dict() for t in _trees(trees)]}, ensure_ascii=False,
+                      indent=2) + "\n"
+
+
+def _dot_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def to_dot(trees: FamilyTree | Iterable[FamilyTree]) -> str:
+    """Graphviz DOT text: one cluster per story, external sources as ellipses, credited
+    edges dashed, each derived edge labelled with its score.
+
+    >>> t = FamilyTree("s1", {"a": TreeNode("a", "article", "Eagle Rising"),
+    ...                       "b": TreeNode("b", "article", 'The "Post"', parent="a")},
+    ...                [TreeEdge("a", "b", "derived", 0.93)])
+    >>> print(to_dot(t))
+    digraph storytrace {
+      rankdir=LR;
+      subgraph "cluster_s1" {
+        label="story s1";
+        "a" [label="Eagle Rising", shape=box];
+        "b" [label="The \\"Post\\"", shape=box];
+      }
+      "a" -> "b" [label="0.93"];
+    }
+    <BLANKLINE>
+    """
+    lines = ["digraph storytrace {", "  rankdir=LR;"]
+    edges: list[str] = []
+    declared: set[str] = set()
+    for tree in _trees(trees):
+        lines.append(f"  subgraph {_dot_str('cluster_' + tree.story)} {{")
+        lines.append(f"    label={_dot_str('story ' + tree.story)};")
+        for node in tree.nodes.values():
+            if node.id in declared:
+                continue
+            declared.add(node.id)
+            shape = "box" if node.kind == "article" else "ellipse, style=dashed"
+            lines.append(f"    {_dot_str(node.id)} [label={_dot_str(node.label)}, "
+                         f"shape={shape}];")
+        lines.append("  }")
+        for e in tree.edges:
+            style = f"label={_dot_str(f'{e.score:.2f}')}" if e.kind == "derived" else \
+                "style=dashed, label=\"credited\""
+            edges.append(f"  {_dot_str(e.source)} -> {_dot_str(e.target)} [{style}];")
+    return "\n".join([*lines, *edges, "}"]) + "\n"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from storytrace.cli import app
+from storytrace.cli.compare import load_article
 from storytrace.eval.pan import read_pairs, read_truth
 
 runner = CliRunner()
@@ -34,6 +36,18 @@ def test_compare_seed_files_json(seeds_dir):
         if x["source"]:
             assert x["source"]["text"] in text_b
     assert data["diff"]["summary"]["a_adds"] and data["diff"]["summary"]["b_adds"]
+    # Direction (issue 5): no times, no matching credit: "unknown", with its reasons.
+    assert data["direction"]["verdict"] == "unknown" and data["direction"]["evidence"]
+    # Framing (issue 6): 001's headline is clickbait, its loaded language flagged.
+    framing = data["framing"]
+    assert framing["b"]["headline_clickbait"]["is_clickbait"]
+    loaded = {x["text"] for x in framing["b"]["signals"]
+              if x["kind"] in ("loaded_language", "name_calling")}
+    assert {"Leftists", "brought to heel"} <= loaded
+    article_b = load_article(str(b), Path("unused.db"))
+    for x in framing["b"]["signals"]:
+        source = article_b.title if x["field"] == "title" else article_b.text
+        assert source[x["start"]:x["end"]] == x["text"]
 
 
 def test_compare_passages_only_and_text_output(seeds_dir):

@@ -9,7 +9,7 @@ from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
 
 #: What `compare` adds beside the aligned passages, each one step of its own.
-DETAILS = ("attributions", "direction", "diff")
+DETAILS = ("attributions", "direction", "diff", "framing")
 
 
 @dataclass
@@ -18,7 +18,8 @@ class Comparison:
 
     ``details`` holds the optional analyses by name (``attributions``: credited
     sources and quotes of each side; ``direction``: who copied whom, or "unknown",
-    with the evidence; ``diff``: the facts diff), each JSON-ready.
+    with the evidence; ``diff``: the facts diff; ``framing``: each side's framing signals
+    and what the second adds over the first), each JSON-ready.
     """
 
     a: Article
@@ -70,4 +71,10 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
         from storytrace.diff import diff_versions
 
         result.details["diff"] = diff_versions(a, b, result, aligner=aligner).to_dict()
+    if "framing" in details:
+        from storytrace.framing import analyze_article, framing_delta
+
+        fa, fb = analyze_article(a), analyze_article(b)
+        result.details["framing"] = {"a": fa.to_dict(), "b": fb.to_dict(),
+                                     "delta": framing_delta(fa, fb)}
     return result

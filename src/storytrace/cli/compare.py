@@ -121,6 +121,20 @@ def _print_details(c: Comparison) -> None:
                     src = x["source"]
                     out.print(Text(f"  {src['text']} ({x['source_type']}, {x['kind']}) "
                                    f"at {src['start']}-{src['end']}"))
+    framing = c.details.get("framing")
+    if framing:
+        out.print()
+        out.print(Text("Framing:", style="bold"))
+        for label in ("a", "b"):
+            f = framing[label]
+            head = f.get("headline_clickbait")
+            bits = [f"clickbait headline {head['score']:.2f}" if head else "no headline",
+                    f"hyperpartisan {f['hyperpartisan']['score']:.2f}"]
+            loaded = [x for x in f["signals"] if x["kind"] in ("loaded_language", "name_calling")]
+            if loaded:
+                bits.append("loaded: " + ", ".join(f"“{x['text']}”" for x in loaded[:6]))
+            out.print(Text(f"  {label.upper()}: " + "; ".join(bits)))
+        out.print(Text(f"  B adds over A: {framing['delta']['summary']}"))
     diff = c.details.get("diff")
     if diff:
         summary = diff["summary"]

@@ -13,14 +13,16 @@ from storytrace.cli.output import Format, err, fail, out, print_json, progress
 eval_app = typer.Typer(help="Evaluate storytrace on standard data sets.", no_args_is_help=True)
 bench_app = typer.Typer(help="Generate evaluation sets from real articles.", no_args_is_help=True)
 
-def _register_provenance() -> None:
+def _register_more() -> None:
+    from storytrace.cli.eval_framing import register
     from storytrace.cli.provenance import eval_provenance_cmd, make_provenance_cmd
 
     eval_app.command("provenance")(eval_provenance_cmd)
     bench_app.command("provenance")(make_provenance_cmd)
+    register(eval_app)
 
 
-_register_provenance()
+_register_more()
 
 LexicalOption = typer.Option(False, "--lexical", help="Do not use sentence embeddings.")
 

@@ -1,0 +1,80 @@
+"""Typographic emphasis: words in capitals ("DISOBEYED") and exclamations ("BOOM!").
+
+Capitals: a run of all-capital words (two letters or more) is emphasis when its
+words are ordinary English words written in capitals (they occur in lower case in
+the bundled word list ``framing_common_words.txt``, built from the training
+corpora) or are long (8+ letters), and are not well-known acronyms (``NYPD``,
+``ICE``, ``US``). A run of shouted words becomes one span.
+
+Exclamations: each sentence whose own words end in "!" (a "!" directly before a
+closing quote is someone else's, and skipped); the score grows with the number
+of marks ("!!!").
+
+>>> t = "BOOM! NYPD Just DISOBEYED the Mayor — He’s FINISHED!"
+>>> [t[s:e] for s, e, _, _ in caps_spans(t)]
+['BOOM', 'DISOBEYED', 'FINISHED']
+>>> [t[s:e] for s, e, _, _ in exclamation_spans(t)]
+['BOOM!', 'NYPD Just DISOBEYED the Mayor — He’s FINISHED!']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from storytrace.framing.lexicon import ACRONYMS
+from storytrace.text.segment import sentences
+
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z’']*[A-Z]\b")
+_LONG = 8
+_CLOSING_QUOTES = "\"”’'"
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case words frequent in the training corpora (one per line in the data file)."""
+    path = resources.files("storytrace") / "data" / "framing_common_words.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def _is_shouted(word: str, vocabulary: frozenset[str]) -> bool:
+    if word in ACRONYMS:
+        return False
+    plain = word.replace("’", "'").lower()
+    return plain in vocabulary or plain.split("'")[0] in vocabulary or len(word) >= _LONG
+
+
+def caps_spans(text: str) -> list[tuple[int, int, float, str]]:
+    """``(start, end, score, evidence)`` for runs of shouted capital words."""
+    vocabulary = common_words()
+    words = [m for m in _CAPS_WORD.finditer(text) if _is_shouted(m.group(), vocabulary)]
+    out: list[tuple[int, int, float, str]] = []
+    for m in words:
+        if out and re.fullmatch(r"[\s,—–-]*", text[out[-1][1] : m.start()]):
+            start = out[-1][0]
+            out[-1] = (start, m.end(), 1.0, f"{len(text[start:m.end()].split())} words in capitals")
+        else:
+            out.append((m.start(), m.end(), 0.8, "word in capitals"))
+    return out
+
+
+def exclamation_spans(text: str) -> list[tuple[int, int, float, str]]:
+    """``(start, end, score, evidence)`` for sentences that exclaim."""
+    out = []
+    for s in sentences(text):
+        sentence = text[s.start : s.end]
+        marks = 0
+        for m in re.finditer(r"!+", sentence):
+            after = sentence[m.end() : m.end() + 1]
+            if after and after in _CLOSING_QUOTES:
+                continue  # an exclamation inside a quotation is the speaker's
+            marks += len(m.group())
+        if marks:
+            score = min(1.0, 0.6 + 0.2 * (marks - 1))
+            out.append((s.start, s.end, score, f"{marks} exclamation mark{'s' * (marks > 1)}"))
+    return out

@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[semantic,web,test]'
+	$(BIN)/pip install -q -e '.[semantic,web,test,spark]'
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; nothing is downloaded).
@@ -43,7 +43,7 @@ demo: install
 	@$(BIN)/storytrace compare $(SEEDS)/000_d761ffa0f73a1395.txt $(SEEDS)/001_36f01ec5b307d8ad.txt --format html -o build/seeds-report.html
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 
 test: lint install-browser
 	@$(BIN)/pytest -q; rc=$$?; \

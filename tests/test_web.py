@@ -244,3 +244,50 @@ def test_serve_command_refuses_a_missing_store(tmp_path):
     app.command("other")(lambda: None)
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "no store" in result.output
+
+
+@pytest.mark.parametrize("body", [b"{", b"[]", b'{"text": 5}', b'{"text": null}', b"\xff\xfe",
+                                  b'{"text": "' + b"a" * 10 + b'"', b'{"text": ""}'])
+def test_malformed_json_is_a_client_error_not_a_crash(site, body):
+    client, _, _ = site
+    r = client.post("/api/trace", content=body, headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500, (body, r.status_code, r.text)
+    assert "detail" in r.json()
+
+
+def test_reads_go_on_while_an_ingest_writes(tmp_path, site):
+    """The server reads a store that another connection is writing to: no lock errors."""
+    import threading
+
+    _, ids, db = site
+    live = tmp_path / "live.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(live) as dst:
+        src.backup(dst)
+    client = TestClient(create_app(live), base_url="http://127.0.0.1")
+    stop = threading.Event()
+    written = []
+
+    def ingest():
+        with Store(live) as store:
+            n = 0
+            while not stop.is_set() and n < 400:
+                batch = [Article(id=f"new-{n + i}", title=f"Item {n + i}",
+                                 text=f"Fresh item {n + i}. " + WIRE[: 200 + i]) for i in range(20)]
+                store.add(batch)
+                n += 20
+                written.append(n)
+
+    writer = threading.Thread(target=ingest)
+    writer.start()
+    try:
+        codes = []
+        for _ in range(40):
+            codes.append(client.get("/api/articles", params={"q": "bridge"}).status_code)
+            codes.append(client.get(f"/api/articles/{ids['wire']}").status_code)
+    finally:
+        stop.set()
+        writer.join()
+    assert set(codes) == {200}
+    assert written and written[-1] > 0
+    with Store(live) as store:
+        assert len(store) == 4 + written[-1]

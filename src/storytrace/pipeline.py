@@ -55,7 +55,8 @@ def ingest(sources: Iterable[str | os.PathLike], store: Store,
         summary.added += len(report.added)
         summary.unchanged += len(report.unchanged)
         for article, reason in report.conflicts:
-            reject(IngestError(article.source, f"{reason} (id {article.id})"))
+            shown = article.id.encode("utf-8", "backslashreplace").decode("utf-8")
+            reject(IngestError(article.source, f"{reason} (id {shown})"))
         batch.clear()
 
     for result in read_sources(sources, options):

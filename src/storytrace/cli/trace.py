@@ -27,6 +27,8 @@ def trace_cmd(
     min_containment: float = typer.Option(0.1, help="Estimated containment below which a "
                                                     "candidate pair is not aligned."),
     max_bucket: int = typer.Option(200, help="LSH buckets larger than this give no candidates."),
+    max_candidates: int = typer.Option(200, help="Most candidate pairs aligned per article "
+                                                 "(the most similar first)."),
     limit: int = typer.Option(20, help="Stories printed in text output (0 for all)."),
     reindex: bool = typer.Option(False, help="Drop signatures, links and stories; rebuild."),
     same_story: bool = typer.Option(True, "--same-story/--no-same-story",
@@ -40,6 +42,9 @@ def trace_cmd(
     html_path: Path = typer.Option(None, "--html",
                                    help="Also write the stories, with their family trees, as "
                                         "one self-contained HTML report."),
+    engine: str = typer.Option("local", help="local (the SQLite store, incremental) or spark "
+                                             "(reads SRC itself; needs storytrace[spark])."),
+    master: str = typer.Option("local[*]", help="Spark master URL, with --engine spark."),
 ) -> None:
     """Find which stored articles reuse each other's text or tell the same story, and group
     them into stories.
@@ -51,13 +56,26 @@ def trace_cmd(
         raise fail("--threshold must be between 0 and 1")
     if max_bucket < 2:
         raise fail("--max-bucket must be at least 2")
+    if max_candidates < 1:
+        raise fail("--max-candidates must be at least 1")
     if out_path and out_path.suffix not in (".jsonl", ".parquet"):
         raise fail("--out must end in .jsonl or .parquet")
     if not 0 < story_min_score <= 1:
         raise fail("--story-min-score must be in (0, 1]")
+    if engine not in ("local", "spark"):
+        raise fail(f"--engine must be local or spark, not {engine!r}")
     options = TraceOptions(threshold=threshold, min_containment=min_containment,
-                           max_bucket=max_bucket, same_story=same_story,
+                           max_bucket=max_bucket, max_candidates=max_candidates,
+                           same_story=same_story,
                            story_min_score=story_min_score)
+    if engine == "spark":
+        from storytrace.cli.spark import trace_spark
+
+        if html_path or reindex:
+            raise fail("--html and --reindex work with --engine local only")
+        raise typer.Exit(trace_spark(sources or [], options=options,
+                                     out_path=str(out_path) if out_path else None,
+                                     fmt=fmt.value, limit=limit, master=master))
     rejected = 0
     with open_store(db) as store:
         if sources:
@@ -89,6 +107,11 @@ def trace_cmd(
     if report.capped_buckets:
         err.print(f"note: {report.capped_buckets} LSH buckets held more than {max_bucket} "
                   "articles (shared boilerplate?) and gave no candidates")
+    if report.capped_articles:
+        examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
+        err.print(f"note: {report.capped_articles} articles had more than {max_candidates} "
+                  f"candidate pairs, e.g. {examples}; the {max_candidates} most similar of each "
+                  "were aligned (raise --max-candidates)")
     if out_path:
         _write(out_path, [_story_row(s, tree_of) for s in stories])
     if fmt is Format.json:

@@ -7,6 +7,7 @@ here touches a store, a file or a cluster.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +111,31 @@ def bucket_pairs(band_hashes: np.ndarray, is_new: np.ndarray, max_bucket: int = 
     return np.stack([codes // n, codes % n], axis=1), capped
 
 
+def cap_candidates(pairs: list[tuple[int, int, float]], max_per_article: int
+                   ) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """Drop candidate pairs outside the ``max_per_article`` most contained of either article.
+
+    ``pairs`` are ``(a, b, estimated containment)``. An article's candidates are
+    ranked by containment (higher first, then by ``(a, b)``); a pair is kept when it
+    ranks within the cap for both its articles. The rule needs no order of
+    processing, so the Spark engine computes it with a window and gets the same
+    pairs. Returns the kept ``(a, b)`` pairs in their given order and, for each
+    article that had more candidates than the cap, how many it had.
+
+    >>> cap_candidates([(1, 2, .9), (1, 3, .5), (1, 4, .7), (2, 3, .8)], 2)
+    ([(1, 2), (1, 4), (2, 3)], {1: 3})
+    """
+    by_article: dict[int, list[tuple[float, int, int]]] = {}
+    for a, b, c in pairs:
+        by_article.setdefault(a, []).append((-c, a, b))
+        by_article.setdefault(b, []).append((-c, a, b))
+    over = {s: len(v) for s, v in by_article.items() if len(v) > max_per_article}
+    if not over:
+        return [(a, b) for a, b, _ in pairs], {}
+    dropped = {(a, b) for s in over for _, a, b in sorted(by_article[s])[max_per_article:]}
+    return [(a, b) for a, b, _ in pairs if (a, b) not in dropped], over
+
+
 def estimated_containment(sig_a: np.ndarray, sig_b: np.ndarray, size_a: int, size_b: int
                           ) -> float:
     """Share of the smaller shingle set found in the larger, from two MinHash signatures.
@@ -125,3 +151,24 @@ def estimated_containment(sig_a: np.ndarray, sig_b: np.ndarray, size_a: int, siz
     j = float(np.mean(sig_a == sig_b))
     smaller = max(1, min(size_a, size_b))
     return min(1.0, j * (size_a + size_b) / (1 + j) / smaller)
+
+
+def story_record(story: dict) -> dict:
+    """One story (``Story.to_dict()``) as a flat row for Parquet output.
+
+    Nested lists of articles and links become JSON strings, so every engine
+    writes the same six columns whatever the evidence holds.
+
+    >>> row = story_record({"story": "s-a", "articles": [{"id": "a"}], "outlets": ["x"],
+    ...                     "first_published": None, "last_published": None, "links": []})
+    >>> row["articles"], row["links"], row["outlets"]
+    ('[{"id": "a"}]', '[]', ['x'])
+    """
+    return {"story": story["story"], "articles": json.dumps(story["articles"]),
+            "outlets": story["outlets"], "first_published": story["first_published"],
+            "last_published": story["last_published"], "links": json.dumps(story["links"])}
+
+
+def story_line(story: dict) -> str:
+    """One story (``Story.to_dict()``) as a JSON Lines record, without the newline."""
+    return json.dumps(story, ensure_ascii=False)

@@ -17,6 +17,7 @@ from storytrace.align import Aligner
 from storytrace.engines.core import (
     VerifyOptions,
     bucket_pairs,
+    cap_candidates,
     estimated_containment,
     reuse_evidence,
 )
@@ -27,6 +28,8 @@ from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex, Link
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+#: meta key: the highest article seq whose candidates a finished run has verified.
+TRACED_THROUGH = "traced_through"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class TraceOptions:
     min_containment : estimated share of the smaller article's shingles found in
         the other, below which a candidate is not aligned.
     max_bucket : LSH buckets with more articles than this give no candidates.
+    max_candidates : most candidate pairs aligned per article (those with the
+        highest estimated containment first); the rest are reported, not aligned.
     verify : when an aligned pair counts as reuse.
     semantic : sentence embeddings in alignment and same-story scoring (slower;
         ``False`` by default here).
@@ -58,6 +63,7 @@ class TraceOptions:
     threshold: float = 0.2
     min_containment: float = 0.1
     max_bucket: int = 200
+    max_candidates: int = 200
     batch: int = 2000
     verify: VerifyOptions = field(default_factory=VerifyOptions)
     semantic: bool | str = False
@@ -80,6 +86,8 @@ class TraceReport:
     candidates: int = 0
     capped_buckets: int = 0
     below_containment: int = 0
+    capped_articles: int = 0
+    capped_examples: list = field(default_factory=list)  # [article id, candidates], largest first
     verified: int = 0
     links_added: int = 0
     story_candidates: int = 0
@@ -108,15 +116,15 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
     lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
     sketcher = StorySketcher()
+    row = store.db.execute("SELECT value FROM meta WHERE key = ?", (TRACED_THROUGH,)).fetchone()
+    traced_through = int(row[0]) if row else 0
     total = index.unindexed_count()
-    new: list[int] = []
     for batch in index.unindexed(options.batch):
         texts = [a.text for _, a in batch]
         counts = [max(1, len(t.split()) - options.shingle + 1) for t in texts]
         index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
         if options.same_story:
             index.add_sketches([s for s, _ in batch], sketcher.sketch_many(texts))
-        new += [s for s, _ in batch]
         report.signed += len(batch)
         if progress:
             progress("sign", report.signed, total)
@@ -124,19 +132,27 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     seqs, counts, sigs = index.all_signatures()
     if not len(seqs):
         return report
-    is_new = np.isin(seqs, np.asarray(new, dtype=np.int64))
+    # New: everything after the last finished run, so that articles a killed run
+    # signed but did not verify are still paired with each other.
+    is_new = seqs > traced_through
     if not is_new.any():
         # Nothing new, but an earlier run may have been stopped before verifying.
         is_new = np.ones(len(seqs), dtype=bool)
     rows, report.capped_buckets = bucket_pairs(lsh.band_hashes(sigs), is_new,
                                                options.max_bucket)
     report.candidates = len(rows)
-    pairs = []
+    scored = []
     for i, j in rows:
-        if estimated_containment(sigs[i], sigs[j], counts[i], counts[j]) >= \
-                options.min_containment:
-            pairs.append((int(seqs[i]), int(seqs[j])))
-    report.below_containment = report.candidates - len(pairs)
+        containment = estimated_containment(sigs[i], sigs[j], counts[i], counts[j])
+        if containment >= options.min_containment:
+            scored.append((int(seqs[i]), int(seqs[j]), containment))
+    report.below_containment = report.candidates - len(scored)
+    pairs, over = cap_candidates(scored, options.max_candidates)
+    report.capped_articles = len(over)
+    for seq, n in sorted(over.items(), key=lambda x: (-x[1], x[0]))[:3]:
+        (article_id,) = store.db.execute("SELECT id FROM articles WHERE seq = ?",
+                                         (seq,)).fetchone()
+        report.capped_examples.append([article_id, n])
     todo = index.unchecked(pairs)
     aligner = Aligner(semantic=options.semantic)
     for start in range(0, len(todo), 500):
@@ -151,7 +167,10 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
         if progress:
             progress("verify", report.verified, len(todo))
     if options.same_story:
-        _find_same_story(index, sketcher, new, options, report, progress)
+        _find_same_story(index, sketcher, traced_through, options, report, progress)
+    with store.transaction():
+        store.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                         (TRACED_THROUGH, str(int(seqs.max()))))
     return report
 
 
@@ -162,7 +181,7 @@ def story_text(article: Article) -> str:
     return article.text
 
 
-def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, new: list[int],
+def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through: int,
                      options: TraceOptions, report: TraceReport,
                      progress: Progress | None) -> None:
     """Tier 2: same-story links between articles that share little wording."""
@@ -177,7 +196,7 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, new: list[int]
     seqs, sketches = index.all_sketches()
     if not len(seqs):
         return
-    is_new = np.isin(seqs, np.asarray(new + missing, dtype=np.int64))
+    is_new = (seqs > traced_through) | np.isin(seqs, np.asarray(missing, dtype=np.int64))
     if not is_new.any():
         is_new = np.ones(len(seqs), dtype=bool)
     found = sketch_candidates(sketches, is_new, k=options.story_k,

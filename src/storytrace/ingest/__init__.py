@@ -2,6 +2,6 @@
 
 from storytrace.ingest.errors import IngestError
 from storytrace.ingest.fields import FieldMap
-from storytrace.ingest.sources import FORMATS, IngestOptions, read_sources
+from storytrace.ingest.sources import FORMATS, IngestOptions, read_bytes, read_sources
 
-__all__ = ["FORMATS", "FieldMap", "IngestError", "IngestOptions", "read_sources"]
+__all__ = ["FORMATS", "FieldMap", "IngestError", "IngestOptions", "read_bytes", "read_sources"]

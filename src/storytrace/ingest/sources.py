@@ -173,29 +173,46 @@ def _gunzip(fileobj, cap: int) -> bytes:
         return f.read(cap + 1)
 
 
+def read_bytes(data: bytes, where: str = "<bytes>", options: IngestOptions | None = None
+               ) -> Iterator[Result]:
+    """Like :func:`read_sources` for content already in memory (``where`` names it).
+
+    The format is ``options.format``, else sniffed from the content; gzip is
+    undone. Errors never escape: each comes back as an :class:`IngestError`.
+
+    >>> [type(r).__name__ for r in read_bytes(b'{"text": "Hi."}\\n[1]\\n', "feed")]
+    ['Article', 'IngestError']
+    """
+    options = options or IngestOptions()
+    yield from _checked(_read_data(data, where, options), options)
+
+
 def _read_stdin(options: IngestOptions) -> Iterator[Result]:
-    data = sys.stdin.buffer.read(options.max_bytes + 1)
+    yield from _read_data(sys.stdin.buffer.read(options.max_bytes + 1), "<stdin>", options)
+
+
+def _read_data(data: bytes, where: str, options: IngestOptions) -> Iterator[Result]:
     if len(data) > options.max_bytes:
-        yield IngestError("<stdin>", f"input too large (> cap {options.max_bytes:,} bytes)")
+        yield IngestError(where, f"input too large (> cap {options.max_bytes:,} bytes)")
         return
     if data[:2] == b"\x1f\x8b":
         try:
             data = _gunzip(io.BytesIO(data), options.max_bytes)
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            yield IngestError("<stdin>", f"truncated or corrupt gzip ({exc})")
+            yield IngestError(where, f"truncated or corrupt gzip ({exc})")
             return
         if len(data) > options.max_bytes:
-            yield IngestError("<stdin>", f"input too large (> cap {options.max_bytes:,} bytes "
-                                         "once decompressed)")
+            yield IngestError(where, f"input too large (> cap {options.max_bytes:,} bytes "
+                                     "once decompressed)")
             return
     if not data.strip():
-        yield IngestError("<stdin>", "empty input")
+        yield IngestError(where, "empty input")
         return
     fmt = options.format if options.format != "auto" else sniff(data[:4096])
     if fmt in _STREAMED:
-        yield from _read_stream(io.BytesIO(data), fmt, "<stdin>", options)
+        yield from _read_stream(io.BytesIO(data), fmt, where, options)
     else:
-        yield from _read_bytes(data, fmt, "<stdin>", options)
+        yield from _read_bytes(data, fmt, where, options)
 
 
 def _read_stream(stream, fmt: str, where: str, options: IngestOptions) -> Iterator[Result]:

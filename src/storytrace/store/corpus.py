@@ -124,7 +124,7 @@ class CorpusIndex:
             for table in ("signatures", "sketches", "links", "checked", "story_checked",
                           "stories"):
                 self.db.execute(f"DELETE FROM {table}")
-            self.db.execute("DELETE FROM meta WHERE key = 'index_params'")
+            self.db.execute("DELETE FROM meta WHERE key IN ('index_params', 'traced_through')")
 
     # -- signatures and buckets ---------------------------------------------
     def unindexed_count(self) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +17,12 @@ from storytrace.model import Article
 SCHEMA_VERSION = 1
 DEFAULT_PATH = "storytrace.db"
 BATCH = 2000
+#: How long a write waits in all for another process's write lock before giving up.
+LOCK_WAIT = 600.0
+
+
+class StoreBusy(sqlite3.OperationalError):
+    """Another process held the store's write lock for longer than we were willing to wait."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,12 +76,15 @@ class Store:
     (1, 1, 1)
     """
 
-    def __init__(self, path: str | Path = DEFAULT_PATH, timeout: float = 60.0) -> None:
+    def __init__(self, path: str | Path = DEFAULT_PATH, timeout: float = 60.0,
+                 lock_wait: float = LOCK_WAIT) -> None:
         self.path = str(path)
+        self.lock_wait = lock_wait
         self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
+            _retry_busy(lambda: self.db.execute("PRAGMA journal_mode = WAL"), self.path,
+                        lock_wait)
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         with self.transaction():
@@ -99,8 +110,14 @@ class Store:
         self.close()
 
     def transaction(self):
-        """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, rolled back on error."""
-        return _Transaction(self.db)
+        """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, rolled back on error.
+
+        Taking the write lock waits while another process writes: SQLite's busy
+        timeout first, then retries with a pause until ``lock_wait`` seconds have
+        passed in all, so two ingests into one store never fail with "database is
+        locked"; after that, :class:`StoreBusy` says which store was held.
+        """
+        return _Transaction(self.db, self.path, self.lock_wait)
 
     # -- writing -----------------------------------------------------------
     def add(self, articles: Iterable[Article], batch_size: int = BATCH) -> AddReport:
@@ -119,6 +136,14 @@ class Store:
     def _add_batch(self, batch: list[Article]) -> AddReport:
         report = AddReport()
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        valid = []
+        for a in batch:  # a lone surrogate cannot be stored; it must not sink the batch
+            problem = _unencodable(a)
+            if problem:
+                report.conflicts.append((a, problem))
+            else:
+                valid.append(a)
+        batch = valid
         with self.transaction():
             known = self._hashes([a.id for a in batch])
             rows = []
@@ -184,22 +209,64 @@ class Store:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, path: str = "", lock_wait: float = LOCK_WAIT
+                 ) -> None:
         self.db = db
+        self.path = path
+        self.lock_wait = lock_wait
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        _retry_busy(lambda: self.db.execute("BEGIN IMMEDIATE"), self.path, self.lock_wait)
         return self.db
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _retry_busy(step, path: str, lock_wait: float):
+    """Run ``step()``, retrying while the database is locked by another connection."""
+    deadline = time.monotonic() + lock_wait
+    pause = 0.05
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(f"store {path} is locked by another process (waited "
+                                f"{lock_wait:g} s for its write lock)") from None
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 1.0)
+
+
+def _unencodable(a: Article) -> str:
+    """Why ``a`` cannot be stored as UTF-8 (a lone surrogate in a field), or ``""``."""
+    fields = {"id": a.id, "title": a.title, "text": a.text, "outlet": a.outlet, "url": a.url,
+              "authors": json.dumps(a.authors, ensure_ascii=False),
+              "extra": json.dumps(a.extra, ensure_ascii=False)}
+    for name, value in fields.items():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"{name} is not valid Unicode ({exc.reason} at character {exc.start})"
+    return ""
+
+
 def _to_row(a: Article, content_hash: str) -> tuple:
     raw = zlib.compress(a.raw.encode("utf-8", "surrogatepass"), 6) if a.raw else None
     return (a.id, content_hash, a.title, a.text, a.outlet, a.url,
             a.published.isoformat() if a.published else None,
-            json.dumps(a.authors, ensure_ascii=False), raw, a.source,
+            json.dumps(a.authors, ensure_ascii=False), raw,
+            # a file name that is not UTF-8 arrives with surrogate escapes; keep it readable
+            a.source.encode("utf-8", "backslashreplace").decode("utf-8"),
             json.dumps(a.extra, ensure_ascii=False))
 
 

@@ -60,7 +60,9 @@ def _clusters(text: str):
     i, n = 0, len(text)
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(text[j]) and not text[i].isspace():
+        # At most 32 marks per cluster: NFC of one long run of marks is quadratic.
+        while j < n and j - i <= 32 and unicodedata.combining(text[j]) and \
+                not text[i].isspace():
             j += 1
         yield i, text[i:j]
         i = j

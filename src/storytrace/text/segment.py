@@ -10,7 +10,10 @@ _WORD = re.compile(r"\w+(?:[’'.-]\w+)*", re.UNICODE)
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets)
 # before whitespace, or at a line break. Abbreviations below do not end one.
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*")
+# (A run of . ! ? is tried from its first character only, and never backtracked into:
+# a shorter run or a start inside it cannot match where the whole run did not, and
+# retrying them made a long run of dots quadratic.)
+_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s)|\n\s*")
 _ABBREV = frozenset(
     "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc ltd co corp vs etc "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n d.c a.m p.m".split()
@@ -37,7 +40,9 @@ def sentences(text: str) -> list[Span]:
     start = 0
     for m in _END.finditer(text):
         if m.group().startswith((".",)) and not m.group().startswith(".."):
-            word = re.search(r"([\w.]+)$", text[start : m.start()])
+            # The last word only: an abbreviation is short, and searching the whole
+            # sentence so far made runs of initials ("A. B. C.") quadratic.
+            word = re.search(r"([\w.]+)$", text[max(start, m.start() - 32) : m.start()])
             if word and (word.group(1).lower() in _ABBREV
                          or (len(word.group(1)) == 1 and word.group(1).isalpha())):
                 continue

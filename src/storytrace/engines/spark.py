@@ -1,0 +1,832 @@
+"""The Spark engine: `trace` on a cluster, with the same answers as the local engine.
+
+Every decision is made by the functions the local engine uses, called inside Spark
+tasks: ingest's readers make the articles, :class:`~storytrace.index.MinHasher` signs
+them, :meth:`~storytrace.index.LSHIndex.band_hashes` bands them,
+:func:`~storytrace.engines.core.estimated_containment` filters candidates,
+:func:`~storytrace.engines.local.verify_link` (the Aligner and ``reuse_evidence``) decides
+reuse, and :func:`~storytrace.engines.local.cluster_links`,
+:func:`~storytrace.engines.local.stable_story_ids` and ``Story.to_dict`` make the stories.
+Spark only moves data between them:
+
+=========== =====================================================================
+read        JSONL through Hadoop's TextInputFormat (a large file is many tasks),
+            Parquet through Spark, other formats (WARC, JSON, CSV, HTML, text)
+            one local file per task
+dedupe      by id, first occurrence kept, as the store does
+sign        numpy batches per partition (MinHasher + band hashes)
+band        one row per (article, band hash); bucket sizes counted with a map-side
+            combine, and buckets over ``max_bucket`` removed by a broadcast anti-join
+            *before* any bucket is gathered, so no task ever holds a giant bucket
+pairs       every pair of each remaining bucket (at most ``max_bucket²/2``), distinct
+contain     pairs joined with both signatures, ``estimated_containment`` filter,
+            then ``cap_candidates``'s rule as a window over each article's pairs
+verify      pairs joined with both texts, spread evenly, ``verify_link`` per pair
+components  min-label propagation with pointer jumping, in DataFrames (no jars)
+stories     one group per component (members cogrouped with links), clustered in
+            the Python worker by the local engine's ``cluster_links``
+write       one story per row, in the local engine's order and schema
+=========== =====================================================================
+
+Order matters for identical answers: the local engine numbers articles as it reads
+them (``seq``), aligns each pair lower ``seq`` first and feeds links to the
+clustering in ``seq`` order. Here an article's ``seq`` is ``file index << 40 |
+position in the file`` (byte offset for JSONL, record number otherwise), which
+orders the same inputs the same way. The engine is not incremental: each run
+traces all its inputs, and story ids are those a fresh local store would give.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import math
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storytrace.engines.local import TraceOptions
+from storytrace.ingest import IngestError, IngestOptions
+from storytrace.model import Article
+
+if TYPE_CHECKING:  # pyspark is an optional extra: imported where it is used
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["SparkTraceReport", "SparkTraceResult", "connected_components", "expand_inputs",
+           "run_trace_spark", "spark_session"]
+
+Log = Callable[[str], None]
+
+_POS_BITS = 40  # bits of seq for the position inside a file (byte offsets up to 1 TiB)
+_JSONL = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+_PARQUET = (".parquet",)
+_TEXT_INPUT = "org.apache.hadoop.mapreduce.lib.input.TextInputFormat"
+# Keys (longs) above this many are joined by a shuffle rather than broadcast.
+_BROADCAST_KEYS = 2_000_000
+_SIGN_CHARS = 16_000_000  # characters signed per numpy batch (bounds a worker's memory)
+_PAIRS_PER_TASK = 1000  # verification tasks hold about this many pairs (~3 s of alignment)
+_LINKS_PER_TASK = 20_000  # story tasks: links per pandas call (components are not split)
+_MAX_ERRORS = 100
+
+_RECORD_SCHEMA = ("key long, id string, content_hash string, title string, text string, "
+                  "outlet string, url string, published string, where string, reason string")
+_STORY_SCHEMA = ("story string, size long, line string, articles string, "
+                 "outlets array<string>, first_published string, last_published string, "
+                 "links string")
+STORY_COLUMNS = ["story", "articles", "outlets", "first_published", "last_published", "links"]
+
+
+@dataclass
+class SparkTraceReport:
+    """What one Spark run did: the local engine's counts first, then the Spark-only ones.
+
+    ``capped`` lists the largest capped buckets (``size``, ``band``, a few member ids);
+    ``seconds`` is the wall time of each stage (each stage is materialised before the
+    next starts, so these are per-stage costs, not overlapping).
+    """
+
+    signed: int = 0
+    candidates: int = 0
+    capped_buckets: int = 0
+    below_containment: int = 0
+    capped_articles: int = 0
+    capped_examples: list = field(default_factory=list)  # [article id, candidates]
+    verified: int = 0
+    links_added: int = 0
+    files: int = 0
+    read: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    capped_members: int = 0
+    capped: list[dict] = field(default_factory=list)
+    components: int = 0
+    largest_component: int = 0
+    cc_iterations: int = 0
+    stories: int = 0
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SparkTraceResult:
+    """The report, and the links and stories as (persisted) DataFrames.
+
+    ``links``: ``a_seq, b_seq, a, b`` (article ids), ``kind, score, coverage_a,
+    coverage_b, evidence`` (JSON). ``stories``: ``story, size, line`` (the JSON Lines
+    record) and the Parquet columns of :data:`STORY_COLUMNS`.
+    """
+
+    report: SparkTraceReport
+    output: str | None
+    spark: SparkSession
+    links: DataFrame
+    stories: DataFrame
+
+    def link_dicts(self) -> list[dict]:
+        """Every link as a dict (collects to the driver: for small runs and tests)."""
+        rows = self.links.orderBy("a_seq", "b_seq").collect()
+        return [{"a": r.a, "b": r.b, "kind": r.kind, "score": r.score,
+                 "coverage_a": r.coverage_a, "coverage_b": r.coverage_b,
+                 "evidence": json.loads(r.evidence)} for r in rows]
+
+    def story_dicts(self, limit: int | None = None) -> list[dict]:
+        """Stories as ``Story.to_dict()`` gives them, largest first, as the local engine."""
+        from pyspark.sql import functions as F
+
+        ordered = self.stories.orderBy(F.desc("size"), F.asc("story"))
+        rows = (ordered.limit(limit) if limit else ordered).select("line").collect()
+        return [json.loads(r.line) for r in rows]
+
+    def unpersist(self) -> None:
+        self.links.unpersist()
+        self.stories.unpersist()
+
+
+def spark_session(master: str | None = "local[*]", *, app_name: str = "storytrace",
+                  partitions: int | None = None, driver_memory: str | None = None,
+                  conf: dict[str, str] | None = None) -> SparkSession:
+    """A SparkSession for `trace` (``master=None``: whatever spark-submit configured).
+
+    Python workers run this interpreter unless ``PYSPARK_PYTHON`` says otherwise, so
+    they see the same storytrace and numpy as the driver.
+    """
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    settings = {"spark.sql.adaptive.enabled": "true", "spark.ui.showConsoleProgress": "false",
+                "spark.sql.execution.arrow.pyspark.enabled": "true"}
+    if partitions:
+        settings["spark.sql.shuffle.partitions"] = str(partitions)
+    if driver_memory:
+        settings["spark.driver.memory"] = driver_memory
+    settings.update(conf or {})
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *,
+                    output: str | None = None, spark: SparkSession | None = None,
+                    master: str = "local[*]", ingest: IngestOptions | None = None,
+                    partitions: int | None = None, checkpoint_dir: str | None = None,
+                    log: Log | None = None) -> SparkTraceResult:
+    """Trace ``inputs`` (paths, folders or globs; local or any Hadoop file system) on Spark.
+
+    ``output`` ending in ``.parquet`` gets Parquet, anything else JSON Lines; either is
+    a folder of part files whose concatenation (in name order) is the local engine's
+    ``--out`` file. ``spark``: a session to use (else one on ``master`` is made and left
+    running, since the result's DataFrames live in it). ``partitions``: shuffle
+    partitions. ``checkpoint_dir``: reliable checkpoints for the components loop
+    (default: local checkpoints, fine unless executors come and go). ``log`` gets one
+    line per finished stage.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    spark = spark or spark_session(master, partitions=partitions)
+    if partitions:
+        spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+    sc = spark.sparkContext
+    report = SparkTraceReport()
+    clock = _Clock(sc, report.seconds, log)
+    disk = StorageLevel.MEMORY_AND_DISK
+    ingest = ingest or IngestOptions()
+    if getattr(options, "same_story", False):
+        note = ("same-story links (tier 2) are not computed by the spark engine yet: "
+                "reuse links only")
+        warnings.warn(note, stacklevel=2)
+        report.notes.append(note)
+
+    with clock("read"):
+        files, missing = expand_inputs(inputs, spark)
+        report.files = len(files)
+        records = _read(spark, files, ingest).persist(disk)
+        errors = records.where(F.col("reason").isNotNull())
+        report.read = records.count()
+        bad = [f"{r.where}: {r.reason}" for r in
+               errors.orderBy("key").limit(_MAX_ERRORS).collect()]
+        report.errors = [f"{m}: no such file or directory" for m in missing] + bad
+        report.rejected = len(missing) + errors.count()
+    with clock("dedupe"):
+        articles, report.duplicates, conflicts, n_conflicts = _dedupe(
+            records.where(F.col("reason").isNull()))
+        articles = articles.persist(disk)
+        report.signed = articles.count()
+        report.rejected += n_conflicts
+        report.errors += conflicts
+        records.unpersist()
+    with clock("sign"):
+        sigs = _sign(spark, articles, options).persist(disk)
+        sigs.count()
+    with clock("band"):
+        pairs = _candidate_pairs(sigs, articles, options.max_bucket, report).persist(disk)
+        report.candidates = pairs.count()
+    with clock("containment"):
+        contained = _contained(spark, pairs, sigs, options.min_containment).persist(disk)
+        report.below_containment = report.candidates - contained.count()
+        todo = _cap(contained, articles, options.max_candidates, report).persist(disk)
+        report.verified = todo.count()
+        contained.unpersist()
+        pairs.unpersist()
+        sigs.unpersist()
+    with clock("verify"):
+        tasks = max(sc.defaultParallelism * 2, math.ceil(report.verified / _PAIRS_PER_TASK))
+        links = _verify(spark, todo, report.verified, articles, options, tasks)
+        ids = articles.select("seq", "id")
+        links = (links.join(ids.toDF("a_seq", "a"), "a_seq").join(ids.toDF("b_seq", "b"), "b_seq")
+                 .persist(disk))
+        report.links_added = links.count()
+        todo.unpersist()
+    with clock("components"):
+        checkpoint = None
+        if checkpoint_dir:
+            sc.setCheckpointDir(checkpoint_dir)
+            checkpoint = _reliable_checkpoint
+        labels, report.cc_iterations = connected_components(
+            links.select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b")),
+            checkpoint=checkpoint)
+        labels = labels.persist(disk)
+        sizes = labels.groupBy("component").count()
+        stats = sizes.agg(F.count("*").alias("n"), F.max("count").alias("largest")).first()
+        report.components = int(stats.n or 0)
+        report.largest_component = int(stats.largest or 0)
+    with clock("stories"):
+        groups = max(sc.defaultParallelism * 2, math.ceil(report.links_added / _LINKS_PER_TASK))
+        stories = _stories(articles, links, labels, groups).persist(disk)
+        report.stories = stories.count()
+        labels.unpersist()
+        articles.unpersist()
+    if output:
+        with clock("write"):
+            _write(stories, output)
+    return SparkTraceResult(report, output, spark, links, stories)
+
+
+# -- inputs ------------------------------------------------------------------
+
+def expand_inputs(inputs: Iterable[str], spark: SparkSession | None = None
+                  ) -> tuple[list[str], list[str]]:
+    """``(files, missing)``: every file an input names, in the order local ingest reads them.
+
+    Local paths: a glob is expanded and sorted (as a shell would), a folder is walked
+    recursively in sorted order with hidden entries skipped (as ``read_sources``
+    does). Paths with a scheme (``hdfs://``, ``s3a://``, ``gs://``…) are listed through
+    Hadoop's FileSystem of ``spark``; names starting with ``.`` or ``_`` are skipped.
+    """
+    files: list[str] = []
+    missing: list[str] = []
+    for item in inputs:
+        item = str(item)
+        if _has_scheme(item) and not item.startswith("file:"):
+            if spark is None:
+                raise ValueError(f"{item}: a remote path needs a SparkSession to list it")
+            found = _hadoop_files(spark, item)
+        else:
+            local = item.removeprefix("file://").removeprefix("file:")
+            matches = sorted(glob.glob(local)) if glob.has_magic(local) else [local]
+            found = [f for m in matches for f in _local_files(Path(m))]
+        if not found:
+            missing.append(item)
+        files += found
+    return files, missing
+
+
+def _has_scheme(path: str) -> bool:
+    head = path.split("/", 1)[0]
+    return head.endswith(":") and len(head) > 2  # not a Windows drive letter
+
+
+def _local_files(path: Path) -> list[str]:
+    if path.is_file():
+        return [str(path.resolve())]
+    if not path.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [Path(dirpath) / name for name in filenames if not name.startswith(".")]
+    # Sorted as Paths, not strings, exactly as read_sources orders a folder.
+    return [str(p.resolve()) for p in sorted(found)]
+
+
+def _hadoop_files(spark: SparkSession, pattern: str) -> list[str]:
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(pattern)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    found = []
+    for status in fs.globStatus(path) or []:
+        if status.isDirectory():
+            listing = fs.listFiles(status.getPath(), True)
+            while listing.hasNext():
+                found.append(listing.next().getPath())
+        else:
+            found.append(status.getPath())
+    return sorted(str(p) for p in found if not str(p.getName()).startswith((".", "_")))
+
+
+def _kind(path: str, ingest: IngestOptions) -> str:
+    lower = path.lower()
+    if ingest.format == "jsonl" or (ingest.format == "auto" and lower.endswith(_JSONL)):
+        return "jsonl"
+    if ingest.format == "auto" and lower.endswith(_PARQUET):
+        return "parquet"
+    return "file"
+
+
+def _read(spark: SparkSession, files: list[str], ingest: IngestOptions) -> DataFrame:
+    """One row per record read: an article, or an error (``reason`` set)."""
+    sc = spark.sparkContext
+    parts, whole, parquet = [], [], []
+    conf = {"mapreduce.input.linerecordreader.line.maxlength": str(ingest.max_bytes)}
+    for index, path in enumerate(files):
+        kind = _kind(path, ingest)
+        if kind == "jsonl":
+            lines = sc.newAPIHadoopFile(path, _TEXT_INPUT, "org.apache.hadoop.io.LongWritable",
+                                        "org.apache.hadoop.io.Text", conf=conf)
+            parts.append(lines.mapPartitions(_jsonl_reader(index, path, ingest)))
+        elif kind == "parquet":
+            parquet.append((index, path))
+        else:
+            whole.append((index, path))
+    if whole:
+        parts.append(sc.parallelize(whole, len(whole)).flatMap(_file_reader(ingest)))
+    frames = [_frame(spark, sc.union(parts), _RECORD_SCHEMA)] if parts else []
+    frames += [_read_parquet(spark, index, path, ingest) for index, path in parquet]
+    if not frames:
+        return spark.createDataFrame([], _RECORD_SCHEMA)
+    out = frames[0]
+    for frame in frames[1:]:
+        out = out.unionByName(frame)
+    return out
+
+
+def _frame(spark: SparkSession, rows: Any, schema: str) -> DataFrame:
+    """A DataFrame of the tuples our own code made: the per-row type check is skipped."""
+    return spark.createDataFrame(rows, schema, verifySchema=False)
+
+
+def _row(key: int, result: Article | IngestError) -> tuple:
+    if isinstance(result, IngestError):
+        return (key, None, None, None, None, None, None, None, result.where, result.reason)
+    a = result
+    return (key, a.id, a.content_hash, a.title, a.text, a.outlet, a.url,
+            a.published.isoformat() if a.published else None, a.source, None)
+
+
+def _jsonl_reader(index: int, path: str, ingest: IngestOptions
+                  ) -> Callable[[Iterator], Iterator[tuple]]:
+    def read(lines: Iterator[tuple[int, str]]) -> Iterator[tuple]:
+        from storytrace.ingest.records import jsonl_articles
+        from storytrace.ingest.sources import _checked
+
+        for offset, line in lines:
+            data = line.encode("utf-8", "surrogatepass")
+            found = jsonl_articles([data], f"{path}@{offset}", ingest.fields, ingest.max_bytes)
+            for result in _checked(found, ingest):
+                yield _row((index << _POS_BITS) | offset, result)
+    return read
+
+
+def _file_reader(ingest: IngestOptions) -> Callable[[tuple[int, str]], Iterator[tuple]]:
+    def read(item: tuple[int, str]) -> Iterator[tuple]:
+        from storytrace.ingest import read_sources
+
+        index, path = item
+        for n, result in enumerate(read_sources([path], ingest)):
+            yield _row((index << _POS_BITS) | n, result)
+    return read
+
+
+def _read_parquet(spark: SparkSession, index: int, path: str, ingest: IngestOptions
+                  ) -> DataFrame:
+    """Parquet rows through ingest's field mapping (not readable by local ingest)."""
+    frame = spark.read.parquet(path).select("*", "_metadata.row_index")
+
+    def read(rows: Iterator) -> Iterator[tuple]:
+        from storytrace.ingest.fields import RecordError
+        from storytrace.ingest.sources import _checked
+
+        for row in rows:
+            record = row.asDict(recursive=True)
+            n = record.pop("row_index")
+            where = f"{path}#{n}"
+            try:
+                found = [ingest.fields.to_article(record, where)]
+            except (RecordError, ValueError) as exc:
+                found = [IngestError(where, str(exc))]
+            for result in _checked(iter(found), ingest):
+                yield _row((index << _POS_BITS) | n, result)
+    return _frame(spark, frame.rdd.mapPartitions(read), _RECORD_SCHEMA)
+
+
+def _dedupe(records: DataFrame) -> tuple[DataFrame, int, list[str], int]:
+    """``(articles, unchanged copies, conflict messages, conflicts)``.
+
+    The first record of each id is kept, as the store keeps it; later copies with the
+    same content are counted, those with other content are conflicts, reported as
+    ``storytrace ingest`` reports them.
+
+    Only ``(key, id, content_hash)`` is shuffled to find the copies; the texts stay
+    where they were read, and the (usually few) copies are dropped by key.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    by_id = Window.partitionBy("id").orderBy("key")
+    later = (records.select("key", "id", "content_hash", "where")
+             .withColumn("nth", F.row_number().over(by_id))
+             .withColumn("first_hash", F.first("content_hash").over(by_id))
+             .where("nth > 1").persist())
+    unchanged = later.where("content_hash = first_hash").count()
+    conflicts = [f"{r.where}: id already stored with different content (id {r.id})"
+                 for r in later.where("content_hash <> first_hash").orderBy("key")
+                 .limit(_MAX_ERRORS).select("where", "id").collect()]
+    copies = later.count()
+    if copies:
+        drop = later.select("key")
+        records = records.join(F.broadcast(drop) if copies <= _BROADCAST_KEYS else drop,
+                               "key", "left_anti")
+    articles = records.select(F.col("key").alias("seq"), "id", "title", "text", "outlet",
+                              "url", "published")
+    later.unpersist()
+    return articles, unchanged, conflicts, copies - unchanged
+
+
+# -- signatures, buckets, candidates -------------------------------------------
+
+def _sign(spark: SparkSession, articles: DataFrame, options: TraceOptions) -> DataFrame:
+    """``seq, shingles, sig, bands``: MinHash signature and LSH band hashes, numpy batches.
+
+    Arrow batches in and out (``mapInArrow``): texts reach numpy without a Python
+    object per row, and the 64 band hashes of an article leave as one list column.
+    """
+    schema = "seq long, shingles long, sig binary, bands array<long>"
+
+    def sign(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        from storytrace.index import LSHIndex, MinHasher
+
+        hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
+        lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold,
+                       weights=(0.1, 0.9))
+        for batch in batches:
+            seqs = batch.column("seq")
+            texts = batch.column("text").to_pylist()
+            for lo, hi in _spans(texts, options.batch, _SIGN_CHARS):
+                chunk = texts[lo:hi]
+                sigs = hasher.sign_many(chunk).astype(np.uint32)
+                # Spark has no unsigned longs: the same 64 bits, read as signed.
+                bands = lsh.band_hashes(sigs).view(np.int64)
+                # The shingle count exactly as the local engine stores it.
+                counts = [max(1, len(t.split()) - options.shingle + 1) for t in chunk]
+                offsets = np.arange(0, bands.size + 1, bands.shape[1], dtype=np.int32)
+                yield pa.RecordBatch.from_arrays(
+                    [seqs.slice(lo, hi - lo), pa.array(counts, pa.int64()),
+                     pa.array([row.tobytes() for row in sigs], pa.binary()),
+                     pa.ListArray.from_arrays(pa.array(offsets), pa.array(bands.ravel()))],
+                    names=["seq", "shingles", "sig", "bands"])
+    return articles.select("seq", "text").mapInArrow(sign, schema)
+
+
+def _spans(texts: list[str], most: int, chars: int) -> Iterator[tuple[int, int]]:
+    """``(lo, hi)`` runs of at most ``most`` texts and about ``chars`` characters.
+
+    Signing holds a batch's bytes several times over (words, hashes, shingles), so a
+    batch of long documents is cut short: memory follows characters, not rows.
+    Signatures do not depend on how texts are batched.
+    """
+    lo = size = 0
+    for i, text in enumerate(texts):
+        if i > lo and (i - lo >= most or size + len(text) > chars):
+            yield lo, i
+            lo, size = i, 0
+        size += len(text)
+    if lo < len(texts):
+        yield lo, len(texts)
+
+
+def _candidate_pairs(sigs: DataFrame, articles: DataFrame, max_bucket: int,
+                     report: SparkTraceReport) -> DataFrame:
+    """Distinct ``(a, b)``, ``a < b``, sharing a bucket of at most ``max_bucket`` entries.
+
+    The same buckets as :func:`storytrace.engines.core.bucket_pairs`: a bucket is a band
+    hash value (hashes are salted by band), its size counts entries, its members are
+    distinct articles. Oversized buckets are found from counts alone (combined on the
+    map side) and dropped before members are gathered.
+    """
+    from pyspark.sql import functions as F
+
+    entries = sigs.select("seq", F.posexplode("bands").alias("band", "h"))
+    sizes = entries.groupBy("h").agg(F.count("*").alias("n"), F.min("band").alias("band"))
+    big = sizes.where(F.col("n") > max_bucket).persist()
+    stats = big.agg(F.count("*").alias("buckets"), F.sum("n").alias("entries")).first()
+    report.capped_buckets = int(stats.buckets or 0)
+    report.capped_members = int(stats.entries or 0)
+    if report.capped_buckets:
+        report.capped = _capped_examples(entries, big, articles)
+        capped = big.select("h")
+        if report.capped_buckets <= _BROADCAST_KEYS:
+            capped = F.broadcast(capped)
+        entries = entries.join(capped, "h", "left_anti")
+    buckets = (entries.groupBy("h")
+               .agg(F.array_sort(F.collect_set("seq")).alias("m"))
+               .where(F.size("m") >= 2))
+    pairs = buckets.select(F.inline(F.expr(
+        "flatten(transform(sequence(1, size(m) - 1), i -> transform("
+        "slice(m, i + 1, size(m) - i), y -> named_struct('a', element_at(m, i), 'b', y))))")))
+    big.unpersist()
+    return pairs.distinct()
+
+
+def _capped_examples(entries: DataFrame, big: DataFrame, articles: DataFrame,
+                     top: int = 10, sample: int = 3) -> list[dict]:
+    """The largest capped buckets, each with its first few member ids (by seq)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    largest = big.orderBy(F.desc("n"), "h").limit(top).collect()
+    if not largest:
+        return []
+    hashes = [r.h for r in largest]
+    # A window sort spills to disk; it never holds a whole bucket in memory.
+    first = (entries.where(F.col("h").isin(hashes))
+             .withColumn("k", F.row_number().over(Window.partitionBy("h").orderBy("seq")))
+             .where(F.col("k") <= sample)
+             .join(articles.select("seq", "id"), "seq")
+             .select("h", "k", "id").collect())
+    members: dict[int, list[tuple[int, str]]] = {}
+    for r in first:
+        members.setdefault(r.h, []).append((r.k, r.id))
+    return [{"bucket": f"{r.h & (2**64 - 1):016x}", "band": r.band, "size": r.n,
+             "first_ids": [i for _, i in sorted(members.get(r.h, []))]} for r in largest]
+
+
+def _contained(spark: SparkSession, pairs: DataFrame, sigs: DataFrame, min_containment: float
+               ) -> DataFrame:
+    """The candidate pairs whose estimated containment reaches ``min_containment``."""
+    side = sigs.select("seq", "shingles", "sig")
+    joined = (pairs.join(side.toDF("a", "na", "sa"), "a")
+              .join(side.toDF("b", "nb", "sb"), "b"))
+
+    def keep(rows: Iterator) -> Iterator[tuple[int, int]]:
+        import numpy as np
+
+        from storytrace.engines.core import estimated_containment
+
+        for r in rows:
+            share = estimated_containment(np.frombuffer(r.sa, dtype=np.uint32),
+                                          np.frombuffer(r.sb, dtype=np.uint32), r.na, r.nb)
+            if share >= min_containment:
+                yield (r.a, r.b, share)
+    return _frame(spark, joined.rdd.mapPartitions(keep), "a long, b long, c double")
+
+
+def _cap(todo: DataFrame, articles: DataFrame, max_per_article: int,
+         report: SparkTraceReport) -> DataFrame:
+    """:func:`~storytrace.engines.core.cap_candidates` with a window: the kept ``(a, b)``."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    ends = (todo.select(F.col("a").alias("art"), "a", "b", "c")
+            .unionByName(todo.select(F.col("b").alias("art"), "a", "b", "c")))
+    degree = ends.groupBy("art").count().where(F.col("count") > max_per_article).persist()
+    report.capped_articles = degree.count()
+    if not report.capped_articles:
+        degree.unpersist()
+        return todo.select("a", "b")
+    top = (degree.join(articles.select(F.col("seq").alias("art"), "id"), "art")
+           .orderBy(F.desc("count"), "art").limit(3).collect())
+    report.capped_examples = [[r.id, int(r["count"])] for r in top]
+    rank = Window.partitionBy("art").orderBy(F.desc("c"), "a", "b")
+    dropped = (ends.join(degree.select("art"), "art")
+               .withColumn("r", F.row_number().over(rank))
+               .where(F.col("r") > max_per_article).select("a", "b").distinct())
+    degree.unpersist()
+    return todo.join(dropped, ["a", "b"], "left_anti").select("a", "b")
+
+
+# -- verification ----------------------------------------------------------------
+
+def _verify(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFrame,
+            options: TraceOptions, tasks: int) -> DataFrame:
+    """Align every pair of ``todo`` (``pairs`` rows) through ``verify_link``; the links."""
+    from pyspark.sql import functions as F
+
+    texts = articles.select("seq", "text")
+    if 2 * pairs <= _BROADCAST_KEYS:
+        needed = todo.select(F.col("a").alias("seq")).union(todo.select(F.col("b"))).distinct()
+        # Only the texts of articles in some pair travel to the joins (a map-side
+        # filter), not the whole corpus.
+        texts = texts.join(F.broadcast(needed), "seq", "left_semi")
+    joined = (todo.join(texts.toDF("a", "ta"), "a").join(texts.toDF("b", "tb"), "b")
+              # An explicit count: adaptive execution must not merge these into a few
+              # big tasks, since alignment, not bytes, is what each pair costs.
+              .repartition(tasks, "a", "b"))
+
+    def verify(rows: Iterator) -> Iterator[tuple]:
+        from storytrace.align import Aligner
+        from storytrace.engines.local import verify_link
+
+        aligner = Aligner(semantic=options.semantic)
+        for r in rows:
+            link = verify_link(r.a, r.b, Article(text=r.ta, id=str(r.a)),
+                               Article(text=r.tb, id=str(r.b)), aligner, options.verify)
+            if link is not None:
+                yield (link.a_seq, link.b_seq, link.kind, link.score, link.coverage_a,
+                       link.coverage_b, json.dumps(link.evidence, ensure_ascii=False))
+    return _frame(
+        spark, joined.rdd.mapPartitions(verify),
+        "a_seq long, b_seq long, kind string, score double, coverage_a double, "
+        "coverage_b double, evidence string")
+
+
+# -- connected components -----------------------------------------------------------
+
+def connected_components(edges: DataFrame, *, max_iter: int = 100,
+                         checkpoint: Callable[[DataFrame], DataFrame] | None = None
+                         ) -> tuple[DataFrame, int]:
+    """``(v, component)`` for every node of the undirected graph of ``(a, b)`` rows.
+
+    A component is named by its smallest node. Large-star / small-star rounds
+    (Kiveris et al., "Connected Components in MapReduce and Beyond", SoCC 2014):
+    every node is hooked onto the smallest node it can see until each component is
+    a star around its minimum, which takes O(log n) rounds in practice where plain
+    min-label propagation takes as many rounds as the longest path. Each step is a
+    window minimum over one node's edges (no join, so no task holds more than one
+    node's edges, and the planner's size estimates do not compound from round to
+    round), and edges are checkpointed after each step to keep the plan short.
+    Returns the labels and the number of rounds run.
+    """
+    from pyspark.sql import functions as F
+
+    checkpoint = checkpoint or _local_checkpoint
+    # Each edge once, larger end first.
+    stars = checkpoint(edges.select(F.greatest("a", "b").alias("a"), F.least("a", "b").alias("b"))
+                       .where(F.col("a") != F.col("b")).distinct())
+    rounds = 0
+    for rounds in range(1, max_iter + 1):  # noqa: B007 (the count is returned)
+        stars = checkpoint(_small_star(checkpoint(_large_star(stars))))
+        if _are_stars(stars):
+            break
+    else:
+        raise RuntimeError(f"connected components did not converge in {max_iter} rounds")
+    leaves = stars.select(F.col("a").alias("v"), F.col("b").alias("component"))
+    roots = stars.select(F.col("b").alias("v"), F.col("b").alias("component")).distinct()
+    return leaves.union(roots), rounds
+
+
+def _large_star(edges: DataFrame) -> DataFrame:
+    """Each node's larger neighbours are re-hooked onto its smallest neighbour (or itself)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    both = edges.union(edges.select(F.col("b").alias("a"), F.col("a").alias("b")))
+    lowest = F.least(F.col("a"), F.min("b").over(Window.partitionBy("a")))
+    return (both.withColumn("m", lowest).where(F.col("b") > F.col("a"))
+            .select(F.col("b").alias("a"), F.col("m").alias("b")).distinct())
+
+
+def _small_star(edges: DataFrame) -> DataFrame:
+    """A node and its smaller neighbours are all hooked onto the smallest of those."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    lowest = F.min("b").over(Window.partitionBy("a"))
+    return (edges.withColumn("m", lowest)
+            .select(F.explode(F.array("a", "b")).alias("a"), F.col("m").alias("b"))
+            .where(F.col("a") != F.col("b")).distinct())
+
+
+def _are_stars(edges: DataFrame) -> bool:
+    """Whether every node has at most one edge to a smaller node, and that node none."""
+    from pyspark.sql import functions as F
+
+    if edges.groupBy("a").count().where(F.col("count") > 1).limit(1).count():
+        return False
+    centres = edges.select(F.col("b").alias("a"))
+    return not edges.join(centres, "a", "left_semi").limit(1).count()
+
+
+def _local_checkpoint(frame: DataFrame) -> DataFrame:
+    return frame.localCheckpoint(eager=True)
+
+
+def _reliable_checkpoint(frame: DataFrame) -> DataFrame:
+    return frame.checkpoint(eager=True)
+
+
+# -- stories ---------------------------------------------------------------------
+
+def _stories(articles: DataFrame, links: DataFrame, labels: DataFrame, groups: int
+             ) -> DataFrame:
+    """Cluster each component in a Python task and turn its clusters into story rows.
+
+    Components are dealt into ``groups`` hash groups, one pandas call per group (a call
+    per component costs tens of milliseconds of Arrow set-up each); inside a call each
+    component is clustered on its own. A component never spans two groups.
+    """
+    from pyspark.sql import functions as F
+
+    # Fresh column names on each side: both sides derive from `labels`, and the
+    # cogroup must not see one lineage twice.
+    group = F.pmod(F.xxhash64("component"), F.lit(groups)).alias("group")
+    members = (labels.toDF("seq", "component").join(articles, "seq")
+               .select(group, "component", "seq", "id", "title", "outlet", "published"))
+    inside = (labels.toDF("a_seq", "component").join(links, "a_seq")
+              .select(group, "component", "a_seq", "b_seq", "kind", "score", "coverage_a",
+                      "coverage_b", "evidence"))
+    return (members.groupBy("group").cogroup(inside.groupBy("group"))
+            .applyInPandas(_group_stories, _STORY_SCHEMA))
+
+
+def _group_stories(members: Any, links: Any) -> Any:
+    """Story rows of every component in one hash group."""
+    import pandas as pd
+
+    by_component = dict(iter(links.groupby("component", sort=False)))
+    rows = []
+    for component, inside in members.groupby("component", sort=False):
+        rows += _component_stories(inside, by_component[component])
+    columns = [c.split()[0] for c in _STORY_SCHEMA.split(", ")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _component_stories(members: Any, links: Any) -> list[dict]:
+    """Story rows of one component: ``cluster_links`` and ``stable_story_ids`` decide,
+    ``Story.to_dict`` writes, exactly as ``build_stories`` does for the local engine."""
+    from storytrace.engines.core import story_line, story_record
+    from storytrace.engines.local import Story, cluster_links, stable_story_ids
+    from storytrace.store.corpus import Link
+
+    members = members.sort_values("seq")
+    seqs = [int(s) for s in members["seq"]]
+    articles = {
+        int(r.seq): Article(text="", id=r.id, title=r.title, outlet=r.outlet,
+                            published=datetime.fromisoformat(r.published)
+                            if isinstance(r.published, str) else None)
+        for r in members.itertuples(index=False)}
+    # Links in (a_seq, b_seq) order, as the store returns them: Louvain visits the
+    # graph in insertion order, so the order is part of the answer.
+    found = sorted((Link(int(r.a_seq), int(r.b_seq), r.kind, float(r.score),
+                         float(r.coverage_a), float(r.coverage_b), json.loads(r.evidence))
+                    for r in links.itertuples(index=False)), key=lambda x: (x.a_seq, x.b_seq))
+    labels = cluster_links(seqs, found)
+    # No earlier run to keep ids from: the ids a fresh local store gives.
+    names = stable_story_ids(labels, [articles[s].id for s in seqs], {})
+    groups: dict[str, list[int]] = {}
+    for seq, name in zip(seqs, names, strict=True):
+        groups.setdefault(name, []).append(seq)
+    rows = []
+    for name, group in groups.items():
+        within = set(group)
+        story = Story(name, [articles[s] for s in group],
+                      [x for x in found if x.a_seq in within and x.b_seq in within], group)
+        d = story.to_dict()
+        rows.append({"size": len(group), "line": story_line(d), **story_record(d)})
+    return rows
+
+
+def _write(stories: DataFrame, output: str) -> None:
+    """Largest stories first, ties by id: part files in name order are the local file."""
+    from pyspark.sql import functions as F
+
+    ordered = stories.orderBy(F.desc("size"), F.asc("story"))
+    if output.rstrip("/").endswith(".parquet"):
+        ordered.select(*STORY_COLUMNS).write.mode("overwrite").parquet(output)
+    else:
+        ordered.select("line").write.mode("overwrite").text(output)
+
+
+# -- timing ------------------------------------------------------------------------
+
+class _Clock:
+    """Wall seconds per stage, and the stage's name on the Spark UI's jobs."""
+
+    def __init__(self, sc: Any, seconds: dict[str, float], log: Log | None) -> None:
+        self.sc, self.seconds, self.log = sc, seconds, log
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        self.sc.setJobDescription(f"storytrace: {stage}")
+        start = time.perf_counter()
+        yield
+        self.seconds[stage] = round(time.perf_counter() - start, 2)
+        self.sc.setJobDescription(None)
+        if self.log:
+            self.log(f"{stage}: {self.seconds[stage]:.1f} s")

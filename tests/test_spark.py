@@ -1,0 +1,223 @@
+"""The Spark engine gives the local engine's answers (parity), and survives skew.
+
+Runs Spark in local mode (``local[2]``, 4 shuffle partitions); skipped when
+pyspark or Java is missing. The whole file takes about two minutes on two cores,
+most of it Spark's fixed cost per stage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import itertools
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed")
+pytest.importorskip("pandas", reason="pyspark's applyInPandas needs pandas")
+pytest.importorskip("pyarrow", reason="pyspark's applyInPandas needs pyarrow")
+if shutil.which("java") is None:
+    pytest.skip("no java on PATH: Spark needs a JVM", allow_module_level=True)
+
+from storytrace.engines.core import story_record
+from storytrace.engines.local import TraceOptions, build_stories, run_trace
+from storytrace.engines.spark import (
+    connected_components,
+    run_trace_spark,
+    spark_session,
+)
+from storytrace.pipeline import ingest
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _generator():
+    """bench/trace_scale.py's corpus generator (news-like text with planted reuse)."""
+    spec = importlib.util.spec_from_file_location("trace_scale", ROOT / "bench" / "trace_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+def _options(**changes) -> TraceOptions:
+    # Tier 2 (same-story links) is local-only for now: compare reuse links and stories.
+    if any(f.name == "same_story" for f in dataclasses.fields(TraceOptions)):
+        changes.setdefault("same_story", False)
+    return dataclasses.replace(TraceOptions(), **changes)
+
+
+def _local(sources: list[str], db: Path, options: TraceOptions) -> tuple[dict, list, list]:
+    """The local engine on a fresh store: (report, links as dicts, story dicts)."""
+    with Store(db) as store:
+        summary = ingest(sources, store)
+        report = run_trace(store, options).to_dict()
+        stories = [s.to_dict() for s in build_stories(store)]
+        ids = dict(store.db.execute("SELECT seq, id FROM articles"))
+        links = [{"a": ids[x.a_seq], "b": ids[x.b_seq], "kind": x.kind, "score": x.score,
+                  "coverage_a": x.coverage_a, "coverage_b": x.coverage_b,
+                  "evidence": x.evidence} for x in CorpusIndex(store).links()]
+        report |= {"articles": len(store), "rejected": summary.rejected}
+    return report, links, stories
+
+
+def _parts(folder: Path) -> list[str]:
+    return [line for part in sorted(folder.glob("part-*"))
+            for line in part.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = spark_session("local[2]", partitions=4, app_name="storytrace-tests",
+                            conf={"spark.ui.enabled": "false", "spark.driver.memory": "2g"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_parity_with_local_engine(spark, tmp_path: Path) -> None:
+    """5,000 articles, 20% planted copies: identical links, stories and output file."""
+    corpus = tmp_path / "corpus.jsonl"
+    planted = _generator()(corpus, 5000, 0.2, 11)
+    options = _options()
+    local_report, local_links, local_stories = _local([str(corpus)], tmp_path / "t.db", options)
+
+    result = run_trace_spark([str(corpus)], options, spark=spark,
+                             output=str(tmp_path / "stories.jsonl"))
+    report = result.report
+    for key in ("signed", "candidates", "capped_buckets", "below_containment", "verified",
+                "links_added"):
+        assert report.to_dict()[key] == local_report[key], key
+    assert report.signed == local_report["articles"] == 5000
+    assert len(planted) == 1000 and len(local_links) >= 950  # the corpus does exercise reuse
+    assert result.link_dicts() == local_links
+    assert result.story_dicts() == local_stories
+    assert max(len(s["articles"]) for s in local_stories) >= 3  # Louvain ran on some
+    # The part files, concatenated, are the local engine's --out stories.jsonl.
+    assert _parts(tmp_path / "stories.jsonl") == [json.dumps(s, ensure_ascii=False)
+                                                  for s in local_stories]
+    assert report.stories == len(local_stories)
+    assert report.rejected == 0 and report.cc_iterations >= 1
+
+
+def test_giant_bucket_is_capped_and_reported(spark, tmp_path: Path) -> None:
+    """Boilerplate shared by 150 articles (max_bucket 50) gives no candidates, and is
+    reported, exactly as the local engine caps it; other reuse is still found. Also
+    checks mixed inputs (a folder, a .json file, a bad line, a duplicate id) and the
+    Parquet output."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _generator()(folder / "news.jsonl", 300, 0.2, 5)
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(400)]
+    boilerplate = " ".join(rng.choice(words) for _ in range(300))
+    with open(folder / "boiler.jsonl", "w", encoding="utf-8") as f:
+        for i in range(150):
+            f.write(json.dumps({"id": f"boiler{i:03d}", "title": f"Notice {i}",
+                                "text": boilerplate}) + "\n")
+        f.write("{not json\n")
+        f.write(json.dumps({"id": "boiler000", "title": "Notice 0",
+                            "text": boilerplate}) + "\n")
+    (folder / "one.json").write_text(json.dumps(
+        {"id": "single", "title": "One", "text": "A short article of its own."}))
+    options = _options(max_bucket=50)
+    local_report, local_links, local_stories = _local([str(folder)], tmp_path / "t.db",
+                                                      options)
+
+    result = run_trace_spark([str(folder)], options, spark=spark,
+                             output=str(tmp_path / "stories.parquet"))
+    report = result.report
+    assert local_report["capped_buckets"] >= 64  # every band of the boilerplate
+    assert report.capped_buckets == local_report["capped_buckets"]
+    assert report.candidates == local_report["candidates"]
+    biggest = report.capped[0]
+    assert biggest["size"] == 150 and biggest["first_ids"] == ["boiler000", "boiler001",
+                                                               "boiler002"]
+    assert report.capped_members >= 150 * 64
+    assert not any(x["a"].startswith("boiler") for x in result.link_dicts())
+    assert result.link_dicts() == local_links and local_links
+    assert result.story_dicts() == local_stories
+    # Ingest parity: one bad line rejected, one duplicate kept once, 451 articles.
+    assert (report.signed, report.rejected, report.duplicates) == (451, 1, 1)
+    assert local_report["articles"] == 451 and local_report["rejected"] == 1
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(tmp_path / "stories.parquet")
+    assert table.to_pylist() == [story_record(s) for s in local_stories]
+
+
+def test_connected_components_match_networkx(spark) -> None:
+    """A long chain (labels shuffled), a star and a pair, against networkx."""
+    import networkx as nx
+
+    rng = random.Random(1)
+    chain = rng.sample(range(1000, 2000), 200)
+    edges = list(itertools.pairwise(chain))
+    edges += [(5, k) for k in range(6, 30)] + [(7000, 42)]
+    frame = spark.createDataFrame([(min(e), max(e)) for e in edges], "a long, b long")
+    labels, rounds = connected_components(frame)
+    got = {r.v: r.component for r in labels.collect()}
+    graph = nx.Graph(edges)
+    want = {v: min(c) for c in nx.connected_components(graph) for v in c}
+    assert got == want
+    assert rounds <= 12  # pointer jumping: about log2(200) rounds, not 200
+
+
+def test_cli_helper_prints_the_local_stories(spark, tmp_path: Path, capsys) -> None:
+    """What `storytrace trace --engine spark --format json` prints and writes."""
+    from storytrace.cli.spark import trace_spark
+
+    corpus = tmp_path / "corpus.jsonl"
+    _generator()(corpus, 80, 0.25, 2)
+    options = _options()
+    _, _, local_stories = _local([str(corpus)], tmp_path / "t.db", options)
+    code = trace_spark([str(corpus)], options=options, out_path=str(tmp_path / "s.jsonl"),
+                       fmt="json", limit=0, spark=spark)
+    printed = json.loads(capsys.readouterr().out)
+    assert code == 0 and printed["engine"] == "spark" and printed["articles"] == 80
+    assert printed["stories"] == local_stories and printed["stories_total"] == len(local_stories)
+    assert _parts(tmp_path / "s.jsonl") == [json.dumps(s, ensure_ascii=False)
+                                            for s in local_stories]
+    assert trace_spark([], options=options, spark=spark) == 2
+
+
+def test_candidate_cap_matches_the_local_engine(spark, tmp_path: Path) -> None:
+    """30 near-copies of one article with max_candidates 5: the same pairs are dropped."""
+    rng = random.Random(7)
+    words = [f"v{i}" for i in range(3000)]
+    base = [rng.choice(words) for _ in range(200)]
+    corpus = tmp_path / "copies.jsonl"
+    with open(corpus, "w", encoding="utf-8") as f:
+        for i in range(30):
+            text = list(base)
+            for k in rng.sample(range(200), 4 + i % 7):
+                text[k] = rng.choice(words)
+            f.write(json.dumps({"id": f"copy{i:02d}", "title": f"Copy {i}",
+                                "text": " ".join(text)}) + "\n")
+    options = _options(max_candidates=5)
+    local_report, local_links, local_stories = _local([str(corpus)], tmp_path / "t.db",
+                                                      options)
+    result = run_trace_spark([str(corpus)], options, spark=spark)
+    report = result.report
+    assert local_report["capped_articles"] == report.capped_articles == 30
+    assert report.capped_examples == local_report["capped_examples"]
+    assert report.verified == local_report["verified"] < 435
+    assert result.link_dicts() == local_links
+    assert result.story_dicts() == local_stories
+
+
+def test_trace_command_checks_engine_options(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storytrace.cli import app
+
+    runner = CliRunner()
+    bad = runner.invoke(app, ["trace", "--engine", "dask", "--db", str(tmp_path / "x.db")])
+    assert bad.exit_code != 0 and "--engine must be local or spark" in bad.output
+    html = runner.invoke(app, ["trace", "x.jsonl", "--engine", "spark", "--html", "r.html"])
+    assert html.exit_code != 0 and "--engine local only" in html.output

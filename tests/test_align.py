@@ -46,6 +46,17 @@ def test_light_edits_are_edited_not_verbatim(lexical):
     assert al.coverage_a > 0.9 and al.coverage_b > 0.9
 
 
+def test_a_passage_printed_twice_is_aligned_once(lexical):
+    """B prints P1 twice: A's P1 aligns with one of them, and B's repeat is reported."""
+    a = f"{UNRELATED} {P1}"
+    b = f"{P1} {P3} {P2} {P1}"
+    al = lexical.align(a, b)
+    assert [x[0] for x in _texts(al, a, b)] == [P1[:-1]]
+    assert len(al.repeats_b) == 1 and len(al.repeats_b[0].occurrences) == 2
+    # Either direction gives one passage.
+    assert len(lexical.align(b, a).passages) == 1
+
+
 def test_reordered_paragraphs_become_separate_passages(lexical):
     a = f"{P1}\n\n{P2}\n\n{UNRELATED}"
     b = f"{P2}\n\n{P3}\n\n{P1}"

@@ -159,7 +159,7 @@ class Aligner:
             if matched < (self.min_sentence_words if supported(group) else self.min_words):
                 continue
             passages.append(build_passage(a, b, group, self.edited_threshold))
-        return sorted(passages, key=lambda p: (p.a_start, p.b_start))
+        return sorted(_drop_echoes(passages), key=lambda p: (p.a_start, p.b_start))
 
     def repeats(self, t: TokenizedText) -> list[Repeat]:
         """Passages of at least ``repeat_min_words`` words printed twice or more in ``t``."""
@@ -197,6 +197,28 @@ def _shared_run_bonus(a: TokenizedText, b: TokenizedText, seeds: list[Seed]):
         for k in range(s.a1 - s.a0):
             bonus[sent_a[s.a0 + k], sent_b[s.b0 + k]] += 0.02
     return np.minimum(bonus, 0.2)
+
+
+def _drop_echoes(passages: list[Passage], share: float = 0.8) -> list[Passage]:
+    """Drop a passage whose text in one article mostly lies in a longer passage's.
+
+    When one article prints a passage twice, the other article's copy aligns with
+    both places; the second alignment is an echo, not more reuse (``repeats``
+    reports the repetition). Longer passages win.
+    """
+    kept: list[Passage] = []
+    for p in sorted(passages, key=lambda p: (-(p.a_end - p.a_start + p.b_end - p.b_start),
+                                             p.a_start, p.b_start)):
+        if not any(_inside(p.a_start, p.a_end, k.a_start, k.a_end, share)
+                   or _inside(p.b_start, p.b_end, k.b_start, k.b_end, share) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _inside(start: int, end: int, outer_start: int, outer_end: int, share: float) -> bool:
+    """True when more than ``share`` of ``[start, end)`` lies in ``[outer_start, outer_end)``."""
+    overlap = min(end, outer_end) - max(start, outer_start)
+    return overlap > share * max(1, end - start)
 
 
 def _inside_any(seed: Seed, sentences: list[Seed]) -> bool:

@@ -1,7 +1,7 @@
 """The Spark engine gives the local engine's answers (parity), and survives skew.
 
 Runs Spark in local mode (``local[2]``, 4 shuffle partitions); skipped when
-pyspark or Java is missing. The whole file takes about two minutes on two cores,
+pyspark or Java is missing. The whole file takes about three minutes on two cores,
 most of it Spark's fixed cost per stage.
 """
 
@@ -27,9 +27,12 @@ from storytrace.engines.core import story_record
 from storytrace.engines.local import TraceOptions, build_stories, run_trace
 from storytrace.engines.spark import (
     connected_components,
+    nearest_in_block,
     run_trace_spark,
     spark_session,
+    weigh_sketches,
 )
+from storytrace.index.sketch import StorySketcher, sketch_candidates
 from storytrace.pipeline import ingest
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
@@ -47,10 +50,59 @@ def _generator():
 
 
 def _options(**changes) -> TraceOptions:
-    # Tier 2 (same-story links) is local-only for now: compare reuse links and stories.
-    if any(f.name == "same_story" for f in dataclasses.fields(TraceOptions)):
-        changes.setdefault("same_story", False)
+    # Tier 2 has its own parity test on a corpus made for it (generated reuse corpora
+    # have no names, so it finds nothing there but costs a model call per candidate).
+    changes.setdefault("same_story", False)
     return dataclasses.replace(TraceOptions(), **changes)
+
+
+def _story_corpus(path: Path, seed: int, n_stories: int = 8, copies: int = 7,
+                  noise: int = 60) -> None:
+    """Tier 2's test corpus: reports of one story worded apart, plus what makes it hard.
+
+    Each story has five names and eight key words, which every report of it uses
+    (with filler from bench/trace_scale.py's vocabulary, so reports share little
+    wording). Story 0 also has ``copies`` verbatim copies of one report (tier 1 links,
+    and exactly tied sketch cosines, more than ``story_k`` of them, for the others);
+    story 1's long reports share one quoted passage (reuse that MinHash misses and
+    only tier 2's alignment finds). ``noise`` generated reuse-corpus articles go first.
+    """
+    spec = importlib.util.spec_from_file_location("trace_scale", ROOT / "bench" / "trace_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(path, noise, 0.2, seed)
+    rng = random.Random(seed + 1000)  # not generate's stream: no copies of the noise
+    writer = module._Writer(rng)
+    vocab = writer.vocab[60:]
+
+    def report(names: list[str], keys: list[str], numbers: list[str], n: int,
+               quote: list[str]) -> dict:
+        sentences = []
+        for _ in range(n):
+            words = writer.sentences(rng.randint(12, 20))[0].rstrip(".").split()
+            for x in rng.sample(names, 2) + rng.sample(keys, 3) + [rng.choice(numbers)]:
+                words.insert(rng.randrange(1, len(words)), x)
+            sentences.append(" ".join(words) + ".")
+        for q in quote:
+            sentences.insert(rng.randrange(1, len(sentences)), q)
+        return {"title": " ".join([names[0], rng.choice(keys), names[1], rng.choice(keys)]),
+                "text": " ".join(sentences), "outlet": f"outlet{rng.randrange(20)}"}
+
+    records = []
+    for s in range(n_stories):
+        names = [rng.choice(vocab).capitalize() for _ in range(5)]
+        keys = rng.sample(vocab[:3000], 8)
+        numbers = [str(rng.randrange(10, 999)) for _ in range(3)]
+        quote = [" ".join(["Said", names[2], *writer.sentences(45)])] if s == 1 else []
+        for v in range(3 if s < 2 else rng.randint(2, 4)):
+            records.append({"id": f"s{s:02d}v{v}"} | report(
+                names, keys, numbers, 40 if s == 1 else rng.randint(8, 14), quote[: 2 - v]))
+        if s == 0:
+            records += [records[-1] | {"id": f"s00copy{c}"} for c in range(copies)]
+    rng.shuffle(records)
+    with open(path, "a", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record) + "\n")
 
 
 def _local(sources: list[str], db: Path, options: TraceOptions) -> tuple[dict, list, list]:
@@ -104,6 +156,88 @@ def test_parity_with_local_engine(spark, tmp_path: Path) -> None:
                                                   for s in local_stories]
     assert report.stories == len(local_stories)
     assert report.rejected == 0 and report.cc_iterations >= 1
+
+
+def test_same_story_parity_with_local_engine(spark, tmp_path: Path) -> None:
+    """Tier 2 on: identical same-story links (scores, evidence), tier-2 reuse links, the
+    choice among tied sketch cosines, stories and output file."""
+    corpus = tmp_path / "stories.jsonl"
+    _story_corpus(corpus, 3)
+    options = dataclasses.replace(TraceOptions(), max_bucket=50)  # some terms over max_df
+    assert options.same_story
+    local_report, local_links, local_stories = _local([str(corpus)], tmp_path / "t.db",
+                                                      options)
+    result = run_trace_spark([str(corpus)], options, spark=spark,
+                             output=str(tmp_path / "out.jsonl"))
+    report = result.report.to_dict()
+    for key in ("signed", "candidates", "verified", "links_added", "story_candidates",
+                "story_links_added"):
+        assert report[key] == local_report[key], key
+    links = result.link_dicts()
+    assert links == local_links
+    assert result.story_dicts() == local_stories
+    assert _parts(tmp_path / "out.jsonl") == [json.dumps(s, ensure_ascii=False)
+                                              for s in local_stories]
+    # The corpus does exercise tier 2: many same-story links, all inside a story.
+    tier2 = [x for x in links if x["kind"] == "same_story" or "same_story" in x["evidence"]]
+    assert len(tier2) == report["story_links_added"] >= 30
+    assert all(x["a"][0] == "s" and x["a"][:3] == x["b"][:3] for x in tier2)
+    # Story 1's shared quote: found by tier 2's alignment only (a reuse link).
+    assert ({tuple(sorted((x["a"], x["b"]))) for x in tier2 if x["kind"] == "reuse"}
+            == {("s01v0", "s01v1")})
+    # s00v0 and s00v1 each see eight sketches with one cosine (s00v2 and its copies)
+    # and propose five: which five is decided by the order of the tie, as locally.
+    for report_id in ("s00v0", "s00v1"):
+        tied = {x["a"] if x["b"] == report_id else x["b"] for x in tier2
+                if report_id in (x["a"], x["b"])} - {"s00v0", "s00v1"}
+        assert 0 < len(tied) < 8
+
+
+def test_sketch_blocks_give_the_local_candidates() -> None:
+    """The Spark engine's pieces of tier 2 (rows weighed in batches with corpus-wide
+    counts, nearest sketches per block of articles) give ``sketch_candidates``'s pairs
+    and cosines exactly, ties included: with many exact duplicates and a small ``k``,
+    about 200 articles have a tie at their ``k``-th cosine (listing the rows in another
+    order than by seq changes which pairs are proposed)."""
+    import numpy as np
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(300)] + [f"Name{i}" for i in range(60)]
+    texts = [" ".join(rng.choices(words, k=rng.randint(5, 80))) for _ in range(250)]
+    texts += [texts[rng.randrange(40)] for _ in range(150)] + [""]
+    sketches = StorySketcher().sketch_many(texts)
+    seqs = np.arange(len(texts), dtype=np.int64) * 7 + 3  # any increasing numbering
+    flat = np.concatenate([t for t, _ in sketches]).astype(np.int64)
+    counts = dict(zip(*np.unique(flat, return_counts=True), strict=True))
+    for max_df, k in ((40, 2), (15, 5), (10_000, 3)):
+        want = sketch_candidates(sketches, np.ones(len(texts), bool), k=k, min_cosine=0.1,
+                                 max_df=max_df)
+        rows = []
+        for lo in range(0, len(texts), 37):  # weighed in batches
+            part = sketches[lo : lo + 37]
+            terms = np.concatenate([t for t, _ in part]).astype(np.int64)
+            rows += zip(*weigh_sketches(
+                seqs[lo : lo + 37], np.array([len(t) for t, _ in part]), terms,
+                np.concatenate([w for _, w in part]), np.array([counts[t] for t in terms]),
+                len(texts), max_df), strict=True)
+        postings: dict[int, list[tuple[int, float]]] = {}
+        for seq, term, v in rows:
+            postings.setdefault(term, []).append((seq, v))
+        assert max(len(p) for p in postings.values()) <= max_df
+        found: dict[tuple[int, int], float] = {}
+        order = sorted({seq for seq, _, _ in rows}, key=lambda _: rng.random())
+        for lo in range(0, len(order), 23):  # blocks of articles in any order
+            block = set(order[lo : lo + 23])
+            joined = [(i, term, j, v) for i, term, _ in rows if i in block
+                      for j, v in postings[term]]
+            a, b, c = nearest_in_block(*(np.array(x) for x in zip(*joined, strict=True)),
+                                       k=k, min_cosine=0.1)
+            for pair, cos in zip(zip(a.tolist(), b.tolist(), strict=True), c.tolist(),
+                                 strict=True):
+                found[pair] = max(found.get(pair, 0.0), cos)
+        by_seq = {int(s): n for n, s in enumerate(seqs)}
+        got = sorted((by_seq[a], by_seq[b], c) for (a, b), c in found.items())
+        assert got == want and len(want) > 50, (max_df, k)
 
 
 def test_giant_bucket_is_capped_and_reported(spark, tmp_path: Path) -> None:

@@ -135,12 +135,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--min-containment", type=float, default=0.1)
     ap.add_argument("--max-bucket", type=int, default=200)
     ap.add_argument("--max-candidates", type=int, default=200)
+    ap.add_argument("--no-same-story", dest="same_story", action="store_false",
+                    help="skip tier 2 (same-story links between articles that share "
+                         "little wording)")
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--limit", type=int, default=20, help="stories printed (0: all)")
     args = ap.parse_args(argv)
     options = TraceOptions(threshold=args.threshold, min_containment=args.min_containment,
                            max_bucket=args.max_bucket, max_candidates=args.max_candidates,
-                           same_story=False)
+                           same_story=args.same_story)
     return trace_spark(args.inputs, options=options, out_path=args.out, fmt=args.format,
                        limit=args.limit, master=args.master, partitions=args.partitions,
                        checkpoint_dir=args.checkpoint_dir)

@@ -20,6 +20,7 @@ from storytrace.engines.core import (
     cap_candidates,
     estimated_containment,
     reuse_evidence,
+    same_story_links,
 )
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.index.sketch import StorySketcher, sketch_candidates
@@ -186,7 +187,6 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
                      progress: Progress | None) -> None:
     """Tier 2: same-story links between articles that share little wording."""
     from storytrace.stories import StorySimilarity
-    from storytrace.stories.similarity import entity_words
 
     missing = index.unsketched()
     for start in range(0, len(missing), options.batch):
@@ -212,31 +212,7 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
     for start in range(0, len(todo), 500):
         chunk = todo[start : start + 500]
         articles = index.articles({s for pair in chunk for s in pair})
-        names = {seq: entity_words(story_text(a)) for seq, a in articles.items()}
-        # Reports of one story name the same people and places: 95% of SemEval's
-        # "very similar" English pairs share two or more names, 42% of unrelated
-        # ones do. Pairs that don't are not scored at all, which also keeps the
-        # model's cost off the many weak candidates of a large corpus.
-        named = [(a, b) for a, b in chunk if len(names[a] & names[b]) >= options.story_min_names]
-        texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
-        scores = similarity.score_pairs(texts) if texts else np.zeros(0)
-        links = []
-        for (a, b), pair, score in zip(named, texts, scores.tolist(), strict=True):
-            if score < options.story_min_score:
-                continue
-            explained = similarity.explain(*pair)
-            evidence = {"same_story_score": round(score, 4), "model": similarity.model,
-                        "sketch_cosine": cosine[(a, b)],
-                        "shared_entities": explained["shared_entities"][:20],
-                        "features": {k: round(v, 4) for k, v in explained["features"].items()}}
-            # Two versions of one story may still share a passage that MinHash
-            # missed (too small a part of either): align them before settling.
-            reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify)
-            if reuse is not None:
-                reuse.evidence["same_story"] = evidence
-                links.append(reuse)
-            else:
-                links.append(Link(a, b, "same_story", round(score, 4), 0.0, 0.0, evidence))
+        links = same_story_links(chunk, articles, cosine, similarity, aligner, options)
         index.add_links(chunk, links, table="story_checked")
         report.story_links_added += len(links)
         if progress:

@@ -5,7 +5,11 @@ tasks: ingest's readers make the articles, :class:`~storytrace.index.MinHasher` 
 them, :meth:`~storytrace.index.LSHIndex.band_hashes` bands them,
 :func:`~storytrace.engines.core.estimated_containment` filters candidates,
 :func:`~storytrace.engines.local.verify_link` (the Aligner and ``reuse_evidence``) decides
-reuse, and :func:`~storytrace.engines.local.cluster_links`,
+reuse, :class:`~storytrace.index.sketch.StorySketcher`,
+:func:`~storytrace.index.sketch.tfidf_rows` and
+:func:`~storytrace.index.sketch.nearest_sketches` propose same-story candidates,
+:func:`~storytrace.engines.core.same_story_links` decides them, and
+:func:`~storytrace.engines.local.cluster_links`,
 :func:`~storytrace.engines.local.stable_story_ids` and ``Story.to_dict`` make the stories.
 Spark only moves data between them:
 
@@ -22,6 +26,17 @@ pairs       every pair of each remaining bucket (at most ``max_bucket²/2``), di
 contain     pairs joined with both signatures, ``estimated_containment`` filter,
             then ``cap_candidates``'s rule as a window over each article's pairs
 verify      pairs joined with both texts, spread evenly, ``verify_link`` per pair
+sketch      tier 2 (``same_story``): ``StorySketcher`` per Arrow batch; one row per
+            (article, term); document frequency per term over the whole corpus,
+            joined back; each article's TF-IDF row by ``tfidf_rows`` with those
+            corpus-wide counts (terms in over ``max_bucket`` sketches dropped)
+candidates  self-join of the kept rows on term (at most ``max_bucket`` articles a
+            term), repartitioned by article; per block of articles one sparse
+            matrix of them and their neighbours, ``nearest_sketches`` on it (each
+            article's ``story_k`` nearest with cosine >= ``story_min_cosine``, bit for
+            bit and tie for tie the local choice); union (max), minus linked pairs
+score       candidates joined with titles and texts, spread evenly,
+            ``same_story_links`` (entity gate, ``StorySimilarity``, ``verify_link``)
 components  min-label propagation with pointer jumping, in DataFrames (no jars)
 stories     one group per component (members cogrouped with links), clustered in
             the Python worker by the local engine's ``cluster_links``
@@ -32,19 +47,22 @@ Order matters for identical answers: the local engine numbers articles as it rea
 them (``seq``), aligns each pair lower ``seq`` first and feeds links to the
 clustering in ``seq`` order. Here an article's ``seq`` is ``file index << 40 |
 position in the file`` (byte offset for JSONL, record number otherwise), which
-orders the same inputs the same way. The engine is not incremental: each run
-traces all its inputs, and story ids are those a fresh local store would give.
+orders the same inputs the same way; tier 2's sparse matrices order their rows by
+``seq`` and their columns by term hash, as the local engine's matrix does, which
+makes each article's choice among tied cosines the same. The engine is not
+incremental: each run traces all its inputs, and story ids are those a fresh local
+store would give.
 """
 
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import math
 import os
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -60,7 +78,7 @@ if TYPE_CHECKING:  # pyspark is an optional extra: imported where it is used
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["SparkTraceReport", "SparkTraceResult", "connected_components", "expand_inputs",
-           "run_trace_spark", "spark_session"]
+           "nearest_in_block", "run_trace_spark", "spark_session", "weigh_sketches"]
 
 Log = Callable[[str], None]
 
@@ -73,6 +91,9 @@ _BROADCAST_KEYS = 2_000_000
 _SIGN_CHARS = 16_000_000  # characters signed per numpy batch (bounds a worker's memory)
 _PAIRS_PER_TASK = 1000  # verification tasks hold about this many pairs (~3 s of alignment)
 _LINKS_PER_TASK = 20_000  # story tasks: links per pandas call (components are not split)
+_POSTINGS_PER_TASK = 2_000_000  # sketch self-join rows per proposing task
+_POSTINGS_PER_MATRIX = 500_000  # rows per sparse matrix inside a proposing task
+_STORY_PAIRS_PER_TASK = 500  # same-story scoring tasks (entity gate, model, alignment)
 _MAX_ERRORS = 100
 
 _RECORD_SCHEMA = ("key long, id string, content_hash string, title string, text string, "
@@ -87,7 +108,12 @@ STORY_COLUMNS = ["story", "articles", "outlets", "first_published", "last_publis
 class SparkTraceReport:
     """What one Spark run did: the local engine's counts first, then the Spark-only ones.
 
-    ``capped`` lists the largest capped buckets (``size``, ``band``, a few member ids);
+    ``links_added`` counts tier 1's reuse links, ``story_links_added`` tier 2's links
+    (same-story links, and reuse links that only alignment of a same-story candidate
+    found), as the local engine's report does. ``story_postings`` is the number of
+    (article, article, term) rows the sketch self-join made (at most ``max_bucket``
+    per kept term and article). ``capped`` lists the largest capped buckets (``size``,
+    ``band``, a few member ids);
     ``seconds`` is the wall time of each stage (each stage is materialised before the
     next starts, so these are per-stage costs, not overlapping).
     """
@@ -100,12 +126,15 @@ class SparkTraceReport:
     capped_examples: list = field(default_factory=list)  # [article id, candidates]
     verified: int = 0
     links_added: int = 0
+    story_candidates: int = 0
+    story_links_added: int = 0
     files: int = 0
     read: int = 0
     rejected: int = 0
     duplicates: int = 0
     capped_members: int = 0
     capped: list[dict] = field(default_factory=list)
+    story_postings: int = 0
     components: int = 0
     largest_component: int = 0
     cc_iterations: int = 0
@@ -205,11 +234,6 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
     clock = _Clock(sc, report.seconds, log)
     disk = StorageLevel.MEMORY_AND_DISK
     ingest = ingest or IngestOptions()
-    if getattr(options, "same_story", False):
-        note = ("same-story links (tier 2) are not computed by the spark engine yet: "
-                "reuse links only")
-        warnings.warn(note, stacklevel=2)
-        report.notes.append(note)
 
     with clock("read"):
         files, missing = expand_inputs(inputs, spark)
@@ -251,6 +275,8 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
                  .persist(disk))
         report.links_added = links.count()
         todo.unpersist()
+    if options.same_story:
+        links = _same_story(spark, articles, links, options, report, clock)
     with clock("components"):
         checkpoint = None
         if checkpoint_dir:
@@ -265,7 +291,8 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         report.components = int(stats.n or 0)
         report.largest_component = int(stats.largest or 0)
     with clock("stories"):
-        groups = max(sc.defaultParallelism * 2, math.ceil(report.links_added / _LINKS_PER_TASK))
+        groups = max(sc.defaultParallelism * 2, math.ceil(
+            (report.links_added + report.story_links_added) / _LINKS_PER_TASK))
         stories = _stories(articles, links, labels, groups).persist(disk)
         report.stories = stories.count()
         labels.unpersist()
@@ -654,6 +681,251 @@ def _verify(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFram
         spark, joined.rdd.mapPartitions(verify),
         "a_seq long, b_seq long, kind string, score double, coverage_a double, "
         "coverage_b double, evidence string")
+
+
+# -- tier 2: same-story links ---------------------------------------------------------
+
+_LINK_SCHEMA = ("a_seq long, b_seq long, kind string, score double, coverage_a double, "
+                "coverage_b double, evidence string")
+
+
+def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
+                options: TraceOptions, report: SparkTraceReport, clock: _Clock) -> DataFrame:
+    """Tier 2 as the local engine's ``_find_same_story`` does it; all links (both tiers).
+
+    Sketches (``StorySketcher``), corpus-wide document frequencies, TF-IDF rows
+    (``tfidf_rows``, fed the corpus-wide counts), a self-join on kept terms, each
+    article's nearest sketches (``nearest_sketches`` on the sub-matrix of its
+    neighbours), candidates minus linked pairs, then ``same_story_links`` per pair.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    disk = StorageLevel.MEMORY_AND_DISK
+    sc = spark.sparkContext
+    with clock("sketch"):
+        sketches = _sketch(articles).persist(disk)
+        entries = _weigh(sketches, report.signed, options.max_bucket).persist(disk)
+        entries.count()
+        sketches.unpersist()
+    with clock("story candidates"):
+        left = entries.select(F.col("seq").alias("i"), "term")
+        right = entries.select("term", F.col("seq").alias("j"), "v")
+        postings = entries.groupBy("term").count()
+        report.story_postings = int(postings.agg(F.sum(F.col("count") * F.col("count")))
+                                    .first()[0] or 0)
+        tasks = max(sc.defaultParallelism * 2,
+                    math.ceil(report.story_postings / _POSTINGS_PER_TASK))
+        joined = left.join(right, "term").repartition(tasks, "i").sortWithinPartitions("i")
+        proposed = _propose(joined, options.story_k, options.story_min_cosine)
+        found = proposed.groupBy("a", "b").agg(F.max("c").alias("c"))
+        linked = links.select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b"))
+        todo = found.join(linked, ["a", "b"], "left_anti").persist(disk)
+        report.story_candidates = todo.count()
+        entries.unpersist()
+    with clock("same story"):
+        tasks = max(sc.defaultParallelism * 2,
+                    math.ceil(report.story_candidates / _STORY_PAIRS_PER_TASK))
+        found = _score_same_story(spark, todo, report.story_candidates, articles, options,
+                                  tasks)
+        ids = articles.select("seq", "id")
+        found = (found.join(ids.toDF("a_seq", "a"), "a_seq").join(ids.toDF("b_seq", "b"), "b_seq")
+                 .persist(disk))
+        report.story_links_added = found.count()
+        todo.unpersist()
+    return links.unionByName(found)
+
+
+def _sketch(articles: DataFrame) -> DataFrame:
+    """``seq, terms, weights``: each article's ``StorySketcher`` sketch, in sketch order."""
+    schema = "seq long, terms array<long>, weights array<float>"
+
+    def sketch(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        from storytrace.index.sketch import StorySketcher
+
+        sketcher = StorySketcher()
+        for batch in batches:
+            found = sketcher.sketch_many(batch.column("text").to_pylist())
+            offsets = pa.array(np.cumsum([0] + [len(t) for t, _ in found], dtype=np.int32))
+            terms = np.concatenate([t for t, _ in found] + [np.zeros(0, np.uint32)])
+            weights = np.concatenate([w for _, w in found] + [np.zeros(0, np.float32)])
+            yield pa.RecordBatch.from_arrays(
+                [batch.column("seq"),
+                 pa.ListArray.from_arrays(offsets, pa.array(terms.astype(np.int64))),
+                 pa.ListArray.from_arrays(offsets, pa.array(weights, pa.float32()))],
+                names=["seq", "terms", "weights"])
+    return articles.select("seq", "text").mapInArrow(sketch, schema)
+
+
+def _weigh(sketches: DataFrame, n: int, max_df: int) -> DataFrame:
+    """``seq, term, v``: the kept entries of every article's TF-IDF row (``tfidf_rows``).
+
+    Document frequencies are counted over all sketch entries (as the local engine
+    counts them), joined back to each entry, and each article's row is weighed in a
+    Python task from its own sketch and those corpus-wide counts.
+    """
+    from pyspark.sql import functions as F
+
+    terms = sketches.select("seq", F.posexplode("terms").alias("pos", "term"))
+    df = terms.groupBy("term").agg(F.count("*").alias("df"))
+    dfs = (terms.join(df, "term").groupBy("seq")
+           .agg(F.sort_array(F.collect_list(F.struct("pos", "df"))).alias("d"))
+           .select("seq", F.col("d.df").alias("dfs")))
+    rows = sketches.join(dfs, "seq").select("seq", "terms", "weights", "dfs")
+
+    def weigh(batches: Iterator) -> Iterator:
+        import pyarrow as pa
+
+        for batch in batches:
+            found = weigh_sketches(
+                batch.column("seq").to_numpy(),
+                batch.column("terms").value_lengths().to_numpy(),
+                batch.column("terms").flatten().to_numpy(),
+                batch.column("weights").flatten().to_numpy(),
+                batch.column("dfs").flatten().to_numpy(), n, max_df)
+            yield pa.RecordBatch.from_arrays([pa.array(x) for x in found],
+                                             names=["seq", "term", "v"])
+    return rows.mapInArrow(weigh, "seq long, term long, v double")
+
+
+def weigh_sketches(seqs: Any, lengths: Any, terms: Any, weights: Any, entry_df: Any,
+                   n: int, max_df: int) -> tuple[Any, Any, Any]:
+    """``(seq, term, v)`` arrays: the kept entries of the TF-IDF rows of some sketches.
+
+    The sketches of articles ``seqs`` lie end to end in ``terms`` and ``weights``
+    (``lengths`` entries each, in sketch order), ``entry_df`` is each entry's document
+    frequency over the whole corpus of ``n`` sketches. ``tfidf_rows`` weighs them, so
+    each row is the one the local engine's corpus-wide matrix has (a term colliding
+    with another in one sketch is summed into one entry, as there).
+
+    >>> import numpy as np
+    >>> seq, term, v = weigh_sketches(np.array([4, 9]), np.array([2, 1]), np.array([5, 3, 5]),
+    ...                               np.array([2, 1, 1], np.float32), np.array([2, 1, 2]), 2, 1)
+    >>> seq.tolist(), term.tolist(), [round(float(x), 4) for x in v]
+    ([4], [3], [0.575])
+    """
+    import numpy as np
+
+    from storytrace.index.sketch import tfidf_rows
+
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    sketches = [(terms[lo:hi], weights[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+    vocab, column = np.unique(terms, return_inverse=True)
+    df = np.zeros(len(vocab), dtype=np.int64)
+    df[column] = entry_df
+    m = tfidf_rows(sketches, column, df, n, max_df)
+    owner = np.repeat(np.arange(len(seqs)), np.diff(m.indptr))
+    return (np.asarray(seqs)[owner], vocab[m.indices].astype(np.int64),
+            m.data.astype(np.float64))
+
+
+def _propose(joined: DataFrame, k: int, min_cosine: float) -> DataFrame:
+    """``a, b, c``: each article ``i``'s nearest sketches, from rows ``term, i, j, v``
+    (``j`` has ``term`` with weight ``v``; ``i`` has it too), sorted by ``i`` in each
+    partition.
+
+    Every ``i`` gets all its rows in one task. A batch of ``i`` becomes one sparse
+    matrix: its rows are every article that shares a term with some ``i`` (in seq
+    order, as the local engine orders its rows), its columns those terms (in hash
+    order, as the local vocabulary); ``nearest_sketches`` then picks exactly what it
+    picks from the whole corpus's matrix (see its docstring), ties included.
+    """
+    def propose(batches: Iterator) -> Iterator:
+        import numpy as np
+        import pyarrow as pa
+
+        def flush(*columns: Any) -> Any:
+            a, b, c = nearest_in_block(*columns, k=k, min_cosine=min_cosine)
+            return pa.RecordBatch.from_arrays([pa.array(a), pa.array(b), pa.array(c)],
+                                              names=["a", "b", "c"])
+
+        held: list[list[Any]] = []
+        size = 0
+        for batch in batches:
+            held.append([batch.column(c).to_numpy() for c in ("i", "term", "j", "v")])
+            size += batch.num_rows
+            if size >= _POSTINGS_PER_MATRIX:
+                i, term, j, v = (np.concatenate(c) for c in zip(*held, strict=True))
+                # The last i's rows may go on in the next batch: keep them.
+                cut = int(np.searchsorted(i, i[-1]))
+                if cut:
+                    yield flush(i[:cut], term[:cut], j[:cut], v[:cut])
+                held = [[i[cut:], term[cut:], j[cut:], v[cut:]]]
+                size = len(i) - cut
+        if size:
+            yield flush(*(np.concatenate(c) for c in zip(*held, strict=True)))
+    return joined.select("i", "term", "j", "v").mapInArrow(propose, "a long, b long, c double")
+
+
+def nearest_in_block(i: Any, term: Any, j: Any, v: Any, *, k: int, min_cosine: float
+                     ) -> tuple[Any, Any, Any]:
+    """``(a, b, cosine)`` arrays: ``nearest_sketches`` for the articles ``i`` of one block.
+
+    Rows ``(i, term, j, v)`` (numpy arrays) say that article ``j``'s TF-IDF row has
+    ``v`` at ``term``, a term of article ``i``; every article sharing a kept term with
+    an ``i`` of the block (``i`` itself included) must be there. Rows are ordered by
+    seq and columns by term hash, as in the local engine's matrix, so each ``i`` gets
+    the cosines, their order and hence its ``k`` nearest exactly as locally.
+
+    >>> import numpy as np
+    >>> rows = [(1, 7, 1, 0.6), (1, 7, 2, 0.6), (1, 9, 1, 0.8), (2, 7, 1, 0.6),
+    ...         (2, 7, 2, 0.6), (2, 8, 2, 0.8)]
+    >>> a, b, c = nearest_in_block(*map(np.array, zip(*rows)), k=5, min_cosine=0.2)
+    >>> a.tolist(), b.tolist(), c.tolist()
+    ([1], [2], [0.36])
+    """
+    import numpy as np
+    from scipy import sparse
+
+    from storytrace.index.sketch import nearest_sketches
+
+    seqs, row = np.unique(j, return_inverse=True)
+    terms, col = np.unique(term, return_inverse=True)
+    # An article's entry comes once for each i of the block that has the term.
+    code, first = np.unique(row * len(terms) + col, return_index=True)
+    m = sparse.csr_matrix((v[first], (code // len(terms), code % len(terms))),
+                          shape=(len(seqs), len(terms)))
+    found = nearest_sketches(m, np.searchsorted(seqs, np.unique(i)), k=k,
+                             min_cosine=min_cosine)
+    pairs = np.array(list(found), dtype=np.int64).reshape(-1, 2)
+    return (seqs[pairs[:, 0]], seqs[pairs[:, 1]],
+            np.fromiter(found.values(), np.float64, len(found)))
+
+
+def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFrame,
+                      options: TraceOptions, tasks: int) -> DataFrame:
+    """``same_story_links`` on every candidate of ``todo`` (``a, b, c``); the links."""
+    from pyspark.sql import functions as F
+
+    texts = articles.select("seq", "title", "text")
+    if 2 * pairs <= _BROADCAST_KEYS:
+        needed = todo.select(F.col("a").alias("seq")).union(todo.select(F.col("b"))).distinct()
+        texts = texts.join(F.broadcast(needed), "seq", "left_semi")
+    joined = (todo.join(texts.toDF("a", "ha", "ta"), "a").join(texts.toDF("b", "hb", "tb"), "b")
+              .repartition(tasks, "a", "b"))
+
+    def score(rows: Iterator) -> Iterator[tuple]:
+        from storytrace.align import Aligner
+        from storytrace.engines.core import same_story_links
+        from storytrace.stories import StorySimilarity
+
+        similarity = StorySimilarity(semantic=options.semantic)
+        aligner = Aligner(semantic=options.semantic)
+        for chunk in iter(lambda: list(itertools.islice(rows, 500)), []):
+            articles: dict[int, Article] = {}
+            cosine = {}
+            for r in chunk:
+                articles[r.a] = Article(text=r.ta, id=str(r.a), title=r.ha)
+                articles[r.b] = Article(text=r.tb, id=str(r.b), title=r.hb)
+                cosine[(r.a, r.b)] = r.c
+            for link in same_story_links(list(cosine), articles, cosine, similarity, aligner,
+                                         options):
+                yield (link.a_seq, link.b_seq, link.kind, link.score, link.coverage_a,
+                       link.coverage_b, json.dumps(link.evidence, ensure_ascii=False))
+    return _frame(spark, joined.rdd.mapPartitions(score), _LINK_SCHEMA)
 
 
 # -- connected components -----------------------------------------------------------

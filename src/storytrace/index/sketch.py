@@ -34,7 +34,8 @@ from storytrace.text.words import stem
 
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
-__all__ = ["StorySketcher", "sketch_candidates"]
+__all__ = ["StorySketcher", "nearest_sketches", "sketch_candidates", "sketch_idf",
+           "tfidf_rows"]
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*[\"'“‘(]*(\w+)", re.UNICODE)
 # Capitalised words in Latin, Greek and Cyrillic scripts (a name heuristic; other
@@ -74,29 +75,82 @@ class StorySketcher:
         return [self.sketch(t) for t in texts]
 
 
+def sketch_idf(df: np.ndarray, n: int) -> np.ndarray:
+    """Smoothed IDF (float32) of terms found in ``df`` of ``n`` sketches.
+
+    >>> [round(float(x), 3) for x in sketch_idf(np.array([1, 3]), 3)]
+    [1.693, 1.0]
+    """
+    return (np.log((1.0 + n) / (1.0 + np.asarray(df))) + 1.0).astype(np.float32)
+
+
+def tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], column: np.ndarray,
+               df: np.ndarray, n: int, max_df: int) -> sparse.csr_matrix:
+    """TF-IDF rows of ``sketches``, L2-normalised, then common terms dropped.
+
+    ``column``: each sketch entry's column (in the order the sketches list them), an
+    index into a vocabulary sorted by term hash; ``df``: each column's document
+    frequency over the whole corpus of ``n`` sketches. The rows depend on these
+    alone, so any subset of the corpus, given the corpus-wide ``df`` and ``n``, gets
+    exactly the rows the whole corpus would (the Spark engine weights its
+    partitions this way). Normalising before dropping keeps a cosine honest: two
+    sketches left with one shared rare term after the drop do not look identical.
+    """
+    lengths = np.fromiter((len(t) for t, _ in sketches), np.int64, len(sketches))
+    rows_n = len(sketches)
+    if not lengths.sum():
+        return sparse.csr_matrix((rows_n, len(df)), dtype=np.float32)
+    weights = np.concatenate([w for _, w in sketches]).astype(np.float32)
+    idf = sketch_idf(df, n)
+    rows = np.repeat(np.arange(rows_n), lengths)
+    values = weights * idf[column]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=rows_n))
+    norms[norms == 0] = 1.0
+    keep = np.asarray(df)[column] <= max_df
+    return sparse.csr_matrix(((values / norms[rows])[keep], (rows[keep], column[keep])),
+                             shape=(rows_n, len(df)))
+
+
 def _tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], max_df: int
                 ) -> sparse.csr_matrix:
-    """TF-IDF rows over the terms of all sketches, L2-normalised, then common terms dropped.
-
-    Normalising before dropping keeps a cosine honest: two sketches left with one
-    shared rare term after the drop do not look identical.
-    """
+    """TF-IDF rows over the terms of all sketches (the corpus is ``sketches``)."""
     lengths = np.fromiter((len(t) for t, _ in sketches), np.int64, len(sketches))
     if not lengths.sum():
         return sparse.csr_matrix((len(sketches), 0), dtype=np.float32)
-    terms = np.concatenate([t for t, _ in sketches])
-    weights = np.concatenate([w for _, w in sketches]).astype(np.float32)
-    vocab, column = np.unique(terms, return_inverse=True)
+    vocab, column = np.unique(np.concatenate([t for t, _ in sketches]), return_inverse=True)
     df = np.bincount(column, minlength=len(vocab))
-    n = len(sketches)
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    rows = np.repeat(np.arange(n), lengths)
-    values = weights * idf[column]
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
-    norms[norms == 0] = 1.0
-    keep = df[column] <= max_df
-    return sparse.csr_matrix(((values / norms[rows])[keep], (rows[keep], column[keep])),
-                             shape=(n, len(vocab)))
+    return tfidf_rows(sketches, column, df, len(sketches), max_df)
+
+
+def nearest_sketches(m: sparse.csr_matrix, new_rows: np.ndarray, *, k: int, min_cosine: float,
+                     chunk: int = 1000) -> dict[tuple[int, int], float]:
+    """``{(i, j): cosine}`` (``i < j``, rounded to 4 places) over the rows of ``m``: each row
+    of ``new_rows`` with its ``k`` most similar other rows whose cosine reaches
+    ``min_cosine``.
+
+    A row's cosines depend only on its own terms and the rows that share them (in
+    row order, and with the same values): any sub-matrix holding a row, every row
+    that shares a term with it, in the same relative order, and those terms' columns
+    in the same order, gives that row the same cosines in the same order, so the
+    same ``k`` (ties included). The Spark engine relies on this.
+    """
+    found: dict[tuple[int, int], float] = {}
+    mt = m.T.tocsr()
+    for start in range(0, len(new_rows), chunk):
+        rows = new_rows[start : start + chunk]
+        sims = (m[rows] @ mt).tocsr()
+        for r, i in enumerate(rows):
+            lo, hi = sims.indptr[r], sims.indptr[r + 1]
+            cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
+            mask = (cols != i) & (vals >= min_cosine)
+            cols, vals = cols[mask], vals[mask]
+            if len(cols) > k:
+                top = np.argpartition(-vals, k - 1)[:k]
+                cols, vals = cols[top], vals[top]
+            for j, v in zip(cols.tolist(), vals.tolist(), strict=True):
+                pair = (min(int(i), j), max(int(i), j))
+                found[pair] = max(found.get(pair, 0.0), round(float(v), 4))
+    return found
 
 
 def sketch_candidates(sketches: Sequence[tuple[np.ndarray, np.ndarray]], is_new: np.ndarray, *,
@@ -116,21 +170,6 @@ def sketch_candidates(sketches: Sequence[tuple[np.ndarray, np.ndarray]], is_new:
     [(0, 1)]
     """
     m = _tfidf_rows(sketches, max_df)
-    new_rows = np.flatnonzero(is_new)
-    found: dict[tuple[int, int], float] = {}
-    mt = m.T.tocsr()
-    for start in range(0, len(new_rows), chunk):
-        rows = new_rows[start : start + chunk]
-        sims = (m[rows] @ mt).tocsr()
-        for r, i in enumerate(rows):
-            lo, hi = sims.indptr[r], sims.indptr[r + 1]
-            cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
-            mask = (cols != i) & (vals >= min_cosine)
-            cols, vals = cols[mask], vals[mask]
-            if len(cols) > k:
-                top = np.argpartition(-vals, k - 1)[:k]
-                cols, vals = cols[top], vals[top]
-            for j, v in zip(cols.tolist(), vals.tolist(), strict=True):
-                pair = (min(int(i), j), max(int(i), j))
-                found[pair] = max(found.get(pair, 0.0), round(float(v), 4))
+    found = nearest_sketches(m, np.flatnonzero(is_new), k=k, min_cosine=min_cosine,
+                             chunk=chunk)
     return sorted((i, j, v) for (i, j), v in found.items())

@@ -309,3 +309,58 @@ def test_corpus_reader_names_bad_lines(tmp_path):
     path.write_text('{"id": "a", "text": "x"}\n{"id": "b"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"c\.jsonl:2: missing text"):
         read_corpus(path)
+
+
+# -- copying slips, separate innovations, rooting at the centre -------------------------
+
+
+def test_copying_slips_point_to_the_copy():
+    from storytrace.provenance.direction import profile, slip_evidence
+
+    source = art("src", BODY.replace("voted against", "met Mayor Adams and voted against"))
+    copy = art("cpy", source.text.replace("Mayor Adams", "mayor adams", 5))
+    ev = slip_evidence(profile(source), profile(copy))
+    assert ev.points == "a->b" and ev.weight > 0 and ev.value["b_slips"] >= 2
+    assert slip_evidence(profile(copy), profile(source)).points == "b->a"
+    assert slip_evidence(profile(source), profile(source)).weight == 0
+
+
+def test_private_sentences_on_both_sides_mean_siblings():
+    from storytrace.provenance.direction import profile, separate_evidence
+
+    extra = ["Firefighters rescued two cats from a burning garage late on Sunday evening.",
+             "The weather service expects heavy snow across the northern valleys this week.",
+             "A local bakery won the regional prize for its rye bread and apple pastries.",
+             "Police closed the harbour road after a lorry spilled timber near the pier.",
+             "Students at the technical college built a small satellite for a science fair.",
+             "The museum will reopen its painting gallery once the roof repairs are finished.",
+             "Anglers reported record numbers of trout in the reservoir during the spring.",
+             "An orchestra from Vienna plays three concerts in the cathedral next month."]
+    a = art("a", BODY + " " + " ".join(extra[:4]))
+    b = art("b", BODY + " " + " ".join(extra[4:]))
+    ev = separate_evidence(profile(a), profile(b))
+    assert ev.points == "siblings" and ev.value == {"a_only_sentences": 4, "b_only_sentences": 4}
+    # One private sentence on one side is what a copy adds: no evidence.
+    c = art("c", BODY + " " + extra[0])
+    assert separate_evidence(profile(c), profile(art("d", BODY))).weight == 0
+
+
+def test_reroot_prefers_the_centre_when_nothing_else_decides():
+    from storytrace.provenance.tree import _ROOT, TreeOptions, _reroot
+
+    # A path 0 - 1 - 2, rooted at an end, every edge as likely either way.
+    graph = nx.DiGraph()
+    for u, v in ((0, 1), (1, 2)):
+        graph.add_edge(u, v, weight=3.0)
+        graph.add_edge(v, u, weight=3.0)
+    for k in range(3):
+        graph.add_edge(_ROOT, k, weight=1.0)
+    parent_of = {0: _ROOT, 1: 0, 2: 1}
+    rooting = _reroot(parent_of, graph, TreeOptions(), ["x", "y", "z"])
+    assert parent_of == {1: _ROOT, 0: 1, 2: 1}
+    assert rooting.root_of == {0: 1, 1: 1, 2: 1} and rooting.margin[1] > 0
+    assert "centre" in rooting.reasons[1][0]
+    # Without the centrality term the tie keeps the first root.
+    parent_of = {0: _ROOT, 1: 0, 2: 1}
+    _reroot(parent_of, graph, TreeOptions(spread_weight=0.0), ["x", "y", "z"])
+    assert parent_of == {0: _ROOT, 1: 0, 2: 1}

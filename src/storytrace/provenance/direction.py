@@ -102,6 +102,13 @@ MIN_MARGIN = 1.1  # |score| needed for a verdict: probability 0.75
 SIBLINGS_MIN = 2.0  # weight of sibling evidence needed to call two articles siblings
 CONFLICT = 2.0  # an item this strong against the verdict makes it "unknown"
 MAX_OTHERS = 8  # third articles consulted (the most similar to either side)
+SLIP = 1.0  # per copying slip one version has and the other not (a name lower-cased) ...
+SLIP_MAX = 2.5  # ... capped
+OWN_SENTENCES = 2  # whole sentences a copy step may add (and its source lack) as a matter of course
+SEPARATE = 1.5  # per whole sentence beyond that on the side with fewer ...
+SEPARATE_MAX = 6.0  # ... capped
+SENTENCE_FOUND = 0.25  # share of a sentence's phrases the other text must have to hold it
+VERSIONS_SHARE = 0.5  # share of each text's sentences the other must hold to be versions of it
 
 SHINGLE = 3
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
@@ -635,6 +642,93 @@ def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> li
     return items
 
 
+@lru_cache(maxsize=8192)
+def _cased(text: str) -> tuple[frozenset, frozenset]:
+    """Words in their context (the word before and after, lower-cased): those written with
+    a capital inside a sentence, and those written in lower case."""
+    words = _WORD.findall(text)
+    upper, lower = set(), set()
+    for i in range(1, len(words) - 1):
+        w = words[i]
+        if not w[0].isalpha() or len(w) < 2:
+            continue
+        key = (words[i - 1].lower(), w.lower(), words[i + 1].lower())
+        (upper if w[0].isupper() and not w.isupper() else lower).add(key)
+    return frozenset(upper), frozenset(lower)
+
+
+def slip_evidence(pa: Profile, pb: Profile) -> Evidence:
+    """Copying slips: a word one version writes with a capital and the other in lower case,
+    between the same two words ("President Obama" / "President obama").
+
+    Slips are made by copyists and passed on, seldom repaired (Lachmann's errors), so the
+    version with the slips the other lacks is the copy. Counted both ways: slips on both
+    sides mean neither copied the other as it stands.
+    """
+    ua, la = _cased(pa.article.text)
+    ub, lb = _cased(pb.article.text)
+    in_a, in_b = len(la & ub), len(lb & ua)  # a's slips (b has the capital); b's slips
+    value = {"a_slips": in_a, "b_slips": in_b}
+    net = in_b - in_a
+    if net == 0:
+        detail = ("no copying slips either way" if not in_a else
+                  f"each has {in_a} word(s) in lower case that the other capitalises")
+        return Evidence("slips", "none", 0.0, value, detail)
+    copy, source = (pb.id, pa.id) if net > 0 else (pa.id, pb.id)
+    return Evidence("slips", "a->b" if net > 0 else "b->a", min(SLIP_MAX, SLIP * abs(net)),
+                    value, f"{copy} writes {max(in_a, in_b)} word(s) in lower case that "
+                    f"{source} capitalises in the same words (vs {min(in_a, in_b)} the other "
+                    f"way): slips of a copyist, so {copy} looks like the copy")
+
+
+@lru_cache(maxsize=8192)
+def _sentence_shingles(text: str) -> tuple[frozenset[int], ...]:
+    """The 3-word phrases of each sentence of six words or more."""
+    from storytrace.text.segment import sentences
+
+    out = []
+    for s in sentences(text):
+        part = s.of(text)
+        if len(part.split()) >= 6 and (sh := _shingles(part)):
+            out.append(sh)
+    return tuple(out)
+
+
+def own_sentences(pa: Profile, pb: Profile) -> tuple[int, int]:
+    """How many of ``a``'s sentences (of six words or more) ``b`` does not hold (fewer than
+    :data:`SENTENCE_FOUND` of their phrases found in ``b``): text ``a`` added, or ``b`` left
+    out; and how many sentences ``a`` has."""
+    own = _sentence_shingles(pa.article.text)
+    return sum(1 for sh in own if len(sh & pb.shingles) < SENTENCE_FOUND * len(sh)), len(own)
+
+
+def separate_evidence(pa: Profile, pb: Profile) -> Evidence:
+    """Innovations on both sides: each has whole sentences the other lacks.
+
+    A copy leaves out what it likes of its source but adds little of its own, so between
+    a source and its copy one side's private sentences are few (the copy's additions).
+    When both sides hold many sentences the other lacks, neither copied the other as
+    it stands: they are siblings or cousins, copies of a version that may not be in the
+    corpus (stemmatics: separative errors on both sides).
+    """
+    (na, ta), (nb, tb) = own_sentences(pa, pb), own_sentences(pb, pa)
+    value = {"a_only_sentences": na, "b_only_sentences": nb}
+    if min(ta - na, tb - nb) < VERSIONS_SHARE * max(ta, tb, 1):
+        return Evidence("separate", "none", 0.0, value,
+                        f"{pa.id} and {pb.id} share less than half their sentences: one "
+                        f"reuses part of the other, not versions of one text to compare "
+                        f"sentence by sentence")
+    extra = min(na, nb) - OWN_SENTENCES
+    if extra <= 0:
+        return Evidence("separate", "none", 0.0, value,
+                        f"{pa.id} has {na} sentence(s) {pb.id} lacks, {pb.id} {nb} that "
+                        f"{pa.id} lacks: within what one copy may add")
+    return Evidence("separate", "siblings", min(SEPARATE_MAX, SEPARATE * extra), value,
+                    f"{pa.id} has {na} sentence(s) {pb.id} lacks, and {pb.id} {nb} that "
+                    f"{pa.id} lacks: more than one copy adds, so neither looks copied from the "
+                    f"other as it stands (copies of a version not in the corpus?)")
+
+
 def similarity(pa: Profile, pb: Profile) -> float:
     """Dice coefficient of the two shingle sets (0 to 1)."""
     total = len(pa.shingles) + len(pb.shingles)
@@ -682,6 +776,7 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
         others = others[:MAX_OTHERS]
     items = [*_credit_items(pa, pb, others), time_evidence(pa.article, pb.article),
              *_shared_source_items(pa, pb, others), *_innovation_items(pa, pb, others),
+             slip_evidence(pa, pb), separate_evidence(pa, pb),
              containment_evidence(pa, pb, comparison)]
     branching = _branching_item(pa, pb, others)
     if branching is not None:

@@ -115,6 +115,7 @@ class TreeOptions:
     containment_scale: float = 10.0
     containment_max: float = 2.5
     all_pairs: int = 60
+    spread_weight: float = 1.0
 
 
 @dataclass
@@ -358,16 +359,22 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
             graph.add_edge(("external", key), k, weight=weight)
     arborescence = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
     parent_of = {v: u for u, v in arborescence.edges()}
-    # How sure each chosen edge's orientation is: an edge whose direction rests on no
-    # evidence makes both its ends uncertain (reversing it swaps which one is the parent).
+    rooting = _reroot(parent_of, graph, options, [a.id for a in arts])
+    # How sure each chosen edge's orientation is: the tree's shape fixed, an edge turns
+    # round when the root lies on its child's side, so its margin is the best rooting's
+    # over the best with the root there. An edge whose direction rests on no evidence
+    # (of its own or of the tree) makes both its ends uncertain.
     orient: dict[int, float] = {}
     for v, u in parent_of.items():
         if isinstance(u, int) and isinstance(v, int):
-            sure = _sigmoid(orders[(u, v)] if u < v else -orders[(v, u)])
+            sure = _sigmoid(rooting.margin[v])
             for k in (u, v):
                 orient[k] = min(orient.get(k, 1.0), sure)
+    for k, margin in rooting.margin.items():
+        if rooting.root_of[k] == k:
+            orient[k] = min(orient.get(k, 1.0), _sigmoid(margin))
     tree = _assemble(story, arts, len(members), profiles, graph, parent_of, directions,
-                     outside, orient, credited_by)
+                     outside, orient, credited_by, rooting)
     # Links that the tree does not use stay visible, with the pair's own verdict.
     used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
     for (i, j), kind in sorted(linked.items()):
@@ -380,6 +387,103 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
     return tree
 
 
+@dataclass
+class _Rooting:
+    """What :func:`_reroot` decided: each rerooted version's margin (log-odds that the
+    original is on its parent's side of the edge to it, or for a root, over the next
+    best root), and the reasons given to each root."""
+
+    margin: dict[int, float] = field(default_factory=dict)
+    reasons: dict[int, list[str]] = field(default_factory=dict)
+    root_of: dict[int, int] = field(default_factory=dict)
+
+
+def _reroot(parent_of: dict, graph: nx.DiGraph, options: TreeOptions,
+            names: Sequence[str]) -> _Rooting:
+    """Choose the root of each group of versions joined by tree edges, keeping the tree's
+    undirected shape, and rewrite ``parent_of`` to match.
+
+    A root ``r`` scores the weights of the edges oriented away from it, its own weight
+    as a version with no parent in the corpus (or as a copy of an outside source), and
+    ``spread_weight`` times the log of its rumour centrality (Shah and Zaman, 2011):
+    the number of orders in which the versions could have been made one from another
+    starting at ``r``, ``n! / prod(subtree sizes)``. Copies are made from versions that
+    exist already, so the original has had the longest time to be copied: it tends to
+    be the centre of the tree. Moving the root across an edge multiplies the likelihood
+    by the ratio of the sizes of the two sides; time and credits outweigh it.
+    """
+    out = _Rooting()
+    adj: dict[int, list[int]] = {}
+    for v, u in parent_of.items():
+        if isinstance(u, int) and isinstance(v, int):
+            adj.setdefault(u, []).append(v)
+            adj.setdefault(v, []).append(u)
+
+    def top(k: int) -> tuple[float, Any]:
+        """The best parent of ``k`` that is not a version: none, or an outside source."""
+        return max(((graph[u][k]["weight"], u) for u in graph.predecessors(k)
+                    if not isinstance(u, int)), key=lambda x: x[0])
+
+    starts = [v for v, u in parent_of.items()
+              if isinstance(v, int) and not isinstance(u, int) and v in adj]
+    for r0 in starts:
+        order, up = [r0], {r0: -1}
+        for k in order:  # breadth first from the current root
+            for m in adj[k]:
+                if m not in up:
+                    up[m] = k
+                    order.append(m)
+        n = len(order)
+        size = dict.fromkeys(order, 1)
+        for k in reversed(order[1:]):
+            size[up[k]] += size[k]
+        score, spread = {r0: 0.0}, {r0: 0.0}
+        for c in order[1:]:
+            p = up[c]
+            spread[c] = spread[p] + options.spread_weight * math.log(size[c] / (n - size[c]))
+            score[c] = (score[p] - graph[p][c]["weight"] + graph[c][p]["weight"]
+                        - top(p)[0] + top(c)[0] + spread[c] - spread[p])
+        best = max(order, key=lambda k: (round(score[k], 9), k == r0))
+        if best != r0:  # turn the path from the old root to the new one around
+            path = [best]
+            while path[-1] != r0:
+                path.append(up[path[-1]])
+            for child, parent in zip(path[1:], path[:-1], strict=True):
+                parent_of[child] = parent
+            parent_of[best] = top(best)[1]
+        # Each edge would turn round if the root lay on its child's side: its margin is
+        # the best root's score over the best score on that side.
+        below: dict[int, list[int]] = {}
+        queue, seen = [best], {best}
+        for k in queue:
+            for m in adj[k]:
+                if m not in seen:
+                    seen.add(m)
+                    below.setdefault(k, []).append(m)
+                    queue.append(m)
+        side_best = dict(score)
+        for k in reversed(queue):
+            for m in below.get(k, ()):
+                side_best[k] = max(side_best[k], side_best[m])
+        for k in queue[1:]:
+            out.margin[k] = score[best] - side_best[k]
+        out.root_of.update(dict.fromkeys(queue, best))
+        runner = max(order[1:] if best == r0 else [k for k in order if k != best],
+                     key=lambda k: score[k])
+        out.margin[best] = score[best] - score[runner]
+        centre = max(order, key=lambda k: spread[k])
+        why = (f"of the {n} versions joined by tree edges, rooting at this one fits the "
+               f"evidence best: {out.margin[best]:.2f} log-odds over rooting at "
+               f"{names[runner]}")
+        if spread[best] > spread[runner]:
+            why += (f", of which {spread[best] - spread[runner]:.2f} because it is nearer the "
+                    f"centre of the tree (more ways for the copies to have spread from it)")
+        elif centre != best:
+            why += f" (the centre of the tree is {names[centre]}, but other evidence outweighs)"
+        out.reasons[best] = [why]
+    return out
+
+
 def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:
     return outside[u[1]]["name"] if isinstance(u, tuple) else arts[u].id
 
@@ -387,7 +491,7 @@ def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:
 def _assemble(story: str, arts: Sequence[Article], members: int,
               profiles: Sequence[Profile], graph: nx.DiGraph, parent_of: dict,
               directions: dict, outside: dict, orient: dict[int, float],
-              credited_by: dict[int, int]) -> FamilyTree:
+              credited_by: dict[int, int], rooting: _Rooting) -> FamilyTree:
     nodes: dict[str, TreeNode] = {}
     edges: list[TreeEdge] = []
 
@@ -424,6 +528,7 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
                 node.reasons.append("no candidate parent: no other version shares enough text")
             if credited_by.get(k):
                 node.reasons.append(f"{credited_by[k]} other version(s) credit it")
+            node.reasons += rooting.reasons.get(k, [])
             continue
         if isinstance(chosen, tuple):  # an outside source that was not collected
             node.source = external_node(chosen[1])
@@ -443,8 +548,13 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
         node.reasons = [e.detail for e in d.evidence if e.weight > 0] or [
             "closest version; no evidence of direction"]
         if d.verdict != "a->b":
-            node.reasons.append(f"pairwise verdict alone: {d.verdict} "
-                                f"(confidence {d.confidence:.2f}); the tree as a whole decides")
+            why = f"pairwise verdict alone: {d.verdict} (confidence {d.confidence:.2f})"
+            root = rooting.root_of.get(k)
+            if root is not None and k in rooting.margin:
+                why += (f"; the tree as a whole decides: rooted at {arts[root].id}, "
+                        f"{rooting.margin[k]:.2f} log-odds against the original being on "
+                        f"this version's side of the edge")
+            node.reasons.append(why)
         edges.append(TreeEdge(node.parent, a.id, "derived", node.score, d))
     for key, entry in outside.items():
         for k, copied in entry["targets"].items():

@@ -100,7 +100,9 @@ def _print_text(report: SparkTraceReport, stories: list[dict]) -> None:
     from storytrace.cli.output import out
 
     out.print(f"{report.signed} articles · {report.verified} candidate pairs aligned · "
-              f"{report.links_added} reuse links · {report.stories} stories with 2+ articles "
+              f"{report.links_added} reuse links · {report.story_candidates} same-story "
+              f"candidates, {report.story_links_added} linked · {report.stories} stories with "
+              f"2+ articles "
               f"(spark: " + ", ".join(f"{k} {v:.0f} s" for k, v in report.seconds.items())
               + ")")
     for d in stories:

@@ -34,6 +34,12 @@ from storytrace.eval.framing import (
 from storytrace.framing import Framing, Signal, analyze_article, analyze_framing, framing_delta
 from storytrace.framing.clickbait import ClickbaitModel, typography
 from storytrace.framing.emphasis import caps_spans, exclamation_spans
+from storytrace.framing.hyperpartisan import (
+    STYLE_FEATURES,
+    HyperpartisanModel,
+    fit_hyperpartisan,
+    style_features,
+)
 from storytrace.framing.linear import bundled, read_npz
 from storytrace.framing.opinion import opinion_score
 from storytrace.ingest.plaintext import text_article
@@ -203,6 +209,36 @@ def test_bundled_models_load_without_pickle_and_record_their_training():
         assert bundled(name)[1]["model"] == name
     assert total < 5_000_000
 
+
+
+def test_hyperpartisan_style_numbers_see_what_ngrams_cannot():
+    # The same words on one line or one a line hash to identical n-gram rows; only the
+    # style block (line breaks, title and paragraph sizes) can tell the two apart.
+    words = ["budget", "senate", "vote", "tax", "plan", "deal", "court", "law"]
+    texts, labels = [], []
+    for i in range(12):
+        picked = [words[(i + j) % len(words)] for j in range(6)]
+        texts += ["\n".join(picked), " ".join(picked)]
+        labels += [1, 0]
+    model = HyperpartisanModel(*fit_hyperpartisan(texts, labels))
+    probe = ["court", "law", "tax", "vote", "deal", "plan"]
+    broken, flat = "\n".join(probe), " ".join(probe)
+    assert (model.hasher.transform([broken]) != model.hasher.transform([flat])).nnz == 0
+    p_broken, p_flat = model.score([broken, flat])
+    assert p_broken > 0.5 > p_flat
+
+
+def test_hyperpartisan_style_features():
+    f = dict(zip(STYLE_FEATURES, style_features('Is THIS news?\nWe said "no way". I agree!'),
+                 strict=True))
+    assert f["title_has_question"] == 1.0 and f["title_has_exclamation"] == 0.0
+    assert f["quoted_char_share"] == pytest.approx(len('"no way"') / 40)
+    assert f["first_person_rate"] == pytest.approx(2 / 9)
+    assert f["shouted_word_share"] == pytest.approx(1 / 9)
+    assert f["exclamations_per_sentence"] == pytest.approx(1 / 3)
+    assert not style_features("").any()  # no division by zero on empty text
+    meta = bundled("hyperpartisan")[1]
+    assert meta["features"]["style"]["names"] == list(STYLE_FEATURES)
 
 # --------------------------------------------------------------------------- evaluations
 

@@ -20,9 +20,10 @@ story id.
 Kill points are random and scale with the machine's speed (measured on the
 reference run): a quarter of the kills come at a random moment in the first 60%
 of a run's time (start-up, WAL recovery, re-reading what is stored, working),
-the rest at a random moment in the step after the run's next commit, so that
-every restart makes progress and the kills spread over every stage (ingest
-batches, signing, candidate verification, same-story scoring, clustering). The seed is
+the rest at a random moment in the step after the run's next commit (at the
+latest at the commit that ends it), so that every restart makes a little progress
+and the kills spread over every stage (ingest batches, signing, candidate
+verification, same-story scoring, clustering). The seed is
 printed on failure; ``STORYTRACE_CRASH_SEED`` replays a choice of kill points
 (timings still vary with the machine).
 """
@@ -144,7 +145,13 @@ def run_killing(cmd: list[str], db: Path, rng: random.Random, kills: int, second
                 start = progress(db)
                 while proc.poll() is None and progress(db) <= start:
                     time.sleep(0.02)
-                time.sleep(rng.uniform(0, step))
+                # At a random moment of the next step, or at its commit if that comes first:
+                # the reference run's step includes its start-up, so a plain sleep could let
+                # a restarted run finish several steps (or all of them) between two kills.
+                now, deadline = progress(db), time.monotonic() + rng.uniform(0, step)
+                while (proc.poll() is None and time.monotonic() < deadline
+                       and progress(db) <= now):
+                    time.sleep(0.02)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 killed = True

@@ -18,8 +18,8 @@ verified pairs, the links (kind, score, coverage, evidence) and every article's
 story id.
 
 Kill points are random and scale with the machine's speed (measured on the
-reference run): a quarter of the kills come at a random moment in the first 60%
-of a run's time (start-up, WAL recovery, re-reading what is stored, working),
+reference run): a quarter of the kills come at a random moment of a restart's
+start-up (WAL recovery, re-reading what is stored) or its first two steps of work,
 the rest at a random moment in the step after the run's next commit (at the
 latest at the commit that ends it), so that every restart makes a little progress
 and the kills spread over every stage (ingest batches, signing, candidate
@@ -123,34 +123,43 @@ def progress(db: Path) -> int:
 
 
 def run_killing(cmd: list[str], db: Path, rng: random.Random, kills: int, seconds: float,
-                steps: int, expected_ids: list[str], log: list[str]) -> int:
+                startup: float, steps: int, expected_ids: list[str], log: list[str]) -> int:
     """Run ``cmd`` until it finishes, SIGKILLing it up to ``kills`` times; return the kills.
 
-    ``seconds`` is how long an uninterrupted run took and ``steps`` how many commits
-    it made, so that kill points scale with the machine's speed.
+    ``seconds`` is how long an uninterrupted run took, ``startup`` how long before its
+    first commit, and ``steps`` how many commits it made, so that kill points scale
+    with the machine's speed. A kill "at a random time" falls in a restart's start-up
+    or its first two steps: later, a restart with little work left could finish first
+    and end the series of kills early.
     """
-    done = 0
-    step = seconds / steps
+    done = passed = 0  # kills made; commits seen (across restarts)
+    step = max(seconds - startup, 0.1) / steps
     while True:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
         killed = False
         if done < kills:
             if rng.random() < 0.25:  # anywhere: start-up, recovery, re-reading, working
                 where = "at a random time"
-                deadline = time.monotonic() + rng.uniform(0.05, 0.6) * seconds
+                deadline = time.monotonic() + rng.uniform(0.05, 1.0) * (startup + 2 * step)
                 while proc.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.01)
-            else:  # somewhere in the step after the next commit, so each restart progresses
+            else:  # in a step of work, a few commits on, so that kills spread over the run
                 where = "after a commit"
-                start = progress(db)
-                while proc.poll() is None and progress(db) <= start:
-                    time.sleep(0.02)
+                # Skip up to the commits left per kill left: on average the kills then use
+                # about half the run, leaving room for restarts that progress faster.
+                skip = rng.randint(1, max(1, (steps - passed) // max(kills - done, 1)))
+                last = progress(db)
+                while proc.poll() is None and skip:
+                    if (now := progress(db)) > last:
+                        passed, skip, last = passed + 1, skip - 1, now
+                    else:
+                        time.sleep(0.02)
                 # At a random moment of the next step, or at its commit if that comes first:
-                # the reference run's step includes its start-up, so a plain sleep could let
-                # a restarted run finish several steps (or all of them) between two kills.
-                now, deadline = progress(db), time.monotonic() + rng.uniform(0, step)
+                # the reference run's step is an average, and a plain sleep could let a
+                # restarted run finish several steps (or all of them) between two kills.
+                deadline = time.monotonic() + rng.uniform(0, step)
                 while (proc.poll() is None and time.monotonic() < deadline
-                       and progress(db) <= now):
+                       and progress(db) <= last):
                     time.sleep(0.02)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
@@ -241,13 +250,21 @@ def test_sigkill_ingest_and_trace_then_resume_matches_uninterrupted_run(tmp_path
     trace_args = ["--limit", "1"]
 
     ref = tmp_path / "reference.db"
-    took = []
+    took, startup = [], []
     for cmd in (storytrace("ingest", str(corpus), "--db", str(ref)),
                 storytrace("trace", "--db", str(ref), *trace_args)):
-        start = time.monotonic()
-        done = subprocess.run(cmd, capture_output=True, env=ENV, timeout=600)
+        start, before = time.monotonic(), progress(ref)
+        errors = open(tmp_path / "reference.err", "wb")  # a file: a pipe could fill and block
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        first = None  # when the run's first commit showed: start-up and re-reading done
+        while proc.poll() is None:
+            if first is None and progress(ref) > before:
+                first = time.monotonic() - start
+            time.sleep(0.02)
         took.append(time.monotonic() - start)
-        assert done.returncode == 0, done.stderr.decode()
+        startup.append(first or took[-1])
+        errors.close()
+        assert proc.returncode == 0, (tmp_path / "reference.err").read_text()
     expected = results(ref)
     assert len(expected["articles"]) == N_ARTICLES
     assert len([x for x in expected["links"] if x[2] == "reuse"]) > 1000  # reuse was found
@@ -260,9 +277,10 @@ def test_sigkill_ingest_and_trace_then_resume_matches_uninterrupted_run(tmp_path
     db = tmp_path / "killed.db"
     log: list[str] = []
     kills = run_killing(storytrace("ingest", str(corpus), "--db", str(db)), db, rng,
-                        INGEST_KILLS, took[0], batches, ids, log)
+                        INGEST_KILLS, took[0], startup[0], batches, ids, log)
     kills += run_killing(storytrace("trace", "--db", str(db), *trace_args), db, rng,
-                         max(TRACE_KILLS, MIN_KILLS + 2 - kills), took[1], trace_steps, ids,
+                         max(TRACE_KILLS, MIN_KILLS + 2 - kills), took[1], startup[1], trace_steps,
+                         ids,
                          log)
     context = f"seed {seed}; kills:\n" + "\n".join(log)
     print(context)  # shown with pytest -s or -rP

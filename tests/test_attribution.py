@@ -167,6 +167,57 @@ def test_learned_tagger_finds_long_tail_cue() -> None:
                and a.cue is not None and "criticized" in a.cue.of(t) for a in found)
 
 
+def test_tagger_features_and_model_size() -> None:
+    from importlib import resources
+
+    from storytrace.provenance.attribution import MODEL_NAME, token_features
+
+    words = "Hillary Clinton reported Trump was wrong .".split()
+    feats = token_features(words, {"hillary", "clinton", "report", "trump"}, {"reported": 0.5})
+    # A name's tokens see the verb just after the name; an inflection sees its stem.
+    assert "ar=<unk>" in feats[0] and "ar=<unk>" in feats[1]
+    assert "st=~report" in feats[2] and "st-1=~report" in feats[3]
+    # Word clusters: a token and its neighbours carry their cluster ids ("?" if none).
+    feats = token_features(words, set(), {}, {"reported": "3/41", "trump": "5/7"})
+    assert "cl=3/41" in feats[2] and "cl-1=?" in feats[2] and "cl+1=5/7" in feats[2]
+    assert not any(f.startswith("cl") for f in token_features(words, set(), {})[2])
+    model = Path(str(resources.files("storytrace") / "data" / MODEL_NAME))
+    assert model.stat().st_size < 3_000_000
+
+
+def test_clean_source_keeps_appositive_closing_comma() -> None:
+    from storytrace.provenance.attribution import _clean_source
+
+    t = "Gary Emineth, a former state party chairman, said no. Smith, 40 said no."
+    # PolNeAR's convention: the appositive's closing comma belongs to the source ...
+    assert _clean_source(t, Span(0, 43)).of(t) == "Gary Emineth, a former state party chairman,"
+    assert _clean_source(t, Span(0, 44)).of(t) == "Gary Emineth, a former state party chairman,"
+    # ... but a plain name followed by a comma does not take it.
+    assert _clean_source(t, Span(0, 13)).of(t) == "Gary Emineth"
+
+
+def test_quoted_content_runs_to_its_closing_mark() -> None:
+    from storytrace.provenance.attribution import _close_quote
+
+    t = "‘No comment,’ Jones said. “Yes” and no."
+    assert _close_quote(t, Span(0, 11)).of(t) == "‘No comment,’"
+    assert _close_quote(t, Span(26, 31)).of(t) == "“Yes”"  # already closed
+    assert _close_quote(t, Span(14, 19)).of(t) == "Jones"  # not a quotation
+
+
+def test_stage_source_bias_moves_only_sources() -> None:
+    import numpy as np
+
+    from storytrace.provenance.attribution import Stage
+
+    # One token: "O" scores 1, "B-S" 0.5; a Source bias of +1 makes it a source.
+    w = np.array([[1.0, 0.5, 0, 0, 0, 0, 0]])
+    plain = Stage(["b"], w, np.zeros((8, 7)))
+    biased = Stage.from_dict(Stage(["b"], w, np.zeros((8, 7)), s_bias=1.0).to_dict())
+    assert plain.decode([["b"]])[0] == [0]
+    assert biased.decode([["b"]])[0] == [1]
+
+
 def test_rules_only_extractor_and_to_dict() -> None:
     t = "Politico reported that the talks failed."
     (a,) = AttributionExtractor(use_tagger=False).extract(t)

@@ -414,11 +414,14 @@ def _cue_bucket(p: float) -> str:
 
 
 def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
-                   cue_p: dict[str, float]) -> list[list[str]]:
+                   cue_p: dict[str, float],
+                   clusters: dict[str, str] | None = None) -> list[list[str]]:
     """First-stage feature strings of each token of one paragraph (window).
 
     ``vocab`` is the set of words with their own features (others are ``<unk>``);
-    ``cue_p`` maps a word (or ``~stem``) to how often it starts a cue in training.
+    ``cue_p`` maps a word (or ``~stem``) to how often it starts a cue in training;
+    ``clusters`` maps a word to its distributional cluster ids (coarse and fine, e.g.
+    ``"12/345"``), which let rare words share weights with frequent words used alike.
     Shared with ``bench/train_attribution.py`` so training and use agree exactly.
     """
     n = len(words)
@@ -462,6 +465,26 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
         if cp[i] >= 0.3:
             nxt = i
 
+    # Stems of known words (inflections of one cue verb share weights) and, for each
+    # token of a capitalised run ("Hillary Clinton"), the word just after the run: the
+    # verb a name is the subject of.
+    st = ["~" + sw if (sw := stem(w)) != w and sw in vocab else vw[i]
+          for i, w in enumerate(lw)]
+    after_run: list[str] = [""] * n
+    j = n
+    for i in range(n - 1, -1, -1):
+        if sh[i] in ("Aa", "AA") or (sh[i] == "." and i and sh[i - 1] in ("Aa", "AA")):
+            after_run[i] = vw[j] if j < n else "</s>"
+        else:
+            j = i
+    sent_pos: list[int] = []
+    k = 0
+    for i in range(n):
+        k = 0 if starts[i] else k + 1
+        sent_pos.append(k)
+
+    cl = [clusters.get(w, "?") for w in lw] if clusters is not None else []
+
     def at(arr: Sequence[str], j: int, pad: str) -> str:
         return arr[j] if 0 <= j < n else pad
 
@@ -478,7 +501,17 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
              "ww+=" + vw[i] + "|" + at(vw, i + 1, "</s>"),
              "sq=" + sh[i] + inq[i], "suf=" + lw[i][-3:],
              "k=" + _wclass(lw[i]),
-             "kk=" + (_wclass(lw[i - 1]) if i else "<s>") + _wclass(lw[i])]
+             "kk=" + (_wclass(lw[i - 1]) if i else "<s>") + _wclass(lw[i]),
+             "st=" + st[i], "st-1=" + at(st, i - 1, "<s>"), "st+1=" + at(st, i + 1, "</s>"),
+             "www=" + at(vw, i - 1, "<s>") + "|" + vw[i] + "|" + at(vw, i + 1, "</s>"),
+             "w12=" + at(vw, i + 1, "</s>") + "|" + at(vw, i + 2, "</s>"),
+             "pre=" + lw[i][:3], "c-2=" + at(cb, i - 2, "<s>"),
+             "sp=" + _bucket(sent_pos[i]) + sh[i], "cs=" + cb[i] + sh[i] + inq[i]]
+        if after_run[i]:
+            f.append("ar=" + after_run[i])
+        if clusters is not None:
+            f += ["cl=" + cl[i], "cl-1=" + at(cl, i - 1, "<s>"), "cl+1=" + at(cl, i + 1, "</s>"),
+                  "clc=" + cl[i].split("/")[0] + cb[i] + sh[i]]
         if starts[i]:
             f.append("ss")
         lo, r = left[i], right[i]
@@ -547,8 +580,10 @@ def stack_features(base: Sequence[Sequence[str]], tags: Sequence[str],
             if j is None:
                 f.append(name + "=none" + t)
             else:
-                f.append(name + "=" + _bucket(abs(j - i)) + ("s" if sent[j] == sent[i] else "x")
-                         + t)
+                d = _bucket(abs(j - i)) + ("s" if sent[j] == sent[i] else "x")
+                f.append(name + "=" + d + t)
+                if name[0] == "C":  # which cue word: "said" takes a source, "wants" too
+                    f.append(name + "w=" + base[j][1] + d)
         out.append(f)
     return out
 
@@ -603,12 +638,14 @@ class Stage:
     """One averaged-perceptron tagging stage: feature ids, weights and transitions."""
 
     def __init__(self, features: Sequence[str], weights: np.ndarray,
-                 transitions: np.ndarray, o_bias: float = 0.0) -> None:
+                 transitions: np.ndarray, o_bias: float = 0.0, s_bias: float = 0.0) -> None:
         self.index = {f: i for i, f in enumerate(features)}
         self.weights = np.asarray(weights, dtype=np.float32)
         self.transitions = np.asarray(transitions, dtype=np.float64)
         # Added to the "outside" tag's score: below 0 trades precision for recall.
         self.o_bias = float(o_bias)
+        # Added to the Source tags' scores: moves sources alone along that trade-off.
+        self.s_bias = float(s_bias)
 
     def emissions(self, feats: Sequence[Sequence[str]]) -> np.ndarray:
         index = self.index
@@ -634,6 +671,7 @@ class Stage:
     def decode(self, feats: Sequence[Sequence[str]]) -> tuple[list[int], np.ndarray]:
         e = self.emissions(feats)
         e[:, 0] += self.o_bias
+        e[:, 1:3] += self.s_bias
         return viterbi(e, self.transitions), e
 
     @classmethod
@@ -644,7 +682,8 @@ class Stage:
         q = np.frombuffer(_unpack(d["weights"]), dtype=np.int8).reshape(n, _N)
         scale = np.frombuffer(_unpack(d["scales"]), dtype=np.float16).astype(np.float32)
         return cls(features, q.astype(np.float32) * scale[:, None],
-                   np.asarray(d["transitions"], dtype=np.float64), d.get("o_bias", 0.0))
+                   np.asarray(d["transitions"], dtype=np.float64), d.get("o_bias", 0.0),
+                   d.get("s_bias", 0.0))
 
     def to_dict(self) -> dict[str, Any]:
         """Compact JSON form: each feature's 7 weights as int8 times a float16 scale,
@@ -657,7 +696,7 @@ class Stage:
                 "scales": _pack(scale.tobytes()),
                 "weights": _pack(q.astype(np.int8).tobytes()),
                 "transitions": np.round(self.transitions, 3).tolist(),
-                "o_bias": round(self.o_bias, 3)}
+                "o_bias": round(self.o_bias, 3), "s_bias": round(self.s_bias, 3)}
 
 
 def _pack(data: bytes) -> str:
@@ -707,7 +746,13 @@ class Tagger:
         self.cue_p: dict[str, float] = dict(model["cue_p"])
         self.stages = [Stage.from_dict(s) for s in model["stages"]]
         self.vocab = frozenset(_unpack(model["vocab"]).decode("utf-8").split("\n"))
-        self.meta = {k: v for k, v in model.items() if k not in ("cue_p", "stages", "vocab")}
+        # Word clusters, stored as "word<TAB>ids" lines (models before them have none).
+        self.clusters: dict[str, str] | None = None
+        if "clusters" in model:
+            lines = _unpack(model["clusters"]).decode("utf-8").split("\n")
+            self.clusters = dict(line.split("\t", 1) for line in lines if line)
+        self.meta = {k: v for k, v in model.items()
+                     if k not in ("cue_p", "stages", "vocab", "clusters")}
 
     @classmethod
     def default(cls) -> Tagger:
@@ -715,7 +760,7 @@ class Tagger:
 
     def tag_tokens(self, words: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """BIO tags of one token window and the final stage's emission scores."""
-        feats = token_features(words, self.vocab, self.cue_p)
+        feats = token_features(words, self.vocab, self.cue_p, self.clusters)
         path, e = self.stages[0].decode(feats)
         for stage in self.stages[1:]:
             spans = [TAGS[t][2:] if t else "O" for t in path]
@@ -843,6 +888,10 @@ def _clean_source(text: str, s: Span) -> Span | None:
         start = m.end()
     if end <= start:
         return None
+    # PolNeAR's sources keep the comma that closes an appositive ("Gary Emineth, a former
+    # state party chairman, said"): a phrase with a comma inside takes the one after it.
+    if "," in text[start:end] and text.startswith(",", end):
+        end += 1
     return Span(start, end)
 
 
@@ -1047,6 +1096,24 @@ _EXPLICIT = frozenset(("according_to", "as_reported", "citing", "credit_line", "
                        "hat_tip", "wire_credit"))
 
 
+_CLOSING = {"‘": "’", "“": "”", '"': '"'}
+
+
+def _close_quote(text: str, s: Span) -> Span:
+    """Extend a content that opens a quotation over its closing mark ("‘No comment,’").
+
+    The tagger sometimes stops before the comma and closing quote; a quoted content
+    runs to its closing mark, as annotated in PolNeAR.
+    """
+    close = _CLOSING.get(text[s.start]) if len(s) else None
+    if close is None or close in text[s.start + 1 : s.end]:
+        return s
+    end = s.end
+    while end < min(len(text), s.end + 2) and text[end] in ",.?!":
+        end += 1
+    return Span(s.start, end + 1) if text.startswith(close, end) else s
+
+
 def _squash(margin: float, scale: float) -> float:
     return 1.0 / (1.0 + math.exp(-margin / scale)) if scale > 0 else 0.5
 
@@ -1096,6 +1163,7 @@ class AttributionExtractor:
                 match = next((index[i] for i in range(span.start, span.end)
                               if i in index and index[i] not in claimed), None)
             if a.content is not None:
+                a = replace(a, content=_close_quote(text, a.content))
                 content_chars[a.content.start : a.content.end] = b"\x01" * len(a.content)
             if match is None:
                 src = _clean_source(text, a.source) if a.source is not None else None

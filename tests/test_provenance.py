@@ -364,3 +364,35 @@ def test_reroot_prefers_the_centre_when_nothing_else_decides():
     parent_of = {0: _ROOT, 1: 0, 2: 1}
     _reroot(parent_of, graph, TreeOptions(spread_weight=0.0), ["x", "y", "z"])
     assert parent_of == {0: _ROOT, 1: 0, 2: 1}
+
+
+def test_trace_changes_along_the_tree(tmp_path):
+    """`trace --changes`: each derived edge carries the copy's facts diff (with offsets
+    into the child's text) and the framing it adds."""
+    root = art("root", BODY, outlet="Eagle Rising", published=when(5, 8))
+    added = "SHOCKING!! Officials said 4,000 furious residents protested outside city hall."
+    copy = art("copy", BODY[:1400] + " " + added + "\n\nSource: Eagle Rising",
+               outlet="Daily Post", published=when(5, 11))
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": a.id, "text": a.text, "outlet": a.outlet,
+                                          "published": a.published.isoformat()}) + "\n"
+                              for a in (root, copy)), encoding="utf-8")
+    app = typer.Typer()
+    app.command("trace")(trace_cmd)
+    app.command("noop")(lambda: None)
+    runner = CliRunner()
+    db = str(tmp_path / "t.db")
+    done = runner.invoke(app, ["trace", str(corpus), "--db", db, "--changes", "-f", "json"])
+    assert done.exit_code == 0, done.output
+    tree = json.loads(done.stdout)["stories"][0]["tree"]
+    (edge,) = [e for e in tree["edges"] if e["kind"] == "derived"]
+    assert (edge["source"], edge["target"]) == ("root", "copy")
+    diff = edge["changes"]["diff"]
+    new = diff["b"]["new_sentences"]
+    assert any(copy.text[s["start"]:s["end"]].startswith("Officials said 4,000") for s in new)
+    delta = edge["changes"]["framing"]["delta"]
+    assert delta["added"] and delta["summary"] != "no new framing signals"
+    # Text output names the edge; --changes without trees is refused.
+    text = runner.invoke(app, ["trace", "--db", db, "--changes"])
+    assert "root → copy" in text.stdout and "framing added" in text.stdout
+    assert runner.invoke(app, ["trace", "--db", db, "--changes", "--no-trees"]).exit_code == 2

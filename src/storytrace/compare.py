@@ -78,3 +78,38 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
         result.details["framing"] = {"a": fa.to_dict(), "b": fb.to_dict(),
                                      "delta": framing_delta(fa, fb)}
     return result
+
+
+def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | None = None
+                 ) -> dict[tuple[str, str], dict]:
+    """What each copy changed along the family tree: ``{(parent id, child id): changes}``.
+
+    For every ``derived`` edge of ``tree`` (a :class:`~storytrace.provenance.tree.FamilyTree`)
+    whose two ends are in ``articles`` (by id), ``changes`` holds the facts ``diff`` of
+    parent → child (with offsets and a summary) and the child's ``framing``: ``delta``,
+    what it adds to its parent's, and ``child``, its signals with offsets; both as
+    :func:`compare` gives them. Edges from external sources are skipped (there is no text
+    to compare).
+
+    >>> from storytrace.provenance import family_tree
+    >>> body = " ".join(f"Council member {i} voted against the bridge plan on Monday after "
+    ...                 f"a long debate about road repairs in district {i}." for i in range(8))
+    >>> cpy = Article(id="cpy", text=body + " Officials said 4,000 people protested.\\n\\n"
+    ...                                     "Source: Daily Eagle", outlet="Daily Post")
+    >>> src = Article(id="src", text=body, outlet="Daily Eagle")
+    >>> changes = tree_changes(family_tree([src, cpy]), {"src": src, "cpy": cpy})
+    >>> list(changes), changes[("src", "cpy")]["diff"]["summary"]["counts"]["b_new_sentences"]
+    ([('src', 'cpy')], 2)
+    """
+    aligner = aligner or Aligner()
+    found: dict[tuple[str, str], dict] = {}
+    for edge in tree.edges:
+        if edge.kind != "derived" or edge.source not in articles or edge.target not in articles:
+            continue
+        details = compare(articles[edge.source], articles[edge.target], aligner,
+                          details=("diff", "framing")).details
+        found[(edge.source, edge.target)] = {
+            "diff": details["diff"],
+            "framing": {"delta": details["framing"]["delta"], "child": details["framing"]["b"]},
+        }
+    return found

@@ -155,6 +155,7 @@ class TreeEdge:
     score: float
     direction: Direction | None = None
     link: str = ""  # for "related" edges: the stored link's kind (reuse, same_story)
+    changes: dict[str, Any] | None = None  # what the copy changed (compare.tree_changes)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"source": self.source, "target": self.target, "kind": self.kind,
@@ -163,6 +164,8 @@ class TreeEdge:
             d["link"] = self.link
         if self.direction is not None:
             d["direction"] = self.direction.to_dict()
+        if self.changes is not None:
+            d["changes"] = self.changes
         return d
 
 

@@ -95,9 +95,8 @@ def _print_json(sources: Sequence[str], out_path: str | None, report: SparkTrace
 
 
 def _print_text(report: SparkTraceReport, stories: list[dict]) -> None:
-    from rich.text import Text
-
     from storytrace.cli.output import out
+    from storytrace.cli.trace import print_story
 
     out.print(f"{report.signed} articles · {report.verified} candidate pairs aligned · "
               f"{report.links_added} reuse links · {report.story_candidates} same-story "
@@ -106,19 +105,7 @@ def _print_text(report: SparkTraceReport, stories: list[dict]) -> None:
               f"(spark: " + ", ".join(f"{k} {v:.0f} s" for k, v in report.seconds.items())
               + ")")
     for d in stories:
-        span = ""
-        if d["first_published"]:
-            span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
-        out.print()
-        out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
-                       f"{len(d['outlets'])} outlets{span}", style="bold"))
-        for a in d["articles"]:
-            when = (a["published"] or "date unknown")[:10]
-            out.print(Text(f"  {a['id'][:16]}  {when}  {a['outlet'] or '?':<20.20} "
-                           f"{(a['title'] or '(untitled)')[:70]}"))
-        for link in d["links"]:
-            out.print(Text(f"  {link['kind']} {link['a'][:16]} ↔ {link['b'][:16]}: covers "
-                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%}"))
+        print_story(d)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

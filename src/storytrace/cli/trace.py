@@ -198,27 +198,7 @@ def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: 
               f"{report.get('story_links_added', 0)} linked · "
               f"{len(stories)} stories with 2+ articles")
     for story in stories[: limit or None]:
-        d = story.to_dict()
-        span = ""
-        if d["first_published"]:
-            span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
-        out.print()
-        out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
-                       f"{len(d['outlets'])} outlets{span}", style="bold"))
-        for a in d["articles"]:
-            when = (a["published"] or "no date")[:10]
-            out.print(Text(f"  {a['id'][:16]}  {when:<10}  {a['outlet'] or '?':<20.20} "
-                           f"{(a['title'] or '(untitled)')[:70]}"))
-        for link in d["links"]:
-            pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
-            if link["kind"] == "same_story":
-                names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
-                out.print(Text(f"  same story {pair}: score {link['score']:.2f}"
-                               + (f" (shared: {names})" if names else "")))
-            else:
-                out.print(Text(f"  reuse {pair}: covers "
-                               f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
-                               f"({link['evidence'].get('passages', 0)} passages)"))
+        print_story(story.to_dict())
         if story.id in tree_of:
             out.print(Text("  family tree:"))
             for line in format_tree(tree_of[story.id]):
@@ -230,3 +210,28 @@ def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: 
                                    f"{counts['b_new_sentences']} new sentence(s), "
                                    f"{counts['a_new_sentences']} dropped; framing added: "
                                    f"{edge.changes['framing']['delta']['summary']}"))
+
+
+def print_story(d: dict) -> None:
+    """One story (``Story.to_dict()``, as either engine gives it) as text: its articles
+    and links."""
+    span = ""
+    if d["first_published"]:
+        span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
+    out.print()
+    out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
+                   f"{len(d['outlets'])} outlets{span}", style="bold"))
+    for a in d["articles"]:
+        when = (a["published"] or "no date")[:10]
+        out.print(Text(f"  {a['id'][:16]}  {when:<10}  {a['outlet'] or '?':<20.20} "
+                       f"{(a['title'] or '(untitled)')[:70]}"))
+    for link in d["links"]:
+        pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
+        if link["kind"] == "same_story":
+            names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
+            out.print(Text(f"  same story {pair}: score {link['score']:.2f}"
+                           + (f" (shared: {names})" if names else "")))
+        else:
+            out.print(Text(f"  reuse {pair}: covers "
+                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
+                           f"({link['evidence'].get('passages', 0)} passages)"))

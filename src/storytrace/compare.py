@@ -101,15 +101,18 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
     >>> list(changes), changes[("src", "cpy")]["diff"]["summary"]["counts"]["b_new_sentences"]
     ([('src', 'cpy')], 2)
     """
+    from storytrace.framing import analyze_article, framing_delta
+
     aligner = aligner or Aligner()
-    found: dict[tuple[str, str], dict] = {}
-    for edge in tree.edges:
-        if edge.kind != "derived" or edge.source not in articles or edge.target not in articles:
-            continue
-        details = compare(articles[edge.source], articles[edge.target], aligner,
-                          details=("diff", "framing")).details
-        found[(edge.source, edge.target)] = {
-            "diff": details["diff"],
-            "framing": {"delta": details["framing"]["delta"], "child": details["framing"]["b"]},
-        }
-    return found
+    edges = [e for e in tree.edges
+             if e.kind == "derived" and e.source in articles and e.target in articles]
+    # A version may be the parent of several copies and the copy of another: its framing
+    # is analysed once.
+    framing = {k: analyze_article(articles[k])
+               for k in dict.fromkeys(x for e in edges for x in (e.source, e.target))}
+    return {(e.source, e.target): {
+        "diff": compare(articles[e.source], articles[e.target], aligner,
+                        details=("diff",)).details["diff"],
+        "framing": {"delta": framing_delta(framing[e.source], framing[e.target]),
+                    "child": framing[e.target].to_dict()},
+    } for e in edges}

@@ -266,10 +266,25 @@ def train(docs: dict[str, Doc], epochs: int, keep: int, use_clusters: bool = Tru
     return model
 
 
+def split_holdout(docs: dict[str, Doc], holdout: bool) -> tuple[dict[str, Doc], dict[str, Doc]]:
+    """(training articles, held-out articles): every fifth article by name is held out
+    when ``holdout``, none otherwise."""
+    if not holdout:
+        return docs, {}
+    names = sorted(docs)
+    held = {n: docs[n] for i, n in enumerate(names) if i % 5 == 4}
+    return {n: docs[n] for n in names if n not in held}, held
+
+
 def score(model: dict, docs: dict[str, Doc]) -> dict:
     """Scores of the whole extractor (rules merged with this model's tagger), the same
     system ``storytrace eval attribution`` measures."""
-    extractor = AttributionExtractor(tagger=Tagger(model))
+    return score_tagger(Tagger(model), docs)
+
+
+def score_tagger(tagger, docs: dict[str, Doc]) -> dict:
+    """Scores of the rules merged with ``tagger`` (a ``Tagger`` or ``ContextualTagger``)."""
+    extractor = AttributionExtractor(tagger=tagger)
     per: dict[str, list] = {lb: [] for lb in LABELS}
     for text, anns in docs.values():
         found = extractor.extract(text)
@@ -293,12 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-clusters", action="store_true", help="no word-cluster features")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    docs = read_brat(args.data)
-    held: dict[str, Doc] = {}
-    if args.holdout:
-        names = sorted(docs)
-        held = {n: docs[n] for i, n in enumerate(names) if i % 5 == 4}
-        docs = {n: docs[n] for n in names if n not in held}
+    docs, held = split_holdout(read_brat(args.data), args.holdout)
     model = train(docs, args.epochs, args.keep, not args.no_clusters,
                   log=lambda m: print(m, file=sys.stderr))
     if held:

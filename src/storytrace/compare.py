@@ -36,11 +36,15 @@ class Comparison:
         return {"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict() | self.details
 
 
-def attributions_of(article: Article) -> list[dict]:
-    """Credited sources and quotes of one article, with offsets and the quoted characters."""
+def attributions_of(article: Article, *, semantic: bool | str = False) -> list[dict]:
+    """Credited sources and quotes of one article, with offsets and the quoted characters.
+
+    ``semantic`` as in :func:`~storytrace.provenance.extract_attributions`.
+    """
     from storytrace.provenance import extract_attributions
 
-    return [x.to_dict(article.text) for x in extract_attributions(article.text)]
+    return [x.to_dict(article.text)
+            for x in extract_attributions(article.text, semantic=semantic)]
 
 
 def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
@@ -62,7 +66,10 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
     aligner = aligner or Aligner()
     result = Comparison(a, b, aligner.align(a, b))
     if "attributions" in details:
-        result.details["attributions"] = {"a": attributions_of(a), "b": attributions_of(b)}
+        # An aligner that reads embeddings has the extra: the contextual tagger is there too.
+        semantic = aligner.uses_embeddings
+        result.details["attributions"] = {"a": attributions_of(a, semantic=semantic),
+                                          "b": attributions_of(b, semantic=semantic)}
     if "direction" in details:
         from storytrace.provenance import infer_direction
 

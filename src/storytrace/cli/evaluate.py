@@ -119,24 +119,31 @@ def eval_attribution(
     fmt: Format = FormatOption,
     rules_only: bool = typer.Option(False, "--rules-only",
                                     help="Do not use the trained span tagger."),
+    lexical: bool = typer.Option(False, "--lexical",
+                                 help="Use the word-feature tagger, not the contextual one "
+                                      "(which needs the semantic extra)."),
 ) -> None:
     """Precision, recall and F1 of Source, Cue and Content spans (exact, overlap, token)."""
     from storytrace.eval.attribution import evaluate_attribution
     from storytrace.provenance.attribution import AttributionExtractor
 
     skipped: list[str] = []
-    extractor = AttributionExtractor(use_tagger=not rules_only)
+    extractor = AttributionExtractor(use_tagger=not rules_only, semantic=not lexical and "auto")
+    tagger = type(extractor.learned).__name__ if extractor.learned is not None else "none"
     try:
         result = evaluate_attribution(corpus, extract=extractor.extract,
                                       on_error=skipped.append)
     except (ValueError, OSError) as exc:
         raise fail(str(exc)) from None
+    result["tagger"] = {"ContextualTagger": "contextual", "Tagger": "word features"
+                        }.get(tagger, tagger)
     for message in skipped:
         err.print(f"skipped: {message}")
     if fmt is Format.json:
         print_json(result)
         return
-    out.print(f"{corpus}: {result.get('documents', '?')} documents")
+    out.print(f"{corpus}: {result.get('documents', '?')} documents, "
+              f"rules + tagger: {result['tagger']}")
     for mode in ("exact", "overlap", "token"):
         rows = {role: result[role][mode] for role in ("Source", "Cue", "Content")}
         out.print(f"{mode} match")

@@ -770,22 +770,36 @@ class Tagger:
     def tag(self, text: str) -> list[tuple[str, Span, float]]:
         out: list[tuple[str, Span, float]] = []
         for tokens in windows(text):
-            words = [text[s:e] for s, e in tokens]
-            tags, e = self.tag_tokens(words)
-            top2 = np.sort(e, axis=1)[:, -2:]
-            margin = top2[:, 1] - top2[:, 0]
-            cur: list[Any] | None = None
-            for k, tag in enumerate([*tags, "O"]):
-                if cur is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != cur[0]):
-                    conf = float(np.mean(margin[cur[3] : k]))
-                    out.append((cur[0], Span(cur[1], cur[2]), conf))
-                    cur = None
-                if k < len(tags) and tag != "O":
-                    if cur is None:
-                        cur = [tag[2:], tokens[k][0], tokens[k][1], k]
-                    else:
-                        cur[2] = tokens[k][1]
+            tags, e = self.tag_tokens([text[s:e] for s, e in tokens])
+            out += labelled_spans(tokens, tags, e)
         return out
+
+
+def labelled_spans(tokens: Sequence[tuple[int, int]], tags: Sequence[str],
+                   scores: np.ndarray) -> list[tuple[str, Span, float]]:
+    """Spans of a BIO-tagged token window as ``(label, Span, confidence)``.
+
+    The confidence is the span's mean margin between its tokens' two best tag scores.
+
+    >>> spans = labelled_spans([(0, 3), (4, 8), (9, 13)], ["B-S", "B-C", "I-C"],
+    ...                        np.array([[0, 2, 0], [0, 1, 0], [3, 0, 0]]))
+    >>> [(lab, s.start, s.end, c) for lab, s, c in spans]
+    [('S', 0, 3, 2.0), ('C', 4, 13, 2.0)]
+    """
+    top2 = np.sort(scores, axis=1)[:, -2:]
+    margin = top2[:, 1] - top2[:, 0]
+    out: list[tuple[str, Span, float]] = []
+    cur: list[Any] | None = None
+    for k, tag in enumerate([*tags, "O"]):
+        if cur is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != cur[0]):
+            out.append((cur[0], Span(cur[1], cur[2]), float(np.mean(margin[cur[3] : k]))))
+            cur = None
+        if k < len(tags) and tag != "O":
+            if cur is None:
+                cur = [tag[2:], tokens[k][0], tokens[k][1], k]
+            else:
+                cur[2] = tokens[k][1]
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -1133,13 +1147,23 @@ class AttributionExtractor:
 
     use_tagger: bool = True
     keep_orphans: bool = True
-    tagger: Tagger | None = field(default=None, repr=False)
+    tagger: Any = field(default=None, repr=False)
+    semantic: bool | str = False
+
+    @property
+    def learned(self) -> Any:
+        """The tagger in use: the given one, else the contextual tagger when ``semantic``
+        asks for it and the extra is there (``"auto"``; ``True`` requires it), else the
+        word-feature :class:`Tagger`; ``None`` with ``use_tagger=False``."""
+        if not self.use_tagger:
+            return None
+        return self.tagger or _learned_tagger(self.semantic)
 
     def extract(self, text: str) -> list[Attribution]:
         rules = rule_attributions(text)
         if not self.use_tagger:
             return rules
-        tagger = self.tagger or Tagger.default()
+        tagger = self.learned
         scale = float(tagger.meta.get("margin_scale", 1.0))
         tagged = [(lab, s, _squash(c, scale)) for lab, s, c in tagger.tag(text)]
         learned = _group(text, tagged)
@@ -1197,12 +1221,16 @@ class AttributionExtractor:
         return out
 
 
-def extract_attributions(text: str) -> list[Attribution]:
+def extract_attributions(text: str, *, semantic: bool | str = False) -> list[Attribution]:
     """Every attribution (credited source) of ``text``, in text order.
 
     Parameters
     ----------
     text : the article text; any string (offsets refer to it unchanged).
+    semantic : ``"auto"`` reads the text with the contextual tagger
+        (:mod:`storytrace.provenance.contextual`) when the ``semantic`` extra is
+        installed, ``True`` requires it; ``False`` (default, fast) uses the
+        word-feature tagger.
 
     Returns
     -------
@@ -1217,9 +1245,23 @@ def extract_attributions(text: str) -> list[Attribution]:
     told 'Sources' anonymous
     according_to 'New York Daily News' outlet
     """
-    return _default_extractor().extract(text)
+    return _default_extractor(semantic).extract(text)
 
 
-@lru_cache(maxsize=1)
-def _default_extractor() -> AttributionExtractor:
-    return AttributionExtractor()
+@lru_cache(maxsize=4)
+def _default_extractor(semantic: bool | str = False) -> AttributionExtractor:
+    return AttributionExtractor(semantic=semantic)
+
+
+@lru_cache(maxsize=4)
+def _learned_tagger(semantic: bool | str) -> Any:
+    if semantic:
+        from storytrace.align.semantic import SemanticUnavailable
+        from storytrace.provenance.contextual import ContextualTagger
+
+        try:
+            return ContextualTagger.default()
+        except SemanticUnavailable:
+            if semantic is True:
+                raise
+    return Tagger.default()

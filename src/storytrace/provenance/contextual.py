@@ -1,0 +1,181 @@
+"""The contextual attribution tagger (``semantic`` extra): MiniLM token states, a BiLSTM.
+
+The same BIO Source/Cue/Content tags as :class:`~storytrace.provenance.attribution.Tagger`,
+read from context instead of hand-made word features:
+
+1. each token window of the text (:func:`~storytrace.provenance.attribution.windows`)
+   goes through the verified all-MiniLM-L6-v2 encoder (``storytrace.align.semantic``);
+   a token's state is the mean of its word pieces' hidden states at layers 3 and 6
+   (768 numbers), long windows are read in overlapping chunks of 256 pieces;
+2. a one-layer bidirectional LSTM over those states scores the 7 tags per token;
+3. Viterbi over the log-probabilities keeps the path BIO-valid.
+
+The encoder stays frozen; only the LSTM is trained (``bench/train_attribution.py
+--contextual``, PolNeAR train split), and its weights ship as
+``storytrace/data/attribution_contextual.npz`` (float16). On PolNeAR it finds sources
+and cues that the word-feature tagger misses (see docs/results.md), at the price of a
+transformer pass over the text: about 0.3 s per news article on one CPU core, so
+``storytrace trace`` keeps the fast tagger and ``compare``/``eval`` use this one when
+the extra is installed.
+
+>>> from storytrace.align.semantic import default_encoder
+>>> t = "The senator said the bill would pass."
+>>> tagger = ContextualTagger.default() if default_encoder() else None
+>>> tagger is None or [lab for lab, _, _ in tagger.tag(t)] == ["S", "C", "T"]
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.model import Span
+from storytrace.provenance.attribution import TAGS, labelled_spans, viterbi, windows
+
+__all__ = ["CONTEXTUAL_MODEL", "LAYERS", "ContextualTagger", "TokenEncoder"]
+
+CONTEXTUAL_MODEL = "attribution_contextual.npz"
+LAYERS = (3, 6)  # hidden layers whose states are averaged per token and joined
+CHUNK = 256  # word pieces per encoder pass
+STRIDE = 64  # word pieces shared by consecutive chunks of a long window
+# Lone surrogates cannot be encoded for the tokenizer; one replacement character each keeps
+# every offset where it was.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class TokenEncoder:
+    """Contextual states of word tokens from the verified MiniLM encoder.
+
+    Raises :class:`~storytrace.align.semantic.SemanticUnavailable` when the
+    ``semantic`` extra is missing or its model fails verification.
+    """
+
+    def __init__(self) -> None:
+        encoder = default_encoder()
+        if encoder is None:
+            raise SemanticUnavailable("the contextual tagger needs the semantic extra")
+        import torch
+
+        self.torch = torch
+        self.tokenizer = encoder.model.tokenizer
+        self.model = encoder.model[0].auto_model.eval()
+        self.dim = self.model.config.hidden_size * len(LAYERS)
+
+    def states(self, text: str, tokens: Sequence[tuple[int, int]]) -> np.ndarray:
+        """``(len(tokens), dim)`` states of the tokens ``text[s:e]`` of one window."""
+        out = np.zeros((len(tokens), self.dim), dtype=np.float32)
+        if not tokens:
+            return out
+        first = tokens[0][0]
+        segment = _SURROGATE.sub("\ufffd", text[first : tokens[-1][1]])
+        batch = self.tokenizer(segment, return_offsets_mapping=True,
+                               truncation=True, max_length=CHUNK, stride=STRIDE,
+                               return_overflowing_tokens=True, padding=True,
+                               return_tensors="pt")
+        offsets = batch.pop("offset_mapping").numpy()
+        batch.pop("overflow_to_sample_mapping", None)
+        with self.torch.inference_mode():
+            hidden = self.model(**batch, output_hidden_states=True).hidden_states
+        pieces = self.torch.cat([hidden[k] for k in LAYERS], -1).numpy()
+        starts = np.array([s - first for s, _ in tokens])
+        ends = np.array([e - first for _, e in tokens])
+        # Each word piece goes to the token its first character lies in.
+        a, z = offsets[..., 0], offsets[..., 1]
+        owner = np.searchsorted(starts, a, side="right") - 1
+        real = (z > a) & (owner >= 0)
+        real[real] &= a[real] < ends[owner[real]]
+        count = np.zeros(len(tokens))
+        np.add.at(out, owner[real], pieces[real])
+        np.add.at(count, owner[real], 1)
+        seen = count > 0
+        out[seen] /= count[seen, None]
+        return out
+
+
+class ContextualTagger:
+    """BIO Source/Cue/Content tagger over contextual token states.
+
+    ``ContextualTagger.default()`` loads ``storytrace/data/attribution_contextual.npz``;
+    :meth:`tag` returns ``(label, Span, confidence)`` like the word-feature ``Tagger``.
+    """
+
+    def __init__(self, weights: dict[str, np.ndarray], meta: dict[str, Any],
+                 encoder: TokenEncoder | None = None) -> None:
+        import torch
+
+        self.encoder = encoder or TokenEncoder()
+        self.meta = meta
+        self.lstm, self.out = build_network(self.encoder.dim, int(meta["hidden"]))
+        state = {k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in weights.items()}
+        self.lstm.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("lstm.")})
+        self.out.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith("out.")})
+        self.lstm.eval()
+        self.out.eval()
+        # Added to the "outside" tag's log-probability: below 0 trades precision for recall.
+        self.o_bias = float(meta.get("o_bias", 0.0))
+
+    @classmethod
+    def default(cls) -> ContextualTagger:
+        return _default_contextual()
+
+    def scores(self, states: np.ndarray) -> np.ndarray:
+        """Log-probabilities of the 7 tags for one window's token states."""
+        import torch
+
+        with torch.inference_mode():
+            x = torch.from_numpy(np.asarray(states, dtype=np.float32))[None]
+            logits = self.out(self.lstm(x)[0])[0]
+            return torch.log_softmax(logits, -1).numpy().astype(np.float64)
+
+    def tag_tokens(self, text: str, tokens: Sequence[tuple[int, int]]
+                   ) -> tuple[list[str], np.ndarray]:
+        """BIO tags of one token window of ``text`` and their tag scores."""
+        e = self.scores(self.encoder.states(text, tokens))
+        e[:, 0] += self.o_bias
+        return [TAGS[t] for t in viterbi(e, np.zeros((len(TAGS) + 1, len(TAGS))))], e
+
+    def tag(self, text: str) -> list[tuple[str, Span, float]]:
+        out: list[tuple[str, Span, float]] = []
+        for tokens in windows(text):
+            tags, e = self.tag_tokens(text, tokens)
+            out += labelled_spans(tokens, tags, e)
+        return out
+
+
+def build_network(dim: int, hidden: int) -> tuple[Any, Any]:
+    """The untrained BiLSTM and its output layer (the shapes the weights file holds)."""
+    import torch
+
+    return (torch.nn.LSTM(dim, hidden, batch_first=True, bidirectional=True),
+            torch.nn.Linear(2 * hidden, len(TAGS)))
+
+
+def save(path: Any, lstm: Any, out: Any, meta: dict[str, Any]) -> None:
+    """Write the weights as float16 arrays and ``meta`` as JSON, in one ``.npz``."""
+    arrays = {f"lstm.{k}": v.detach().numpy().astype(np.float16)
+              for k, v in lstm.state_dict().items()}
+    arrays |= {f"out.{k}": v.detach().numpy().astype(np.float16)
+               for k, v in out.state_dict().items()}
+    np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def load(path: Any) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Weights and metadata written by :func:`save`."""
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+        return {k: z[k] for k in z.files if k != "meta"}, meta
+
+
+@lru_cache(maxsize=1)
+def _default_contextual() -> ContextualTagger:
+    with resources.as_file(resources.files("storytrace") / "data" / CONTEXTUAL_MODEL) as p:
+        weights, meta = load(p)
+    return ContextualTagger(weights, meta)

@@ -60,6 +60,9 @@ class CachedEncoder:
             self.cache[key] = self.encoder.states(text, tokens)
         return self.cache[key]
 
+    def states_of_windows(self, text: str, windows) -> list[np.ndarray]:
+        return [self.states(text, tokens) for tokens in windows]
+
 
 def read_windows(docs: dict[str, Doc], encoder, log) -> list[tuple[np.ndarray, np.ndarray]]:
     """(token states as float16, gold tag ids) for every tagger window of ``docs``."""

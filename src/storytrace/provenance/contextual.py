@@ -46,6 +46,7 @@ CONTEXTUAL_MODEL = "attribution_contextual.npz"
 LAYERS = (3, 6)  # hidden layers whose states are averaged per token and joined
 CHUNK = 256  # word pieces per encoder pass
 STRIDE = 64  # word pieces shared by consecutive chunks of a long window
+BATCH = 16  # chunks per encoder pass
 # Lone surrogates cannot be encoded for the tokenizer; one replacement character each keeps
 # every offset where it was.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -71,33 +72,62 @@ class TokenEncoder:
 
     def states(self, text: str, tokens: Sequence[tuple[int, int]]) -> np.ndarray:
         """``(len(tokens), dim)`` states of the tokens ``text[s:e]`` of one window."""
-        out = np.zeros((len(tokens), self.dim), dtype=np.float32)
-        if not tokens:
+        return self.states_of_windows(text, [tokens])[0]
+
+    def states_of_windows(self, text: str, windows: Sequence[Sequence[tuple[int, int]]]
+                          ) -> list[np.ndarray]:
+        """:meth:`states` of several windows of ``text``, read in batches of similar size
+        (one encoder pass per short window would cost more than the reading itself)."""
+        out = [np.zeros((len(w), self.dim), dtype=np.float32) for w in windows]
+        count = [np.zeros(len(w)) for w in windows]
+        todo = [k for k, w in enumerate(windows) if w]
+        if not todo:
             return out
+        encoded = self.tokenizer(
+            [_SURROGATE.sub("\ufffd", text[windows[k][0][0] : windows[k][-1][1]]) for k in todo],
+            return_offsets_mapping=True, truncation=True, max_length=CHUNK, stride=STRIDE,
+            return_overflowing_tokens=True)
+        chunks = [(todo[j], ids, offsets) for j, ids, offsets in zip(
+            encoded["overflow_to_sample_mapping"], encoded["input_ids"],
+            encoded["offset_mapping"], strict=True)]
+        chunks.sort(key=lambda c: len(c[1]))
+        pad = self.tokenizer.pad_token_id or 0
+        for b in range(0, len(chunks), BATCH):
+            group = chunks[b : b + BATCH]
+            n = max(len(ids) for _, ids, _ in group)
+            ids = np.full((len(group), n), pad, dtype=np.int64)
+            mask = np.zeros((len(group), n), dtype=np.int64)
+            for i, (_, chunk_ids, _) in enumerate(group):
+                ids[i, : len(chunk_ids)] = chunk_ids
+                mask[i, : len(chunk_ids)] = 1
+            with self.torch.inference_mode():
+                hidden = self.model(input_ids=self.torch.from_numpy(ids),
+                                    attention_mask=self.torch.from_numpy(mask),
+                                    token_type_ids=self.torch.zeros_like(
+                                        self.torch.from_numpy(ids)),
+                                    output_hidden_states=True).hidden_states
+            pieces = self.torch.cat([hidden[k] for k in LAYERS], -1).numpy()
+            for i, (k, chunk_ids, offsets) in enumerate(group):
+                self._add_pieces(windows[k], np.asarray(offsets).reshape(-1, 2),
+                                 pieces[i, : len(chunk_ids)], out[k], count[k])
+        for states, c in zip(out, count, strict=True):
+            seen = c > 0
+            states[seen] /= c[seen, None]
+        return out
+
+    @staticmethod
+    def _add_pieces(tokens: Sequence[tuple[int, int]], offsets: np.ndarray, pieces: np.ndarray,
+                    total: np.ndarray, count: np.ndarray) -> None:
+        """Add each word piece's state to the token its first character lies in."""
         first = tokens[0][0]
-        segment = _SURROGATE.sub("\ufffd", text[first : tokens[-1][1]])
-        batch = self.tokenizer(segment, return_offsets_mapping=True,
-                               truncation=True, max_length=CHUNK, stride=STRIDE,
-                               return_overflowing_tokens=True, padding=True,
-                               return_tensors="pt")
-        offsets = batch.pop("offset_mapping").numpy()
-        batch.pop("overflow_to_sample_mapping", None)
-        with self.torch.inference_mode():
-            hidden = self.model(**batch, output_hidden_states=True).hidden_states
-        pieces = self.torch.cat([hidden[k] for k in LAYERS], -1).numpy()
         starts = np.array([s - first for s, _ in tokens])
         ends = np.array([e - first for _, e in tokens])
-        # Each word piece goes to the token its first character lies in.
-        a, z = offsets[..., 0], offsets[..., 1]
+        a, z = offsets[:, 0], offsets[:, 1]
         owner = np.searchsorted(starts, a, side="right") - 1
-        real = (z > a) & (owner >= 0)
+        real = (z > a) & (owner >= 0)  # special pieces have empty offsets
         real[real] &= a[real] < ends[owner[real]]
-        count = np.zeros(len(tokens))
-        np.add.at(out, owner[real], pieces[real])
+        np.add.at(total, owner[real], pieces[real])
         np.add.at(count, owner[real], 1)
-        seen = count > 0
-        out[seen] /= count[seen, None]
-        return out
 
 
 class ContextualTagger:
@@ -138,16 +168,21 @@ class ContextualTagger:
     def tag_tokens(self, text: str, tokens: Sequence[tuple[int, int]]
                    ) -> tuple[list[str], np.ndarray]:
         """BIO tags of one token window of ``text`` and their tag scores."""
-        e = self.scores(self.encoder.states(text, tokens))
-        e[:, 0] += self.o_bias
-        return [TAGS[t] for t in viterbi(e, np.zeros((len(TAGS) + 1, len(TAGS))))], e
+        return self._decode(self.encoder.states(text, tokens))
 
     def tag(self, text: str) -> list[tuple[str, Span, float]]:
         out: list[tuple[str, Span, float]] = []
-        for tokens in windows(text):
-            tags, e = self.tag_tokens(text, tokens)
+        found = list(windows(text))
+        for tokens, states in zip(found, self.encoder.states_of_windows(text, found),
+                                  strict=True):
+            tags, e = self._decode(states)
             out += labelled_spans(tokens, tags, e)
         return out
+
+    def _decode(self, states: np.ndarray) -> tuple[list[str], np.ndarray]:
+        e = self.scores(states)
+        e[:, 0] += self.o_bias
+        return [TAGS[t] for t in viterbi(e, np.zeros((len(TAGS) + 1, len(TAGS))))], e
 
 
 def build_network(dim: int, hidden: int) -> tuple[Any, Any]:

@@ -264,9 +264,9 @@ def classify_source(name: str) -> str:
 
     >>> [classify_source(s) for s in ("New York Daily News", "the Herald-Tribune", "AP",
     ...     "Sen. Ted Cruz", "campaign manager Robby Mook", "officials", "a new report",
-    ...     "the Justice Department", "he", "it")]
+    ...     "the Justice Department", "he", "it", "New York Mayor Bill de Blasio", "the NYPD")]
     ['outlet', 'outlet', 'wire', 'person', 'person', 'anonymous', 'document', \
-'organisation', 'person', 'unknown']
+'organisation', 'person', 'unknown', 'person', 'organisation']
     """
     s = " ".join(name.split())
     if not s:
@@ -287,6 +287,12 @@ def classify_source(name: str) -> str:
         return "anonymous"
     if _HONORIFIC.match(bare) and not _ORG_RE.search(bare.split()[-1]):
         return "person"
+    words = bare.split()
+    # A job title before a name ("New York Mayor Bill de Blasio"): a person, even when a
+    # word of the name is also a document word ("Bill").
+    if _JOB_RE.search(s) and _has_capital_name(s) and words[-1][:1].isupper() and \
+            not _ORG_RE.search(words[-1]):
+        return "person"
     head = low.split(",")[0].split(" of ")[0].split(" by ")[0].split(" from ")[0]
     if _DOCUMENT_RE.search(head) and not re.search(r"\b[A-Z]\w+ [A-Z]\w+$", s):
         return "document"
@@ -294,14 +300,12 @@ def classify_source(name: str) -> str:
         return "outlet"
     if _OUTLET_LIKE.search(bare) and not _ORG_RE.search(bare.replace("News", "")):
         return "outlet"
-    words = bare.split()
-    if _JOB_RE.search(s) and _has_capital_name(s) and words[-1][:1].isupper() and \
-            not _ORG_RE.search(words[-1]):
-        return "person"
     if _ORG_RE.search(bare) or any(w.strip("’'s.,") in _ORG_NAMES for w in words):
         return "organisation"
     if _OUTLET_RE.search(bare):
         return "outlet"
+    if len(words) == 1 and re.fullmatch(r"[A-Z]{2,6}", words[0].strip("’'s.,")):
+        return "organisation"  # an acronym ("NYPD", "ICE"): wires and outlets came first
     caps = [w for w in words if w[:1].isupper()]
     if caps and len(caps) == len(words) and len(words) <= 4:
         return "person"  # "Donald Trump", "Trump": a bare proper name is most often a person

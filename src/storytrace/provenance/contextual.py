@@ -14,7 +14,7 @@ The encoder stays frozen; only the LSTM is trained (``bench/train_attribution.py
 --contextual``, PolNeAR train split), and its weights ship as
 ``storytrace/data/attribution_contextual.npz`` (float16). On PolNeAR it finds sources
 and cues that the word-feature tagger misses (see docs/results.md), at the price of a
-transformer pass over the text: about 0.3 s per news article on one CPU core, so
+transformer pass over the text: 0.3–0.8 s per news article on a 2-core laptop, so
 ``storytrace trace`` keeps the fast tagger and ``compare``/``eval`` use this one when
 the extra is installed.
 

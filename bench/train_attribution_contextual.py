@@ -34,6 +34,7 @@ from storytrace.provenance.contextual import (
     ContextualTagger,
     TokenEncoder,
     build_network,
+    network_weights,
     save,
 )
 from train_attribution import POLNEAR, SEED, Doc, gold_tags, score_tagger, split_holdout
@@ -141,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                      "Source/Cue/Content", "epochs": args.epochs, "seed": SEED},
         "hidden": args.hidden, "o_bias": O_BIAS,
     }
-    weights = {f"lstm.{k}": v.detach().numpy() for k, v in lstm.state_dict().items()}
-    weights |= {f"out.{k}": v.detach().numpy() for k, v in out.state_dict().items()}
+    weights = network_weights(lstm, out)
     tagger = ContextualTagger(weights, meta, encoder=CachedEncoder(encoder))
     sample = dict(sorted(docs.items())[::10])
     margins = [c for text, _ in sample.values() for _, _, c in tagger.tag(text)]
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, s in scores[O_BIAS].items():
             print(label, json.dumps(s))
     if not args.no_write:
-        save(args.out, lstm, out, meta)
+        save(args.out, weights, meta)
         log(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
     return 0
 

@@ -129,14 +129,13 @@ def eval_attribution(
 
     skipped: list[str] = []
     extractor = AttributionExtractor(use_tagger=not rules_only, semantic=not lexical and "auto")
-    tagger = type(extractor.learned).__name__ if extractor.learned is not None else "none"
+    tagger = extractor.learned.name if extractor.learned is not None else "none"
     try:
         result = evaluate_attribution(corpus, extract=extractor.extract,
                                       on_error=skipped.append)
     except (ValueError, OSError) as exc:
         raise fail(str(exc)) from None
-    result["tagger"] = {"ContextualTagger": "contextual", "Tagger": "word features"
-                        }.get(tagger, tagger)
+    result["tagger"] = tagger
     for message in skipped:
         err.print(f"skipped: {message}")
     if fmt is Format.json:

@@ -746,6 +746,8 @@ class Tagger:
     [('S', 'The senator'), ('C', 'said'), ('T', 'the bill would pass')]
     """
 
+    name = "word features"
+
     def __init__(self, model: dict[str, Any]) -> None:
         self.cue_p: dict[str, float] = dict(model["cue_p"])
         self.stages = [Stage.from_dict(s) for s in model["stages"]]

@@ -10,8 +10,8 @@ read from context instead of hand-made word features:
 2. a one-layer bidirectional LSTM over those states scores the 7 tags per token;
 3. Viterbi over the log-probabilities keeps the path BIO-valid.
 
-The encoder stays frozen; only the LSTM is trained (``bench/train_attribution.py
---contextual``, PolNeAR train split), and its weights ship as
+The encoder stays frozen; only the LSTM is trained
+(``bench/train_attribution_contextual.py``, PolNeAR train split), and its weights ship as
 ``storytrace/data/attribution_contextual.npz`` (float16). On PolNeAR it finds sources
 and cues that the word-feature tagger misses (see docs/results.md), at the price of a
 transformer pass over the text: 0.3–0.8 s per news article on a 2-core laptop, so
@@ -40,7 +40,8 @@ from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.model import Span
 from storytrace.provenance.attribution import TAGS, labelled_spans, viterbi, windows
 
-__all__ = ["CONTEXTUAL_MODEL", "LAYERS", "ContextualTagger", "TokenEncoder"]
+__all__ = ["CONTEXTUAL_MODEL", "LAYERS", "ContextualTagger", "TokenEncoder", "build_network",
+           "load", "network_weights", "save"]
 
 CONTEXTUAL_MODEL = "attribution_contextual.npz"
 LAYERS = (3, 6)  # hidden layers whose states are averaged per token and joined
@@ -50,6 +51,8 @@ BATCH = 16  # chunks per encoder pass
 # Lone surrogates cannot be encoded for the tokenizer; one replacement character each keeps
 # every offset where it was.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The LSTM reads the neighbours itself: Viterbi only keeps the path BIO-valid.
+_FREE_TRANSITIONS = np.zeros((len(TAGS) + 1, len(TAGS)))
 
 
 class TokenEncoder:
@@ -137,6 +140,8 @@ class ContextualTagger:
     :meth:`tag` returns ``(label, Span, confidence)`` like the word-feature ``Tagger``.
     """
 
+    name = "contextual"
+
     def __init__(self, weights: dict[str, np.ndarray], meta: dict[str, Any],
                  encoder: TokenEncoder | None = None) -> None:
         import torch
@@ -165,11 +170,6 @@ class ContextualTagger:
             logits = self.out(self.lstm(x)[0])[0]
             return torch.log_softmax(logits, -1).numpy().astype(np.float64)
 
-    def tag_tokens(self, text: str, tokens: Sequence[tuple[int, int]]
-                   ) -> tuple[list[str], np.ndarray]:
-        """BIO tags of one token window of ``text`` and their tag scores."""
-        return self._decode(self.encoder.states(text, tokens))
-
     def tag(self, text: str) -> list[tuple[str, Span, float]]:
         out: list[tuple[str, Span, float]] = []
         found = list(windows(text))
@@ -182,7 +182,7 @@ class ContextualTagger:
     def _decode(self, states: np.ndarray) -> tuple[list[str], np.ndarray]:
         e = self.scores(states)
         e[:, 0] += self.o_bias
-        return [TAGS[t] for t in viterbi(e, np.zeros((len(TAGS) + 1, len(TAGS))))], e
+        return [TAGS[t] for t in viterbi(e, _FREE_TRANSITIONS)], e
 
 
 def build_network(dim: int, hidden: int) -> tuple[Any, Any]:
@@ -193,12 +193,16 @@ def build_network(dim: int, hidden: int) -> tuple[Any, Any]:
             torch.nn.Linear(2 * hidden, len(TAGS)))
 
 
-def save(path: Any, lstm: Any, out: Any, meta: dict[str, Any]) -> None:
-    """Write the weights as float16 arrays and ``meta`` as JSON, in one ``.npz``."""
-    arrays = {f"lstm.{k}": v.detach().numpy().astype(np.float16)
-              for k, v in lstm.state_dict().items()}
-    arrays |= {f"out.{k}": v.detach().numpy().astype(np.float16)
-               for k, v in out.state_dict().items()}
+def network_weights(lstm: Any, out: Any) -> dict[str, np.ndarray]:
+    """The weights of a network from :func:`build_network`, keyed as the file keeps them."""
+    return {f"{part}.{k}": v.detach().numpy()
+            for part, net in (("lstm", lstm), ("out", out)) for k, v in net.state_dict().items()}
+
+
+def save(path: Any, weights: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    """Write ``weights`` (from :func:`network_weights`) as float16 arrays and ``meta`` as
+    JSON, in one ``.npz``."""
+    arrays = {k: np.asarray(v).astype(np.float16) for k, v in weights.items()}
     np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
 
 

@@ -168,3 +168,31 @@ def test_trace_cli_prints_family_trees_and_writes_them(tmp_path, corpus):
                                 "--format", "json"])
     assert quiet.exit_code == 0, quiet.output
     assert all("tree" not in s for s in json.loads(quiet.stdout)["stories"])
+
+
+def test_cap_notes_name_both_caps(monkeypatch):
+    """Both engines print what the caps held back through one function."""
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from storytrace.cli import trace as trace_cli
+    from storytrace.engines.local import TraceOptions
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(trace_cli, "err", Console(file=buffer, width=300))
+    report = SimpleNamespace(capped_buckets=2, capped_articles=1, capped_examples=[["a1", 250]])
+    trace_cli.print_cap_notes(report, TraceOptions(max_bucket=50, max_candidates=200),
+                              "300 articles (e.g. x9)")
+    lines = buffer.getvalue().splitlines()
+    assert lines == [
+        "note: 2 LSH buckets held more than 50 articles (shared boilerplate?) and gave no "
+        "candidates; largest: 300 articles (e.g. x9)",
+        "note: 1 articles had more than 200 candidate pairs, e.g. a1 (250); the 200 most "
+        "similar of each were aligned (raise --max-candidates)"]
+    buffer.truncate(0)
+    buffer.seek(0)
+    trace_cli.print_cap_notes(SimpleNamespace(capped_buckets=0, capped_articles=0,
+                                              capped_examples=[]), TraceOptions())
+    assert buffer.getvalue() == ""

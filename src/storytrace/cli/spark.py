@@ -36,6 +36,7 @@ def trace_spark(sources: Sequence[str], *, options: TraceOptions, out_path: str 
     Returns 2 for a usage error, 1 when any input was rejected, else 0.
     """
     from storytrace.cli.output import err
+    from storytrace.cli.trace import print_cap_notes
 
     if not sources:
         err.print("error: the spark engine reads its inputs itself: give files, folders or "
@@ -67,17 +68,9 @@ def trace_spark(sources: Sequence[str], *, options: TraceOptions, out_path: str 
         err.print(f"error: {message}")
     for note in report.notes:
         err.print(f"note: {note}")
-    if report.capped_buckets:
-        err.print(f"note: {report.capped_buckets} LSH buckets held more than "
-                  f"{options.max_bucket} articles (shared boilerplate?) and gave no candidates; "
-                  f"largest: " + ", ".join(f"{c['size']} articles (e.g. {c['first_ids'][0]})"
-                                           for c in report.capped[:3] if c["first_ids"]))
-    if report.capped_articles:
-        examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
-        err.print(f"note: {report.capped_articles} articles had more than "
-                  f"{options.max_candidates} candidate pairs, e.g. {examples}; the "
-                  f"{options.max_candidates} most similar of each were aligned "
-                  "(raise --max-candidates)")
+    print_cap_notes(report, options, ", ".join(
+        f"{c['size']} articles (e.g. {c['first_ids'][0]})"
+        for c in report.capped[:3] if c["first_ids"]))
     if fmt == "json":
         _print_json(sources, out_path, report, stories)
     else:

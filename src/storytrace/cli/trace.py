@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.text import Text
@@ -112,14 +113,7 @@ def trace_cmd(
                 {a.id: a for s in stories for a in s.articles}), encoding="utf-8")
             err.print(f"wrote {html_path.resolve()}")
         total = len(store)
-    if report.capped_buckets:
-        err.print(f"note: {report.capped_buckets} LSH buckets held more than {max_bucket} "
-                  "articles (shared boilerplate?) and gave no candidates")
-    if report.capped_articles:
-        examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
-        err.print(f"note: {report.capped_articles} articles had more than {max_candidates} "
-                  f"candidate pairs, e.g. {examples}; the {max_candidates} most similar of each "
-                  "were aligned (raise --max-candidates)")
+    print_cap_notes(report, options)
     if out_path:
         _write(out_path, [_story_row(s, tree_of) for s in stories])
     if fmt is Format.json:
@@ -210,6 +204,25 @@ def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: 
                                    f"{counts['b_new_sentences']} new sentence(s), "
                                    f"{counts['a_new_sentences']} dropped; framing added: "
                                    f"{edge.changes['framing']['delta']['summary']}"))
+
+
+def print_cap_notes(report: Any, options: TraceOptions, largest: str = "") -> None:
+    """The notes on what the caps held back: LSH buckets over ``max_bucket`` (``largest``
+    names the biggest, where the engine keeps them) and articles over ``max_candidates``.
+
+    ``report`` is either engine's report (both count ``capped_buckets``,
+    ``capped_articles`` and list ``capped_examples``).
+    """
+    if report.capped_buckets:
+        err.print(f"note: {report.capped_buckets} LSH buckets held more than "
+                  f"{options.max_bucket} articles (shared boilerplate?) and gave no candidates"
+                  + (f"; largest: {largest}" if largest else ""))
+    if report.capped_articles:
+        examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
+        err.print(f"note: {report.capped_articles} articles had more than "
+                  f"{options.max_candidates} candidate pairs, e.g. {examples}; the "
+                  f"{options.max_candidates} most similar of each were aligned "
+                  "(raise --max-candidates)")
 
 
 def print_story(d: dict) -> None:

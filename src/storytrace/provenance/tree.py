@@ -430,12 +430,7 @@ def _reroot(parent_of: dict, graph: nx.DiGraph, options: TreeOptions,
     starts = [v for v, u in parent_of.items()
               if isinstance(v, int) and not isinstance(u, int) and v in adj]
     for r0 in starts:
-        order, up = [r0], {r0: -1}
-        for k in order:  # breadth first from the current root
-            for m in adj[k]:
-                if m not in up:
-                    up[m] = k
-                    order.append(m)
+        order, up = _breadth_first(adj, r0)
         n = len(order)
         size = dict.fromkeys(order, 1)
         for k in reversed(order[1:]):
@@ -456,14 +451,10 @@ def _reroot(parent_of: dict, graph: nx.DiGraph, options: TreeOptions,
             parent_of[best] = top(best)[1]
         # Each edge would turn round if the root lay on its child's side: its margin is
         # the best root's score over the best score on that side.
+        queue, above = _breadth_first(adj, best)
         below: dict[int, list[int]] = {}
-        queue, seen = [best], {best}
-        for k in queue:
-            for m in adj[k]:
-                if m not in seen:
-                    seen.add(m)
-                    below.setdefault(k, []).append(m)
-                    queue.append(m)
+        for m in queue[1:]:
+            below.setdefault(above[m], []).append(m)
         side_best = dict(score)
         for k in reversed(queue):
             for m in below.get(k, ()):
@@ -485,6 +476,18 @@ def _reroot(parent_of: dict, graph: nx.DiGraph, options: TreeOptions,
             why += f" (the centre of the tree is {names[centre]}, but other evidence outweighs)"
         out.reasons[best] = [why]
     return out
+
+
+def _breadth_first(adj: dict[int, list[int]], root: int) -> tuple[list[int], dict[int, int]]:
+    """The versions reachable from ``root`` in breadth-first order, and each one's
+    neighbour towards ``root`` (``-1`` for the root itself)."""
+    order, up = [root], {root: -1}
+    for k in order:
+        for m in adj[k]:
+            if m not in up:
+                up[m] = k
+                order.append(m)
+    return order, up
 
 
 def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:

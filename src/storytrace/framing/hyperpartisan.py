@@ -133,6 +133,14 @@ def _style_block(raw: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> sparse
     return sparse.csr_matrix(z * STYLE_WEIGHT)
 
 
+def _features(hasher: TextHasher, texts: list[str], raw: np.ndarray, mean: np.ndarray,
+              scale: np.ndarray) -> sparse.csr_matrix:
+    """The model's rows: the n-gram blocks, then the standardised style numbers ``raw``
+    (one definition for training and scoring, so the two agree)."""
+    return sparse.hstack([hasher.transform(texts), _style_block(raw, mean, scale)],
+                         format="csr")
+
+
 def fit_hyperpartisan(texts: Sequence[str], labels: Sequence[int], *, c: float = C
                       ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Train on ``article_text`` strings and 0/1 labels: the arrays and meta of a model.
@@ -150,7 +158,7 @@ def fit_hyperpartisan(texts: Sequence[str], labels: Sequence[int], *, c: float =
     mean = raw.mean(axis=0)
     scale = raw.std(axis=0)
     scale[scale == 0] = 1.0  # a constant feature stays 0 instead of dividing by 0
-    x = sparse.hstack([hasher.transform(texts), _style_block(raw, mean, scale)], format="csr")
+    x = _features(hasher, texts, raw, mean, scale)
     y = np.asarray(labels, dtype=int)
     lr = LogisticRegression(C=c, solver="liblinear", max_iter=5000).fit(x, y)
     arrays = hasher_arrays(hasher, "features") | {
@@ -189,8 +197,8 @@ class HyperpartisanModel:
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        style = _style_block(_style_matrix(texts), self.style_mean, self.style_scale)
-        x = sparse.hstack([self.hasher.transform(texts), style], format="csr")
+        x = _features(self.hasher, texts, _style_matrix(texts), self.style_mean,
+                      self.style_scale)
         return sigmoid(x @ self.coef + self.intercept)
 
 

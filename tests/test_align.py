@@ -93,6 +93,16 @@ def test_unrelated_stray_phrase_is_not_joined(lexical):
     assert [(a[p.a_start:p.a_end]) for p in al.passages] == [P1[:-1]]
 
 
+def test_recurring_phrase_does_not_stretch_the_other_side(lexical):
+    # B's menu repeats phrases of the copied passage further on; those stray matches
+    # reuse words already aligned in A and must not pull B's side over the menu.
+    a = f"{UNRELATED} {P1}"
+    b = (f"{P1} Menu: funding for public libraries, soups and salads, police overtime pay, "
+         f"desserts, public libraries by twelve, drinks, overtime pay across all districts.")
+    al = lexical.align(a, b)
+    assert _texts(al, a, b) == [(P1[:-1], P1[:-1], "verbatim")]
+
+
 def test_unrelated_texts_share_nothing(lexical):
     al = lexical.align(P1 + " " + P2, P3 + " " + UNRELATED)
     assert al.passages == []

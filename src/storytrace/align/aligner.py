@@ -9,7 +9,7 @@ import numpy as np
 
 from storytrace.align.extend import cluster, merge_nearby
 from storytrace.align.passages import Passage, build_passage, matched_tokens
-from storytrace.align.seeds import Seed, ngram_seeds, sentence_seeds
+from storytrace.align.seeds import Seed, drop_shadowed, ngram_seeds, sentence_seeds
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.align.similarity import lexical_similarity
 from storytrace.align.tokens import TokenizedText, tokenize
@@ -132,7 +132,7 @@ class Aligner:
             yield self.align(cached(a), cached(b), repeats=repeats)
 
     def passages(self, a: TokenizedText, b: TokenizedText) -> list[Passage]:
-        seeds = ngram_seeds(a, b, self.ngram)
+        seeds = drop_shadowed(ngram_seeds(a, b, self.ngram))
         # A sentence pair adds evidence only where shared word runs do not already
         # cover it; otherwise its whole-sentence extent would blur exact boundaries.
         covered_a = {i for s in seeds for i in range(s.a0, s.a1)}

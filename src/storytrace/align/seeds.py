@@ -75,6 +75,40 @@ def ngram_seeds(a: TokenizedText, b: TokenizedText, n: int = 3, max_occurrences:
     return seeds
 
 
+def drop_shadowed(seeds: list[Seed], factor: float = 3.0) -> list[Seed]:
+    """Drop word runs that reuse the words of a run ``factor`` times longer.
+
+    A phrase that recurs in one text ("Pink Floyd News" in a menu, "the Rahami
+    family") matches the other text's copy at each occurrence; the stray short
+    matches stretch a passage over text that was never copied. Each word should
+    align once, so a run is dropped when, in either text, it overlaps a kept run
+    at least ``factor`` times as long. Runs of similar length are both kept: a
+    passage printed twice is for echo removal and ``repeats`` to handle.
+
+    >>> long, stray = Seed(0, 12, 0, 12, "ngram"), Seed(5, 8, 40, 43, "ngram")
+    >>> drop_shadowed([stray, long]) == [long]
+    True
+    """
+    if not seeds:
+        return []
+    ordered = sorted(seeds, key=lambda s: s.a0 - s.a1)  # longest first
+    if ordered[0].a1 - ordered[0].a0 < factor * (ordered[-1].a1 - ordered[-1].a0):
+        return seeds  # no run can shadow another
+    cover_a = [0] * max(s.a1 for s in seeds)
+    cover_b = [0] * max(s.b1 for s in seeds)
+    kept = []
+    for s in ordered:
+        length = s.a1 - s.a0
+        if max(max(cover_a[s.a0:s.a1]), max(cover_b[s.b0:s.b1])) >= factor * length:
+            continue
+        kept.append(s)
+        for i in range(s.a0, s.a1):
+            cover_a[i] = max(cover_a[i], length)
+        for j in range(s.b0, s.b1):
+            cover_b[j] = max(cover_b[j], length)
+    return sorted(kept, key=lambda s: (s.a0, s.b0))
+
+
 def sentence_seeds(a: TokenizedText, b: TokenizedText, similarity: np.ndarray,
                    threshold: float) -> list[Seed]:
     """Sentence pairs whose similarity reaches ``threshold``.

@@ -24,6 +24,10 @@ Evidence, strongest first:
                   meets the path between the two strictly inside it, they are not a
                   direct copy of each other: siblings of a version that is not in the
                   corpus, or ends of a chain through the third (this only explains).
+``slips``, ``readings``  copying slips: a name put in lower case, or a place where one
+                  version reads garbled English (a word dropped, two swapped, a stray
+                  word) and the other reads well. Copyists make such slips and pass
+                  them on; the version with the slips the other lacks is the copy.
 ``containment``   the share of each text found in the other: copies usually take part
                   of their source and add a little, so the copy is the more contained.
                   Weak on purpose (alone it never reaches a verdict): an expanded copy
@@ -79,6 +83,7 @@ __all__ = [
     "name_key",
     "names_match",
     "profile",
+    "readings_evidence",
     "similarity",
     "time_evidence",
 ]
@@ -104,6 +109,8 @@ CONFLICT = 2.0  # an item this strong against the verdict makes it "unknown"
 MAX_OTHERS = 8  # third articles consulted (the most similar to either side)
 SLIP = 1.0  # per copying slip one version has and the other not (a name lower-cased) ...
 SLIP_MAX = 2.5  # ... capped
+READING = 1.0  # per garbled reading one version has and the other not ...
+READING_MAX = 2.5  # ... capped
 OWN_SENTENCES = 2  # whole sentences a copy step may add (and its source lack) as a matter of course
 SEPARATE = 1.5  # per whole sentence beyond that on the side with fewer ...
 SEPARATE_MAX = 6.0  # ... capped
@@ -681,6 +688,39 @@ def slip_evidence(pa: Profile, pb: Profile) -> Evidence:
                     f"way): slips of a copyist, so {copy} looks like the copy")
 
 
+@lru_cache(maxsize=4096)
+def _readings(a: str, b: str):
+    from storytrace.provenance.readings import compare_readings
+
+    return compare_readings(a, b)
+
+
+def readings_evidence(pa: Profile, pb: Profile) -> Evidence:
+    """Garbled readings (:mod:`storytrace.provenance.readings`): at places where the
+    versions differ by a few words, the one whose wording is far less likely English
+    (a dropped or doubled word, two words swapped, a stray word) is probably the copy.
+    A rewording that reads well both ways counts for neither side."""
+    worse = {"a": 0, "b": 0}
+    examples = []
+    for field_name in ("title", "text"):
+        r = _readings(getattr(pa.article, field_name) or "", getattr(pb.article, field_name) or "")
+        worse["a"] += r.worse_in_a
+        worse["b"] += r.worse_in_b
+        examples += [{"field": field_name} | p.to_dict() for p in r.examples]
+    examples.sort(key=lambda x: -x["nats"])
+    value = {"a_garbled": worse["a"], "b_garbled": worse["b"], "examples": examples[:3]}
+    net = worse["b"] - worse["a"]
+    if net == 0:
+        detail = ("no garbled readings either way" if not worse["a"] else
+                  f"each reads worse at {worse['a']} place(s) where the other reads well")
+        return Evidence("readings", "none", 0.0, value, detail)
+    copy, source = (pb.id, pa.id) if net > 0 else (pa.id, pb.id)
+    return Evidence("readings", "a->b" if net > 0 else "b->a", min(READING_MAX, READING * abs(net)),
+                    value, f"{copy} reads worse than {source} at {max(worse.values())} place(s) "
+                    f"(a word dropped, swapped or stray; {min(worse.values())} the other way): "
+                    f"slips of a copyist, so {copy} looks like the copy")
+
+
 @lru_cache(maxsize=8192)
 def _sentence_shingles(text: str) -> tuple[frozenset[int], ...]:
     """The 3-word phrases of each sentence of six words or more."""
@@ -776,7 +816,7 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
         others = others[:MAX_OTHERS]
     items = [*_credit_items(pa, pb, others), time_evidence(pa.article, pb.article),
              *_shared_source_items(pa, pb, others), *_innovation_items(pa, pb, others),
-             slip_evidence(pa, pb), separate_evidence(pa, pb),
+             slip_evidence(pa, pb), readings_evidence(pa, pb), separate_evidence(pa, pb),
              containment_evidence(pa, pb, comparison)]
     branching = _branching_item(pa, pb, others)
     if branching is not None:

@@ -1,0 +1,214 @@
+"""Corrupt readings: where two versions word a place differently, which reading is garbled.
+
+Textual critics call the words one version has at a place its *reading*. A copyist
+who drops a word, swaps two, or lets a stray word in leaves a reading that reads
+worse than the one copied, and the slip is passed on to the copy's own copies. So
+at each place where two versions differ by a few words, the reading that is much
+less likely English is probably the copy's. A deliberate rewording ("said" →
+"stated") reads well both ways and counts for neither side.
+
+"Reads worse" is judged by a word bigram model (:class:`WordModel`) counted from
+about 2 million words of public English news text (``bench/train_word_model.py``
+lists the sets and builds it). A reading is surprising when it puts together two
+words that are common on their own but were never seen side by side ("the for",
+"said the indeed"): the expected count of that pair, were the words independent, is
+the reading's surprise in nats (the log-probability of never seeing it). Rare but
+good wording ("the coming year") is hardly surprising, because rare words are
+expected together rarely. A place, with one word of context on each side, votes
+for the side whose reading is at least :data:`MARGIN` less surprising.
+
+Known limits: a doubled rare word, or a swap of two rare words, goes unnoticed; a
+rewording into words that are common but seldom paired ("said" → "stated the")
+counts as garbled.
+
+>>> model = WordModel.default()
+>>> a = "The mayor said the bridge will close for repairs in May."
+>>> b = "The mayor the said the bridge will close for the repairs in May."
+>>> v = compare_readings(a, b, model)
+>>> v.worse_in_a, v.worse_in_b, [(b[slice(*p.b)], round(p.nats)) for p in v.examples]
+(0, 1, [('the', 10)])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import xxhash
+from rapidfuzz.distance import Levenshtein
+
+__all__ = ["MARGIN", "Place", "Readings", "WordModel", "compare_readings", "tokens"]
+
+MARGIN = 1.0  # surprise (nats) by which one reading must exceed the other to vote
+MAX_WORDS = 4  # longer differences are added or dropped text, not a reading
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
+_START, _END = "<s>", "</s>"
+_DATA = "word_bigrams.npz"
+
+
+def _key(text: str) -> int:
+    return xxhash.xxh64_intdigest(text.encode("utf-8", "surrogatepass"))
+
+
+@dataclass(frozen=True)
+class WordModel:
+    """Word unigram and bigram counts (hashed, lower-cased), with sentence boundaries.
+
+    A reading is judged by the word pairs it has that the model never saw although
+    both words are common (:meth:`surprise`).
+    """
+
+    unigrams: dict[int, int]
+    bigrams: dict[int, int]
+    total: int
+
+    @classmethod
+    def from_texts(cls, texts, min_bigram: int = 2) -> WordModel:
+        """Count a model from plain texts; bigrams seen fewer than ``min_bigram`` times
+        are dropped (they are mostly names and typos, and would bloat the file)."""
+        uni: dict[int, int] = {}
+        bi: dict[int, int] = {}
+        for text in texts:
+            words = [w for w, _ in tokens(text)]
+            for k, w in enumerate(words):
+                uni[_key(w)] = uni.get(_key(w), 0) + 1
+                if k:
+                    pair = _key(words[k - 1] + " " + w)
+                    bi[pair] = bi.get(pair, 0) + 1
+        bi = {k: v for k, v in bi.items() if v >= min_bigram}
+        return cls(uni, bi, sum(uni.values()))
+
+    def save(self, path: Path, meta: str = "") -> None:
+        ukeys = np.fromiter(self.unigrams, dtype=np.uint64, count=len(self.unigrams))
+        bkeys = np.fromiter(self.bigrams, dtype=np.uint64, count=len(self.bigrams))
+        np.savez_compressed(
+            path, unigram_keys=ukeys,
+            unigram_counts=np.fromiter(self.unigrams.values(), dtype=np.uint32),
+            bigram_keys=bkeys,
+            bigram_counts=np.fromiter(self.bigrams.values(), dtype=np.uint32),
+            meta=np.array(meta))
+
+    @classmethod
+    def load(cls, path) -> WordModel:
+        with np.load(path) as z:
+            uni = dict(zip(z["unigram_keys"].tolist(), z["unigram_counts"].tolist(),
+                           strict=True))
+            bi = dict(zip(z["bigram_keys"].tolist(), z["bigram_counts"].tolist(), strict=True))
+        return cls(uni, bi, sum(uni.values()))
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def default() -> WordModel:
+        """The model shipped with the package (``data/word_bigrams.npz``)."""
+        with resources.as_file(resources.files("storytrace") / "data" / _DATA) as path:
+            return WordModel.load(path)
+
+    def surprise(self, a: str, b: str) -> float:
+        """How surprising it is never to have seen ``b`` after ``a``: the number of times
+        the pair would be expected if the words were independent (``count(a) × count(b)
+        / total``; the log-probability of seeing it 0 times is minus that), or 0 when
+        the pair was seen. Two common words never seen together ("the the", "approve
+        to") surprise a lot; a rare but good phrase ("the coming year") hardly."""
+        if self.bigrams.get(_key(a + " " + b)):
+            return 0.0
+        return self.unigrams.get(_key(a), 0) * self.unigrams.get(_key(b), 0) / self.total
+
+    def score(self, words: list[str]) -> float:
+        """The summed surprise of a run of words (0 when every pair of them was seen)."""
+        return sum(self.surprise(x, y) for x, y in pairwise(words))
+
+
+def tokens(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Lower-cased words with their character spans, and sentence boundary marks
+    (``</s>``, ``<s>``, spanning the break) so a reading at a sentence's edge is judged
+    as one."""
+    out: list[tuple[str, tuple[int, int]]] = [(_START, (0, 0))]
+    pos = 0
+    for brk in [*_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        out += [(m.group().lower(), m.span()) for m in _WORD.finditer(text, pos, end)]
+        if brk is None:
+            break
+        out += [(_END, brk.span()), (_START, brk.span())]
+        pos = brk.end()
+    out.append((_END, (len(text), len(text))))
+    return out
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place where the versions read differently: ``a`` and ``b`` are the character
+    spans of the two readings (empty where one side has nothing), ``worse`` the side
+    whose reading is garbled (``"a"``, ``"b"``) and ``nats`` by how much more surprising
+    it is."""
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+    worse: str
+    nats: float
+
+    def to_dict(self) -> dict:
+        return {"a": list(self.a), "b": list(self.b), "worse": self.worse,
+                "nats": round(self.nats, 2)}
+
+
+@dataclass(frozen=True)
+class Readings:
+    """How many garbled readings each side has that the other reads well."""
+
+    worse_in_a: int
+    worse_in_b: int
+    examples: tuple[Place, ...]  # the clearest few, most garbled first
+
+
+def _span(toks, i: int, j: int) -> tuple[int, int]:
+    """Character span of tokens ``i..j-1``, or an empty span where token ``i`` starts."""
+    if i >= j:
+        at = toks[i][1][0] if i < len(toks) else toks[-1][1][1]
+        return (at, at)
+    return (toks[i][1][0], toks[j - 1][1][1])
+
+
+def _differences(wa: list[str], wb: list[str]):
+    """Token ranges ``(i, j, k, m)``: ``wa[i:j]`` and ``wb[k:m]`` differ between two
+    stretches the versions share. Edits one shared word apart are one place: a swap
+    of two words is a deletion and an insertion around the word that stayed."""
+    run = None
+    for op in Levenshtein.opcodes(wa, wb):
+        if op.tag == "equal":
+            if run and op.src_end - op.src_start > 1:
+                yield tuple(run)
+                run = None
+        elif run is None:
+            run = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        else:
+            run[1], run[3] = op.src_end, op.dest_end
+    if run:
+        yield tuple(run)
+
+
+def compare_readings(a: str, b: str, model: WordModel | None = None,
+                     margin: float = MARGIN, keep: int = 3) -> Readings:
+    """Count the places where ``a`` or ``b`` reads clearly worse than the other."""
+    model = model or WordModel.default()
+    ta, tb = tokens(a), tokens(b)
+    wa, wb = [w for w, _ in ta], [w for w, _ in tb]
+    worse = {"a": 0, "b": 0}
+    places = []
+    for i, j, k, m in _differences(wa, wb):
+        if max(j - i, m - k) > MAX_WORDS or i == 0 or k == 0 or j >= len(wa) or m >= len(wb):
+            continue
+        diff = model.score(wb[k - 1 : m + 1]) - model.score(wa[i - 1 : j + 1])
+        if abs(diff) < margin:
+            continue
+        side = "b" if diff > 0 else "a"
+        worse[side] += 1
+        places.append(Place(_span(ta, i, j), _span(tb, k, m), side, abs(diff)))
+    places.sort(key=lambda p: -p.nats)
+    return Readings(worse["a"], worse["b"], tuple(places[:keep]))

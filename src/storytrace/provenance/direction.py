@@ -697,9 +697,9 @@ def _readings(a: str, b: str):
 
 def readings_evidence(pa: Profile, pb: Profile) -> Evidence:
     """Garbled readings (:mod:`storytrace.provenance.readings`): at places where the
-    versions differ by a few words, the one whose wording is far less likely English
-    (a dropped or doubled word, two words swapped, a stray word) is probably the copy.
-    A rewording that reads well both ways counts for neither side."""
+    versions differ by a word dropped or added, or two words swapped, the one whose
+    wording is far less likely English is probably the copy. Words replaced by others
+    (rewording on purpose) are not judged."""
     worse = {"a": 0, "b": 0}
     examples = []
     for field_name in ("title", "text"):

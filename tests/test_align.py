@@ -189,3 +189,13 @@ def test_align_many_matches_align_for_fresh_strings(lexical):
     expected = [lexical.align(f"{texts[i]} {texts[j]}", f"{texts[j]} x", repeats=False).to_dict()
                 for i in range(4) for j in range(4)]
     assert [al.to_dict() for al in lexical.align_many(pairs)] == expected
+
+
+def test_matched_words_count_in_the_shorter_side():
+    # A ten-word sentence paired with a seven-word fragment is seven words of reuse, which
+    # is below ``min_sentence_words``: a passage must be long enough in both texts.
+    from storytrace.align.passages import matched_tokens
+    from storytrace.align.seeds import Seed
+
+    assert matched_tokens([Seed(0, 10, 0, 7, "sentence")]) == 7
+    assert matched_tokens([Seed(0, 5, 20, 25, "ngram"), Seed(3, 8, 40, 45, "ngram")]) == 8

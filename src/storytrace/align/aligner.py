@@ -53,13 +53,14 @@ class Aligner:
     ----------
     ngram : words per n-gram seed.
     max_gap : words of unmatched text tolerated inside one passage.
-    min_words : fewest matched words for a passage grown from n-grams alone.
+    min_words : fewest matched words (in each text) for a passage grown from n-grams alone.
     sentence_threshold : sentence similarity (plus a bonus for shared word runs)
         from which a sentence pair seeds a passage.
     edited_threshold : share of aligned words above which a passage is "edited"
         rather than "paraphrase".
     repeat_min_words : shortest passage reported as repeated inside one text.
-    min_sentence_words : fewest words for a passage backed by a similar sentence pair.
+    min_sentence_words : fewest words (in each text) for a passage backed by a similar
+        sentence pair.
     semantic : sentence embeddings for paraphrase seeds: ``"auto"`` uses them
         when the semantic extra is installed, ``False`` never, ``True`` requires them.
 

@@ -65,8 +65,11 @@ def build_passage(a: TokenizedText, b: TokenizedText, seeds: list[Seed],
 
 
 def matched_tokens(seeds: list[Seed]) -> int:
-    """Number of distinct text-A tokens covered by the seeds."""
-    covered: set[int] = set()
-    for s in seeds:
-        covered.update(range(s.a0, s.a1))
-    return len(covered)
+    """Distinct tokens the seeds cover, in whichever text they cover fewer.
+
+    A sentence pair of ten words against a fragment of seven is seven words of reuse:
+    the passage must be long enough in both texts.
+    """
+    in_a = {i for s in seeds for i in range(s.a0, s.a1)}
+    in_b = {j for s in seeds for j in range(s.b0, s.b1)}
+    return min(len(in_a), len(in_b))

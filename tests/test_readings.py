@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import numpy as np
@@ -77,6 +78,10 @@ def test_direction_counts_garbled_readings_as_copy_evidence():
     for x in ev.value["examples"]:
         text = b.title if x["field"] == "title" else b.text
         assert 0 <= x["b"][0] <= x["b"][1] <= len(text)
+    # The reason quotes the clearest slip, with a word of context, and the source's wording.
+    slip, original = re.findall(r'"([^"]*)"', ev.detail)[:2]
+    assert slip in b.text + b.title and original in a.text + a.title
+    assert slip != original
     assert readings_evidence(profile(b), profile(a)).points == "b->a"
     assert "readings" in [e.name for e in infer_direction(a, b).evidence if e.points == "a->b"]
 

@@ -715,10 +715,25 @@ def readings_evidence(pa: Profile, pb: Profile) -> Evidence:
                   f"each reads worse at {worse['a']} place(s) where the other reads well")
         return Evidence("readings", "none", 0.0, value, detail)
     copy, source = (pb.id, pa.id) if net > 0 else (pa.id, pb.id)
+    side = "b" if net > 0 else "a"
+    shown = next((x for x in examples if x["worse"] == side), None)
+    example = ""
+    if shown is not None:
+        copy_p, source_p = (pb, pa) if side == "b" else (pa, pb)
+        other = "a" if side == "b" else "b"
+        example = (f', e.g. "{_quote(copy_p, shown, side)}" where {source} has '
+                   f'"{_quote(source_p, shown, other)}"')
     return Evidence("readings", "a->b" if net > 0 else "b->a", min(READING_MAX, READING * abs(net)),
                     value, f"{copy} reads worse than {source} at {max(worse.values())} place(s) "
-                    f"(a word dropped, swapped or stray; {min(worse.values())} the other way): "
-                    f"slips of a copyist, so {copy} looks like the copy")
+                    f"(a word dropped, swapped or stray; {min(worse.values())} the other way"
+                    f"{example}): slips of a copyist, so {copy} looks like the copy")
+
+
+def _quote(p: Profile, example: dict, side: str, limit: int = 60) -> str:
+    """The words around a reading, from the field the example is in, on one line."""
+    text = getattr(p.article, example["field"]) or ""
+    start, end = example[f"{side}_context"]
+    return " ".join(text[start:end].split())[:limit]
 
 
 @lru_cache(maxsize=8192)

@@ -148,16 +148,19 @@ class Place:
     """A place where the versions read differently: ``a`` and ``b`` are the character
     spans of the two readings (empty where one side has nothing), ``worse`` the side
     whose reading is garbled (``"a"``, ``"b"``) and ``nats`` by how much more surprising
-    it is."""
+    it is. ``a_context`` and ``b_context`` add the word before and after, for showing."""
 
     a: tuple[int, int]
     b: tuple[int, int]
     worse: str
     nats: float
+    a_context: tuple[int, int] = (0, 0)
+    b_context: tuple[int, int] = (0, 0)
 
     def to_dict(self) -> dict:
         return {"a": list(self.a), "b": list(self.b), "worse": self.worse,
-                "nats": round(self.nats, 2)}
+                "nats": round(self.nats, 2), "a_context": list(self.a_context),
+                "b_context": list(self.b_context)}
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,15 @@ def _span(toks, i: int, j: int) -> tuple[int, int]:
         at = toks[i][1][0] if i < len(toks) else toks[-1][1][1]
         return (at, at)
     return (toks[i][1][0], toks[j - 1][1][1])
+
+
+def _context(toks, i: int, j: int) -> tuple[int, int]:
+    """Character span from the word before tokens ``i..j-1`` to the word after (a
+    sentence mark stands for the edge of its sentence)."""
+    before, after = toks[i - 1], toks[j]
+    start = before[1][1] if before[0] in (_START, _END) else before[1][0]
+    end = after[1][0] if after[0] in (_START, _END) else after[1][1]
+    return (start, max(start, end))
 
 
 def _differences(wa: list[str], wb: list[str]):
@@ -220,6 +232,7 @@ def compare_readings(a: str, b: str, model: WordModel | None = None,
             continue
         side = "b" if diff > 0 else "a"
         worse[side] += 1
-        places.append(Place(_span(ta, i, j), _span(tb, k, m), side, abs(diff)))
+        places.append(Place(_span(ta, i, j), _span(tb, k, m), side, abs(diff),
+                            _context(ta, i, j), _context(tb, k, m)))
     places.sort(key=lambda p: -p.nats)
     return Readings(worse["a"], worse["b"], tuple(places[:keep]))

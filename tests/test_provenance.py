@@ -345,6 +345,39 @@ def test_private_sentences_on_both_sides_mean_siblings():
     assert separate_evidence(profile(c), profile(art("d", BODY))).weight == 0
 
 
+def test_branching_tells_siblings_from_a_copy_that_cut_its_source():
+    from storytrace.provenance.direction import _branching_item, profile
+
+    sents = [f"Council member number {i} voted against the bridge plan on Monday after a "
+             f"long debate about road repairs in district {i}." for i in range(16)]
+
+    def version(id_: str, keep: range, edits: dict[int, str]) -> Article:
+        return art(id_, " ".join(edits.get(i, sents[i]) for i in keep))
+
+    def edited(i: int, word: str) -> str:
+        return sents[i].replace("voted against", f"{word} voted against")
+
+    # x (not in the corpus) -> a, b, c: each makes edits of its own.
+    a = version("a", range(16), {i: edited(i, "reportedly") for i in range(0, 16, 3)})
+    b = version("b", range(16), {i: edited(i, "angrily") for i in range(1, 16, 3)})
+    c = version("c", range(16), {i: edited(i, "quietly") for i in range(2, 16, 3)})
+    ev = _branching_item(profile(a), profile(b), [profile(c)])
+    assert ev is not None and ev.points == "siblings" and ev.weight > 1, ev
+    assert ev.value["third"] == "c" and ev.value["source"] is None
+    # p -> q, p -> r, where the copies cut different halves of p: a copy that drops much
+    # of its source is still a direct copy, whatever else was copied from the source.
+    p = version("p", range(16), {})
+    q = version("q", range(8), {})
+    r = version("r", range(8, 16), {i: edited(i, "quietly") for i in (9, 12)})
+    assert _branching_item(profile(p), profile(q), [profile(r)]) is None
+    assert _branching_item(profile(p), profile(r), [profile(q)]) is None
+    # ... while the two copies are not a direct copy of each other: p lies between them.
+    q2 = version("q2", range(12), {i: edited(i, "angrily") for i in (1, 4)})
+    r2 = version("r2", range(4, 16), {i: edited(i, "quietly") for i in (9, 12)})
+    between = _branching_item(profile(q2), profile(r2), [profile(p)])
+    assert between is not None and between.points == "none" and between.value["third"] == "p"
+
+
 def test_reroot_prefers_the_centre_when_nothing_else_decides():
     from storytrace.provenance.tree import _ROOT, TreeOptions, _reroot
 

@@ -20,10 +20,11 @@ Evidence, strongest first:
 ``innovations``   stemmatology: a third article that shares one side's private text
                   (its innovations, or what the other dropped) lies on that side; if it
                   is known to be older than the other article, that side is the source.
-``branching``     tree distances (as in neighbour joining): if a third article's branch
-                  meets the path between the two strictly inside it, they are not a
-                  direct copy of each other: siblings of a version that is not in the
-                  corpus, or ends of a chain through the third (this only explains).
+``branching``     stemmatics: if a third article holds both text one of the two lost and
+                  text the other lost, its branch meets the path between the two
+                  strictly inside it, so they are not a direct copy of each other:
+                  siblings of a version that is not in the corpus, or ends of a chain
+                  through the third.
 ``slips``, ``readings``  copying slips: a name put in lower case, or a place where one
                   version reads garbled English (a word dropped, two swapped, a stray
                   word) and the other reads well. Copyists make such slips and pass
@@ -100,9 +101,10 @@ THIRD_SOURCE = 2.5  # a third article, older than both, lies between them
 CONTAINMENT_SCALE = 4.0  # weight per unit of containment difference ...
 CONTAINMENT_MAX = 1.0  # ... capped below MIN_MARGIN: containment alone never decides a pair
 INNOVATIONS = 0.6  # share of the third article's own order evidence that carries over
-BRANCHING_NOISE = 0.05  # branch-point gaps below this are noise (edits, dropped text)
-BRANCHING_SCALE = 15.0  # weight per unit of gap above the noise ...
+BRANCHING_NOISE = 0.03  # share of the shared phrases below which branching is noise ...
+BRANCHING_SCALE = 30.0  # weight per unit of share above it ...
 BRANCHING_MAX = 6.0  # ... capped
+BRANCHING_MIN = 5  # phrases on each side needed at all (a credit line added by two copies)
 MIN_MARGIN = 1.1  # |score| needed for a verdict: probability 0.75
 SIBLINGS_MIN = 2.0  # weight of sibling evidence needed to call two articles siblings
 CONFLICT = 2.0  # an item this strong against the verdict makes it "unknown"
@@ -585,43 +587,45 @@ def _precedes(o: Profile, p: Profile) -> float:
     return weight
 
 
-def _distance(pa: Profile, pb: Profile) -> float:
-    """``-log`` of the Dice similarity: roughly additive along a chain of copies, since each
-    copy keeps a share of its parent's phrases."""
-    return -math.log(max(similarity(pa, pb), 1e-3))
-
-
 def _branching_item(pa: Profile, pb: Profile, others: Sequence[Profile]) -> Evidence | None:
     """A third article that branches off between ``a`` and ``b`` means they are not a direct
-    copy of one another (tree distances, as in neighbour joining).
+    copy of one another (stemmatics: losses are not undone, as in Dollo parsimony).
 
-    With ``d`` additive along the tree, the point where ``w``'s branch joins the path
-    from ``a`` to ``b`` lies ``(d(a,b) + d(a,w) - d(b,w)) / 2`` from ``a``. If ``a`` copied
-    ``b`` or the reverse, that point is ``a`` or ``b`` (a direct copy has nothing in
-    between), so both distances are about 0 for every ``w``. When both are clearly
-    positive, the branch meets between them: at ``w`` itself (``w`` lies between), or at
-    a version that is not in the corpus, of which ``a``, ``b`` and ``w`` are copies.
+    If ``b`` was copied from ``a`` (or the reverse), every third version ``w`` hangs off
+    one of them, so it cannot hold both text that ``a`` has and ``b`` lost and text that
+    ``b`` has and ``a`` lost: one of ``a & w - b`` and ``b & w - a`` (3-word phrases) is
+    about empty. When both are clearly not, ``w``'s branch meets the path from ``a`` to
+    ``b`` strictly inside it: at ``w`` itself (``w`` lies between; then ``a`` and ``b``
+    share hardly anything ``w`` lacks), or at a version that is not in the corpus, of
+    which ``a``, ``b`` and ``w`` are copies. Dropped sentences count as losses like
+    edited words, so a copy that cuts much of its source is no sign of branching.
     """
-    dab = _distance(pa, pb)
-    best, at = 0.0, None
-    for o in others:
-        dao, dbo = _distance(pa, o), _distance(pb, o)
-        gap = min(dab + dao - dbo, dab + dbo - dao) / 2
-        if gap > best:
-            best, at = gap, (o, (dao + dbo - dab) / 2)
-    weight = min(BRANCHING_MAX, BRANCHING_SCALE * (best - BRANCHING_NOISE))
-    if at is None or weight <= 0:
+    shared = pa.shingles & pb.shingles
+    if not shared:
         return None
-    o, branch = at
-    value = {"third": o.id, "gap": round(best, 3), "third_branch": round(branch, 3)}
-    if branch > BRANCHING_NOISE:
+    best, at = 0, None
+    for o in others:
+        gap = min(len((pa.shingles & o.shingles) - pb.shingles),
+                  len((pb.shingles & o.shingles) - pa.shingles))
+        if gap > best:
+            best, at = gap, o
+    share = best / len(shared)
+    weight = min(BRANCHING_MAX, BRANCHING_SCALE * (share - BRANCHING_NOISE))
+    if at is None or best < BRANCHING_MIN or weight <= 0:
+        return None
+    o = at
+    apart = len(shared - o.shingles) / len(shared)  # what a and b share that w lacks
+    value = {"third": o.id, "phrases": best, "share": round(share, 3),
+             "shared_without_third": round(apart, 3)}
+    why = (f"{o.id} shares with each of {pa.id} and {pb.id} text the other lacks "
+           f"({best} phrases, {share:.0%} of what the two share)")
+    if apart > BRANCHING_NOISE:
         return Evidence("branching", "siblings", weight, value | {"source": None},
-                        f"{pa.id}, {pb.id} and {o.id} branch from one point between "
-                        f"{pa.id} and {pb.id} (gap {best:.2f}): copies of a version that "
-                        f"is not in the corpus")
+                        f"{why}: the three branch from one point between {pa.id} and "
+                        f"{pb.id}, copies of a version that is not in the corpus")
     return Evidence("branching", "none", weight, value,
-                    f"{o.id} lies between {pa.id} and {pb.id} (gap {best:.2f}): they are "
-                    f"not a direct copy of each other")
+                    f"{why}, and holds nearly all they share: {o.id} lies between them, they "
+                    f"are not a direct copy of each other")
 
 
 def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[Evidence]:

@@ -603,17 +603,16 @@ def _branching_item(pa: Profile, pb: Profile, others: Sequence[Profile]) -> Evid
     shared = pa.shingles & pb.shingles
     if not shared:
         return None
-    best, at = 0, None
-    for o in others:
-        gap = min(len((pa.shingles & o.shingles) - pb.shingles),
-                  len((pb.shingles & o.shingles) - pa.shingles))
+    best, o = 0, None
+    for w in others:
+        gap = min(len((pa.shingles & w.shingles) - pb.shingles),
+                  len((pb.shingles & w.shingles) - pa.shingles))
         if gap > best:
-            best, at = gap, o
+            best, o = gap, w
     share = best / len(shared)
     weight = min(BRANCHING_MAX, BRANCHING_SCALE * (share - BRANCHING_NOISE))
-    if at is None or best < BRANCHING_MIN or weight <= 0:
+    if o is None or best < BRANCHING_MIN or weight <= 0:
         return None
-    o = at
     apart = len(shared - o.shingles) / len(shared)  # what a and b share that w lacks
     value = {"third": o.id, "phrases": best, "share": round(share, 3),
              "shared_without_third": round(apart, 3)}

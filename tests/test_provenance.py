@@ -24,6 +24,7 @@ from storytrace.eval.provenance import read_corpus, read_truth, score_parents
 from storytrace.ingest import read_sources
 from storytrace.model import Article
 from storytrace.provenance import (
+    TreeOptions,
     credited_sources,
     family_tree,
     infer_direction,
@@ -155,6 +156,16 @@ def test_outside_credited_source_is_an_external_node():
     ext = [n for n in tree.nodes.values() if n.kind == "external"]
     assert [n.label for n in ext] == ["Boston Globe"]
     assert any(e.source == ext[0].id and e.target == "a" for e in tree.edges)
+
+
+def test_weak_outside_credit_still_beats_no_parent():
+    # "According to X" may credit one fact only, so it weighs little; with no parent in
+    # the corpus the version is still drawn under X, however much "no parent" weighs.
+    a = art("a", "According to the Boston Globe, " + BODY)
+    for weight in (TreeOptions().root_weight, 10.0):
+        tree = family_tree([a], options=TreeOptions(root_weight=weight))
+        assert tree.parents() == {"a": None}
+        assert tree.nodes["a"].source == "external:bostonglobe"
 
 
 def test_graph_exports_parse_back():

@@ -78,6 +78,7 @@ __all__ = [
 ]
 
 _ROOT = "\x00root"
+_TIE = 1e-6  # breaks a tie of weights the way the comment beside it says
 _TEXT_CREDITS = frozenset(("credit_line", "as_reported", "via", "hat_tip", "wire_credit"))
 
 
@@ -93,7 +94,8 @@ class TreeOptions:
         corpus) that ``v`` credits in words of its own; ``external_copied`` when the
         credit is in words another version shares (it may have come with the text);
         ``fact_credit_discount`` less when the credit may be for one fact ("according to
-        X") rather than for the text ("Source: X", "as reported by X", "via X").
+        X") rather than for the text ("Source: X", "as reported by X", "via X"). An
+        outside source never weighs less than "no parent" for the version crediting it.
     credit_bonus : added to ``u -> v`` when ``v`` credits ``u`` itself.
     credited_bonus : added to ``root -> u`` for each article (up to two) that credits ``u``
         itself: a version others name is more often the original.
@@ -106,7 +108,7 @@ class TreeOptions:
 
     similarity_scale: float = 10.0
     min_similarity: float = 0.05
-    root_weight: float = 1.5
+    root_weight: float = 2.5
     external_weight: float = 3.0
     external_copied: float = 1.5
     fact_credit_discount: float = 0.5
@@ -346,10 +348,11 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
                     credited_by[j] += 1
         graph.add_edge(i, j, weight=w_ij)
         graph.add_edge(j, i, weight=w_ji)
+    no_parent = {}
     for k in range(n):
         # An article that others credit is more often the original than a copy.
-        bonus = options.credited_bonus * min(2, credited_by[k])
-        graph.add_edge(_ROOT, k, weight=options.root_weight + bonus)
+        no_parent[k] = options.root_weight + options.credited_bonus * min(2, credited_by[k])
+        graph.add_edge(_ROOT, k, weight=no_parent[k])
     outside = _outside_sources(profiles, near)
     for key, entry in outside.items():
         # An outside source credited in the story is a candidate parent that was not
@@ -359,6 +362,9 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
             weight = options.external_copied if copied else options.external_weight
             if not entry["text_credit"][k]:
                 weight -= options.fact_credit_discount
+            # Weak or strong, a credited source that was not collected is a better "no
+            # parent in the corpus" than none at all: it never loses to the bare root.
+            weight = max(weight, no_parent[k] + _TIE)
             graph.add_edge(("external", key), k, weight=weight)
     arborescence = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
     parent_of = {v: u for u, v in arborescence.edges()}

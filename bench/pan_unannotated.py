@@ -29,7 +29,15 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storytrace.align import Aligner  # noqa: E402
 from storytrace.eval.alignment import detect  # noqa: E402
-from storytrace.eval.pan import Annotation, read_truth, score  # noqa: E402
+from storytrace.eval.pan import (  # noqa: E402
+    Annotation,
+    _overlaps,
+    _union_length,
+    plagdet_score,
+    read_truth,
+    score,
+)
+from storytrace.ingest.decode import decode  # noqa: E402
 
 WORD = re.compile(r"\w+")
 
@@ -38,14 +46,6 @@ def words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """(lower-cased word, start, end) for each word of ``text[start:end]``."""
     return [(m.group().lower(), m.start(), m.end())
             for m in WORD.finditer(text, start, end)]
-
-
-def chars(intervals: list[tuple[int, int]], start: int, end: int) -> set[int]:
-    """Character positions of ``intervals`` that fall in ``[start, end)``."""
-    out: set[int] = set()
-    for lo, hi in intervals:
-        out.update(range(max(lo, start), min(hi, end)))
-    return out
 
 
 def identical_runs(susp: str, src: str, d: Annotation,
@@ -63,22 +63,13 @@ def identical_runs(susp: str, src: str, d: Annotation,
     return in_susp, in_src
 
 
-def overlapping_cases(d: Annotation, cases: list[Annotation]) -> list[Annotation]:
-    """Cases that overlap the detection in both documents (PAN's s ⊓ r is empty otherwise)."""
-    def meets(a0: int, a1: int, b0: int, b1: int) -> bool:
-        return a0 < b1 and b0 < a1
-    return [c for c in cases
-            if meets(c.this_offset, c.this_offset + c.this_length,
-                     d.this_offset, d.this_offset + d.this_length)
-            and meets(c.source_offset, c.source_offset + c.source_length,
-                      d.source_offset, d.source_offset + d.source_length)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path,
                         default=ROOT.parent / "shared/data/pan13-02-no-obfuscation")
     args = parser.parse_args()
+    if not (args.corpus / "pairs").is_file():
+        parser.error(f"{args.corpus}: not a PAN folder (no 'pairs' file)")
 
     cases = read_truth(args.corpus)
     detections = detect(args.corpus, Aligner(semantic=False))
@@ -94,28 +85,32 @@ def main() -> None:
 
     def text(path: Path) -> str:
         if path not in texts:
-            texts[path] = path.read_text(encoding="utf-8")
+            texts[path] = decode(path.read_bytes())  # as detect() reads it
         return texts[path]
 
-    outside = sum(1 for d in detections
-                  if not overlapping_cases(d, by_pair[(d.susp, d.src)]))
+    def truth(d: Annotation) -> list[Annotation]:
+        # Official is_overlapping: PAN's s ⊓ r is empty for the other cases.
+        return [c for c in by_pair[(d.susp, d.src)] if _overlaps(c, d)]
+
+    outside = sum(1 for d in detections if not truth(d))
     print(f"detections overlapping no case: {outside}")
-    recall = official.recall
+    if not detections:
+        return
     for min_words in (8, 12, 20):
         precisions = []
         for d in detections:
             susp, src = text(args.corpus / "susp" / d.susp), text(args.corpus / "src" / d.src)
-            truth = overlapping_cases(d, by_pair[(d.susp, d.src)])
+            hits = truth(d)
             runs_susp, runs_src = identical_runs(susp, src, d, min_words)
-            a0, a1 = d.this_offset, d.this_offset + d.this_length
-            b0, b1 = d.source_offset, d.source_offset + d.source_length
-            shared_a = chars([(c.this_offset, c.this_offset + c.this_length) for c in truth]
-                             + runs_susp, a0, a1)
-            shared_b = chars([(c.source_offset, c.source_offset + c.source_length)
-                              for c in truth] + runs_src, b0, b1)
-            precisions.append((len(shared_a) + len(shared_b)) / (d.this_length + d.source_length))
+            shared_a = _union_length(
+                [(c.this_offset, c.this_offset + c.this_length) for c in hits] + runs_susp,
+                d.this_offset, d.this_offset + d.this_length)
+            shared_b = _union_length(
+                [(c.source_offset, c.source_offset + c.source_length) for c in hits] + runs_src,
+                d.source_offset, d.source_offset + d.source_length)
+            precisions.append((shared_a + shared_b) / (d.this_length + d.source_length))
         precision = sum(precisions) / len(precisions)
-        plagdet = 2 * precision * recall / (precision + recall)  # granularity is 1.0
+        plagdet = plagdet_score(official.recall, precision, official.granularity)
         print(f"identical runs of >= {min_words:2d} words counted as shared: "
               f"precision {precision:.4f}  plagdet {plagdet:.4f}")
 

@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 _ROOT = "\x00root"
-_TIE = 1e-6  # breaks a tie of weights the way the comment beside it says
+_TIE = 1e-6  # so a credited outside source wins a tie with "no parent"
 _TEXT_CREDITS = frozenset(("credit_line", "as_reported", "via", "hat_tip", "wire_credit"))
 
 
@@ -348,7 +348,7 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
                     credited_by[j] += 1
         graph.add_edge(i, j, weight=w_ij)
         graph.add_edge(j, i, weight=w_ji)
-    no_parent = {}
+    no_parent: dict[int, float] = {}
     for k in range(n):
         # An article that others credit is more often the original than a copy.
         no_parent[k] = options.root_weight + options.credited_bonus * min(2, credited_by[k])

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from storytrace import Store, __version__
 from storytrace.cli import app
+from storytrace.store.schema import SCHEMA_VERSION
 
 runner = CliRunner()
 
@@ -236,4 +237,4 @@ def test_db_from_a_newer_version_is_refused(tmp_path, db):
         store.db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     result = invoke("ls", "--db", str(db))
     assert result.exit_code == 2
-    assert "written by a newer storytrace (schema 99 > 1)" in result.stderr
+    assert f"written by a newer storytrace (schema 99 > {SCHEMA_VERSION})" in result.stderr

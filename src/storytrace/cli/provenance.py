@@ -20,7 +20,7 @@ from storytrace.cli.output import Format, err, fail, out, print_json, progress
 from storytrace.provenance.tree import FamilyTree, to_dot, to_gexf, to_graphml, to_json
 
 __all__ = ["GraphFormat", "eval_provenance_cmd", "format_tree", "graph_cmd",
-           "make_provenance_cmd", "stored_stories"]
+           "make_provenance_cmd"]
 
 
 class GraphFormat(StrEnum):
@@ -32,30 +32,6 @@ class GraphFormat(StrEnum):
 
 _WRITERS = {GraphFormat.graphml: to_graphml, GraphFormat.gexf: to_gexf,
             GraphFormat.json: to_json, GraphFormat.dot: to_dot}
-
-
-def stored_stories(store, only: list[str] | None = None) -> list:
-    """The stories the last `trace` run stored, as :class:`storytrace.engines.local.Story`
-    objects, without clustering again (``only``: these story ids)."""
-    from storytrace.engines.local import Story
-    from storytrace.store.corpus import CorpusIndex
-
-    index = CorpusIndex(store)
-    groups: dict[str, list[int]] = {}
-    for seq, story in sorted(index.stories().items()):
-        if not only or story in only:
-            groups.setdefault(story, []).append(seq)
-    if not groups:
-        return []
-    articles = index.articles([s for seqs in groups.values() for s in seqs])
-    links = index.links()
-    stories = []
-    for story, seqs in groups.items():
-        inside = set(seqs)
-        stories.append(Story(story, [articles[s] for s in seqs],
-                             [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
-    stories.sort(key=lambda s: (-len(s.seqs), s.id))
-    return stories
 
 
 def format_tree(tree: FamilyTree) -> list[str]:
@@ -117,7 +93,9 @@ def graph_cmd(
     Run `storytrace trace` first; this reads the stories it stored. Outside sources
     that articles credit are external nodes.
     """
+    from storytrace.engines.local import stored_stories
     from storytrace.provenance.tree import tree_for_story
+    from storytrace.store.corpus import CorpusIndex
 
     if not db.exists():
         raise fail(f"no store at {db} (run `storytrace ingest` and `storytrace trace` first)")
@@ -126,9 +104,16 @@ def graph_cmd(
         if not stories:
             raise fail(f"no stories in {db}" + (f" with id {', '.join(story)}" if story
                                                 else "; run `storytrace trace` first"))
-        with progress("building trees", total=len(stories)) as advance:
-            trees = []
+        # The trees `trace` stored, as they are; built here (not stored) only for a story
+        # traced with --no-trees or by an older release, or to ignore times.
+        stored = {} if ignore_times else CorpusIndex(store).trees([s.id for s in stories])
+        missing = [s for s in stories if s.id not in stored]
+        trees = []
+        with progress("building trees", total=len(missing)) as advance:
             for s in stories:
+                if s.id in stored:
+                    trees.append(FamilyTree.from_dict(stored[s.id]))
+                    continue
                 trees.append(tree_for_story(store, s, ignore_times=ignore_times))
                 advance()
     text = _WRITERS[fmt](trees)

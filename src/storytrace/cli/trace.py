@@ -37,13 +37,14 @@ def trace_cmd(
                                          "wording (tier 2)."),
     story_min_score: float = typer.Option(0.75, help="Same-story score needed for a link."),
     trees: bool = typer.Option(True, "--trees/--no-trees",
-                               help="Infer each story's family tree (who copied whom) for the "
-                                    "stories printed, written with --out or drawn with --html "
-                                    "(about 25 ms per article)."),
+                               help="Infer and store each story's family tree (who copied "
+                                    "whom); a later run rebuilds only the trees of stories "
+                                    "that changed. `graph`, --html and the web read them."),
     changes: bool = typer.Option(False, "--changes",
                                  help="Along each family-tree edge, what the copy changed: "
                                       "the facts diff and the framing it adds (one full "
-                                      "compare per edge, about 0.1-0.3 s each)."),
+                                      "compare per edge, about 0.1-0.3 s each); stored with "
+                                      "the trees."),
     html_path: Path = typer.Option(None, "--html",
                                    help="Also write the stories, with their family trees, as "
                                         "one self-contained HTML report."),
@@ -98,10 +99,7 @@ def trace_cmd(
         except ValueError as exc:
             raise fail(str(exc)) from None
         stories = build_stories(store)
-        shown = stories if (out_path or html_path) else stories[: limit or None]
-        tree_of = _trees(store, shown) if trees else {}
-        if changes:
-            _add_changes(shown, tree_of)
+        tree_of = _trees(store, stories, changes) if trees else {}
         if html_path:
             from storytrace.report import render_trace_html
             from storytrace.report.extras import story_dict
@@ -125,35 +123,16 @@ def trace_cmd(
     raise typer.Exit(1 if rejected else 0)
 
 
-def _trees(store, stories: list[Story]) -> dict:
-    """Family trees by story id (a story whose tree fails keeps its links, with a warning)."""
-    from storytrace.provenance import tree_for_story
+def _trees(store, stories: list[Story], changes: bool) -> dict:
+    """Family trees by story id, built and stored where the story changed (a story whose
+    tree fails keeps its links, with a warning)."""
+    from storytrace.engines.local import update_trees
 
-    trees = {}
-    with progress("family trees", total=len(stories)) as advance:
-        for story in stories:
-            try:
-                trees[story.id] = tree_for_story(store, story)
-            except (ValueError, RuntimeError) as exc:
-                err.print(f"warning: story {story.id}: no family tree ({exc})")
-            advance()
-    return trees
-
-
-def _add_changes(stories: list[Story], tree_of: dict) -> None:
-    """Put what each copy changed (``compare.tree_changes``) on its tree's edges."""
-    from storytrace.align import Aligner
-    from storytrace.compare import tree_changes
-
-    aligner = Aligner()
-    with progress("changes along the trees", total=len(stories)) as advance:
-        for story in stories:
-            tree = tree_of.get(story.id)
-            if tree is not None:
-                found = tree_changes(tree, {a.id: a for a in story.articles}, aligner)
-                for edge in tree.edges:
-                    edge.changes = found.get((edge.source, edge.target))
-            advance()
+    with progress("family trees" + (" and changes" if changes else ""),
+                  total=len(stories)) as advance:
+        return update_trees(store, stories, changes=changes, progress=advance,
+                            on_error=lambda story, exc: err.print(
+                                f"warning: story {story}: no family tree ({exc})"))
 
 
 def _story_row(story: Story, tree_of: dict) -> dict:

@@ -348,3 +348,98 @@ def stable_story_ids(labels: list[int], keys: list[str], previous: dict[str, str
             fresh = f"s-{min(members)}"
             named[label] = fresh if fresh not in taken else f"{fresh}-{label}"
     return [named[label] for label in labels]
+
+
+def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
+    """The stories the last `trace` run stored, without clustering again (``only``: these
+    story ids), largest first."""
+    index = CorpusIndex(store)
+    groups: dict[str, list[int]] = {}
+    for seq, story in sorted(index.stories().items()):
+        if not only or story in only:
+            groups.setdefault(story, []).append(seq)
+    if not groups:
+        return []
+    articles = index.articles([s for seqs in groups.values() for s in seqs])
+    links = index.links()
+    stories = []
+    for story, seqs in groups.items():
+        inside = set(seqs)
+        stories.append(Story(story, [articles[s] for s in seqs],
+                             [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
+    stories.sort(key=lambda s: (-len(s.seqs), s.id))
+    return stories
+
+
+#: Bump when tree building changes, so that stored trees are built again.
+TREE_FORMAT = 1
+
+
+def tree_fingerprint(story: Story, links: list[Link]) -> str:
+    """What a story's family tree depends on: its id, its members and every link touching
+    them (the tree looks one reuse link out of the story), with :data:`TREE_FORMAT`.
+
+    >>> fp = tree_fingerprint(Story("s-a", [], [], [1, 2]), [Link(1, 2, "reuse", .5, .5, .5, {})])
+    >>> len(fp), fp == tree_fingerprint(Story("s-a", [], [], [1, 3]), [])
+    (32, False)
+    """
+    import hashlib
+    import json
+
+    key = [TREE_FORMAT, story.id, sorted(story.seqs),
+           sorted((x.a_seq, x.b_seq, x.kind, x.score) for x in links)]
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
+
+
+def update_trees(store: Store, stories: list[Story], *, changes: bool = False,
+                 progress: Callable[[], None] | None = None,
+                 on_error: Callable[[str, Exception], None] | None = None) -> dict:
+    """The family tree of each story, built and stored where the story is new or its
+    members or links changed since its tree was stored (the trees stage of ``trace``).
+
+    ``changes``: also what each copy changed along each edge (one compare per edge;
+    a stored tree without them is built again). Returns ``story id -> FamilyTree``;
+    a story whose tree fails is left out and reported to ``on_error``.
+    """
+    from storytrace.provenance.tree import FamilyTree, tree_for_story
+
+    index = CorpusIndex(store)
+    known = index.tree_fingerprints()
+    stored = index.trees([s.id for s in stories if s.id in known])
+    trees: dict[str, FamilyTree] = {}
+    built: list[tuple[str, str, bool, dict]] = []
+    aligner = None
+    for story in stories:
+        fingerprint = tree_fingerprint(story, index.links_touching(story.seqs))
+        have = known.get(story.id)
+        if have and have[0] == fingerprint and (have[1] or not changes):
+            trees[story.id] = FamilyTree.from_dict(stored[story.id])
+        else:
+            try:
+                tree = tree_for_story(store, story)
+                if changes:
+                    if aligner is None:
+                        aligner = Aligner()
+                    add_changes(tree, story, aligner)
+            except (ValueError, RuntimeError) as exc:
+                if on_error:
+                    on_error(story.id, exc)
+            else:
+                trees[story.id] = tree
+                built.append((story.id, fingerprint, changes, tree.to_dict()))
+        if len(built) >= 200:
+            index.set_trees(built)
+            built = []
+        if progress:
+            progress()
+    index.set_trees(built)
+    return trees
+
+
+def add_changes(tree: object, story: Story, aligner: Aligner) -> None:
+    """Put what each copy changed (``compare.tree_changes``) on ``tree``'s edges."""
+    from storytrace.compare import tree_changes
+
+    found = tree_changes(tree, {a.id: a for a in story.articles}, aligner)
+    for edge in tree.edges:
+        edge.changes = found.get((edge.source, edge.target))

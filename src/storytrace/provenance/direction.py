@@ -200,6 +200,11 @@ class Evidence:
         return {"name": self.name, "points": self.points, "weight": round(self.weight, 3),
                 "value": self.value, "detail": self.detail}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        """The item back from :meth:`to_dict` (weights as rounded there)."""
+        return cls(d["name"], d["points"], d["weight"], d.get("value") or {}, d["detail"])
+
     def flipped(self) -> Evidence:
         """The same item seen from the other article (``a`` and ``b`` swapped)."""
         swap = {"a->b": "b->a", "b->a": "a->b"}
@@ -261,6 +266,17 @@ class Direction:
                 "copy": self.copy, "confidence": round(self.confidence, 4),
                 "score": round(self.score, 3), "via": self.via,
                 "evidence": [e.to_dict() for e in self.evidence]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Direction:
+        """The decision back from :meth:`to_dict` (numbers as rounded there).
+
+        >>> d = Direction("x", "y", "a->b", 0.9, 2.2, ())
+        >>> Direction.from_dict(d.to_dict()) == d
+        True
+        """
+        return cls(d["a"], d["b"], d["verdict"], d["confidence"], d["score"],
+                   tuple(Evidence.from_dict(e) for e in d.get("evidence", ())), d.get("via"))
 
 
 @dataclass

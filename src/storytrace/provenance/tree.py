@@ -144,6 +144,13 @@ class TreeNode:
                 "title": self.title, "outlet": self.outlet, "url": self.url,
                 "published": self.published, "credits": self.credits, "context": self.context}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TreeNode:
+        return cls(d["id"], d["kind"], d["label"], d.get("parent"), d.get("score", 0.0),
+                   list(d.get("reasons", ())), d.get("title", ""), d.get("outlet", ""),
+                   d.get("url", ""), d.get("published"), list(d.get("credits", ())),
+                   d.get("source"), bool(d.get("context", False)))
+
 
 @dataclass
 class TreeEdge:
@@ -170,6 +177,13 @@ class TreeEdge:
             d["changes"] = self.changes
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TreeEdge:
+        direction = d.get("direction")
+        return cls(d["source"], d["target"], d["kind"], d.get("score", 0.0),
+                   Direction.from_dict(direction) if direction else None, d.get("link", ""),
+                   d.get("changes"))
+
 
 @dataclass
 class FamilyTree:
@@ -192,6 +206,18 @@ class FamilyTree:
     def to_dict(self) -> dict[str, Any]:
         return {"story": self.story, "nodes": [n.to_dict() for n in self.nodes.values()],
                 "edges": [e.to_dict() for e in self.edges]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FamilyTree:
+        """The tree back from :meth:`to_dict` (as ``trace`` stores it; scores rounded).
+
+        >>> t = FamilyTree("s", {"a": TreeNode("a", "article", "A")}, [])
+        >>> FamilyTree.from_dict(t.to_dict()).to_dict() == t.to_dict()
+        True
+        """
+        nodes = [TreeNode.from_dict(n) for n in d.get("nodes", ())]
+        return cls(d["story"], {n.id: n for n in nodes},
+                   [TreeEdge.from_dict(e) for e in d.get("edges", ())])
 
 
 # ------------------------------------------------------------------------- building
@@ -588,21 +614,18 @@ def tree_for_story(store: Any, story: Any, *, ignore_times: bool = False,
     links = list(story.links)
     seqs = list(story.seqs)
     if store is not None:
-        from storytrace.store.corpus import CorpusIndex, Link
+        from storytrace.store.corpus import CorpusIndex
 
+        index = CorpusIndex(store)
         inside = set(story.seqs)
-        marks = ",".join("?" * len(inside))
-        rows = store.db.execute(
-            f"SELECT a_seq, b_seq, kind, score, coverage_a, coverage_b FROM links "
-            f"WHERE kind = 'reuse' AND (a_seq IN ({marks}) OR b_seq IN ({marks}))",
-            [*inside, *inside]).fetchall() if inside else []
-        crossing = [r for r in rows if (r[0] in inside) != (r[1] in inside)]
-        outer = sorted({s for r in crossing for s in r[:2]} - inside)
-        found = CorpusIndex(store).articles(outer)
+        crossing = [x for x in index.links_touching(inside, kind="reuse")
+                    if (x.a_seq in inside) != (x.b_seq in inside)]
+        outer = sorted({s for x in crossing for s in (x.a_seq, x.b_seq)} - inside)
+        found = index.articles(outer)
         outer = [s for s in outer if s in found]
         context = [found[s] for s in outer]
         seqs += outer
-        links += [Link(r[0], r[1], r[2], r[3], r[4], r[5], {}) for r in crossing]
+        links += crossing
     return family_tree(story.articles, links, story=story.id, seqs=seqs, context=context,
                        ignore_times=ignore_times, options=options)
 

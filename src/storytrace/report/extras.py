@@ -39,10 +39,18 @@ def comparison_dict(comparison: Comparison) -> dict:
 
 
 def story_dict(story: Story, store: Any = None) -> dict:
-    """``story.to_dict()`` with the family ``tree`` added if missing (``store`` optional)."""
+    """``story.to_dict()`` with the family ``tree`` added if missing: the one ``trace``
+    stored, else built here and not stored (``store`` optional; it is only read)."""
     data = story.to_dict()
     if "tree" in data:
         return data
+    if store is not None:
+        from storytrace.store.corpus import CorpusIndex
+
+        stored = CorpusIndex(store).trees([story.id])
+        if story.id in stored:
+            data["tree"] = stored[story.id]
+            return data
     try:
         from storytrace.provenance.tree import tree_for_story
     except ImportError:  # the report draws the links instead

@@ -19,44 +19,6 @@ import numpy as np
 from storytrace.model import Article
 from storytrace.store.sqlite import _COLUMNS, Store, _from_row
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS signatures (
-    seq       INTEGER PRIMARY KEY REFERENCES articles(seq),
-    shingles  INTEGER NOT NULL,
-    sig       BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sketches (
-    seq     INTEGER PRIMARY KEY REFERENCES articles(seq),
-    terms   BLOB NOT NULL,
-    weights BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS story_checked (
-    a_seq INTEGER NOT NULL,
-    b_seq INTEGER NOT NULL,
-    PRIMARY KEY (a_seq, b_seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS links (
-    a_seq      INTEGER NOT NULL,
-    b_seq      INTEGER NOT NULL,
-    kind       TEXT NOT NULL,
-    score      REAL NOT NULL,
-    coverage_a REAL NOT NULL,
-    coverage_b REAL NOT NULL,
-    evidence   TEXT NOT NULL,
-    PRIMARY KEY (a_seq, b_seq)
-);
-CREATE TABLE IF NOT EXISTS checked (
-    a_seq INTEGER NOT NULL,
-    b_seq INTEGER NOT NULL,
-    PRIMARY KEY (a_seq, b_seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS stories (
-    seq   INTEGER PRIMARY KEY,
-    story TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS stories_story ON stories(story);
-"""
-
 
 @dataclass(frozen=True)
 class Link:
@@ -93,11 +55,7 @@ class CorpusIndex:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.db = store.db
-        with store.transaction():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
+        self.db = store.db  # the tables are the store's own (store/schema.py)
 
     # -- parameters ----------------------------------------------------------
     def params(self, wanted: dict) -> dict:
@@ -122,7 +80,7 @@ class CorpusIndex:
         """Drop every signature, bucket, link and story (the articles stay)."""
         with self.store.transaction():
             for table in ("signatures", "sketches", "links", "checked", "story_checked",
-                          "stories"):
+                          "stories", "trees"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("DELETE FROM meta WHERE key IN ('index_params', 'traced_through')")
 
@@ -239,15 +197,60 @@ class CorpusIndex:
         return [Link(a, b, k, s, ca, cb, json.loads(e)) for a, b, k, s, ca, cb, e in
                 self.db.execute("SELECT * FROM links ORDER BY a_seq, b_seq")]
 
+    def links_touching(self, seqs: Iterable[int], kind: str | None = None) -> list[Link]:
+        """Links with at least one end in ``seqs`` (of one ``kind``, or any), by pair."""
+        seqs = sorted(set(seqs))
+        found: dict[tuple[int, int], Link] = {}
+        for i in range(0, len(seqs), 400):
+            chunk = seqs[i : i + 400]
+            marks = ",".join("?" * len(chunk))
+            for a, b, k, s, ca, cb, e in self.db.execute(
+                    f"SELECT * FROM links WHERE a_seq IN ({marks}) OR b_seq IN ({marks})",
+                    [*chunk, *chunk]):
+                if kind is None or k == kind:
+                    found[(a, b)] = Link(a, b, k, s, ca, cb, json.loads(e))
+        return [found[p] for p in sorted(found)]
+
     # -- stories -------------------------------------------------------------
     def stories(self) -> dict[int, str]:
         """``seq -> story id`` from the last run."""
         return dict(self.db.execute("SELECT seq, story FROM stories"))
 
     def set_stories(self, assignment: dict[int, str]) -> None:
+        """Replace the stories; the trees of stories that are gone go with them."""
         with self.store.transaction():
             self.db.execute("DELETE FROM stories")
             self.db.executemany("INSERT INTO stories VALUES (?, ?)", sorted(assignment.items()))
+            self.db.execute("DELETE FROM trees WHERE story NOT IN (SELECT story FROM stories)")
+
+    # -- family trees --------------------------------------------------------
+    def tree_fingerprints(self) -> dict[str, tuple[str, bool]]:
+        """``story id -> (fingerprint, has changes)`` of every stored tree."""
+        return {s: (f, bool(c)) for s, f, c in
+                self.db.execute("SELECT story, fingerprint, changes FROM trees")}
+
+    def trees(self, stories: Iterable[str] | None = None) -> dict[str, dict]:
+        """Stored family trees (``FamilyTree.to_dict()`` form) by story id: all of them, or
+        those of ``stories`` that have one."""
+        if stories is None:
+            rows = self.db.execute("SELECT story, tree FROM trees")
+            return {s: json.loads(t) for s, t in rows}
+        out: dict[str, dict] = {}
+        wanted = list(stories)
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            marks = ",".join("?" * len(chunk))
+            for s, t in self.db.execute(
+                    f"SELECT story, tree FROM trees WHERE story IN ({marks})", chunk):
+                out[s] = json.loads(t)
+        return out
+
+    def set_trees(self, trees: Iterable[tuple[str, str, bool, dict]]) -> None:
+        """Store ``(story id, fingerprint, has changes, tree dict)`` rows, replacing any."""
+        with self.store.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?)",
+                [(s, f, int(c), json.dumps(t, ensure_ascii=False)) for s, f, c, t in trees])
 
     # -- articles by seq -----------------------------------------------------
     def articles(self, seqs: Iterable[int]) -> dict[int, Article]:

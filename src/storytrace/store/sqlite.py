@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storytrace.model import Article
+from storytrace.store.schema import MIGRATIONS, SCHEMA_VERSION, statements
 
-SCHEMA_VERSION = 1
 DEFAULT_PATH = "storytrace.db"
 BATCH = 2000
 #: How long a write waits in all for another process's write lock before giving up.
@@ -24,26 +24,6 @@ LOCK_WAIT = 600.0
 class StoreBusy(sqlite3.OperationalError):
     """Another process held the store's write lock for longer than we were willing to wait."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    id           TEXT NOT NULL UNIQUE,
-    content_hash TEXT NOT NULL,
-    title        TEXT NOT NULL,
-    text         TEXT NOT NULL,
-    outlet       TEXT NOT NULL,
-    url          TEXT NOT NULL,
-    published    TEXT,
-    authors      TEXT NOT NULL,
-    raw          BLOB,
-    source       TEXT NOT NULL,
-    extra        TEXT NOT NULL,
-    ingested_at  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
-"""
 _COLUMNS = "id, content_hash, title, text, outlet, url, published, authors, raw, source, extra"
 
 
@@ -69,6 +49,7 @@ class Store:
     reported as a conflict and not written, so nothing stored is ever lost.
 
     >>> from storytrace.model import Article
+from storytrace.store.schema import MIGRATIONS, SCHEMA_VERSION, statements
     >>> with Store(":memory:") as store:
     ...     r1 = store.add([Article(title="T", text="Body.")])
     ...     r2 = store.add([Article(title="T", text="Body.")])
@@ -87,17 +68,35 @@ class Store:
                         lock_wait)
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        with self.transaction():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                            (str(SCHEMA_VERSION),))
-        version = int(self.db.execute(
-            "SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring the file up to :data:`SCHEMA_VERSION`; refuse one from a newer release.
+
+        Every migration only adds and is idempotent, so an upgrade runs them all: a
+        version-1 store that was never traced gets the trace tables too. A store that
+        is up to date is not written to (a reader may hold it query-only).
+        """
+        version = self.schema_version()
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"{self.path} was written by a newer storytrace "
                                f"(schema {version} > {SCHEMA_VERSION})")
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for script in MIGRATIONS:
+                for statement in statements(script):
+                    self.db.execute(statement)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                            (str(SCHEMA_VERSION),))
+
+    def schema_version(self) -> int:
+        """The schema the file holds (0 for a new file)."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                               "AND name = 'meta'").fetchone():
+            return 0
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:

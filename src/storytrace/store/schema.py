@@ -1,0 +1,93 @@
+"""Every table of the store, and the migrations that bring an older store up to date.
+
+One place for the schema: :class:`~storytrace.store.Store` applies it when it opens a
+file, so readers (the web UI opens the store query-only) never need to write.
+
+``meta.schema_version`` says which migrations a store has had. Each migration is a
+list of statements that only add (``CREATE … IF NOT EXISTS``, new columns), so a
+store written by an older release opens and upgrades in place, nothing stored is
+lost, and nothing computed is recomputed unless the migration says so.
+
+Versions:
+
+1. articles; the trace index (signatures, sketches, checked pairs, links, stories),
+   created by the first ``trace``.
+2. ``trees``: each story's family tree as ``trace`` built it, with a fingerprint of
+   the story's members and links, so ``graph``, the report and the web only read.
+"""
+
+from __future__ import annotations
+
+VERSION_1 = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    outlet       TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    published    TEXT,
+    authors      TEXT NOT NULL,
+    raw          BLOB,
+    source       TEXT NOT NULL,
+    extra        TEXT NOT NULL,
+    ingested_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS signatures (
+    seq       INTEGER PRIMARY KEY REFERENCES articles(seq),
+    shingles  INTEGER NOT NULL,
+    sig       BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sketches (
+    seq     INTEGER PRIMARY KEY REFERENCES articles(seq),
+    terms   BLOB NOT NULL,
+    weights BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_checked (
+    a_seq INTEGER NOT NULL,
+    b_seq INTEGER NOT NULL,
+    PRIMARY KEY (a_seq, b_seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS links (
+    a_seq      INTEGER NOT NULL,
+    b_seq      INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    score      REAL NOT NULL,
+    coverage_a REAL NOT NULL,
+    coverage_b REAL NOT NULL,
+    evidence   TEXT NOT NULL,
+    PRIMARY KEY (a_seq, b_seq)
+);
+CREATE TABLE IF NOT EXISTS checked (
+    a_seq INTEGER NOT NULL,
+    b_seq INTEGER NOT NULL,
+    PRIMARY KEY (a_seq, b_seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stories (
+    seq   INTEGER PRIMARY KEY,
+    story TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_story ON stories(story);
+"""
+
+VERSION_2 = """
+CREATE TABLE IF NOT EXISTS trees (
+    story       TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    changes     INTEGER NOT NULL,
+    tree        TEXT NOT NULL
+);
+"""
+
+#: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
+MIGRATIONS: list[str] = [VERSION_1, VERSION_2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """The statements of one migration script (none of ours holds a ``;`` in a string)."""
+    return [s for s in script.split(";") if s.strip()]

@@ -1,0 +1,139 @@
+"""Stores written by an earlier release open, upgrade in place and keep everything; trace
+stores family trees, rebuilds only the changed ones, and readers only read them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storytrace.provenance.tree as tree_module
+from storytrace.cli import app
+from storytrace.engines.local import stored_stories, update_trees
+from storytrace.model import Article
+from storytrace.provenance.tree import FamilyTree
+from storytrace.report.extras import story_dict
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex
+from storytrace.store.schema import SCHEMA_VERSION
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+
+@pytest.fixture()
+def old_store(tmp_path: Path) -> Path:
+    path = tmp_path / "v1.db"
+    shutil.copy(DATA / "store_v1.db", path)
+    return path
+
+
+def _counts(path: Path) -> dict:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    tables = ("articles", "signatures", "sketches", "links", "checked", "story_checked",
+              "stories")
+    out = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+    out["meta"] = dict(db.execute("SELECT key, value FROM meta WHERE key != 'schema_version'"))
+    db.close()
+    return out
+
+
+def _parents(trees: dict[str, dict]) -> dict[str, str | None]:
+    return {n["id"]: n["parent"] for t in trees.values() for n in t["nodes"]
+            if n["kind"] == "article" and not n["context"]}
+
+
+def test_a_version_1_store_upgrades_in_place_and_loses_nothing(old_store):
+    before = _counts(old_store)
+    with Store(old_store) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert CorpusIndex(store).trees() == {}
+    assert _counts(old_store) == before
+    assert before["articles"] == 15 and before["links"] == 27 and before["stories"] == 15
+
+
+def test_trace_on_an_upgraded_store_recomputes_only_the_trees(old_store):
+    result = runner.invoke(app, ["trace", "--db", str(old_store), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["report"]
+    assert report["signed"] == 0 and report["verified"] == 0  # nothing signed or aligned again
+    with Store(old_store) as store:
+        trees = CorpusIndex(store).trees()
+    assert len(trees) == 4
+    # the same trees as the release that wrote the store drew for it
+    assert _parents(trees) == json.loads((DATA / "store_v1_parents.json").read_text())
+
+
+def test_trees_are_rebuilt_only_for_stories_that_changed(old_store, monkeypatch):
+    calls: list[str] = []
+    real = tree_module.tree_for_story
+
+    def counting(store, story, **kw):
+        calls.append(story.id)
+        return real(store, story, **kw)
+
+    monkeypatch.setattr(tree_module, "tree_for_story", counting)
+    with Store(old_store) as store:
+        stories = stored_stories(store)
+        first = update_trees(store, stories)
+        assert sorted(calls) == sorted(s.id for s in stories)
+        calls.clear()
+        again = update_trees(store, stories)
+        assert calls == []  # read back, not built
+        assert {k: t.to_dict() for k, t in again.items()} == \
+            {k: t.to_dict() for k, t in first.items()}
+        # a new link touching one story changes that story's fingerprint only
+        index = CorpusIndex(store)
+        story = stories[-1]
+        stranger = store.add([Article(id="stranger", text="Unrelated words here.")]).added
+        assert stranger
+        seq = store.db.execute("SELECT seq FROM articles WHERE id = 'stranger'").fetchone()[0]
+        from storytrace.store.corpus import Link
+
+        index.add_links([], [Link(story.seqs[0], seq, "same_story", 0.8, 0.0, 0.0, {})],
+                        table="story_checked")
+        update_trees(store, stories)
+        assert calls == [story.id]
+
+
+def test_graph_and_story_pages_read_the_stored_tree_without_writing(old_store, monkeypatch):
+    assert runner.invoke(app, ["trace", "--db", str(old_store)]).exit_code == 0
+    with Store(old_store) as store:
+        stored = CorpusIndex(store).trees()
+
+    def fail(*_a, **_k):
+        raise AssertionError("a reader built a tree that trace stored")
+
+    monkeypatch.setattr(tree_module, "tree_for_story", fail)
+    result = runner.invoke(app, ["graph", "--db", str(old_store), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    drawn = {t["story"]: t for t in json.loads(result.stdout)["trees"]}
+    assert _parents(drawn) == _parents(stored)
+    with Store(old_store) as store:
+        store.db.execute("PRAGMA query_only = ON")  # as the web opens it
+        for story in stored_stories(store):
+            assert story_dict(story, store)["tree"] == stored[story.id]
+
+
+def test_family_tree_round_trips_through_its_dict(old_store):
+    assert runner.invoke(app, ["trace", "--db", str(old_store)]).exit_code == 0
+    with Store(old_store) as store:
+        for d in CorpusIndex(store).trees().values():
+            assert FamilyTree.from_dict(d).to_dict() == d
+
+
+def test_a_store_from_a_newer_release_is_refused(old_store):
+    import sqlite3
+
+    db = sqlite3.connect(old_store)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+               (str(SCHEMA_VERSION + 1),))
+    db.commit()
+    db.close()
+    with pytest.raises(RuntimeError, match="newer storytrace"):
+        Store(old_store)

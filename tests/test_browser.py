@@ -264,3 +264,25 @@ def test_web_ui_search_compare_story_and_paste(page, server):
     page.click("text=Side by side with the chosen article")
     page.wait_for_selector("#pane-b .seg.l-passage")
     assert _pwned(page) is None
+
+
+def test_api_docs_render_offline(page, server):
+    """Swagger UI draws the API from files this server serves, under its strict CSP."""
+    elsewhere: list[str] = []
+    refused: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((server, "data:"))
+            else elsewhere.append(r.url))
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
+            else None)
+    page.goto(server + "/api/docs")
+    page.wait_for_selector(".opblock-summary", timeout=10_000)
+    paths = page.locator(".opblock-summary-path").all_text_contents()
+    assert "/api/trace" in paths and "/api/stories/{story_id}" in paths
+    page.locator(".opblock-summary", has_text="/api/stories").first.click()
+    page.locator("button.try-out__btn").first.click()
+    page.locator("button.execute").first.click()
+    status = page.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for(timeout=10_000)
+    assert status.inner_text().strip() == "200"
+    assert not elsewhere, elsewhere
+    assert not refused, refused

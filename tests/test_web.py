@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from pathlib import Path
 
@@ -203,9 +204,29 @@ def test_openapi_describes_the_api(site):
                  "/api/stories/{story_id}", "/api/compare", "/api/trace"):
         assert path in spec["paths"]
     assert not any(p.startswith("/stories") for p in spec["paths"])
+
+
+
+def test_api_docs_work_offline(site):
+    """/api/docs names no other host, and every file it loads comes from this server."""
+    client, _, _ = site
     docs = client.get("/api/docs")
-    assert docs.status_code == 200 and "cdn.jsdelivr.net" in \
-        docs.headers["content-security-policy"]
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    assert not re.search(r"(?:https?:)?//", docs.text)  # no CDN, no external host at all
+    csp = docs.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "http" not in csp
+    assert "<script>" not in docs.text and "<style" not in docs.text and " style=" not in docs.text
+    assets = re.findall(r'(?:src|href)="(/[^"]*)"', docs.text)
+    assert {"/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui.css",
+            "/api/docs/init.js", "/api/openapi.json"} <= set(assets)
+    for url in assets:
+        r = client.get(url)
+        assert r.status_code == 200 and r.content, url
+    assert "SwaggerUIBundle" in client.get("/api/docs/swagger-ui-bundle.js").text
+    assert "/api/openapi.json" in client.get("/api/docs/init.js").text
+    assert not any(p.startswith("/api/docs") for p in client.get("/api/openapi.json").json()[
+        "paths"])
 
 
 def test_the_store_is_never_written(site, tmp_path):

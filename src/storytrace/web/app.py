@@ -30,6 +30,7 @@ from storytrace.provenance import extract_attributions
 from storytrace.report import render_compare_html, render_trace_html
 from storytrace.report.extras import comparison_dict, story_dict
 from storytrace.web import pages, queries
+from storytrace.web.docs import DOCS, add_docs
 from storytrace.web.match import find_reuse
 from storytrace.web.security import (
     MAX_BODY,
@@ -73,10 +74,11 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     app = FastAPI(title="storytrace", version=__version__,
                   description="Trace how a news story travels: search the stored articles, "
                               "open stories, compare two versions, trace a pasted article.",
-                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body)
-    app.add_middleware(SecurityHeadersMiddleware, docs_paths=("/api/docs",))
+    app.add_middleware(SecurityHeadersMiddleware, docs_paths=(DOCS,))
+    add_docs(app)  # Swagger UI from a package, not a CDN: the docs work offline
 
     def store():
         return queries.read_store(db)

@@ -22,16 +22,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
-from scipy import sparse
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.text.normalize import normalize
 from storytrace.text.words import STOPWORDS, stem
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 _WORD = re.compile(r"\w+(?:['.-]\w+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -89,6 +91,8 @@ def _plain(s: str) -> str:
 
 def _rows(bags: Sequence[set]) -> sparse.csr_matrix:
     """One binary sparse row per set, one column per distinct item."""
+    from scipy import sparse
+
     vocab: dict = {}
     indptr, indices = [0], []
     for bag in bags:
@@ -106,6 +110,8 @@ def _sequence_grams(sequences: Sequence[Sequence[int]] | Sequence[bytes], n_max:
     plus its last item, so codes stay small; n-grams across two sequences are dropped.
     Rows hold counts, or ones with ``binary``.
     """
+    from scipy import sparse
+
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     if sequences and isinstance(sequences[0], bytes):
         flat = np.frombuffer(b"".join(sequences), dtype=np.uint8).astype(np.int64)

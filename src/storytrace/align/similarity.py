@@ -6,7 +6,6 @@ import math
 from collections import Counter
 
 import numpy as np
-from scipy import sparse
 
 from storytrace.align.tokens import TokenizedText
 from storytrace.text.words import STOPWORDS
@@ -27,6 +26,8 @@ def lexical_similarity(a: TokenizedText, b: TokenizedText) -> np.ndarray:
     words common to the whole story weigh less than the distinctive ones.
     Sentences with fewer than five content words score 0: too short to judge.
     """
+    from scipy import sparse
+
     bags = [Counter(content_stems(t, s, e)) for t in (a, b) for s, e in t.sentences]
     if not bags:
         return np.zeros((len(a.sentences), len(b.sentences)))

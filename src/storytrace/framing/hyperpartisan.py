@@ -31,12 +31,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from storytrace.framing.linear import TextHasher, bundled, hasher_arrays, hasher_from, sigmoid
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 BLOCKS: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": [1, 2], "n_features": 2**18, "lowercase": True},
@@ -129,6 +131,8 @@ def _style_matrix(texts: Sequence[str]) -> np.ndarray:
 
 
 def _style_block(raw: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> sparse.csr_matrix:
+    from scipy import sparse
+
     z = np.clip((raw - mean) / scale, -STYLE_CLIP, STYLE_CLIP)
     return sparse.csr_matrix(z * STYLE_WEIGHT)
 
@@ -137,6 +141,8 @@ def _features(hasher: TextHasher, texts: list[str], raw: np.ndarray, mean: np.nd
               scale: np.ndarray) -> sparse.csr_matrix:
     """The model's rows: the n-gram blocks, then the standardised style numbers ``raw``
     (one definition for training and scoring, so the two agree)."""
+    from scipy import sparse
+
     return sparse.hstack([hasher.transform(texts), _style_block(raw, mean, scale)],
                          format="csr")
 

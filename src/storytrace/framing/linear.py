@@ -20,17 +20,21 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 # Words, numbers and single punctuation marks: "!" and "?" matter in headlines.
 TOKEN_PATTERN = r"(?u)\w+|[^\w\s]"
 
 
 def _vectorizer(block: dict[str, Any]) -> HashingVectorizer:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     analyzer = block.get("analyzer", "word")
     kwargs: dict[str, Any] = {
         "analyzer": analyzer,
@@ -79,6 +83,8 @@ class TextHasher:
         return self
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        from scipy import sparse
+
         if self.idf is None:
             raise ValueError("TextHasher has no IDF: call fit_idf() or load a model")
         parts = []

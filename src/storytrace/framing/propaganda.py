@@ -32,15 +32,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
 
 from storytrace.framing.lexicon import lexicon_spans
 from storytrace.framing.linear import TextHasher, bundled, hasher_from, sigmoid
 from storytrace.text.segment import sentences
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction import FeatureHasher
 
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 SENTENCE_BLOCKS: tuple[dict[str, Any], ...] = (
@@ -67,7 +69,11 @@ def technique_input(span_text: str) -> str:
 NUMERIC = ("in_quotes", "first_line", "sentence", "article", "previous", "next", "length")
 LEXICON_SCORE = 0.5  # score of a lexicon-only span: as likely as not propaganda in itself
 
-_hasher = FeatureHasher(n_features=TOKEN_FEATURES, input_type="string", alternate_sign=False)
+@lru_cache(maxsize=1)
+def _hasher() -> FeatureHasher:
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=TOKEN_FEATURES, input_type="string", alternate_sign=False)
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,9 @@ def token_rows(text: str, sents: Sequence[tuple[int, int]], p_sent: np.ndarray
 
 
 def token_matrix(rows: list[list[str]], numeric: np.ndarray) -> sparse.csr_matrix:
-    hashed = _hasher.transform(rows) if rows else sparse.csr_matrix((0, TOKEN_FEATURES))
+    from scipy import sparse
+
+    hashed = _hasher().transform(rows) if rows else sparse.csr_matrix((0, TOKEN_FEATURES))
     return sparse.hstack([hashed, sparse.csr_matrix(numeric)], format="csr")
 
 

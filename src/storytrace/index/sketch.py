@@ -24,13 +24,16 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xxhash
-from scipy import sparse
 
 from storytrace.stories.similarity import content_words
 from storytrace.text.words import stem
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 _stem = lru_cache(maxsize=1 << 16)(stem)
 
@@ -96,6 +99,8 @@ def tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], column: np.nda
     partitions this way). Normalising before dropping keeps a cosine honest: two
     sketches left with one shared rare term after the drop do not look identical.
     """
+    from scipy import sparse
+
     lengths = np.fromiter((len(t) for t, _ in sketches), np.int64, len(sketches))
     rows_n = len(sketches)
     if not lengths.sum():
@@ -114,6 +119,8 @@ def tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], column: np.nda
 def _tfidf_rows(sketches: Sequence[tuple[np.ndarray, np.ndarray]], max_df: int
                 ) -> sparse.csr_matrix:
     """TF-IDF rows over the terms of all sketches (the corpus is ``sketches``)."""
+    from scipy import sparse
+
     lengths = np.fromiter((len(t) for t, _ in sketches), np.int64, len(sketches))
     if not lengths.sum():
         return sparse.csr_matrix((len(sketches), 0), dtype=np.float32)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import trafilatura
-
 from storytrace.ingest.fields import RecordError, outlet_from_url, parse_authors, parse_time
 from storytrace.model import Article
 
@@ -15,6 +13,8 @@ _DATE_PARAMS = {"extensive_search": True, "original_date": True,
 
 def html_article(html: str, where: str, url: str = "") -> Article:
     """Extract an article from an HTML page or raise :class:`RecordError`."""
+    import trafilatura
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lxml FutureWarnings on odd markup
         try:

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-
 from storytrace.ingest.decode import BinaryContent, decode
 from storytrace.ingest.errors import IngestError
 from storytrace.ingest.fields import RecordError, parse_time
@@ -22,6 +20,8 @@ def warc_articles(stream: BinaryIO, where: str, max_bytes: int) -> Iterator[Arti
     Other records (requests, metadata, images, PDFs) are passed over silently;
     a truncated or corrupt archive ends with one error after what was readable.
     """
+    from warcio.archiveiterator import ArchiveIterator
+
     reader = _Reader(stream)
     n = 0
     record = prev = None

@@ -47,9 +47,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from storytrace.model import Article
 from storytrace.provenance.direction import (
@@ -62,6 +60,9 @@ from storytrace.provenance.direction import (
     profile,
     similarity,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "FamilyTree",
@@ -347,6 +348,8 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
     for i, j in candidates:
         near[i].append(j)
         near[j].append(i)
+
+    import networkx as nx
 
     graph = nx.DiGraph()
     graph.add_node(_ROOT)
@@ -643,6 +646,8 @@ def to_networkx(trees: FamilyTree | Iterable[FamilyTree]) -> nx.DiGraph:
 
     An external source credited in several stories is one node (``story`` lists them).
     """
+    import networkx as nx
+
     g = nx.DiGraph()
     for tree in _trees(trees):
         for node in tree.nodes.values():
@@ -677,11 +682,15 @@ def _scalar(v: Any) -> str | int | float | bool:
 
 def to_graphml(trees: FamilyTree | Iterable[FamilyTree]) -> str:
     """GraphML text (networkx's writer)."""
+    import networkx as nx
+
     return "\n".join(nx.generate_graphml(to_networkx(trees))) + "\n"
 
 
 def to_gexf(trees: FamilyTree | Iterable[FamilyTree]) -> str:
     """GEXF 1.2 text (networkx's writer), for Gephi."""
+    import networkx as nx
+
     return "\n".join(nx.generate_gexf(to_networkx(trees))) + "\n"
 
 

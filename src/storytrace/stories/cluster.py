@@ -32,14 +32,16 @@ import hashlib
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from scipy import sparse
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.stories.similarity import _CJK, _WORD, _stem
 from storytrace.text.words import STOPWORDS
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -111,6 +113,7 @@ def story_vectors(texts: Sequence[str], *, semantic: bool | str = False,
     >>> bool(v[0] @ v[1] > v[0] @ v[2])
     True
     """
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if not texts:

@@ -46,15 +46,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.text.segment import sentences
 from storytrace.text.words import STOPWORDS, stem
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 __all__ = [
     "EMBEDDING_FEATURES",
@@ -247,6 +249,8 @@ def _bigrams(words: list[str]) -> list[str]:
 
 
 def _sublinear_l2(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    from scipy import sparse
+
     m = m.astype(np.float64)
     m.data = 1.0 + np.log(m.data)
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
@@ -254,15 +258,22 @@ def _sublinear_l2(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.diags(1.0 / norms) @ m
 
 
-_WORD_HASH = HashingVectorizer(analyzer=lambda t: [_stem(w) for w in _content_words(t)],
-                               n_features=_HASH_FEATURES, alternate_sign=False, norm=None)
-_BIGRAM_HASH = HashingVectorizer(
-    analyzer=lambda t: _bigrams([_stem(w) for w in _content_words(t)]),
-    n_features=_HASH_FEATURES, alternate_sign=False, norm=None)
-_CHAR_HASH = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 5), lowercase=False,
-                               n_features=_HASH_FEATURES, alternate_sign=False, norm=None)
-_SHORT_HASH = HashingVectorizer(analyzer=_short_words, n_features=_HASH_FEATURES,
-                                alternate_sign=False, norm=None)
+@lru_cache(maxsize=1)
+def _hashers() -> dict[str, HashingVectorizer]:
+    """The word, bigram, char and short-word hashers (scikit-learn loads on first use)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return {
+        "word": HashingVectorizer(analyzer=lambda t: [_stem(w) for w in _content_words(t)],
+                                  n_features=_HASH_FEATURES, alternate_sign=False, norm=None),
+        "bigram": HashingVectorizer(
+            analyzer=lambda t: _bigrams([_stem(w) for w in _content_words(t)]),
+            n_features=_HASH_FEATURES, alternate_sign=False, norm=None),
+        "char": HashingVectorizer(analyzer="char_wb", ngram_range=(4, 5), lowercase=False,
+                                  n_features=_HASH_FEATURES, alternate_sign=False, norm=None),
+        "short": HashingVectorizer(analyzer=_short_words, n_features=_HASH_FEATURES,
+                                   alternate_sign=False, norm=None),
+    }
 
 
 @dataclass
@@ -283,8 +294,10 @@ class _Docs:
 
 
 def _vectors(texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    words = _sublinear_l2(_WORD_HASH.transform(texts))
-    chars = _sublinear_l2(_CHAR_HASH.transform([" ".join(_content_words(t)) for t in texts]))
+    hashers = _hashers()
+    words = _sublinear_l2(hashers["word"].transform(texts))
+    chars = _sublinear_l2(hashers["char"].transform([" ".join(_content_words(t))
+                                                     for t in texts]))
     return words, chars
 
 
@@ -314,10 +327,10 @@ def _prepare(texts: Sequence[str], encoder: Encoder | None) -> _Docs:
     words, chars = _vectors(texts)
     title_words, title_chars = _vectors(titles)
     return _Docs(
-        titles=titles, words=words, bigrams=_sublinear_l2(_BIGRAM_HASH.transform(texts)),
+        titles=titles, words=words, bigrams=_sublinear_l2(_hashers()["bigram"].transform(texts)),
         chars=chars, title_words=title_words,
         title_chars=title_chars,
-        short=_sublinear_l2(_SHORT_HASH.transform(texts)),
+        short=_sublinear_l2(_hashers()["short"].transform(texts)),
         entities=[entity_words(t) for t in texts], numbers=[numbers_of(t) for t in texts],
         lengths=np.array([len(t) for t in texts], dtype=np.float64),
         embeddings=None if encoder is None else _embed(texts, titles, encoder))

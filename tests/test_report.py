@@ -227,7 +227,10 @@ def test_trace_without_tree_draws_links_and_timeline():
 
 
 def test_extras_add_credits_direction_and_tree_only_when_missing(seed_texts):
-    from storytrace.engines.local import Story
+    try:
+        from storytrace.model import Story
+    except ImportError:  # before Story moved to storytrace.model
+        from storytrace.engines.local import Story
     from storytrace.report.extras import comparison_dict, story_dict
 
     a = Article(id="a", text=seed_texts[0], outlet="Eagle")
@@ -242,3 +245,101 @@ def test_extras_add_credits_direction_and_tree_only_when_missing(seed_texts):
     if "tree" in story:
         assert {n["id"] for n in story["tree"]["nodes"]} >= {"a", "b"}
         assert '<svg class="tree"' in render_trace_html([story], {"a": a, "b": b})
+
+
+def _cnn_story() -> tuple[dict, dict]:
+    """Four CNN versions an hour apart, two sharing text, one tree edge and two related."""
+    titles = ["Clinton, Trump meet world leaders for very different reasons",
+              "Paul Ryan defends Donald Trump, dodges on Machado comment",
+              "Trump campaign chair says racism did not exist before Obama",
+              "NATO chief counterattacks against Donald Trump"]
+    ids = ["c1", "c2", "c3", "c4"]
+    articles = [{"id": i, "title": t, "outlet": "CNN", "published": f"2016-09-19T1{k}:00:00"}
+                for k, (i, t) in enumerate(zip(ids, titles, strict=True))]
+    articles.append({"id": "p1", "title": "", "outlet": "POLITICO",
+                     "published": "2016-09-19T13:05:00"})
+    story = {"story": "s-c1", "articles": articles, "outlets": ["CNN", "POLITICO"],
+             "first_published": "2016-09-19T10:00:00", "last_published": "2016-09-19T13:05:00",
+             "links": [{"a": "c1", "b": "c2", "kind": "reuse", "score": 0.9, "coverage_a": 0.31,
+                        "coverage_b": 0.62, "evidence": {}},
+                       {"a": "c3", "b": "c4", "kind": "same_story", "score": 0.8,
+                        "coverage_a": 0.0, "coverage_b": 0.0, "evidence": {}}],
+             "tree": {"nodes": [{"id": "c1", "parent": None, "score": 0.9},
+                                {"id": "c2", "parent": "c1", "score": 0.8},
+                                {"id": "c3", "parent": None, "score": 0.7},
+                                {"id": "c4", "parent": None, "score": 0.7},
+                                {"id": "p1", "parent": None, "score": 0.6}],
+                      "edges": [{"source": "c1", "target": "c2", "kind": "derived",
+                                 "score": 0.8},
+                                {"source": "c3", "target": "c4", "kind": "related",
+                                 "link": "same_story", "score": 0.5},
+                                {"source": "c4", "target": "p1", "kind": "related",
+                                 "link": "reuse", "score": 0.5}]}}
+    return story, {a["id"]: Article(id=a["id"], text=f"text of {a['id']}") for a in articles}
+
+
+def test_story_page_names_versions_by_title_and_outlet():
+    story, arts = _cnn_story()
+    page = render_trace_html([story], arts)
+    # One story: its title is the page heading, not "Stories (1)".
+    assert "Stories" not in page.split("<main>")[1].split("</h1>")[0]
+    assert "<h1>Clinton, Trump meet world leaders for very different reasons</h1>" in page
+    svg = page.split('<svg class="tree"')[1].split("</svg>")[0]
+    boxes = re.findall(r'<g class="node">(.*?)</g></g>', svg)
+    texts = [" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", b)) for b in boxes]
+    assert len(texts) == 5 and all("CNN" in t for t in texts[:4])
+    assert "Paul Ryan defends Donald" in texts[1] and "NATO chief" in texts[3]
+    assert "(untitled)" in texts[4] and "POLITICO" in texts[4]
+    # Long titles are cut at a word with an ellipsis, never mid-word.
+    assert any(t.startswith("Clinton, Trump meet world") and "…" in t for t in texts)
+    # The links table names both ends by title and outlet, never "CNN ↔ CNN".
+    links = page.split("<h3>Links</h3>")[1]
+    assert not re.search(r">CNN</a>", links)  # no end is named by its outlet alone
+    assert "Paul Ryan defends" in links and "NATO chief counterattacks" in links
+    # Two page-wide stories keep the list heading.
+    two = render_trace_html([story, {**story, "story": "s-c2"}], arts)
+    assert 'Stories <span class="muted">(2)</span>' in two
+
+
+def test_same_story_links_show_no_coverage_and_reuse_links_do():
+    story, arts = _cnn_story()
+    links = render_trace_html([story], arts).split("<h3>Links</h3>")[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", links, flags=re.S)[1:]
+    reuse = next(r for r in rows if ">reuse<" in r)
+    same = next(r for r in rows if ">same story<" in r)
+    assert "31% / 62%" in reuse
+    assert "0% / 0%" not in same and "%" not in same.split("</td>")[3]
+
+
+def test_tree_arrows_agree_with_the_timeline_parents():
+    """Only parent edges are arrows; a version the timeline says has no parent in the
+    corpus gets no arrow from another article."""
+    story, arts = _cnn_story()
+    page = render_trace_html([story], arts)
+    svg = page.split('<svg class="tree"')[1].split("</svg>")[0]
+    arrows = re.findall(r'<path class="edge ([^"]*)"[^>]*marker-end', svg)
+    lines = re.findall(r'<path class="edge ([^"]*)"', svg)
+    assert arrows == ["e-reuse"] and sorted(lines) == ["e-related", "e-related", "e-reuse"]
+    timeline = page.split('<ol class="timeline">')[1]
+    items = dict(re.findall(r'<li class="tl-item" id="(s0-n\d)">(.*?)</li>', timeline,
+                            flags=re.S))
+    assert "made from" in items["s0-n1"] and "Clinton, Trump meet" in items["s0-n1"]
+    for n in ("s0-n0", "s0-n2", "s0-n3", "s0-n4"):
+        assert "no parent in the corpus" in items[n]
+
+
+def test_timeline_labels_never_overlap():
+    story, arts = _cnn_story()
+    # Three versions within minutes of each other, one a day later.
+    for k, m in enumerate(story["articles"][:3]):
+        m["published"] = f"2016-09-19T10:0{k}:00"
+    story["articles"][3]["published"] = "2016-09-20T10:00:00"
+    strip = render_trace_html([story], arts).split('<svg class="strip"')[1].split("</svg>")[0]
+    labels = [(float(x), float(y)) for x, y in
+              re.findall(r'<circle class="num" cx="([\d.]+)" cy="([\d.]+)" r="10"/>', strip)]
+    assert len(labels) == 5
+    for i, (x1, y1) in enumerate(labels):
+        for x2, y2 in labels[i + 1:]:
+            assert abs(x1 - x2) >= 20 or abs(y1 - y2) >= 20, labels
+    numbers = re.findall(r'text-anchor="middle">(\d+)</text>', strip)
+    assert sorted(numbers, key=int) == ["1", "2", "3", "4", "5"]

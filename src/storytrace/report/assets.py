@@ -110,14 +110,20 @@ svg text.n2,svg text.n3{fill:#4d5566}
 svg .edge{fill:none;stroke:#4a5a78;stroke-width:2}
 svg .e-same{stroke-dasharray:6 4;stroke:#8a94a6}
 svg .e-credit{stroke:#999;stroke-dasharray:2 3}
+svg .e-related{stroke:#8a94a6;stroke-dasharray:7 5;stroke-width:1.5}
 svg .arrowhead{fill:#4a5a78}
 svg.strip{width:100%;max-width:800px;height:auto;display:block}
-svg.strip line{stroke:#8a94a6;stroke-width:2}
-svg.strip circle{fill:#1f5fbf}
-svg.strip text{font-size:11px}
-svg.strip text.axis{fill:#5b6475}
+svg.strip line.axis{stroke:#8a94a6;stroke-width:2}
+svg.strip line.tick{stroke:#1f5fbf;stroke-width:1}
+svg.strip circle.dot{fill:#1f5fbf}
+svg.strip circle.num{fill:#fff;stroke:#1f5fbf;stroke-width:1.5}
+svg.strip a:hover circle.num{fill:#e8f0fc}
+svg.strip text{font-size:11px;font-weight:700;fill:#1f5fbf}
+svg.strip text.axis{fill:#5b6475;font-weight:400}
+.tl-n{display:inline-block;min-width:1.6em;text-align:center;border:1.5px solid #1f5fbf;
+border-radius:1em;color:#1f5fbf;font-weight:700;font-size:.8rem;margin-right:.3em}
 .timeline{list-style:none;padding:0;margin:0}
-.tl-item{display:grid;grid-template-columns:9.5em 1fr;gap:10px;border-top:1px solid var(--line);
+.tl-item{display:grid;grid-template-columns:11.5em 1fr;gap:10px;border-top:1px solid var(--line);
 padding:6px 0}
 .tl-item:target{background:#fff8d6}
 .tl-when{font-size:.86rem;color:var(--muted);font-variant-numeric:tabular-nums}

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from storytrace.report.graph import WIDE, Edge, Node, layout, render_outline, render_svg
+from storytrace.report.graph import (
+    WIDE,
+    Edge,
+    Node,
+    layout,
+    render_outline,
+    render_svg,
+)
+from storytrace.report.graph import label as label_of
 from storytrace.report.html import document, esc, num, pct, render_value, short
 from storytrace.report.parts import chip, meta_line, when
 
@@ -38,6 +46,13 @@ def render_trace_html(stories: list[dict], articles: Mapping[str, Any], *, nav: 
         sections.append(_story(i, story, members, outlets, span, ctx))
     more = (f'<p class="muted">{len(stories) - len(shown)} more stories not shown.</p>'
             if len(stories) > len(shown) else "")
+    if len(stories) == 1:  # one story (the web UI's story page): its title is the heading
+        members = _members(shown[0])
+        outlets = shown[0].get("outlets") or sorted({m.get("outlet") for m in members
+                                                     if m.get("outlet")})
+        return document(title, _story(0, shown[0], members, outlets, _time_span(shown[0]),
+                                      ctx, level=1),
+                        nav=nav, data={"stories": shown})
     body = (f'<h1>Stories <span class="muted">({len(stories)})</span></h1>'
             + (f'<nav class="card toc" aria-label="stories"><ol>{"".join(toc)}</ol>{more}</nav>'
                if toc else '<p class="muted">No stories: no two articles were linked.</p>')
@@ -80,11 +95,18 @@ def _time_span(story: dict) -> str:
     return f" · {when(first)} to {when(last)}" if last and last != first else f" · {when(first)}"
 
 
+def _name(member: dict, width: int = 60) -> str:
+    """An article as people know it: its title (or id) and outlet; not escaped."""
+    title = short(member.get("title"), width) or f"(untitled) {member.get('id', '?')}"
+    return f"{title} — {member.get('outlet') or 'outlet unknown'}"
+
+
 def _story(i: int, story: dict, members: list[dict], outlets: list, span: str,
-           ctx: _Ctx) -> str:
+           ctx: _Ctx, level: int = 2) -> str:
     order = sorted(range(len(members)),
                    key=lambda j: (members[j].get("published") or "~", members[j]["id"]))
     anchor = {members[j]["id"]: f"s{i}-n{j}" for j in range(len(members))}
+    number = {members[j]["id"]: k for k, j in enumerate(order, 1)}
     coverage = _coverage(story)
     graph = _tree(i, story, members, order, anchor, coverage)
     rows = []
@@ -100,14 +122,16 @@ def _story(i: int, story: dict, members: list[dict], outlets: list, span: str,
         body = why + (f"<details><summary>text ({len(text):,} chars)</summary>"
                 f'<div class="text">{esc(cut)}{esc(more)}</div></details>' if text else "")
         rows.append(f'<li class="tl-item" id="{anchor[m["id"]]}">'
-                    f'<div class="tl-when">{esc(when(m.get("published")))}</div>'
+                    f'<div class="tl-when"><span class="tl-n">{number[m["id"]]}</span> '
+                    f'{esc(when(m.get("published")))}</div>'
                     f'<div><b>{esc(full.get("title") or "(untitled)")}</b>'
                     f'<div class="meta">{meta_line(full)}'
                     + (f" · {pct(coverage[m['id']])} reused" if m["id"] in coverage else "")
                     + f"{open_link}</div>{body}</div></li>")
     name = esc(story.get("story", "?"))
     heading = esc(short(_story_name(story, members), 120))
-    return (f'<section class="block story" id="story-{i}"><h2>{heading}</h2>'
+    tag = f"h{level}"
+    return (f'<section class="block story" id="story-{i}"><{tag}>{heading}</{tag}>'
             f'<p class="meta">story <code class="id">{name}</code> · {len(members)} articles · '
             f"{len(outlets)} outlets{esc(span)}"
             + (f" · {', '.join(esc(o) for o in outlets[:12])}" if outlets else "")
@@ -124,11 +148,18 @@ def _parent_line(ident: str, tree: object, anchor: dict[str, str], members: list
     if node is None or "parent" not in node:
         return ""
     parent, conf = node.get("parent"), num(node.get("score"))
-    names = {m["id"]: m.get("outlet") or short(m.get("title"), 40) or m["id"] for m in members}
+    names = {m["id"]: _name(m) for m in members}
+    source = node.get("source")
+    outside = next((n.get("label") or n.get("name") or source for n in tree["nodes"]
+                    if isinstance(n, dict) and n.get("id") == source), source) \
+        if isinstance(source, str) and source else None
     if isinstance(parent, str) and parent in anchor:
         head = f'made from <a href="#{anchor[parent]}">{esc(names[parent])}</a>'
     elif parent:
         head = f"made from {esc(short(parent, 60))}"
+    elif outside:
+        head = (f"no parent in the corpus: made from {esc(short(outside, 60))} "
+                "(a credited source that is not in the corpus)")
     else:
         head = "no parent in the corpus"
     reasons = node.get("reasons") if isinstance(node.get("reasons"), list) else []
@@ -159,9 +190,12 @@ def _tree(i: int, story: dict, members: list[dict], order: list[int], anchor: di
              for m in members]
     edges: list[Edge] = []
     tree = story.get("tree")
-    if isinstance(tree, dict) and isinstance(tree.get("edges"), list):
-        caption = ("Family tree: arrows point from the version a text was taken from to "
-                   "the version that took it.")
+    is_tree = isinstance(tree, dict) and isinstance(tree.get("edges"), list)
+    if is_tree:
+        caption = ("Family tree: an arrow points from the version a text was taken from "
+                   "(its parent) to the version that took it; a dotted arrow, from a source "
+                   "it credits. A dashed line without an arrow joins versions that share "
+                   "text or tell the same story where neither is the other's parent.")
         index = dict(by_id)
         for node in tree.get("nodes") or []:
             if not isinstance(node, dict):
@@ -190,8 +224,16 @@ def _tree(i: int, story: dict, members: list[dict], order: list[int], anchor: di
                     index[key] = len(nodes)
                     nodes.append(Node(key, "", None, None, external=True, ident=key))
             conf = num(e.get("confidence", e.get("score")))
-            edges.append(Edge(index[parent], index[child], True, str(e.get("kind") or "reuse"),
-                              f"{short(parent, 40)} → {short(child, 40)}"
+            kind = str(e.get("kind") or "reuse")
+            names = [label_of(nodes[index[x]]) for x in (parent, child)]
+            if kind == "related":  # a link the tree did not use: no parent, so no arrow
+                edges.append(Edge(index[parent], index[child], False, kind,
+                                  f"{names[0]} — {names[1]}: related "
+                                  f"({str(e.get('link') or 'link').replace('_', ' ')}), "
+                                  "neither is the other's parent"))
+                continue
+            edges.append(Edge(index[parent], index[child], True, kind,
+                              f"{names[0]} → {names[1]}"
                               + (f", confidence {conf:.2f}" if conf is not None else "")))
     else:
         caption = ("Links between the versions (no family tree yet): solid lines share "
@@ -201,53 +243,70 @@ def _tree(i: int, story: dict, members: list[dict], order: list[int], anchor: di
                     or link.get("b") not in by_id or link.get("a") == link.get("b"):
                 continue
             kind = str(link.get("kind") or "reuse")
-            label = (f"{kind}: coverage {pct(link.get('coverage_a'))} / "
-                     f"{pct(link.get('coverage_b'))}, score {pct(link.get('score'))}")
+            label = (f"{kind}: reused {pct(link.get('coverage_a'))} / "
+                     f"{pct(link.get('coverage_b'))}, score {pct(link.get('score'))}"
+                     if kind == "reuse" else f"{kind.replace('_', ' ')}: score "
+                     f"{pct(link.get('score'))}, no shared passage")
             edges.append(Edge(by_id[link["a"]], by_id[link["b"]], False, kind, label))
-    svg = render_svg(nodes, edges, order, caption, key=f"s{i}")
-    outline = render_outline(nodes, edges, order)
+    svg = render_svg(nodes, edges, order, caption, key=f"s{i}", tree=is_tree)
+    outline = render_outline(nodes, edges, order, tree=is_tree)
     external = [n for n in nodes if n.external]
     ext = (f'<p class="muted">Credited sources outside the corpus: '
            f'{", ".join(esc(short(n.name, 60)) for n in external)}</p>' if external else "")
-    wide = " wide" if nodes and layout(nodes, edges, order)[1] > WIDE else ""
+    wide = " wide" if nodes and layout(nodes, edges, order, is_tree)[1] > WIDE else ""
     return (f'<figure class="graph{wide}"><div class="graph-scroll">{svg}</div>{outline}'
             f"<figcaption>{esc(caption)}</figcaption></figure>{ext}")
 
 
 def _timeline_strip(members: list[dict], order: list[int], anchor: dict[str, str]) -> str:
-    """Dated articles as dots on one time axis (nothing when fewer than two are dated)."""
-    dated = [(members[j]["published"], members[j]) for j in order
+    """Dated articles as numbered dots on one time axis (nothing when fewer than two are
+    dated). Each number is the article's place in the timeline below; numbers that would
+    touch are stacked above one another, so no two labels overlap."""
+    number = {j: k for k, j in enumerate(order, 1)}
+    dated = [(members[j]["published"], members[j], number[j]) for j in order
              if isinstance(members[j].get("published"), str)]
     if len(dated) < 2:
         return ""
     from datetime import datetime
 
     try:
-        times = [datetime.fromisoformat(t).timestamp() for t, _ in dated]
+        times = [datetime.fromisoformat(t).timestamp() for t, _, _ in dated]
     except ValueError:
         return ""
     lo, hi = min(times), max(times)
-    width, left, right = 800, 40, 40
+    width, left, right, gap = 800, 40, 40, 24  # gap: px between two labels' centres
     scale = (width - left - right) / (hi - lo) if hi > lo else 0
+    xs = [left + (ts - lo) * scale if scale else width / 2 for ts in times]
+    lanes: list[float] = []  # rightmost label x in each lane
+    lane_of = []
+    for x in xs:
+        lane = next((k for k, last in enumerate(lanes) if x - last >= gap), len(lanes))
+        if lane == len(lanes):
+            lanes.append(x)
+        lanes[lane] = x
+        lane_of.append(lane)
+    axis = 30 + 22 * len(lanes)
     marks = []
-    for k, ((t, m), ts) in enumerate(zip(dated, times, strict=True)):
-        x = left + (ts - lo) * scale if scale else width / 2
-        y = 30 if k % 2 == 0 else 66
-        marks.append(f'<a href="#{anchor[m["id"]]}"><circle cx="{x:.0f}" cy="48" r="6"/>'
-                     f'<text x="{x:.0f}" y="{y}" text-anchor="middle">'
-                     f'{esc(short(m.get("outlet") or m["id"], 18))}</text>'
-                     f"<title>{esc(when(t))} · {esc(short(m.get('title'), 80))}</title></a>")
-    return (f'<svg class="strip" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 84" '
-            f'role="img" aria-label="publication times"><line x1="{left}" y1="48" '
-            f'x2="{width - right}" y2="48"/>'
-            f'<text x="{left}" y="82" class="axis">{esc(when(dated[0][0]))}</text>'
-            f'<text x="{width - right}" y="82" text-anchor="end" class="axis">'
+    for (t, m, n), x, lane in zip(dated, xs, lane_of, strict=True):
+        y = axis - 24 - 22 * lane
+        marks.append(f'<a href="#{anchor[m["id"]]}"><title>{n}. {esc(when(t))} · '
+                     f'{esc(_name(m, 80))}</title>'
+                     f'<line class="tick" x1="{x:.0f}" y1="{y + 9}" x2="{x:.0f}" '
+                     f'y2="{axis}"/><circle class="dot" cx="{x:.0f}" cy="{axis}" r="4"/>'
+                     f'<circle class="num" cx="{x:.0f}" cy="{y}" r="10"/>'
+                     f'<text x="{x:.0f}" y="{y + 4}" text-anchor="middle">{n}</text></a>')
+    height = axis + 22
+    return (f'<svg class="strip" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="publication times: '
+            f'the numbers are the articles of the timeline below">'
+            f'<line class="axis" x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}"/>'
+            f'<text x="{left}" y="{height - 4}" class="axis">{esc(when(dated[0][0]))}</text>'
+            f'<text x="{width - right}" y="{height - 4}" text-anchor="end" class="axis">'
             f'{esc(when(dated[-1][0]))}</text>{"".join(marks)}</svg>')
 
 
 def _links(story: dict, members: list[dict], anchor: dict[str, str], ctx: _Ctx) -> str:
-    names = {m["id"]: m.get("outlet") or short(m.get("title"), 30) or m["id"][:12]
-             for m in members}
+    names = {m["id"]: m for m in members}
     rows = []
     for link in (story.get("links") or [])[:2000]:
         if not isinstance(link, dict) or link.get("a") not in anchor or \
@@ -259,15 +318,31 @@ def _links(story: dict, members: list[dict], anchor: dict[str, str], ctx: _Ctx) 
         evidence = link.get("evidence")
         ev = (f"<details><summary>evidence</summary>{render_value(evidence)}</details>"
               if evidence else "")
+        kind = link.get("kind") or "?"
+        # Coverage is the share of each text in shared passages: a reuse link's measure.
+        # Same-story links share no passage, so 0% / 0% would only mislead.
+        shared = (f"{pct(link.get('coverage_a'))} / {pct(link.get('coverage_b'))}"
+                  if kind == "reuse" else
+                  '<span class="muted" title="the same story in other words: no shared '
+                  'passage">—</span>')
         rows.append(
-            f'<tr><td><a href="#{anchor[a]}">{esc(names[a])}</a> ↔ '
-            f'<a href="#{anchor[b]}">{esc(names[b])}</a>{compare}</td>'
-            f"<td>{chip(link.get('kind') or '?', 'lk')}</td>"
+            f'<tr><td>{_link_end(names[a], anchor[a])} ↔ '
+            f'{_link_end(names[b], anchor[b])}{compare}</td>'
+            f"<td>{chip(str(kind).replace('_', ' '), 'lk')}</td>"
             f'<td class="opt">{pct(link.get("score"))}</td>'
-            f"<td>{pct(link.get('coverage_a'))} / {pct(link.get('coverage_b'))}</td>"
-            f"<td>{ev}</td></tr>")
+            f"<td>{shared}</td><td>{ev}</td></tr>")
     if not rows:
         return ""
     return ('<h3>Links</h3><table class="list"><thead><tr><th>articles</th><th>kind</th>'
-            '<th class="opt">score</th><th>coverage</th><th></th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            '<th class="opt">score</th><th title="share of each text (left / right) in '
+            'passages the two share">text reused</th><th></th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            '<p class="muted">Reuse: the two share passages; text reused is the share of '
+            "each (left / right) in them. Same story: no shared passage, the same events "
+            "in other words. Score: how sure the link is (0–100%).</p>")
+
+
+def _link_end(member: dict, anchor: str) -> str:
+    title = short(member.get("title"), 50) or f"(untitled) {member.get('id', '?')}"
+    return (f'<a href="#{anchor}">{esc(title)}</a> <span class="muted">'
+            f"{esc(member.get('outlet') or 'outlet unknown')}</span>")

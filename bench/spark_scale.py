@@ -46,7 +46,7 @@ def _generate(path: Path, n: int, reuse: float, seed: int) -> int:
 
 
 def _options():
-    from storytrace.engines.local import TraceOptions
+    from storytrace.engines.core import TraceOptions
 
     options = TraceOptions()
     if any(f.name == "same_story" for f in dataclasses.fields(options)):

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storytrace.engines.local import TraceOptions, build_stories, run_trace
+from storytrace.engines.core import TraceOptions
+from storytrace.engines.local import build_stories, run_trace
 from storytrace.index.sketch import StorySketcher, sketch_candidates
 from storytrace.model import Article
 from storytrace.store import Store

@@ -23,8 +23,8 @@ pytest.importorskip("pyarrow", reason="pyspark's applyInPandas needs pyarrow")
 if shutil.which("java") is None:
     pytest.skip("no java on PATH: Spark needs a JVM", allow_module_level=True)
 
-from storytrace.engines.core import story_record
-from storytrace.engines.local import TraceOptions, build_stories, run_trace
+from storytrace.engines.core import TraceOptions, story_record
+from storytrace.engines.local import build_stories, run_trace
 from storytrace.engines.spark import (
     connected_components,
     nearest_in_block,

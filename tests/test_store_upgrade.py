@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import storytrace.provenance.tree as tree_module
+import storytrace.engines.local as tree_module
 from storytrace.cli import app
 from storytrace.engines.local import stored_stories, update_trees
-from storytrace.model import Article
+from storytrace.model import Article, Link
 from storytrace.provenance.tree import FamilyTree
 from storytrace.report.extras import story_dict
 from storytrace.store import Store
@@ -93,7 +93,6 @@ def test_trees_are_rebuilt_only_for_stories_that_changed(old_store, monkeypatch)
         stranger = store.add([Article(id="stranger", text="Unrelated words here.")]).added
         assert stranger
         seq = store.db.execute("SELECT seq FROM articles WHERE id = 'stranger'").fetchone()[0]
-        from storytrace.store.corpus import Link
 
         index.add_links([], [Link(story.seqs[0], seq, "same_story", 0.8, 0.0, 0.0, {})],
                         table="story_checked")

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from storytrace.cli import app
-from storytrace.engines.core import bucket_pairs, estimated_containment
-from storytrace.engines.local import TraceOptions, build_stories, run_trace
+from storytrace.engines.core import TraceOptions, bucket_pairs, estimated_containment
+from storytrace.engines.local import build_stories, run_trace
 from storytrace.model import Article
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
@@ -178,7 +178,7 @@ def test_cap_notes_name_both_caps(monkeypatch):
     from rich.console import Console
 
     from storytrace.cli import trace as trace_cli
-    from storytrace.engines.local import TraceOptions
+    from storytrace.engines.core import TraceOptions
 
     buffer = io.StringIO()
     monkeypatch.setattr(trace_cli, "err", Console(file=buffer, width=300))

@@ -1,8 +1,11 @@
-"""The article record every stage of storytrace reads and annotates.
+"""The records every stage of storytrace reads and writes.
 
 An :class:`Article` keeps the text exactly as it was extracted; every span the
 tool reports later is a ``(start, end)`` pair of character offsets into
 ``Article.text`` so that a person can check it with ``text[start:end]``.
+A :class:`Link` is a verified relation between two articles of a corpus, and a
+:class:`Story` the articles that tell one story with the links among them; both
+engines of ``trace`` make them, the store keeps them, and every view reads them.
 """
 
 from __future__ import annotations
@@ -94,3 +97,51 @@ class Article:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A verified relation between two stored articles (``a_seq < b_seq``).
+
+    ``kind`` is ``"reuse"`` (aligned passages) or ``"same_story"`` (similar
+    content, no reused passage); ``evidence`` is a JSON-able dict.
+    """
+
+    a_seq: int
+    b_seq: int
+    kind: str
+    score: float
+    coverage_a: float
+    coverage_b: float
+    evidence: dict
+
+    def __post_init__(self) -> None:
+        if self.a_seq >= self.b_seq:
+            raise ValueError("a Link is stored with a_seq < b_seq")
+
+
+@dataclass
+class Story:
+    """Articles that tell one story, with the reuse links among them."""
+
+    id: str
+    articles: list[Article]
+    links: list[Link]
+    seqs: list[int]
+
+    def to_dict(self) -> dict:
+        by_seq = dict(zip(self.seqs, self.articles, strict=True))
+        times = sorted(a.published for a in self.articles if a.published)
+        return {
+            "story": self.id,
+            "articles": [{"id": a.id, "title": a.title, "outlet": a.outlet,
+                          "published": a.published.isoformat() if a.published else None}
+                         for a in self.articles],
+            "outlets": sorted({a.outlet for a in self.articles if a.outlet}),
+            "first_published": times[0].isoformat() if times else None,
+            "last_published": times[-1].isoformat() if times else None,
+            "links": [{"a": by_seq[x.a_seq].id, "b": by_seq[x.b_seq].id, "kind": x.kind,
+                       "score": x.score, "coverage_a": x.coverage_a,
+                       "coverage_b": x.coverage_b, "evidence": x.evidence}
+                      for x in self.links],
+        }

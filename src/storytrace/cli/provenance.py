@@ -93,8 +93,7 @@ def graph_cmd(
     Run `storytrace trace` first; this reads the stories it stored. Outside sources
     that articles credit are external nodes.
     """
-    from storytrace.engines.local import stored_stories
-    from storytrace.provenance.tree import tree_for_story
+    from storytrace.engines.local import stored_stories, tree_for_story
     from storytrace.store.corpus import CorpusIndex
 
     if not db.exists():

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storytrace.engines.local import TraceOptions
+from storytrace.engines.core import TraceOptions
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

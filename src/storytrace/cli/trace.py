@@ -11,7 +11,9 @@ from rich.text import Text
 
 from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import Format, err, fail, out, print_json, progress
-from storytrace.engines.local import Story, TraceOptions, build_stories, run_trace
+from storytrace.engines.core import TraceOptions
+from storytrace.engines.local import build_stories, run_trace
+from storytrace.model import Story
 from storytrace.pipeline import ingest
 from storytrace.store.corpus import CorpusIndex
 

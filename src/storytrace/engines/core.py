@@ -8,12 +8,16 @@ here touches a store, a file or a cluster.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storytrace.align import Aligner, Alignment
+from storytrace.model import Article, Link, Story
+
+if TYPE_CHECKING:
+    from storytrace.provenance.tree import FamilyTree, TreeOptions
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,52 @@ class VerifyOptions:
 
     min_chars: int = 150
     min_coverage: float = 0.03
+
+
+@dataclass(frozen=True)
+class TraceOptions:
+    """Settings of a `trace` run.
+
+    num_perm, shingle : MinHash signature length and words per shingle (3: a copy
+        with a fifth of its words changed keeps about half its 3-word shingles,
+        but a fifth of its 5-word ones).
+    threshold : Jaccard similarity the LSH banding is tuned for; low, because a
+        rewrite may copy a small part of a long article.
+    min_containment : estimated share of the smaller article's shingles found in
+        the other, below which a candidate is not aligned.
+    max_bucket : LSH buckets with more articles than this give no candidates.
+    max_candidates : most candidate pairs aligned per article (those with the
+        highest estimated containment first); the rest are reported, not aligned.
+    verify : when an aligned pair counts as reuse.
+    semantic : sentence embeddings in alignment and same-story scoring (slower;
+        ``False`` by default here).
+    same_story : also look for articles that tell the same story in other words
+        (tier 2): each new article's ``story_k`` nearest story sketches with cosine
+        at least ``story_min_cosine`` are scored by
+        :class:`storytrace.stories.StorySimilarity`, and a score of at least
+        ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
+        or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75). Only pairs that
+        share ``story_min_names`` names (capitalised words inside sentences) are scored.
+    """
+
+    num_perm: int = 128
+    shingle: int = 3
+    threshold: float = 0.2
+    min_containment: float = 0.1
+    max_bucket: int = 200
+    max_candidates: int = 200
+    batch: int = 2000
+    verify: VerifyOptions = field(default_factory=VerifyOptions)
+    semantic: bool | str = False
+    same_story: bool = True
+    story_k: int = 5
+    story_min_cosine: float = 0.2
+    story_min_score: float = 0.75
+    story_min_names: int = 2
+
+    def index_params(self) -> dict:
+        return {"num_perm": self.num_perm, "shingle": self.shingle, "seed": 1,
+                "scheme": "oph"}
 
 
 def reuse_evidence(alignment: Alignment, len_a: int, len_b: int,
@@ -182,11 +232,9 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     ``pairs``: ``(a_seq, b_seq)`` candidates; ``articles``: seq -> Article (title and
     text are read); ``cosine``: each pair's sketch cosine; ``similarity``: a
     :class:`~storytrace.stories.StorySimilarity`; ``options``: the
-    :class:`~storytrace.engines.local.TraceOptions`. A pair's link depends on that
+    :class:`TraceOptions`. A pair's link depends on that
     pair alone, however the pairs are batched (each engine batches its own way).
     """
-    from storytrace.engines.local import story_text, verify_link
-    from storytrace.store.corpus import Link
     from storytrace.stories.similarity import entity_words
 
     names = {seq: entity_words(story_text(a)) for seq, a in articles.items()}
@@ -215,3 +263,109 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         else:
             links.append(Link(a, b, "same_story", round(score, 4), 0.0, 0.0, evidence))
     return links
+
+
+def story_text(article: Article) -> str:
+    """The text StorySimilarity reads: title on the first line, then the body."""
+    if article.title and not article.text.lstrip().startswith(article.title.strip()):
+        return f"{article.title}\n{article.text}"
+    return article.text
+
+
+def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner,
+                options: VerifyOptions = VerifyOptions()) -> Link | None:
+    """Align two stored articles and make a reuse :class:`Link` if they share enough."""
+    alignment = aligner.align(a, b, repeats=False)
+    evidence = reuse_evidence(alignment, len(a.text), len(b.text), options)
+    if evidence is None:
+        return None
+    return Link(a_seq, b_seq, "reuse", round(max(alignment.coverage_a, alignment.coverage_b), 4),
+                round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
+
+
+def cluster_links(members: list[int], links: list[Link]) -> list[int]:
+    """A story label for each member, from the weighted graph of links.
+
+    Louvain communities, not connected components: one generic article linked
+    to two stories joins the one it is more tightly linked to instead of
+    merging both (modularity penalises a weak bridge).
+    """
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(members)
+    # Shared text is firmer evidence than topical likeness, so a same-story link
+    # weighs half a reuse link of the same score.
+    graph.add_weighted_edges_from(
+        (x.a_seq, x.b_seq, max(x.score * (0.5 if x.kind == "same_story" else 1.0), 1e-3))
+        for x in links)
+    label: dict[int, int] = {}
+    for component in nx.connected_components(graph):
+        if len(component) <= 2:
+            communities = [component]
+        else:
+            communities = nx.community.louvain_communities(graph.subgraph(component),
+                                                           weight="weight", seed=0)
+        for community in communities:
+            first = min(community)
+            for node in community:
+                label[node] = first
+    return [label[m] for m in members]
+
+
+def stable_story_ids(labels: list[int], keys: list[str], previous: dict[str, str]
+                     ) -> list[str]:
+    """Story ids that survive re-clustering.
+
+    A cluster keeps the id most of its previously labelled members had (each old
+    id goes to one cluster only, the one holding most of its members); other
+    clusters get ``s-`` plus the smallest member key, which is stable too.
+
+    >>> stable_story_ids([0, 0, 1], ["a", "b", "c"], {})
+    ['s-a', 's-a', 's-c']
+    >>> stable_story_ids([0, 0, 0, 1], ["x", "a", "b", "c"], {"a": "s-a", "b": "s-a"})
+    ['s-a', 's-a', 's-a', 's-c']
+    """
+    clusters: dict[int, list[str]] = {}
+    for label, key in zip(labels, keys, strict=True):
+        clusters.setdefault(label, []).append(key)
+    votes = []
+    for label, members in clusters.items():
+        counts: dict[str, int] = {}
+        for key in members:
+            if key in previous:
+                counts[previous[key]] = counts.get(previous[key], 0) + 1
+        votes += [(-n, old, label) for old, n in counts.items()]
+    named: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, old, label in sorted(votes):
+        if label not in named and old not in taken:
+            named[label] = old
+            taken.add(old)
+    for label, members in clusters.items():
+        if label not in named:
+            fresh = f"s-{min(members)}"
+            named[label] = fresh if fresh not in taken else f"{fresh}-{label}"
+    return [named[label] for label in labels]
+
+
+def story_tree(story: Story, around: list[Link], articles: dict[int, Article], *,
+               ignore_times: bool = False, options: TreeOptions | None = None) -> FamilyTree:
+    """The trees stage: the family tree of one story (who copied whom, with the evidence).
+
+    ``around``: the links with an end in the story (any order; the story's own links
+    come from ``story.links``). A reuse link that leaves the story brings the article
+    at its far end in as a candidate parent (``articles``: seq -> Article for those),
+    since story clustering may cut a family of versions in two.
+    """
+    from storytrace.provenance.tree import TreeOptions, family_tree
+
+    inside = set(story.seqs)
+    crossing = sorted((x for x in around
+                       if x.kind == "reuse" and (x.a_seq in inside) != (x.b_seq in inside)),
+                      key=lambda x: (x.a_seq, x.b_seq))
+    outer = sorted({s for x in crossing for s in (x.a_seq, x.b_seq)} - inside)
+    outer = [s for s in outer if s in articles]
+    return family_tree(story.articles, [*story.links, *crossing], story=story.id,
+                       seqs=[*story.seqs, *outer], context=[articles[s] for s in outer],
+                       ignore_times=ignore_times, options=options or TreeOptions())

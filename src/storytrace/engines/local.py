@@ -10,73 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storytrace.align import Aligner
 from storytrace.engines.core import (
-    VerifyOptions,
+    TraceOptions,
     bucket_pairs,
     cap_candidates,
+    cluster_links,
     estimated_containment,
-    reuse_evidence,
     same_story_links,
+    stable_story_ids,
+    story_tree,
+    verify_link,
 )
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.index.sketch import StorySketcher, sketch_candidates
-from storytrace.model import Article
+from storytrace.model import Link, Story
 from storytrace.store import Store
-from storytrace.store.corpus import CorpusIndex, Link
+from storytrace.store.corpus import CorpusIndex
+
+if TYPE_CHECKING:
+    from storytrace.provenance.tree import FamilyTree, TreeOptions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 #: meta key: the highest article seq whose candidates a finished run has verified.
 TRACED_THROUGH = "traced_through"
-
-
-@dataclass(frozen=True)
-class TraceOptions:
-    """Settings of a `trace` run.
-
-    num_perm, shingle : MinHash signature length and words per shingle (3: a copy
-        with a fifth of its words changed keeps about half its 3-word shingles,
-        but a fifth of its 5-word ones).
-    threshold : Jaccard similarity the LSH banding is tuned for; low, because a
-        rewrite may copy a small part of a long article.
-    min_containment : estimated share of the smaller article's shingles found in
-        the other, below which a candidate is not aligned.
-    max_bucket : LSH buckets with more articles than this give no candidates.
-    max_candidates : most candidate pairs aligned per article (those with the
-        highest estimated containment first); the rest are reported, not aligned.
-    verify : when an aligned pair counts as reuse.
-    semantic : sentence embeddings in alignment and same-story scoring (slower;
-        ``False`` by default here).
-    same_story : also look for articles that tell the same story in other words
-        (tier 2): each new article's ``story_k`` nearest story sketches with cosine
-        at least ``story_min_cosine`` are scored by
-        :class:`storytrace.stories.StorySimilarity`, and a score of at least
-        ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
-        or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75). Only pairs that
-        share ``story_min_names`` names (capitalised words inside sentences) are scored.
-    """
-
-    num_perm: int = 128
-    shingle: int = 3
-    threshold: float = 0.2
-    min_containment: float = 0.1
-    max_bucket: int = 200
-    max_candidates: int = 200
-    batch: int = 2000
-    verify: VerifyOptions = field(default_factory=VerifyOptions)
-    semantic: bool | str = False
-    same_story: bool = True
-    story_k: int = 5
-    story_min_cosine: float = 0.2
-    story_min_score: float = 0.75
-    story_min_names: int = 2
-
-    def index_params(self) -> dict:
-        return {"num_perm": self.num_perm, "shingle": self.shingle, "seed": 1,
-                "scheme": "oph"}
 
 
 @dataclass
@@ -175,13 +136,6 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     return report
 
 
-def story_text(article: Article) -> str:
-    """The text StorySimilarity reads: title on the first line, then the body."""
-    if article.title and not article.text.lstrip().startswith(article.title.strip()):
-        return f"{article.title}\n{article.text}"
-    return article.text
-
-
 def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through: int,
                      options: TraceOptions, report: TraceReport,
                      progress: Progress | None) -> None:
@@ -219,44 +173,6 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
             progress("same story", min(start + 500, len(todo)), len(todo))
 
 
-def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner,
-                options: VerifyOptions = VerifyOptions()) -> Link | None:
-    """Align two stored articles and make a reuse :class:`Link` if they share enough."""
-    alignment = aligner.align(a, b, repeats=False)
-    evidence = reuse_evidence(alignment, len(a.text), len(b.text), options)
-    if evidence is None:
-        return None
-    return Link(a_seq, b_seq, "reuse", round(max(alignment.coverage_a, alignment.coverage_b), 4),
-                round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
-
-
-@dataclass
-class Story:
-    """Articles that tell one story, with the reuse links among them."""
-
-    id: str
-    articles: list[Article]
-    links: list[Link]
-    seqs: list[int]
-
-    def to_dict(self) -> dict:
-        by_seq = dict(zip(self.seqs, self.articles, strict=True))
-        times = sorted(a.published for a in self.articles if a.published)
-        return {
-            "story": self.id,
-            "articles": [{"id": a.id, "title": a.title, "outlet": a.outlet,
-                          "published": a.published.isoformat() if a.published else None}
-                         for a in self.articles],
-            "outlets": sorted({a.outlet for a in self.articles if a.outlet}),
-            "first_published": times[0].isoformat() if times else None,
-            "last_published": times[-1].isoformat() if times else None,
-            "links": [{"a": by_seq[x.a_seq].id, "b": by_seq[x.b_seq].id, "kind": x.kind,
-                       "score": x.score, "coverage_a": x.coverage_a,
-                       "coverage_b": x.coverage_b, "evidence": x.evidence}
-                      for x in self.links],
-        }
-
-
 def build_stories(store: Store) -> list[Story]:
     """Cluster the linked articles into stories and store them with stable ids."""
     index = CorpusIndex(store)
@@ -282,72 +198,6 @@ def build_stories(store: Store) -> list[Story]:
                              [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
     stories.sort(key=lambda s: (-len(s.seqs), s.id))
     return stories
-
-
-def cluster_links(members: list[int], links: list[Link]) -> list[int]:
-    """A story label for each member, from the weighted graph of links.
-
-    Louvain communities, not connected components: one generic article linked
-    to two stories joins the one it is more tightly linked to instead of
-    merging both (modularity penalises a weak bridge).
-    """
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(members)
-    # Shared text is firmer evidence than topical likeness, so a same-story link
-    # weighs half a reuse link of the same score.
-    graph.add_weighted_edges_from(
-        (x.a_seq, x.b_seq, max(x.score * (0.5 if x.kind == "same_story" else 1.0), 1e-3))
-        for x in links)
-    label: dict[int, int] = {}
-    for component in nx.connected_components(graph):
-        if len(component) <= 2:
-            communities = [component]
-        else:
-            communities = nx.community.louvain_communities(graph.subgraph(component),
-                                                           weight="weight", seed=0)
-        for community in communities:
-            first = min(community)
-            for node in community:
-                label[node] = first
-    return [label[m] for m in members]
-
-
-def stable_story_ids(labels: list[int], keys: list[str], previous: dict[str, str]
-                     ) -> list[str]:
-    """Story ids that survive re-clustering.
-
-    A cluster keeps the id most of its previously labelled members had (each old
-    id goes to one cluster only, the one holding most of its members); other
-    clusters get ``s-`` plus the smallest member key, which is stable too.
-
-    >>> stable_story_ids([0, 0, 1], ["a", "b", "c"], {})
-    ['s-a', 's-a', 's-c']
-    >>> stable_story_ids([0, 0, 0, 1], ["x", "a", "b", "c"], {"a": "s-a", "b": "s-a"})
-    ['s-a', 's-a', 's-a', 's-c']
-    """
-    clusters: dict[int, list[str]] = {}
-    for label, key in zip(labels, keys, strict=True):
-        clusters.setdefault(label, []).append(key)
-    votes = []
-    for label, members in clusters.items():
-        counts: dict[str, int] = {}
-        for key in members:
-            if key in previous:
-                counts[previous[key]] = counts.get(previous[key], 0) + 1
-        votes += [(-n, old, label) for old, n in counts.items()]
-    named: dict[int, str] = {}
-    taken: set[str] = set()
-    for _, old, label in sorted(votes):
-        if label not in named and old not in taken:
-            named[label] = old
-            taken.add(old)
-    for label, members in clusters.items():
-        if label not in named:
-            fresh = f"s-{min(members)}"
-            named[label] = fresh if fresh not in taken else f"{fresh}-{label}"
-    return [named[label] for label in labels]
 
 
 def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
@@ -391,6 +241,17 @@ def tree_fingerprint(story: Story, links: list[Link]) -> str:
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
 
 
+def tree_for_story(store: Store, story: Story, *, ignore_times: bool = False,
+                   options: TreeOptions | None = None) -> FamilyTree:
+    """The family tree of a stored story (:func:`~storytrace.engines.core.story_tree` over
+    the links and articles the store holds around it)."""
+    index = CorpusIndex(store)
+    around = index.links_touching(story.seqs, kind="reuse")
+    far = {s for x in around for s in (x.a_seq, x.b_seq)} - set(story.seqs)
+    return story_tree(story, around, index.articles(far), ignore_times=ignore_times,
+                      options=options)
+
+
 def update_trees(store: Store, stories: list[Story], *, changes: bool = False,
                  progress: Callable[[], None] | None = None,
                  on_error: Callable[[str, Exception], None] | None = None) -> dict:
@@ -401,7 +262,7 @@ def update_trees(store: Store, stories: list[Story], *, changes: bool = False,
     a stored tree without them is built again). Returns ``story id -> FamilyTree``;
     a story whose tree fails is left out and reported to ``on_error``.
     """
-    from storytrace.provenance.tree import FamilyTree, tree_for_story
+    from storytrace.provenance.tree import FamilyTree
 
     index = CorpusIndex(store)
     known = index.tree_fingerprints()

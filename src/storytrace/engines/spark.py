@@ -4,13 +4,13 @@ Every decision is made by the functions the local engine uses, called inside Spa
 tasks: ingest's readers make the articles, :class:`~storytrace.index.MinHasher` signs
 them, :meth:`~storytrace.index.LSHIndex.band_hashes` bands them,
 :func:`~storytrace.engines.core.estimated_containment` filters candidates,
-:func:`~storytrace.engines.local.verify_link` (the Aligner and ``reuse_evidence``) decides
+:func:`~storytrace.engines.core.verify_link` (the Aligner and ``reuse_evidence``) decides
 reuse, :class:`~storytrace.index.sketch.StorySketcher`,
 :func:`~storytrace.index.sketch.tfidf_rows` and
 :func:`~storytrace.index.sketch.nearest_sketches` propose same-story candidates,
 :func:`~storytrace.engines.core.same_story_links` decides them, and
-:func:`~storytrace.engines.local.cluster_links`,
-:func:`~storytrace.engines.local.stable_story_ids` and ``Story.to_dict`` make the stories.
+:func:`~storytrace.engines.core.cluster_links`,
+:func:`~storytrace.engines.core.stable_story_ids` and ``Story.to_dict`` make the stories.
 Spark only moves data between them:
 
 =========== =====================================================================
@@ -70,7 +70,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storytrace.engines.local import TraceOptions
+from storytrace.engines.core import TraceOptions
 from storytrace.ingest import IngestError, IngestOptions
 from storytrace.model import Article
 
@@ -668,7 +668,7 @@ def _verify(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFram
 
     def verify(rows: Iterator) -> Iterator[tuple]:
         from storytrace.align import Aligner
-        from storytrace.engines.local import verify_link
+        from storytrace.engines.core import verify_link
 
         aligner = Aligner(semantic=options.semantic)
         for r in rows:
@@ -1042,9 +1042,8 @@ def _group_stories(members: Any, links: Any) -> Any:
 def _component_stories(members: Any, links: Any) -> list[dict]:
     """Story rows of one component: ``cluster_links`` and ``stable_story_ids`` decide,
     ``Story.to_dict`` writes, exactly as ``build_stories`` does for the local engine."""
-    from storytrace.engines.core import story_line, story_record
-    from storytrace.engines.local import Story, cluster_links, stable_story_ids
-    from storytrace.store.corpus import Link
+    from storytrace.engines.core import cluster_links, stable_story_ids, story_line, story_record
+    from storytrace.model import Link, Story
 
     members = members.sort_values("seq")
     seqs = [int(s) for s in members["seq"]]

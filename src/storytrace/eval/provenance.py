@@ -6,7 +6,7 @@ and every article without a line is a root (an original, or a copy of a source t
 is not in the corpus). Prediction is the product's own path, end to end: the
 articles go into an in-memory store, ``trace`` finds reuse links and stories
 (same-story matching off: it adds no reuse link), and each story's tree is built
-by :func:`storytrace.provenance.tree.tree_for_story`. Articles in no story have no
+by :func:`storytrace.engines.local.tree_for_story`. Articles in no story have no
 predicted parent.
 
 Measures (hand-checked in the tests):
@@ -146,7 +146,7 @@ def predict_parents(store: Store, stories: list, *, ignore_times: bool = False
     trees of ``stories`` (as ``build_stories`` returns them for ``store``); articles in
     no story have no parent (confidence 1: nothing was found that they share text with).
     """
-    from storytrace.provenance.tree import tree_for_story
+    from storytrace.engines.local import tree_for_story
 
     predicted: dict[str, str | None] = {a.id: None for a in store.articles()}
     scores = dict.fromkeys(predicted, 1.0)
@@ -190,7 +190,8 @@ def evaluate_provenance(corpus: Path, truth_path: Path, groups_path: Path | None
     if groups_path is None and (Path(truth_path).parent / "FAMILIES.tsv").is_file():
         groups_path = Path(truth_path).parent / "FAMILIES.tsv"
     groups = read_groups(groups_path) if groups_path else {}
-    from storytrace.engines.local import TraceOptions, build_stories, run_trace
+    from storytrace.engines.core import TraceOptions
+    from storytrace.engines.local import build_stories, run_trace
 
     result: dict = {"corpus": str(corpus), "articles": len(articles),
                     "with_time": sum(a.published is not None for a in articles)}

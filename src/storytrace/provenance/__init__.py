@@ -27,7 +27,6 @@ from storytrace.provenance.tree import (
     to_graphml,
     to_json,
     to_networkx,
-    tree_for_story,
 )
 
 __all__ = [
@@ -52,5 +51,4 @@ __all__ = [
     "to_graphml",
     "to_json",
     "to_networkx",
-    "tree_for_story",
 ]

@@ -75,7 +75,6 @@ __all__ = [
     "to_graphml",
     "to_json",
     "to_networkx",
-    "tree_for_story",
 ]
 
 _ROOT = "\x00root"
@@ -603,34 +602,6 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
                 continue  # credits passed on with the text are not drawn again
             edges.append(TreeEdge(external_node(key), arts[k].id, "credited", 1.0))
     return FamilyTree(story, nodes, edges)
-
-
-def tree_for_story(store: Any, story: Any, *, ignore_times: bool = False,
-                   options: TreeOptions = TreeOptions()) -> FamilyTree:
-    """The family tree of a :class:`storytrace.engines.local.Story` (from ``build_stories``).
-
-    With a ``store``, articles of other stories that share text with this one (reuse
-    links across the story's edge, one step out) are candidate parents too: story
-    clustering may cut a family of versions in two. ``store`` may be ``None``.
-    """
-    context: list[Article] = []
-    links = list(story.links)
-    seqs = list(story.seqs)
-    if store is not None:
-        from storytrace.store.corpus import CorpusIndex
-
-        index = CorpusIndex(store)
-        inside = set(story.seqs)
-        crossing = [x for x in index.links_touching(inside, kind="reuse")
-                    if (x.a_seq in inside) != (x.b_seq in inside)]
-        outer = sorted({s for x in crossing for s in (x.a_seq, x.b_seq)} - inside)
-        found = index.articles(outer)
-        outer = [s for s in outer if s in found]
-        context = [found[s] for s in outer]
-        seqs += outer
-        links += crossing
-    return family_tree(story.articles, links, story=story.id, seqs=seqs, context=context,
-                       ignore_times=ignore_times, options=options)
 
 
 # -------------------------------------------------------------------------- export

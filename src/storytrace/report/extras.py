@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from storytrace.compare import Comparison
-from storytrace.engines.local import Story
+from storytrace.model import Story
 from storytrace.provenance import extract_attributions
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,8 @@ def story_dict(story: Story, store: Any = None) -> dict:
         if story.id in stored:
             data["tree"] = stored[story.id]
             return data
-    try:
-        from storytrace.provenance.tree import tree_for_story
-    except ImportError:  # the report draws the links instead
-        return data
+    from storytrace.engines.local import tree_for_story
+
     try:
         data["tree"] = tree_for_story(store, story).to_dict()
     except Exception:  # the links are drawn instead

@@ -12,33 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from storytrace.model import Article
+from storytrace.model import Article, Link
 from storytrace.store.sqlite import _COLUMNS, Store, _from_row
-
-
-@dataclass(frozen=True)
-class Link:
-    """A verified relation between two stored articles (``a_seq < b_seq``).
-
-    ``kind`` is ``"reuse"`` (aligned passages) or ``"same_story"`` (similar
-    content, no reused passage); ``evidence`` is a JSON-able dict.
-    """
-
-    a_seq: int
-    b_seq: int
-    kind: str
-    score: float
-    coverage_a: float
-    coverage_b: float
-    evidence: dict
-
-    def __post_init__(self) -> None:
-        if self.a_seq >= self.b_seq:
-            raise ValueError("a Link is stored with a_seq < b_seq")
 
 
 class CorpusIndex:

@@ -49,7 +49,6 @@ class Store:
     reported as a conflict and not written, so nothing stored is ever lost.
 
     >>> from storytrace.model import Article
-from storytrace.store.schema import MIGRATIONS, SCHEMA_VERSION, statements
     >>> with Store(":memory:") as store:
     ...     r1 = store.add([Article(title="T", text="Body.")])
     ...     r2 = store.add([Article(title="T", text="Body.")])

@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storytrace.align import Aligner, Alignment
-from storytrace.engines.core import VerifyOptions, estimated_containment, reuse_evidence
-from storytrace.engines.local import TraceOptions
+from storytrace.engines.core import (
+    TraceOptions,
+    VerifyOptions,
+    estimated_containment,
+    reuse_evidence,
+)
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.model import Article
 from storytrace.store import Store

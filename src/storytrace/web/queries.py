@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from storytrace.engines.local import Story
+from storytrace.model import Link, Story
 from storytrace.store import Store
-from storytrace.store.corpus import Link
 
 
 @contextmanager

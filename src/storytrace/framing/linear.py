@@ -3,9 +3,10 @@
 Every framing model is a linear function of hashed n-gram counts, so it ships as a
 few arrays: per feature block an IDF vector (0 for features seen in fewer than
 ``min_df`` training texts, which drops them), and per head a coefficient vector
-and an intercept. Hashing (scikit-learn's ``HashingVectorizer``, MurmurHash3)
-needs no vocabulary, so a model is its numbers plus a small JSON ``meta`` record:
-the feature blocks, heads, training data, split, command and scores.
+and an intercept. Hashing (scikit-learn's ``HashingVectorizer``, MurmurHash3, done
+by :mod:`storytrace.text.hashing` without loading scikit-learn) needs no vocabulary,
+so a model is its numbers plus a small JSON ``meta`` record: the feature blocks,
+heads, training data, split, command and scores.
 
 >>> hasher = TextHasher([{"analyzer": "word", "ngram_range": [1, 1], "n_features": 16}])
 >>> hasher.fit_idf(["a b", "a c"], min_df=1).transform(["a b"]).shape
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storytrace.text.hashing import NgramHasher
+
 if TYPE_CHECKING:
     from scipy import sparse
     from sklearn.feature_extraction.text import HashingVectorizer
@@ -32,9 +35,9 @@ if TYPE_CHECKING:
 TOKEN_PATTERN = r"(?u)\w+|[^\w\s]"
 
 
-def _vectorizer(block: dict[str, Any]) -> HashingVectorizer:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
+def _vectorizer(block: dict[str, Any]) -> HashingVectorizer | NgramHasher:
+    """The block's hasher: the same counts as scikit-learn's ``HashingVectorizer``, which
+    is only loaded for an analyzer other than ``word`` and ``char_wb``."""
     analyzer = block.get("analyzer", "word")
     kwargs: dict[str, Any] = {
         "analyzer": analyzer,
@@ -46,6 +49,11 @@ def _vectorizer(block: dict[str, Any]) -> HashingVectorizer:
     }
     if analyzer == "word":
         kwargs["token_pattern"] = block.get("token_pattern", TOKEN_PATTERN)
+    if analyzer in ("word", "char_wb"):
+        return NgramHasher(analyzer, kwargs["ngram_range"], kwargs["n_features"],
+                           kwargs["lowercase"], kwargs.get("token_pattern", TOKEN_PATTERN))
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     return HashingVectorizer(**kwargs)
 
 

@@ -38,11 +38,11 @@ import numpy as np
 
 from storytrace.framing.lexicon import lexicon_spans
 from storytrace.framing.linear import TextHasher, bundled, hasher_from, sigmoid
+from storytrace.text.hashing import hashed_counts
 from storytrace.text.segment import sentences
 
 if TYPE_CHECKING:
     from scipy import sparse
-    from sklearn.feature_extraction import FeatureHasher
 
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 SENTENCE_BLOCKS: tuple[dict[str, Any], ...] = (
@@ -68,12 +68,6 @@ def technique_input(span_text: str) -> str:
     return f"{span_text} __len{min(len(span_text.split()), 12)}__"
 NUMERIC = ("in_quotes", "first_line", "sentence", "article", "previous", "next", "length")
 LEXICON_SCORE = 0.5  # score of a lexicon-only span: as likely as not propaganda in itself
-
-@lru_cache(maxsize=1)
-def _hasher() -> FeatureHasher:
-    from sklearn.feature_extraction import FeatureHasher
-
-    return FeatureHasher(n_features=TOKEN_FEATURES, input_type="string", alternate_sign=False)
 
 
 @dataclass(frozen=True)
@@ -158,7 +152,9 @@ def token_rows(text: str, sents: Sequence[tuple[int, int]], p_sent: np.ndarray
 def token_matrix(rows: list[list[str]], numeric: np.ndarray) -> sparse.csr_matrix:
     from scipy import sparse
 
-    hashed = _hasher().transform(rows) if rows else sparse.csr_matrix((0, TOKEN_FEATURES))
+    # scikit-learn's FeatureHasher(TOKEN_FEATURES, input_type="string",
+    # alternate_sign=False), without loading scikit-learn.
+    hashed = hashed_counts(rows, TOKEN_FEATURES) if rows else sparse.csr_matrix((0, TOKEN_FEATURES))
     return sparse.hstack([hashed, sparse.csr_matrix(numeric)], format="csr")
 
 

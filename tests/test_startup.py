@@ -1,0 +1,64 @@
+"""Start-up stays light: heavy libraries load only inside the functions that need them.
+
+Each check runs a fresh interpreter and looks at ``sys.modules`` (never at elapsed
+time): ``storytrace --help`` and ``import storytrace, storytrace.cli`` load none of
+the heavy libraries, and ``compare --lexical`` loads no sentence model.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+HEAVY = ("sklearn", "torch", "sentence_transformers", "trafilatura", "pyspark", "scipy",
+         "networkx", "fastapi", "pandas")
+MARK = "STARTUP-MODULES:"
+
+# Runs the command line in-process, then reports which top-level modules are loaded.
+_DRIVER = textwrap.dedent(f"""
+    import json, sys
+    args = json.loads(sys.argv[1])
+    code = 0
+    if args is not None:
+        sys.argv = ["storytrace", *args]
+        from storytrace.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code or 0
+    else:
+        import storytrace, storytrace.cli
+    loaded = sorted({{name.partition(".")[0] for name in sys.modules}})
+    print("{MARK}" + json.dumps({{"code": code, "modules": loaded}}), file=sys.stderr)
+""")
+
+
+def _loaded(args: list[str] | None) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", _DRIVER, json.dumps(args)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    lines = [x for x in proc.stderr.splitlines() if x.startswith(MARK)]
+    assert lines, proc.stderr[-2000:]
+    report = json.loads(lines[-1][len(MARK):])
+    assert report["code"] == 0, proc.stderr[-2000:]
+    return set(report["modules"])
+
+
+def test_help_loads_no_heavy_library():
+    assert sorted(set(HEAVY) & _loaded(["--help"])) == []
+
+
+def test_import_loads_no_heavy_library():
+    assert sorted(set(HEAVY) & _loaded(None)) == []
+
+
+def test_lexical_compare_loads_no_sentence_model(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    body = ("The city council voted on Monday to close the old bridge for repairs, "
+            "officials said. The work will take six months and cost $4 million.")
+    a.write_text("Bridge closes\n\n" + body, encoding="utf-8")
+    b.write_text("Council shuts bridge\n\n" + body + " Residents protested.", encoding="utf-8")
+    loaded = _loaded(["compare", str(a), str(b), "--lexical"])
+    # scikit-learn too: framing hashes its features without it (about a CPU-second).
+    assert sorted({"torch", "sentence_transformers", "transformers", "sklearn"} & loaded) == []

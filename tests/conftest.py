@@ -42,16 +42,20 @@ def seed_texts(seeds_dir: Path) -> tuple[str, str]:
 _PACKAGE = str(ROOT / "src" / "storytrace")
 
 
-def count_operations(fn, *args, **kwargs):
+def count_operations(fn, *args, also: tuple[str, ...] = (), **kwargs):
     """``(fn(*args, **kwargs), n)``: n is the number of lines of storytrace's own Python
-    code that the call executed (a count of operations, the same on any machine).
+    code (and of the packages named in ``also``) that the call executed: a count of
+    operations, the same on any machine.
 
     Work done inside C (a regular expression, numpy) counts as the one line that
     called it; compare counts on inputs of size n and 2n to see how the work grows.
     """
+    import importlib
+
     import storytrace
 
-    roots = (_PACKAGE, str(Path(storytrace.__file__).resolve().parent))
+    roots = (_PACKAGE, str(Path(storytrace.__file__).resolve().parent),
+             *(str(Path(importlib.import_module(name).__file__).parent) for name in also))
     count = 0
 
     def local(frame, event, arg):

@@ -343,3 +343,81 @@ def test_timeline_labels_never_overlap():
             assert abs(x1 - x2) >= 20 or abs(y1 - y2) >= 20, labels
     numbers = re.findall(r'text-anchor="middle">(\d+)</text>', strip)
     assert sorted(numbers, key=int) == ["1", "2", "3", "4", "5"]
+
+
+def _framed_result() -> tuple[dict, str, str]:
+    a_text = "The mayor said the city would act. Critics slammed the plan on Monday."
+    b_text = a_text + " Leftists are TERRIFIED!"
+    head = {"id": "a", "title": "", "outlet": "Wire"}
+    result = {
+        "a": head, "b": {**head, "id": "b", "title": "BOOM! Mayor is FINISHED!"},
+        "passages": [], "coverage": {"a": 1.0, "b": 0.7},
+        "framing": {
+            "a": {"signals": [{"kind": "loaded_language", "field": "text", "start": 42,
+                               "end": 49, "score": 0.37}],
+                  "headline_clickbait": None,
+                  "hyperpartisan": {"score": 0.682, "is_hyperpartisan": True},
+                  "counts": {"loaded_language": 3, "propaganda": 1}},
+            "b": {"signals": [{"kind": "caps", "field": "title", "start": 0, "end": 4,
+                               "score": 0.8}],
+                  "headline_clickbait": {"score": 0.95, "is_clickbait": True,
+                                         "strength": 0.4514, "model_score": 0.2327,
+                                         "evidence": "typography: 2 words in capitals"},
+                  "hyperpartisan": {"score": 0.9606, "is_hyperpartisan": True},
+                  "counts": {"caps": 2, "exclamation": 1}},
+            "delta": {"summary": "clickbait headline, 2 shouted capitals spans",
+                      "added": {"caps": 2}, "removed": {"loaded_language": 1},
+                      "added_signals": [{"kind": "caps", "text": "UNIQUE-SIGNAL-DUMP"}]}}}
+    return result, a_text, b_text
+
+
+def test_framing_scores_are_explained_and_counts_are_integers():
+    result, a_text, b_text = _framed_result()
+    page = render_compare_html(result, a_text, b_text)
+    framing = page.split('id="framing"')[1].split("</section>")[0]
+    text = _visible(framing)
+    # Every clickbait number comes with what it is and its scale.
+    for number, words in (("0.95", "0 (a plain news headline) to 1 (certain clickbait)"),
+                          ("0.23", "the headline model alone"),
+                          ("0.45", "estimated from crowd ratings"),
+                          ("0.68", "0.5 or more counts as hyperpartisan")):
+        assert number in text and words in text, number
+    assert "the rule saw 2 words in capitals" in text
+    assert "no headline to score" in text  # A has no title
+    # Counts are integers, in words.
+    assert "3 loaded language, 1 other propaganda" in text and "3.00" not in text
+    assert "2 words in capitals, 1 exclamations" in text
+    assert ".00" not in text.replace("0.95", "")  # no count shown as a float
+    # The delta is its summary and counts, not a dump of every signal.
+    assert "clickbait headline, 2 shouted capitals spans" in text
+    assert "dropped: 1 loaded language" in text and "UNIQUE-SIGNAL-DUMP" not in text
+
+
+def test_framing_marks_do_not_look_like_spelling_errors():
+    from storytrace.report.assets import CSS
+
+    rule = re.search(r"\.sig\{([^}]*)\}", CSS).group(1)
+    assert "wavy" not in rule and "#d62828" not in rule and "red" not in rule
+    result, a_text, b_text = _framed_result()
+    page = render_compare_html(result, a_text, b_text)
+    legend = page.split('class="legend"')[1].split("</div>")[0]
+    assert 'class="seg sig"' in legend and "framing signal" in legend
+
+
+def test_changed_facts_are_grouped_and_named():
+    a_text = "Kathy Miller said the last 50 years were hard. In 50 years, nothing changed."
+    b_text = a_text.replace("50", "40")
+    changes = [{"kind": "number", "a": {"start": s, "end": s + 2, "text": "50",
+                                        "value": "50", "about": "years"},
+                "b": {"start": s, "end": s + 2, "text": "40", "value": "40",
+                      "about": "years"}, "note": ""}
+               for s in (a_text.index("50"), a_text.rindex("50"))]
+    result = {"a": {"id": "your pasted text", "title": "", "name": "Your pasted text"},
+              "b": {"id": "b", "title": "Stored"}, "passages": [],
+              "diff": {"changed": changes, "summary": {"changed": ["UNIQUE-SUMMARY-LINE"]}}}
+    page = render_compare_html(result, a_text, b_text)
+    diff = _visible(page.split('id="diff"')[1].split("</section>")[0])
+    assert "Changed facts (1)" in diff and "altered (×2)" in diff and "(years)" in diff
+    assert "UNIQUE-SUMMARY-LINE" not in diff
+    assert 'id="a-f1"' in page and 'id="a-f2"' in page and 'id="b-f2"' in page
+    assert "Your pasted text" in page.split("<h2")[1] and "(untitled)" not in page

@@ -312,3 +312,28 @@ def test_reads_go_on_while_an_ingest_writes(tmp_path, site):
     assert written and written[-1] > 0
     with Store(live) as store:
         assert len(store) == 4 + written[-1]
+
+
+def test_side_by_side_pages_show_the_facts_diff_and_name_the_paste(site):
+    """The paste check and web compare show what `storytrace compare` prints: a changed
+    number is a changed fact, and the pasted text is called that, not by a hash."""
+    client, ids, _ = site
+    stored = client.get(f"/api/articles/{ids['seed_a']}").json()["text"]
+    assert "Chimborazo, 35" in stored
+    pasted = stored.replace("Chimborazo, 35", "Chimborazi, 45")
+    side = client.post("/trace/compare", data={"text": pasted, "id": ids["seed_a"]})
+    assert side.status_code == 200
+    diff = side.text.split('id="diff"')[1].split("</section>")[0]
+    assert "Changed facts (2)" in diff
+    assert ">45</a>" in diff and ">35</a>" in diff  # the age
+    assert ">Milton Chimborazi</a>" in diff and ">Milton Chimborazo</a>" in diff
+    head = side.text.split('class="card head head-a"')[1].split("</div>")[0]
+    assert "Your pasted text" in head
+    assert not re.search(r"\b[0-9a-f]{16}\b", head)  # no hash id for the pasted text
+    results = client.post("/trace", data={"text": pasted}).text
+    assert "<b>Your pasted text</b>" in results
+    page = client.get("/compare", params={"a": ids["seed_a"], "b": ids["seed_b"]}).text
+    for section in ("direction", "credits", "diff", "framing"):
+        assert f'id="{section}"' in page, section
+    api = client.get("/api/compare", params={"a": ids["seed_a"], "b": ids["seed_b"]}).json()
+    assert {"attributions", "direction", "diff", "framing"} <= set(api)

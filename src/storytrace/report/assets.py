@@ -9,7 +9,7 @@ The script only reads generated attributes (``data-ann`` tokens such as ``a-p3``
 CSS = """
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d5dae3;--bg:#f6f7f9;--card:#fff;
 --verbatim:#ffb8a6;--edited:#ffe08a;--paraphrase:#bcd6ff;--other:#e0e0e0;--new:#c9efc2;
---fact:#b5179e;--src:#087f73;--rep:rgba(106,60,201,.55);--sig:#d62828;--flash:#e63946}
+--fact:#b5179e;--src:#087f73;--rep:rgba(106,60,201,.55);--sig:#e8590c;--flash:#e63946}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -68,8 +68,12 @@ background:#fbfbfc;font-size:15px}
 .src{text-decoration:underline 2px var(--src);text-underline-offset:3px}
 .cue{text-decoration:underline dotted 1px var(--src);text-underline-offset:3px}
 .fact{outline:2px solid var(--fact);outline-offset:0;border-radius:3px}
-.sig{text-decoration:underline wavy var(--sig);text-decoration-skip-ink:none;
-text-underline-offset:3px}
+.sig{border-bottom:3px dashed var(--sig);padding-bottom:1px}
+.chip.sig-chip{background:#ffe1cc}
+.chip.verdict{background:#eef1f6;font-weight:600}
+.scores li{margin:.2em 0 .45em}
+.scores .help{color:var(--muted);font-size:.82rem;line-height:1.35}
+h4{font-size:.92rem;margin:.6em 0 .2em}
 .seg:focus-visible{outline:3px solid #1f5fbf}
 .seg.flash{background:#ffe45c;box-shadow:0 3px 0 var(--flash);animation:pulse 1.6s ease-out}
 @keyframes pulse{0%{background:#ff9f1c}100%{background:#ffe45c}}
@@ -78,7 +82,7 @@ body.hide-new .l-new{background:none}
 body.hide-repeat .l-repeat{box-shadow:none}
 body.hide-credit .l-credit{text-decoration:none;font-weight:inherit}
 body.hide-fact .l-fact{outline:none}
-body.hide-framing .l-framing{text-decoration:none}
+body.hide-framing .l-framing{border-bottom:none}
 .legend .seg{padding:0 .3em}
 table.list{border-collapse:collapse;width:100%;font-size:.9rem}
 .list th,.list td{border-top:1px solid var(--line);padding:5px 6px;text-align:left;

@@ -28,6 +28,8 @@ class _Page:
         heads = {s: result.get(s) if isinstance(result.get(s), dict) else {} for s in SIDES}
         self.heads: dict[str, dict] = heads
         self.titles = {s: str(heads[s].get("title") or "") for s in SIDES}
+        # What an untitled side is called ("name": e.g. "Your pasted text"), else "(untitled)".
+        self.untitled = {s: str(heads[s].get("name") or "") for s in SIDES}
         self.marks: dict[str, list[Mark]] = {s: [] for s in SIDES}
         self.title_marks: dict[str, list[Mark]] = {s: [] for s in SIDES}
         self.sections: list[str] = []
@@ -62,7 +64,8 @@ def render_compare_html(result: dict, a_text: str, b_text: str, *, nav: str = ""
 
 
 def _page_title(page: _Page) -> str:
-    names = [short(page.titles[s] or page.heads[s].get("id") or s.upper(), 40) for s in SIDES]
+    names = [short(page.titles[s] or page.untitled[s] or page.heads[s].get("id") or s.upper(),
+                   40) for s in SIDES]
     return f"storytrace · {names[0]} ↔ {names[1]}"
 
 
@@ -73,7 +76,7 @@ def _layout(page: _Page) -> str:
     for side in SIDES:
         label = side.upper()
         title = highlight(page.titles[side], page.title_marks[side]) or \
-            '<span class="muted">(untitled)</span>'
+            esc(page.untitled[side]) or '<span class="muted">(untitled)</span>'
         cov = num(coverage.get(side))
         meter = (f'<div class="cov"><meter min="0" max="1" value="{cov:.4f}"></meter> '
                  f"{pct(cov)} of {label} is shared with {OTHER[side].upper()}</div>"
@@ -84,7 +87,8 @@ def _layout(page: _Page) -> str:
                      f"{meter}</div>")
         panes.append(f'<section class="pane" id="pane-{side}" aria-label="text {label}">'
                      f'<div class="pane-head"><span class="side">{label}</span> '
-                     f'{esc(short(page.titles[side], 80)) or "(untitled)"}</div>'
+                     f'{esc(short(page.titles[side] or page.untitled[side], 80)) or "(untitled)"}'
+                     "</div>"
                      f'<div class="text">{highlight(page.texts[side], page.marks[side])}</div>'
                      "</section>")
     body = [f'<h1>Compare two versions</h1><div class="heads">{"".join(heads)}</div>']
@@ -235,12 +239,13 @@ def _diff(page: _Page) -> None:
         html.append(f'<div class="two">{"".join(cols)}</div>')
     changes = next((diff[k] for k in ("changed_facts", "changed", "facts", "changes")
                     if isinstance(diff.get(k), list)), None)
-    if changes is not None:
-        html.append(_fact_table(page, changes))
-    # sentence_pairs and entities list every mention: too long to show, still in the JSON.
+    if changes is not None:  # first: a changed name or number matters more than new text
+        html.insert(0, _fact_table(page, changes))
+    # sentence_pairs and entities list every mention, and the summary repeats what is
+    # shown here as text lines: too long to show, still in the JSON.
     extra = {k: v for k, v in diff.items() if k not in (
         "new_sentences", "added", "new", "changed_facts", "changed", "facts", "changes", "a",
-        "b", "sentence_pairs", "entities")}
+        "b", "sentence_pairs", "entities", "summary")}
     if extra:
         html.append(f'<details><summary>More</summary>{render_value(extra)}</details>')
     if html:
@@ -249,7 +254,7 @@ def _diff(page: _Page) -> None:
 
 
 def _fact_table(page: _Page, changes: list) -> str:
-    rows = []
+    groups: dict[tuple, list] = {}  # one row per distinct change, with how often it occurs
     for i, ch in enumerate(changes[:_MAX_ITEMS], 1):
         if not isinstance(ch, dict):
             continue
@@ -259,24 +264,45 @@ def _fact_table(page: _Page, changes: list) -> str:
             sp = page.span(s, fact) if isinstance(fact, dict) else None
             if sp:
                 token = f"{s}-f{i}"
+                shown = page.texts[s][sp[0]:sp[1]]
                 page.marks[s].append(Mark(*sp, token, "fact", "fact",
                                           f"fact {i}: {ch.get('change') or 'changed'}", True))
                 value = fact.get("value")
-                cells.append(f"<td>{page.jump(token, short(page.texts[s][sp[0]:sp[1]], 80))}"
-                             + (f'<div class="muted">{esc(short(value, 60))}</div>'
-                                if value not in (None, "") else "") + "</td>")
+                # A normalised value says something only where it differs from the words
+                # ("$5 million" is USD 5000000); an entity's cluster key says nothing.
+                plain = value in (None, "") or str(value) == shown or ":" in str(value)
+                cells.append(f"<td>{page.jump(token, short(shown, 80))}"
+                             + ("" if plain else
+                                f'<div class="muted">{esc(short(value, 60))}</div>') + "</td>")
             else:
                 cells.append('<td class="muted">—</td>')
         sides = [ch[s] for s in SIDES if isinstance(ch.get(s), dict)]
         kind = ch.get("kind") or next((f["kind"] for f in sides if f.get("kind")), "")
-        rows.append(f"<tr><td>{esc(kind)}</td><td>{esc(ch.get('change') or '')}</td>"
-                    f"{''.join(cells)}</tr>")
+        about = next((f["about"] for f in sides if isinstance(f.get("about"), str)
+                      and f["about"]), "")
+        change = ch.get("change") or ch.get("note") or \
+            ("altered" if len(sides) == 2 else "added" if ch.get("b") else "removed")
+        key = (str(kind), about, str(change), *(str(f.get("text") or f.get("value") or "")
+                                           for f in (ch.get(x) for x in SIDES)
+                                           if isinstance(f, dict)))
+        if key in groups:
+            groups[key][1] += 1
+            continue
+        groups[key] = [(f"<td>{esc(kind)}"
+                      + (f' <span class="muted">({esc(short(about, 40))})</span>'
+                         if about else "") + "</td>", "".join(cells), esc(change)), 1]
     if any(m.layer == "fact" for s in SIDES for m in page.marks[s]):
         page.layers.add("fact")
+    rows = [f"<tr>{head}{cells}<td>{change}" + (f" (×{n})" if n > 1 else "") + "</td></tr>"
+            for (head, cells, change), n in groups.values()]
     if not rows:
-        return '<h3>Changed facts</h3><p class="muted">none</p>'
-    return ('<h3>Changed facts</h3><table class="list"><thead><tr><th>kind</th><th>change</th>'
-            f'<th>in A</th><th>in B</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return ('<h3>Changed facts (0)</h3><p class="muted">No name, number, date or quote '
+                "differs between the passages the two share.</p>")
+    return (f"<h3>Changed facts ({len(rows)})</h3>"
+            '<p class="muted">Names, numbers, dates and quotes that differ between passages '
+            "the two versions share; each is outlined in the texts above.</p>"
+            '<table class="list"><thead><tr><th>fact</th><th>in A</th><th>in B</th>'
+            f'<th>change</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def _framing(page: _Page) -> None:
@@ -296,6 +322,7 @@ def _framing(page: _Page) -> None:
                 continue
             where = sig.get("in") or sig.get("field") or "text"
             kind = sig.get("kind") or sig.get("label") or "signal"
+            tag = chip(str(kind).replace("_", " "), "sig-chip")
             score = num(sig.get("score"))
             label = f"{kind}" + (f" ({score:.2f})" if score is not None else "")
             if where in ("title", "headline"):
@@ -304,7 +331,7 @@ def _framing(page: _Page) -> None:
                     continue
                 page.title_marks[s].append(Mark(*sp, f"{s}-t{i}", "sig", "framing", label))
                 shown = esc(short(page.titles[s][sp[0]:sp[1]], 80))
-                items.append(f"<li>{chip(kind, 'sig-chip')} headline: “{shown}”"
+                items.append(f"<li>{tag} headline: “{shown}”"
                              f'{_score(score)}</li>')
                 continue
             sp = page.span(s, sig)
@@ -312,36 +339,119 @@ def _framing(page: _Page) -> None:
                 continue
             token = f"{s}-g{i}"
             page.marks[s].append(Mark(*sp, token, "sig", "framing", label))
-            items.append(f"<li>{chip(kind, 'sig-chip')} {page.jump(token, '↪')} "
+            items.append(f"<li>{tag} {page.jump(token, '↪')} "
                          f'“{page.snippet(s, *sp, 100)}”{_score(score)}</li>')
         if items:
             page.layers.add("framing")
         cols.append(f"<div><h3>{s.upper()}</h3>{scores}"
-                    + (f'<ul class="items">{"".join(items)}</ul>' if items
-                       else '<p class="muted">no signals</p>') + "</div>")
+                    + (f'<h4>Signals ({len(items)})</h4><ul class="items">{"".join(items)}</ul>'
+                       if items else '<p class="muted">no signals</p>') + "</div>")
     delta = framing.get("delta")
-    extra = f'<div class="delta"><b>Delta:</b> {render_value(delta)}</div>' if delta else ""
+    extra = f'<div class="delta"><b>What B adds over A:</b> {_delta(delta)}</div>' \
+        if delta else ""
     if cols or extra:
-        page.sections.append('<section class="block" id="framing"><h2>Framing</h2>'
-                             f'<div class="two">{"".join(cols)}</div>{extra}</section>')
+        page.sections.append(
+            '<section class="block" id="framing"><h2>Framing</h2>'
+            '<p class="muted">How each version tells the story: signals are words and '
+            "sentences marked in the texts above (loaded language, shouting, opinion); the "
+            "number after each is how sure the detector is, from 0 (not at all) to 1 "
+            f'(certain).</p><div class="two">{"".join(cols)}</div>{extra}</section>')
+
+
+# Article-level framing scores: what each is, on what scale, and where 0.5 falls.
+_CLICKBAIT = ("the headline's clickbait score, from 0 (a plain news headline) to 1 "
+              "(certain clickbait); 0.5 or more counts as clickbait. It is the larger of "
+              "the headline model below and a rule for shouting (words in capitals, "
+              "exclamation marks)")
+_MODEL = ("the headline model alone: the probability, 0 to 1, that the headline is "
+          "clickbait, from a model trained on news and clickbait headlines")
+_STRENGTH = ("how strongly readers would call the headline clickbait, 0 (not at all) to "
+             "1 (very), estimated from crowd ratings of headlines")
+_PARTISAN = ("the probability, 0 to 1, that the article takes a one-sided, extreme "
+             "political stance, from a model trained on hand-labelled articles; 0.5 or "
+             "more counts as hyperpartisan")
+_KIND_NAMES = {"loaded_language": "loaded language", "name_calling": "name calling",
+               "propaganda": "other propaganda", "opinion": "opinion sentences",
+               "caps": "words in capitals", "exclamation": "exclamations"}
+
+
+def _number(value: object) -> str:
+    """An int as an int ("3"), any other finite number with two decimals ("0.45")."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    number = num(value)
+    return "?" if number is None else f"{number:.2f}"
+
+
+def _score_row(name: str, value: float, help_text: str, verdict: str = "") -> str:
+    meter = f' <meter min="0" max="1" value="{value:.4f}"></meter>' if 0 <= value <= 1 else ""
+    return (f"<li><b>{esc(name)}: {_number(value)}</b>{meter}"
+            + (f" {chip(verdict, 'verdict')}" if verdict else "")
+            + f'<div class="help">{esc(help_text)}</div></li>')
+
+
+def _counts(counts: dict) -> str:
+    """Signal counts as integers in words: "3 loaded language, 1 other propaganda"."""
+    parts = [f"{_number(n)} {_KIND_NAMES.get(k, str(k).replace('_', ' '))}"
+             for k, n in counts.items() if isinstance(n, int) and not isinstance(n, bool)]
+    return ", ".join(parts)
 
 
 def _scores(f: dict) -> str:
-    """Article-level numbers (headline clickbait, hyperpartisan, ...) as small meters."""
-    pairs: list[tuple[str, float]] = []
+    """Article-level numbers, each with what it is and its scale; counts as integers."""
+    rows: list[str] = []
+    head = f.get("headline_clickbait")
+    if isinstance(head, dict) and num(head.get("score")) is not None:
+        score = float(head["score"])
+        why = str(head.get("evidence") or "")
+        rows.append(_score_row("Headline clickbait", score, _CLICKBAIT + (
+            f" (the rule saw {why.removeprefix('typography: ')})" if why else "") + ".",
+            "clickbait" if head.get("is_clickbait", score >= 0.5) else "not clickbait"))
+        if num(head.get("model_score")) is not None:
+            rows.append(_score_row("headline model", float(head["model_score"]), _MODEL + "."))
+        if num(head.get("strength")) is not None:
+            rows.append(_score_row("clickbait strength", float(head["strength"]),
+                                   _STRENGTH + "."))
+    elif "headline_clickbait" in f:
+        rows.append('<li><b>Headline clickbait:</b> <span class="muted">no headline to '
+                    "score</span></li>")
+    partisan = f.get("hyperpartisan")
+    if isinstance(partisan, dict) and num(partisan.get("score")) is not None:
+        score = float(partisan["score"])
+        rows.append(_score_row("Hyperpartisan", score, _PARTISAN + ".",
+                               "hyperpartisan" if partisan.get("is_hyperpartisan", score >= 0.5)
+                               else "not hyperpartisan"))
+    counts = f.get("counts")
+    if isinstance(counts, dict) and _counts(counts):
+        rows.append(f"<li><b>Signals found:</b> {esc(_counts(counts))}</li>")
+    # Any other number (an older or newer result): shown plainly, ints as ints.
     for key, value in f.items():
-        if key == "signals":
+        if key in ("signals", "headline_clickbait", "hyperpartisan", "counts"):
             continue
-        if num(value) is not None:
-            pairs.append((key, float(value)))
-        elif isinstance(value, dict):
-            pairs += [(f"{key} {k}", float(v)) for k, v in value.items()
-                      if num(v) is not None]
-    rows = "".join(
-        f"<li>{esc(k.replace('_', ' '))}: <b>{v:.2f}</b>"
-        + (f' <meter min="0" max="1" value="{v:.4f}"></meter>' if 0 <= v <= 1 else "")
-        + "</li>" for k, v in pairs[:20])
-    return f'<ul class="scores">{rows}</ul>' if rows else ""
+        pairs = [(key, value)] if num(value) is not None else [
+            (f"{key} {k}", v) for k, v in value.items() if num(v) is not None] \
+            if isinstance(value, dict) else []
+        rows += [f"<li>{esc(str(k).replace('_', ' '))}: <b>{_number(v)}</b></li>"
+                 for k, v in pairs[:20]]
+    return f'<ul class="scores">{"".join(rows)}</ul>' if rows else ""
+
+
+def _delta(delta: object) -> str:
+    """The framing delta: its summary, and what was added and dropped as integer counts
+    (the signals themselves are already listed and marked above)."""
+    if not isinstance(delta, dict):
+        return render_value(delta)
+    parts = [esc(delta.get("summary") or "")]
+    for key, word in (("added", "added"), ("removed", "dropped")):
+        counts = delta.get(key)
+        if isinstance(counts, dict) and _counts(counts):
+            parts.append(f'<div class="muted">{word}: {esc(_counts(counts))}</div>')
+    rest = {k: v for k, v in delta.items() if k not in (
+        "summary", "added", "removed", "added_signals", "removed_signals", "headline",
+        "hyperpartisan")}
+    if rest:
+        parts.append(render_value(rest))
+    return "".join(parts)
 
 
 def _score(score: float | None) -> str:

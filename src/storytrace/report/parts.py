@@ -11,7 +11,7 @@ LAYERS = {
     "credit": ("credited source", "src"),
     "new": ("new sentence (no counterpart)", "new"),
     "fact": ("changed fact", "fact"),
-    "framing": ("framing signal", "sig"),
+    "framing": ("framing signal (loaded words, shouting, opinion)", "sig"),
 }
 KIND_CLASSES = {"verbatim": "k-verbatim", "edited": "k-edited", "paraphrase": "k-paraphrase"}
 

@@ -20,7 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from storytrace import __version__
 from storytrace.align import Aligner
-from storytrace.compare import compare
+from storytrace.compare import DETAILS, compare
 from storytrace.ingest.decode import BinaryContent, decode
 from storytrace.ingest.fields import RecordError
 from storytrace.ingest.html import html_article
@@ -41,6 +41,7 @@ from storytrace.web.security import (
 )
 
 LOOPBACK = ["127.0.0.1", "localhost"]
+PASTED = "your pasted text"  # the id a pasted article goes by (it is never stored)
 MAX_CHARS = 300_000  # longest pasted text aligned against the corpus (characters)
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
@@ -95,9 +96,14 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
             raise HTTPException(404, f"no article {ref!r}")
         return found
 
+    def compared(a: Article, b: Article) -> dict:
+        """What ``storytrace compare`` reports: passages, credits, direction, facts diff,
+        framing."""
+        return comparison_dict(compare(a, b, Aligner(semantic=semantic), details=DETAILS))
+
     def comparison(a_ref: str, b_ref: str) -> tuple[dict, Article, Article]:
         a, b = get_article(a_ref), get_article(b_ref)
-        return comparison_dict(compare(a, b, Aligner(semantic=semantic))), a, b
+        return compared(a, b), a, b
 
     def reuse(article: Article, exclude: str | None = None):
         if len(article.text) > max_chars:
@@ -234,8 +240,8 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     async def trace_compare(request: Request):
         form = await request.form(max_files=0, max_fields=10, max_part_size=max_body)
         ident = form.get("id")
-        article = Article(text=str(form.get("text") or ""), title=str(form.get("title") or ""),
-                          outlet=str(form.get("outlet") or ""))
+        article = Article(id=PASTED, text=str(form.get("text") or ""),
+                          title=str(form.get("title") or ""), outlet=str(form.get("outlet") or ""))
         if not isinstance(ident, str) or not article.text.strip():
             raise HTTPException(400, "choose a stored article to compare with")
         if len(article.text) > max_chars:
@@ -244,7 +250,8 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
         stored = get_article(ident)
 
         def run() -> str:
-            result = comparison_dict(compare(article, stored, Aligner(semantic=semantic)))
+            result = compared(article, stored)
+            result["a"]["name"] = "Your pasted text"  # shown where it has no title
             return render_compare_html(result, article.text, stored.text, nav=pages.nav())
 
         return await run_in_threadpool(run)

@@ -197,7 +197,7 @@ def trace_results(article: Article, report: MatchReport, *, stored: bool = False
                      "</button></p></form>")
     else:
         table = '<p class="muted">No stored article shares a passage with it.</p>'
-    title = esc(short(article.title, 100)) or "(untitled)"
+    title = esc(short(article.title, 100)) or ("(untitled)" if stored else "Your pasted text")
     body = (f"<h1>Who shares text with {esc(who)}</h1>"
             f'<p class="card"><b>{title}</b> · {esc(article.outlet or "outlet unknown")} · '
             f"{len(article.text):,} chars</p>"

@@ -3,6 +3,8 @@
 Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh``) and the ``playwright`` Python
 package; Playwright's own browser download is not used. Skipped, with the reason, when
 either is missing. Screenshots (1280×800 and 400×800) go to ``build/test-artifacts/``.
+With ``STORYTRACE_SCREENSHOTS=1`` the README's screenshots of the web UI's story and
+compare pages (the demo seeds) are written to ``docs/screenshots/``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 SEEDS = ROOT.parent / "shared" / "examples" / "seeds"
 WIDE, NARROW = {"width": 1280, "height": 800}, {"width": 400, "height": 800}
+README_SHOTS = ROOT / "docs" / "screenshots"
 
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (pip install playwright)")
@@ -286,3 +289,28 @@ def test_api_docs_render_offline(page, server):
     assert status.inner_text().strip() == "200"
     assert not elsewhere, elsewhere
     assert not refused, refused
+
+
+def test_readme_screenshots_of_the_story_and_compare_pages(page, server):
+    """The web UI on the demo seeds, as the README shows it; with STORYTRACE_SCREENSHOTS=1
+    the pictures are written to docs/screenshots/ (story.png, compare.png)."""
+    seed_a, seed_b = (a.id for a in read_sources(sorted(SEEDS.glob("*.txt"))))
+    write = os.environ.get("STORYTRACE_SCREENSHOTS") == "1"
+    if write:
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    story = page.request.get(f"{server}/api/articles/{seed_a}").json()["story"]
+    page.goto(f"{server}/stories/{story}")
+    assert page.locator("h1").inner_text().startswith("BOOM! NYPD Just DISOBEYED")
+    assert page.locator("svg.tree .node").count() == 4  # two seeds, two credited sources
+    assert page.locator("svg.tree path[marker-end]").count() == 2  # from the sources only
+    if write:
+        page.screenshot(path=str(README_SHOTS / "story.png"), full_page=True)
+    page.goto(f"{server}/compare?a={seed_a}&b={seed_b}")
+    for section in ("#direction", "#passages", "#diff", "#framing"):
+        assert page.locator(section).count() == 1, section
+    assert page.locator("#pane-a .seg.l-passage").count() > 0
+    assert "0.5 or more counts as clickbait" in page.locator("#framing").inner_text()
+    if write:
+        page.screenshot(path=str(README_SHOTS / "compare.png"))
+    page.set_viewport_size(WIDE)

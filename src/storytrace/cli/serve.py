@@ -28,6 +28,9 @@ def serve_cmd(
     """
     if not db.is_file():
         raise fail(f"no store at {db} (run `storytrace ingest` first or pass --db)")
+    # Loading the web stack and the store takes seconds on a cold start: say so at once,
+    # and give the address once the server really listens.
+    err.print(f"storytrace: starting the web UI for {db} …")
     try:
         import uvicorn
 
@@ -47,6 +50,15 @@ def serve_cmd(
     except (sqlite3.Error, RuntimeError) as exc:
         raise fail(f"cannot open store {db}: {exc}") from None
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"storytrace: serving {db} on http://{shown}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
-                proxy_headers=False, access_log=False)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if self.started:  # bound and accepting: the address works from now on
+                bound = self.servers[0].sockets[0].getsockname()[1] if self.servers else port
+                err.print(f"storytrace: serving {db} on http://{shown}:{bound}/ "
+                          "(Ctrl-C stops)")
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                            server_header=False, proxy_headers=False, access_log=False)
+    Server(config).run()

@@ -51,8 +51,10 @@ def _generator():
 
 def _options(**changes) -> TraceOptions:
     # Tier 2 has its own parity test on a corpus made for it (generated reuse corpora
-    # have no names, so it finds nothing there but costs a model call per candidate).
+    # have no names, so it finds nothing there but costs a model call per candidate);
+    # so do family trees (test_family_tree_parity_with_local_engine).
     changes.setdefault("same_story", False)
+    changes.setdefault("trees", False)
     return dataclasses.replace(TraceOptions(), **changes)
 
 
@@ -163,7 +165,7 @@ def test_same_story_parity_with_local_engine(spark, tmp_path: Path) -> None:
     choice among tied sketch cosines, stories and output file."""
     corpus = tmp_path / "stories.jsonl"
     _story_corpus(corpus, 3)
-    options = dataclasses.replace(TraceOptions(), max_bucket=50)  # some terms over max_df
+    options = _options(max_bucket=50, same_story=True)  # some terms over max_df
     assert options.same_story
     local_report, local_links, local_stories = _local([str(corpus)], tmp_path / "t.db",
                                                       options)
@@ -191,6 +193,40 @@ def test_same_story_parity_with_local_engine(spark, tmp_path: Path) -> None:
         tied = {x["a"] if x["b"] == report_id else x["b"] for x in tier2
                 if report_id in (x["a"], x["b"])} - {"s00v0", "s00v1"}
         assert 0 < len(tied) < 8
+
+
+def test_family_tree_parity_with_local_engine(spark, tmp_path: Path) -> None:
+    """A generated provenance corpus (families of versions copied from real articles, as
+    `make-bench provenance` makes them): identical links, stories and family trees, and
+    the trees are the ones the truth describes for most copies."""
+    from tests.conftest import shared_path
+
+    from storytrace.engines.local import update_trees
+    from storytrace.eval.make_provenance import make_provenance_set
+    from storytrace.ingest import read_sources
+    from storytrace.model import Article
+
+    source = shared_path("data", "fakenewsnet-v1-2018")
+    articles = [r for r in read_sources([str(source)]) if isinstance(r, Article)]
+    make_provenance_set(articles, tmp_path / "set", families=24, seed=5)
+    corpus = str(tmp_path / "set" / "corpus.jsonl")
+    options = _options(same_story=True, trees=True)
+    with Store(tmp_path / "t.db") as store:
+        ingest([corpus], store)
+        run_trace(store, options)
+        stories = build_stories(store)
+        trees = update_trees(store, stories)
+        local = [s.to_dict() | {"tree": trees[s.id].to_dict()} for s in stories]
+    result = run_trace_spark([corpus], options, spark=spark, output=str(tmp_path / "o.jsonl"))
+    assert result.story_dicts() == local  # articles, links, tree: node for node, edge for edge
+    assert _parts(tmp_path / "o.jsonl") == [json.dumps(s, ensure_ascii=False) for s in local]
+    # The corpus exercises the trees: copies hang from their true parents.
+    truth = dict(line.split("\t") for line in
+                 (tmp_path / "set" / "TRUTH.tsv").read_text().splitlines() if line)
+    parents = {n["id"]: n["parent"] for s in local for n in s["tree"]["nodes"]
+               if n["kind"] == "article" and not n["context"]}
+    right = sum(parents.get(child) == parent for child, parent in truth.items())
+    assert len(truth) >= 40 and right >= 0.8 * len(truth)
 
 
 def test_sketch_blocks_give_the_local_candidates() -> None:

@@ -177,7 +177,7 @@ def test_cap_notes_name_both_caps(monkeypatch):
 
     from rich.console import Console
 
-    from storytrace.cli import trace as trace_cli
+    from storytrace.cli import stories as trace_cli
     from storytrace.engines.core import TraceOptions
 
     buffer = io.StringIO()

@@ -19,7 +19,7 @@ from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import Format, err, fail, out, print_json, progress
 from storytrace.provenance.tree import FamilyTree, to_dot, to_gexf, to_graphml, to_json
 
-__all__ = ["GraphFormat", "eval_provenance_cmd", "format_tree", "graph_cmd",
+__all__ = ["GraphFormat", "eval_provenance_cmd", "graph_cmd",
            "make_provenance_cmd"]
 
 
@@ -32,50 +32,6 @@ class GraphFormat(StrEnum):
 
 _WRITERS = {GraphFormat.graphml: to_graphml, GraphFormat.gexf: to_gexf,
             GraphFormat.json: to_json, GraphFormat.dot: to_dot}
-
-
-def format_tree(tree: FamilyTree) -> list[str]:
-    """Text lines of a tree, each copy indented under its parent, with its score and the
-    first reason (for `trace`'s text output).
-
-    >>> from storytrace.provenance.tree import TreeNode, TreeEdge
-    >>> t = FamilyTree("s", {"a": TreeNode("a", "article", "Eagle Rising", score=0.9,
-    ...                                    reasons=["first"]),
-    ...                      "b": TreeNode("b", "article", "Daily Post", parent="a", score=0.8,
-    ...                                    reasons=["b credits Eagle Rising"])},
-    ...                [TreeEdge("a", "b", "derived", 0.8)])
-    >>> print("\\n".join(format_tree(t)))
-    a  Eagle Rising  (no parent in the corpus, 0.90: first)
-      b  Daily Post  (0.80: b credits Eagle Rising)
-    """
-    nodes = tree.nodes
-    children: dict[str | None, list[str]] = {}
-    for k, n in nodes.items():
-        if n.kind == "article" and not n.context:
-            children.setdefault(n.parent if n.parent in nodes else None, []).append(k)
-    lines: list[str] = []
-
-    def walk(k: str, depth: int) -> None:
-        n = nodes[k]
-        reason = f": {n.reasons[0]}" if n.reasons else ""
-        if n.parent is None:
-            origin = (f"copied from {nodes[n.source].label}, not in the corpus" if n.source
-                      else "no parent in the corpus")
-            status = f"{origin}, {n.score:.2f}"
-        else:
-            status = f"{n.score:.2f}"
-        lines.append(f"{'  ' * depth}{k[:16]}  {n.label[:30]}  ({status}{reason})")
-        for c in sorted(children.get(k, [])):
-            walk(c, depth + 1)
-
-    for k, n in nodes.items():  # copies of articles in other stories hang from those
-        if n.context and k in children:
-            lines.append(f"{k[:16]}  {n.label[:30]}  (in another story)")
-            for c in sorted(children[k]):
-                walk(c, 1)
-    for k in sorted(children.get(None, [])):
-        walk(k, 0)
-    return lines
 
 
 def graph_cmd(

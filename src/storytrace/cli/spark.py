@@ -36,7 +36,7 @@ def trace_spark(sources: Sequence[str], *, options: TraceOptions, out_path: str 
     Returns 2 for a usage error, 1 when any input was rejected, else 0.
     """
     from storytrace.cli.output import err
-    from storytrace.cli.trace import print_cap_notes
+    from storytrace.cli.stories import print_cap_notes
 
     if not sources:
         err.print("error: the spark engine reads its inputs itself: give files, folders or "
@@ -89,7 +89,7 @@ def _print_json(sources: Sequence[str], out_path: str | None, report: SparkTrace
 
 def _print_text(report: SparkTraceReport, stories: list[dict]) -> None:
     from storytrace.cli.output import out
-    from storytrace.cli.trace import print_story
+    from storytrace.cli.stories import print_story
 
     out.print(f"{report.signed} articles · {report.verified} candidate pairs aligned · "
               f"{report.links_added} reuse links · {report.story_candidates} same-story "

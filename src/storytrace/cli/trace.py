@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.text import Text
 
 from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import Format, err, fail, out, print_json, progress
-from storytrace.engines.core import TraceOptions
+from storytrace.cli.stories import print_cap_notes, print_story
+from storytrace.engines.core import TraceOptions, story_line, story_record
 from storytrace.engines.local import build_stories, run_trace
 from storytrace.model import Story
 from storytrace.pipeline import ingest
@@ -77,7 +75,7 @@ def trace_cmd(
     options = TraceOptions(threshold=threshold, min_containment=min_containment,
                            max_bucket=max_bucket, max_candidates=max_candidates,
                            same_story=same_story,
-                           story_min_score=story_min_score)
+                           story_min_score=story_min_score, trees=trees, changes=changes)
     if engine == "spark":
         from storytrace.cli.spark import trace_spark
 
@@ -101,7 +99,7 @@ def trace_cmd(
         except ValueError as exc:
             raise fail(str(exc)) from None
         stories = build_stories(store)
-        tree_of = _trees(store, stories, changes) if trees else {}
+        tree_of = _trees(store, stories, options) if options.trees else {}
         if html_path:
             from storytrace.report import render_trace_html
             from storytrace.report.extras import story_dict
@@ -125,14 +123,14 @@ def trace_cmd(
     raise typer.Exit(1 if rejected else 0)
 
 
-def _trees(store, stories: list[Story], changes: bool) -> dict:
+def _trees(store, stories: list[Story], options: TraceOptions) -> dict:
     """Family trees by story id, built and stored where the story changed (a story whose
     tree fails keeps its links, with a warning)."""
     from storytrace.engines.local import update_trees
 
-    with progress("family trees" + (" and changes" if changes else ""),
+    with progress("family trees" + (" and changes" if options.changes else ""),
                   total=len(stories)) as advance:
-        return update_trees(store, stories, changes=changes, progress=advance,
+        return update_trees(store, stories, changes=options.changes, progress=advance,
                             on_error=lambda story, exc: err.print(
                                 f"warning: story {story}: no family tree ({exc})"))
 
@@ -152,80 +150,18 @@ def _write(path: Path, rows: list[dict]) -> None:
             import pyarrow.parquet as pq
         except ImportError:
             raise fail("--out .parquet needs pyarrow (pip install pyarrow)") from None
-        flat = [{"story": r["story"], "articles": json.dumps(r["articles"]),
-                 "outlets": r["outlets"], "first_published": r["first_published"],
-                 "last_published": r["last_published"], "links": json.dumps(r["links"]),
-                 "tree": json.dumps(r["tree"]) if "tree" in r else None}
-                for r in rows]
-        pq.write_table(pa.Table.from_pylist(flat), path)
+        pq.write_table(pa.Table.from_pylist([story_record(r) for r in rows]), path)
         return
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            f.write(story_line(r) + "\n")
 
 
 def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: dict) -> None:
-    from storytrace.cli.provenance import format_tree
-
     out.print(f"{total} articles · {report['signed']} newly indexed · "
               f"{report['verified']} candidate pairs aligned · {report['links_added']} new "
               f"reuse links · {report.get('story_candidates', 0)} same-story candidates, "
               f"{report.get('story_links_added', 0)} linked · "
               f"{len(stories)} stories with 2+ articles")
     for story in stories[: limit or None]:
-        print_story(story.to_dict())
-        if story.id in tree_of:
-            out.print(Text("  family tree:"))
-            for line in format_tree(tree_of[story.id]):
-                out.print(Text("    " + line))
-            for edge in tree_of[story.id].edges:
-                if edge.changes:
-                    counts = edge.changes["diff"]["summary"]["counts"]
-                    out.print(Text(f"    {edge.source[:16]} → {edge.target[:16]}: "
-                                   f"{counts['b_new_sentences']} new sentence(s), "
-                                   f"{counts['a_new_sentences']} dropped; framing added: "
-                                   f"{edge.changes['framing']['delta']['summary']}"))
-
-
-def print_cap_notes(report: Any, options: TraceOptions, largest: str = "") -> None:
-    """The notes on what the caps held back: LSH buckets over ``max_bucket`` (``largest``
-    names the biggest, where the engine keeps them) and articles over ``max_candidates``.
-
-    ``report`` is either engine's report (both count ``capped_buckets``,
-    ``capped_articles`` and list ``capped_examples``).
-    """
-    if report.capped_buckets:
-        err.print(f"note: {report.capped_buckets} LSH buckets held more than "
-                  f"{options.max_bucket} articles (shared boilerplate?) and gave no candidates"
-                  + (f"; largest: {largest}" if largest else ""))
-    if report.capped_articles:
-        examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
-        err.print(f"note: {report.capped_articles} articles had more than "
-                  f"{options.max_candidates} candidate pairs, e.g. {examples}; the "
-                  f"{options.max_candidates} most similar of each were aligned "
-                  "(raise --max-candidates)")
-
-
-def print_story(d: dict) -> None:
-    """One story (``Story.to_dict()``, as either engine gives it) as text: its articles
-    and links."""
-    span = ""
-    if d["first_published"]:
-        span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
-    out.print()
-    out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
-                   f"{len(d['outlets'])} outlets{span}", style="bold"))
-    for a in d["articles"]:
-        when = (a["published"] or "no date")[:10]
-        out.print(Text(f"  {a['id'][:16]}  {when:<10}  {a['outlet'] or '?':<20.20} "
-                       f"{(a['title'] or '(untitled)')[:70]}"))
-    for link in d["links"]:
-        pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
-        if link["kind"] == "same_story":
-            names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
-            out.print(Text(f"  same story {pair}: score {link['score']:.2f}"
-                           + (f" (shared: {names})" if names else "")))
-        else:
-            out.print(Text(f"  reuse {pair}: covers "
-                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
-                           f"({link['evidence'].get('passages', 0)} passages)"))
+        print_story(_story_row(story, tree_of))

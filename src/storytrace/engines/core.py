@@ -56,6 +56,8 @@ class TraceOptions:
         ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
         or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75). Only pairs that
         share ``story_min_names`` names (capitalised words inside sentences) are scored.
+    trees : each story's family tree (who copied whom), stored with it.
+    changes : along each tree edge, what the copy changed (one compare per edge).
     """
 
     num_perm: int = 128
@@ -72,6 +74,8 @@ class TraceOptions:
     story_min_cosine: float = 0.2
     story_min_score: float = 0.75
     story_min_names: int = 2
+    trees: bool = True
+    changes: bool = False
 
     def index_params(self) -> dict:
         return {"num_perm": self.num_perm, "shingle": self.shingle, "seed": 1,
@@ -207,8 +211,8 @@ def estimated_containment(sig_a: np.ndarray, sig_b: np.ndarray, size_a: int, siz
 def story_record(story: dict) -> dict:
     """One story (``Story.to_dict()``) as a flat row for Parquet output.
 
-    Nested lists of articles and links become JSON strings, so every engine
-    writes the same six columns whatever the evidence holds.
+    Nested lists of articles and links, and the family tree, become JSON strings, so
+    every engine writes the same seven columns whatever the evidence holds.
 
     >>> row = story_record({"story": "s-a", "articles": [{"id": "a"}], "outlets": ["x"],
     ...                     "first_published": None, "last_published": None, "links": []})
@@ -217,7 +221,8 @@ def story_record(story: dict) -> dict:
     """
     return {"story": story["story"], "articles": json.dumps(story["articles"]),
             "outlets": story["outlets"], "first_published": story["first_published"],
-            "last_published": story["last_published"], "links": json.dumps(story["links"])}
+            "last_published": story["last_published"], "links": json.dumps(story["links"]),
+            "tree": json.dumps(story["tree"]) if story.get("tree") else None}
 
 
 def story_line(story: dict) -> str:

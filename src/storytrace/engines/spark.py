@@ -39,7 +39,9 @@ score       candidates joined with titles and texts, spread evenly,
             ``same_story_links`` (entity gate, ``StorySimilarity``, ``verify_link``)
 components  min-label propagation with pointer jumping, in DataFrames (no jars)
 stories     one group per component (members cogrouped with links), clustered in
-            the Python worker by the local engine's ``cluster_links``
+            the Python worker by ``cluster_links``; each story's family tree by
+            ``story_tree`` (a reuse link leaving the story stays inside its component,
+            so every candidate parent is at hand)
 write       one story per row, in the local engine's order and schema
 =========== =====================================================================
 
@@ -100,8 +102,9 @@ _RECORD_SCHEMA = ("key long, id string, content_hash string, title string, text 
                   "outlet string, url string, published string, where string, reason string")
 _STORY_SCHEMA = ("story string, size long, line string, articles string, "
                  "outlets array<string>, first_published string, last_published string, "
-                 "links string")
-STORY_COLUMNS = ["story", "articles", "outlets", "first_published", "last_published", "links"]
+                 "links string, tree string")
+STORY_COLUMNS = ["story", "articles", "outlets", "first_published", "last_published", "links",
+                 "tree"]
 
 
 @dataclass
@@ -293,7 +296,7 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
     with clock("stories"):
         groups = max(sc.defaultParallelism * 2, math.ceil(
             (report.links_added + report.story_links_added) / _LINKS_PER_TASK))
-        stories = _stories(articles, links, labels, groups).persist(disk)
+        stories = _stories(articles, links, labels, groups, options.trees).persist(disk)
         report.stories = stories.count()
         labels.unpersist()
         articles.unpersist()
@@ -1005,9 +1008,10 @@ def _reliable_checkpoint(frame: DataFrame) -> DataFrame:
 
 # -- stories ---------------------------------------------------------------------
 
-def _stories(articles: DataFrame, links: DataFrame, labels: DataFrame, groups: int
-             ) -> DataFrame:
-    """Cluster each component in a Python task and turn its clusters into story rows.
+def _stories(articles: DataFrame, links: DataFrame, labels: DataFrame, groups: int,
+             trees: bool = True) -> DataFrame:
+    """Cluster each component in a Python task and turn its clusters into story rows,
+    each with its family tree (``trees``).
 
     Components are dealt into ``groups`` hash groups, one pandas call per group (a call
     per component costs tens of milliseconds of Arrow set-up each); inside a call each
@@ -1018,8 +1022,9 @@ def _stories(articles: DataFrame, links: DataFrame, labels: DataFrame, groups: i
     # Fresh column names on each side: both sides derive from `labels`, and the
     # cogroup must not see one lineage twice.
     group = F.pmod(F.xxhash64("component"), F.lit(groups)).alias("group")
+    columns = ["seq", "id", "title", "outlet", "published"] + (["text", "url"] if trees else [])
     members = (labels.toDF("seq", "component").join(articles, "seq")
-               .select(group, "component", "seq", "id", "title", "outlet", "published"))
+               .select(group, "component", *columns))
     inside = (labels.toDF("a_seq", "component").join(links, "a_seq")
               .select(group, "component", "a_seq", "b_seq", "kind", "score", "coverage_a",
                       "coverage_b", "evidence"))
@@ -1042,13 +1047,20 @@ def _group_stories(members: Any, links: Any) -> Any:
 def _component_stories(members: Any, links: Any) -> list[dict]:
     """Story rows of one component: ``cluster_links`` and ``stable_story_ids`` decide,
     ``Story.to_dict`` writes, exactly as ``build_stories`` does for the local engine."""
-    from storytrace.engines.core import cluster_links, stable_story_ids, story_line, story_record
+    from storytrace.engines.core import (
+        cluster_links,
+        stable_story_ids,
+        story_line,
+        story_record,
+        story_tree,
+    )
     from storytrace.model import Link, Story
 
     members = members.sort_values("seq")
     seqs = [int(s) for s in members["seq"]]
     articles = {
-        int(r.seq): Article(text="", id=r.id, title=r.title, outlet=r.outlet,
+        int(r.seq): Article(text=getattr(r, "text", ""), id=r.id, title=r.title,
+                            outlet=r.outlet, url=getattr(r, "url", ""),
                             published=datetime.fromisoformat(r.published)
                             if isinstance(r.published, str) else None)
         for r in members.itertuples(index=False)}
@@ -1063,12 +1075,16 @@ def _component_stories(members: Any, links: Any) -> list[dict]:
     groups: dict[str, list[int]] = {}
     for seq, name in zip(seqs, names, strict=True):
         groups.setdefault(name, []).append(seq)
+    trees = "text" in members.columns
     rows = []
     for name, group in groups.items():
         within = set(group)
         story = Story(name, [articles[s] for s in group],
                       [x for x in found if x.a_seq in within and x.b_seq in within], group)
         d = story.to_dict()
+        if trees:  # every link of a member is in its component, so is every candidate parent
+            around = [x for x in found if x.a_seq in within or x.b_seq in within]
+            d["tree"] = story_tree(story, around, articles).to_dict()
         rows.append({"size": len(group), "line": story_line(d), **story_record(d)})
     return rows
 

@@ -1,0 +1,116 @@
+"""How `trace` prints stories as text, whichever engine made them: one story with its
+articles, links and family tree, and the notes on what the candidate caps held back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from storytrace.cli.output import err, out
+from storytrace.engines.core import TraceOptions
+
+if TYPE_CHECKING:
+    from storytrace.provenance.tree import FamilyTree
+
+
+def print_cap_notes(report: Any, options: TraceOptions, largest: str = "") -> None:
+    """The notes on what the caps held back: LSH buckets over ``max_bucket`` (``largest``
+    names the biggest, where the engine keeps them) and articles over ``max_candidates``.
+
+    ``report`` is either engine's report (both count ``capped_buckets``,
+    ``capped_articles`` and list ``capped_examples``).
+    """
+    if report.capped_buckets:
+        err.print(f"note: {report.capped_buckets} LSH buckets held more than "
+                  f"{options.max_bucket} articles (shared boilerplate?) and gave no candidates"
+                  + (f"; largest: {largest}" if largest else ""))
+    if report.capped_articles:
+        examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
+        err.print(f"note: {report.capped_articles} articles had more than "
+                  f"{options.max_candidates} candidate pairs, e.g. {examples}; the "
+                  f"{options.max_candidates} most similar of each were aligned "
+                  "(raise --max-candidates)")
+
+
+def print_story(d: dict) -> None:
+    """One story (``Story.to_dict()``, as either engine gives it) as text: its articles
+    and links, then its family tree and what each copy changed, where ``d`` holds them."""
+    span = ""
+    if d["first_published"]:
+        span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
+    out.print()
+    out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
+                   f"{len(d['outlets'])} outlets{span}", style="bold"))
+    for a in d["articles"]:
+        when = (a["published"] or "no date")[:10]
+        out.print(Text(f"  {a['id'][:16]}  {when:<10}  {a['outlet'] or '?':<20.20} "
+                       f"{(a['title'] or '(untitled)')[:70]}"))
+    for link in d["links"]:
+        pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
+        if link["kind"] == "same_story":
+            names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
+            out.print(Text(f"  same story {pair}: score {link['score']:.2f}"
+                           + (f" (shared: {names})" if names else "")))
+        else:
+            out.print(Text(f"  reuse {pair}: covers "
+                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
+                           f"({link['evidence'].get('passages', 0)} passages)"))
+    if d.get("tree"):
+        from storytrace.provenance.tree import FamilyTree
+
+        tree = FamilyTree.from_dict(d["tree"])
+        out.print(Text("  family tree:"))
+        for line in format_tree(tree):
+            out.print(Text("    " + line))
+        for edge in tree.edges:
+            if edge.changes:
+                counts = edge.changes["diff"]["summary"]["counts"]
+                out.print(Text(f"    {edge.source[:16]} → {edge.target[:16]}: "
+                               f"{counts['b_new_sentences']} new sentence(s), "
+                               f"{counts['a_new_sentences']} dropped; framing added: "
+                               f"{edge.changes['framing']['delta']['summary']}"))
+
+
+def format_tree(tree: FamilyTree) -> list[str]:
+    """Text lines of a tree, each copy indented under its parent, with its score and the
+    first reason (for `trace`'s text output).
+
+    >>> from storytrace.provenance.tree import FamilyTree, TreeNode, TreeEdge
+    >>> t = FamilyTree("s", {"a": TreeNode("a", "article", "Eagle Rising", score=0.9,
+    ...                                    reasons=["first"]),
+    ...                      "b": TreeNode("b", "article", "Daily Post", parent="a", score=0.8,
+    ...                                    reasons=["b credits Eagle Rising"])},
+    ...                [TreeEdge("a", "b", "derived", 0.8)])
+    >>> print("\\n".join(format_tree(t)))
+    a  Eagle Rising  (no parent in the corpus, 0.90: first)
+      b  Daily Post  (0.80: b credits Eagle Rising)
+    """
+    nodes = tree.nodes
+    children: dict[str | None, list[str]] = {}
+    for k, n in nodes.items():
+        if n.kind == "article" and not n.context:
+            children.setdefault(n.parent if n.parent in nodes else None, []).append(k)
+    lines: list[str] = []
+
+    def walk(k: str, depth: int) -> None:
+        n = nodes[k]
+        reason = f": {n.reasons[0]}" if n.reasons else ""
+        if n.parent is None:
+            origin = (f"copied from {nodes[n.source].label}, not in the corpus" if n.source
+                      else "no parent in the corpus")
+            status = f"{origin}, {n.score:.2f}"
+        else:
+            status = f"{n.score:.2f}"
+        lines.append(f"{'  ' * depth}{k[:16]}  {n.label[:30]}  ({status}{reason})")
+        for c in sorted(children.get(k, [])):
+            walk(c, depth + 1)
+
+    for k, n in nodes.items():  # copies of articles in other stories hang from those
+        if n.context and k in children:
+            lines.append(f"{k[:16]}  {n.label[:30]}  (in another story)")
+            for c in sorted(children[k]):
+                walk(c, 1)
+    for k in sorted(children.get(None, [])):
+        walk(k, 0)
+    return lines

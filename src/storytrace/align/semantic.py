@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,13 +73,26 @@ class SentenceEncoder:
             raise SemanticUnavailable("sentence-transformers is not installed") from None
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.batch_size = batch_size
+        # The last few lists encoded: `compare` reads the same two texts' sentences in the
+        # alignment and again in the facts diff. Whole lists only, so a repeat gets the
+        # very numbers the model gave (a sentence's embedding differs in the last bits
+        # with the batch it is read in).
+        self._recent: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
 
     def encode(self, sentences: list[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
-        return self.model.encode(sentences, batch_size=self.batch_size,
-                                 normalize_embeddings=True, convert_to_numpy=True,
-                                 show_progress_bar=False)
+        key = tuple(sentences)
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key].copy()
+        out = self.model.encode(sentences, batch_size=self.batch_size,
+                                normalize_embeddings=True, convert_to_numpy=True,
+                                show_progress_bar=False)
+        self._recent[key] = out.copy()
+        if len(self._recent) > 8:
+            self._recent.popitem(last=False)
+        return out
 
 
 @lru_cache(maxsize=1)

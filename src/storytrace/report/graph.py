@@ -40,6 +40,7 @@ class Node:
     external: bool = False
     href: str = ""  # an in-page anchor ("#s0-n2") made by the renderer, not by the data
     ident: str = ""
+    number: int = 0  # its place in the story's timeline (0: none)
 
 
 @dataclass
@@ -252,8 +253,10 @@ def _lines(node: Node, width: int = TITLE_CHARS) -> list[tuple[str, str]]:
                 ("credited source,", "n2"), ("not in the corpus", "n3")]
     title = [(x, "n1") for x in wrap(node.title, width)] or \
         [("(untitled)", "n1"), (short(node.ident, width + 4), "n2")]
-    day = when(node.published)[:10] if node.published else "time unknown"
-    who = f"{short(node.name or 'outlet unknown', width + 4 - len(day) - 3)} · {day}"
+    day = when(node.published)[:10] if node.published else "no date"
+    tag = f"#{node.number} · " if node.number else ""  # its number in the timeline
+    # 31 normal-weight characters fit the box.
+    who = f"{tag}{short(node.name or 'outlet unknown', 28 - len(tag) - len(day))} · {day}"
     cov = "no reused passage" if node.coverage is None else f"{pct(node.coverage)} reused"
     return [*title, (who, "n2"), (cov, "n3")]
 

@@ -41,8 +41,8 @@ def render_trace_html(stories: list[dict], articles: Mapping[str, Any], *, nav: 
                                                   if m.get("outlet")})
         span = _time_span(story)
         toc.append(f'<li><a href="#story-{i}">{esc(short(_story_name(story, members), 80))}</a>'
-                   f' <span class="muted">· {len(members)} articles · '
-                   f'{len(outlets)} outlets{esc(span)}</span></li>')
+                   f' <span class="muted">· {_many(len(members), "article")} · '
+                   f'{_many(len(outlets), "outlet")}{esc(span)}</span></li>')
         sections.append(_story(i, story, members, outlets, span, ctx))
     more = (f'<p class="muted">{len(stories) - len(shown)} more stories not shown.</p>'
             if len(stories) > len(shown) else "")
@@ -95,6 +95,11 @@ def _time_span(story: dict) -> str:
     return f" · {when(first)} to {when(last)}" if last and last != first else f" · {when(first)}"
 
 
+def _many(n: int, word: str) -> str:
+    """``3 articles``, ``1 outlet``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _name(member: dict, width: int = 60) -> str:
     """An article as people know it: its title (or id) and outlet; not escaped."""
     title = short(member.get("title"), width) or f"(untitled) {member.get('id', '?')}"
@@ -108,7 +113,7 @@ def _story(i: int, story: dict, members: list[dict], outlets: list, span: str,
     anchor = {members[j]["id"]: f"s{i}-n{j}" for j in range(len(members))}
     number = {members[j]["id"]: k for k, j in enumerate(order, 1)}
     coverage = _coverage(story)
-    graph = _tree(i, story, members, order, anchor, coverage)
+    graph = _tree(i, story, members, order, anchor, coverage, number)
     rows = []
     for j in order:
         m = members[j]
@@ -132,8 +137,8 @@ def _story(i: int, story: dict, members: list[dict], outlets: list, span: str,
     heading = esc(short(_story_name(story, members), 120))
     tag = f"h{level}"
     return (f'<section class="block story" id="story-{i}"><{tag}>{heading}</{tag}>'
-            f'<p class="meta">story <code class="id">{name}</code> · {len(members)} articles · '
-            f"{len(outlets)} outlets{esc(span)}"
+            f'<p class="meta">story <code class="id">{name}</code> · '
+            f'{_many(len(members), "article")} · {_many(len(outlets), "outlet")}{esc(span)}'
             + (f" · {', '.join(esc(o) for o in outlets[:12])}" if outlets else "")
             + f"</p>{graph}<h3>Timeline</h3>{_timeline_strip(members, order, anchor)}"
             f'<ol class="timeline">{"".join(rows)}</ol>{_links(story, members, anchor, ctx)}'
@@ -183,10 +188,11 @@ def _coverage(story: dict) -> dict[str, float]:
 
 
 def _tree(i: int, story: dict, members: list[dict], order: list[int], anchor: dict[str, str],
-          coverage: dict[str, float]) -> str:
+          coverage: dict[str, float], number: dict[str, int] | None = None) -> str:
     by_id = {m["id"]: j for j, m in enumerate(members)}
     nodes = [Node(m.get("outlet") or "", m.get("title") or "", m.get("published"),
-                  coverage.get(m["id"]), href=f"#{anchor[m['id']]}", ident=m["id"])
+                  coverage.get(m["id"]), href=f"#{anchor[m['id']]}", ident=m["id"],
+                  number=(number or {}).get(m["id"], 0))
              for m in members]
     edges: list[Edge] = []
     tree = story.get("tree")
@@ -330,7 +336,7 @@ def _links(story: dict, members: list[dict], anchor: dict[str, str], ctx: _Ctx) 
             f'{_link_end(names[b], anchor[b])}{compare}</td>'
             f"<td>{chip(str(kind).replace('_', ' '), 'lk')}</td>"
             f'<td class="opt">{pct(link.get("score"))}</td>'
-            f"<td>{shared}</td><td>{ev}</td></tr>")
+            f'<td class="nw">{shared}</td><td class="nw">{ev}</td></tr>')
     if not rows:
         return ""
     return ('<h3>Links</h3><table class="list"><thead><tr><th>articles</th><th>kind</th>'

@@ -37,7 +37,7 @@ except ImportError:  # the plain driver needs nothing
 if atheris is not None and "--plain" not in sys.argv:
     with atheris.instrument_imports(include=["storytrace"]):
         from storytrace.align import Aligner
-        from storytrace.compare import compare
+        from storytrace.comparison import compare
         from storytrace.eval.attribution import read_ann
         from storytrace.eval.pan import read_annotations
         from storytrace.ingest import IngestError, IngestOptions, read_bytes
@@ -45,7 +45,7 @@ if atheris is not None and "--plain" not in sys.argv:
         from storytrace.store import Store
 else:
     from storytrace.align import Aligner
-    from storytrace.compare import compare
+    from storytrace.comparison import compare
     from storytrace.eval.attribution import read_ann
     from storytrace.eval.pan import read_annotations
     from storytrace.ingest import IngestError, IngestOptions, read_bytes

@@ -36,7 +36,7 @@ if not SEEDS.exists():
                 allow_module_level=True)
 
 from storytrace.align import Aligner  # noqa: E402
-from storytrace.compare import compare  # noqa: E402
+from storytrace.comparison import compare  # noqa: E402
 from storytrace.engines.local import build_stories, run_trace  # noqa: E402
 from storytrace.ingest import read_sources  # noqa: E402
 from storytrace.model import Article  # noqa: E402

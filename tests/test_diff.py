@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from storytrace.align import Aligner
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.diff import (
     diff_versions,
     extract_entities,

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from tests.conftest import count_operations, hang_guard
 
 from storytrace.align import Aligner
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.eval.attribution import read_ann
 from storytrace.eval.pan import read_annotations
 from storytrace.ingest import IngestError, IngestOptions, read_bytes

@@ -18,7 +18,7 @@ from storytrace.align import Aligner
 from storytrace.cli.articles import ingest_cmd
 from storytrace.cli.provenance import eval_provenance_cmd, graph_cmd, make_provenance_cmd
 from storytrace.cli.trace import trace_cmd
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.eval.make_provenance import make_provenance_set
 from storytrace.eval.provenance import read_corpus, read_truth, score_parents
 from storytrace.ingest import read_sources

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.align import Aligner
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.model import Article
 from storytrace.report import render_compare_html, render_trace_html
 from storytrace.report.html import json_script, safe_href
@@ -227,10 +227,7 @@ def test_trace_without_tree_draws_links_and_timeline():
 
 
 def test_extras_add_credits_direction_and_tree_only_when_missing(seed_texts):
-    try:
-        from storytrace.model import Story
-    except ImportError:  # before Story moved to storytrace.model
-        from storytrace.engines.local import Story
+    from storytrace.model import Story
     from storytrace.report.extras import comparison_dict, story_dict
 
     a = Article(id="a", text=seed_texts[0], outlet="Eagle")

@@ -11,7 +11,7 @@ from rich.text import Text
 from storytrace.align import Aligner
 from storytrace.cli.articles import DbOption, resolve_article
 from storytrace.cli.output import fail, out, print_json
-from storytrace.compare import DETAILS, Comparison, compare
+from storytrace.comparison import DETAILS, Comparison, compare
 from storytrace.ingest import IngestError, read_sources
 from storytrace.model import Article
 from storytrace.store import Store

@@ -10,7 +10,7 @@ from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import Format, err, fail, out, print_json, progress
 from storytrace.cli.stories import print_cap_notes, print_story
 from storytrace.engines.core import TraceOptions, story_line, story_record
-from storytrace.engines.local import build_stories, run_trace
+from storytrace.engines.local import trace_store
 from storytrace.model import Story
 from storytrace.pipeline import ingest
 from storytrace.store.corpus import CorpusIndex
@@ -95,11 +95,12 @@ def trace_cmd(
             CorpusIndex(store).reset()
         try:
             with progress("tracing") as advance:
-                report = run_trace(store, options, progress=lambda *_: advance())
+                result = trace_store(store, options, progress=lambda *_: advance(),
+                                     on_error=lambda story, exc: err.print(
+                                         f"warning: story {story}: no family tree ({exc})"))
         except ValueError as exc:
             raise fail(str(exc)) from None
-        stories = build_stories(store)
-        tree_of = _trees(store, stories, options) if options.trees else {}
+        report, stories, tree_of = result.report, result.stories, result.trees
         if html_path:
             from storytrace.report import render_trace_html
             from storytrace.report.extras import story_dict
@@ -120,19 +121,10 @@ def trace_cmd(
                     "stories": [_story_row(s, tree_of) for s in stories[: limit or None]]})
     else:
         _print(report.to_dict(), total, stories, limit, tree_of)
+    if rejected:
+        err.print(f"{rejected} input record(s) rejected (errors above); everything else was "
+                  f"stored and traced: {total} articles in {db}")
     raise typer.Exit(1 if rejected else 0)
-
-
-def _trees(store, stories: list[Story], options: TraceOptions) -> dict:
-    """Family trees by story id, built and stored where the story changed (a story whose
-    tree fails keeps its links, with a warning)."""
-    from storytrace.engines.local import update_trees
-
-    with progress("family trees" + (" and changes" if options.changes else ""),
-                  total=len(stories)) as advance:
-        return update_trees(store, stories, changes=options.changes, progress=advance,
-                            on_error=lambda story, exc: err.print(
-                                f"warning: story {story}: no family tree ({exc})"))
 
 
 def _story_row(story: Story, tree_of: dict) -> dict:

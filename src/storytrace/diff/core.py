@@ -1,7 +1,7 @@
 """The facts diff: what each version of a story states that the other does not.
 
 :func:`diff_versions` takes two articles (and, if already computed, their
-:class:`~storytrace.compare.Comparison`) and reports, for each version:
+:class:`~storytrace.comparison.Comparison`) and reports, for each version:
 
 * **new sentences**: sentences with no counterpart in the other version (see
   :mod:`storytrace.diff.counterparts`);
@@ -22,12 +22,11 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storytrace.align import Aligner, TokenizedText, tokenize
-from storytrace.compare import Comparison, compare
 from storytrace.diff.counterparts import (
     LEXICAL,
     SEMANTIC,
@@ -47,6 +46,9 @@ from storytrace.diff.matching import STATUSES, FactStatus, Side, match_facts
 from storytrace.model import Article
 from storytrace.provenance import extract_attributions
 from storytrace.text.words import STOPWORDS
+
+if TYPE_CHECKING:
+    from storytrace.comparison import Comparison
 
 ANCHOR_MAX_SENTENCES = 2  # a fact in more sentences than this is too common to pair them
 SNIPPET = 140  # characters of a sentence shown in the summary
@@ -213,7 +215,7 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
     Parameters
     ----------
     a, b : the two versions.
-    comparison : their :func:`storytrace.compare.compare` result, if already computed
+    comparison : their :func:`storytrace.comparison.compare` result, if already computed
         (otherwise it is computed here with ``aligner``).
     aligner : supplies the sentence similarity (embeddings when it uses them).
     spacy : ``"auto"`` adds entities from an installed Explosion ``en_core_web_sm``;
@@ -232,10 +234,12 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
     """
     aligner = aligner or Aligner()
     remembered: dict[tuple[str, str], np.ndarray] = {}
-    if comparison is None:
-        comparison = compare(a, b, _remembering(aligner, remembered))
-    passages = comparison.alignment.passages
-    if comparison.a.id == b.id and comparison.b.id == a.id and a.id != b.id:
+    if comparison is None:  # what `compare` without details gives: the alignment
+        passages = _remembering(aligner, remembered).align(a, b).passages
+    else:
+        passages = comparison.alignment.passages
+    if (comparison is not None and comparison.a.id == b.id and comparison.b.id == a.id
+            and a.id != b.id):
         passages = [replace(p, a_start=p.b_start, a_end=p.b_end, b_start=p.a_start,
                             b_end=p.a_end) for p in passages]
     ta, tb = tokenize(a.text), tokenize(b.text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -241,6 +241,61 @@ def tree_fingerprint(story: Story, links: list[Link]) -> str:
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
 
 
+@dataclass
+class TraceResult:
+    """What :func:`trace_store` gives: the run's report, the stories (largest first) and
+    each story's family tree by story id (empty without ``trees``); ``ingest`` is set by
+    callers that ingested first (:class:`storytrace.Tracer`)."""
+
+    report: TraceReport
+    stories: list[Story]
+    trees: dict[str, FamilyTree] = field(default_factory=dict)
+    ingest: Any = None
+
+    def story_dicts(self) -> list[dict]:
+        """Each story as ``--out`` writes it: ``Story.to_dict()`` plus its ``tree``."""
+        return [s.to_dict() | ({"tree": self.trees[s.id].to_dict()} if s.id in self.trees
+                               else {}) for s in self.stories]
+
+    def parents(self) -> dict[str, str | None]:
+        """Each traced article's parent in its family tree (``None``: no parent in the
+        corpus)."""
+        return {k: v for t in self.trees.values() for k, v in t.parents().items()}
+
+
+def trace_store(store: Store, options: TraceOptions = TraceOptions(),
+                progress: Progress | None = None,
+                on_error: Callable[[str, Exception], None] | None = None) -> TraceResult:
+    """The whole trace plan over a store: sign, candidates, verify, same story
+    (:func:`run_trace`), cluster into stories with stable ids (:func:`build_stories`),
+    family trees and, with ``options.changes``, what each copy changed
+    (:func:`update_trees`). Everything is stored; a second run redoes only what changed.
+
+    ``progress(stage, done, total)`` is called as each stage advances; ``on_error(story,
+    exception)`` for a story whose tree fails (it keeps its links).
+
+    >>> from datetime import datetime, timezone
+    >>> from storytrace.model import Article
+    >>> body = " ".join(f"Item {i} of the council report on the bridge." for i in range(30))
+    >>> day = lambda d: datetime(2024, 5, d, tzinfo=timezone.utc)
+    >>> store = Store(":memory:")
+    >>> _ = store.add([Article(id="a", text=body, published=day(1)),
+    ...                Article(id="b", text="Intro. " + body, published=day(2))])
+    >>> result = trace_store(store)
+    >>> [len(s.articles) for s in result.stories], result.parents()
+    ([2], {'a': None, 'b': 'a'})
+    """
+    report = run_trace(store, options, progress)
+    stories = build_stories(store)
+    trees: dict[str, FamilyTree] = {}
+    if options.trees:
+        done = iter(range(1, len(stories) + 1))
+        trees = update_trees(store, stories, changes=options.changes, on_error=on_error,
+                             progress=(lambda: progress("trees", next(done), len(stories)))
+                             if progress else None)
+    return TraceResult(report, stories, trees)
+
+
 def tree_for_story(store: Store, story: Story, *, ignore_times: bool = False,
                    options: TreeOptions | None = None) -> FamilyTree:
     """The family tree of a stored story (:func:`~storytrace.engines.core.story_tree` over
@@ -298,8 +353,8 @@ def update_trees(store: Store, stories: list[Story], *, changes: bool = False,
 
 
 def add_changes(tree: object, story: Story, aligner: Aligner) -> None:
-    """Put what each copy changed (``compare.tree_changes``) on ``tree``'s edges."""
-    from storytrace.compare import tree_changes
+    """Put what each copy changed (``comparison.tree_changes``) on ``tree``'s edges."""
+    from storytrace.comparison import tree_changes
 
     found = tree_changes(tree, {a.id: a for a in story.articles}, aligner)
     for edge in tree.edges:

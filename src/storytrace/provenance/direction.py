@@ -885,7 +885,7 @@ def infer_direction(a: Article, b: Article, comparison: Any = None, *,
     Parameters
     ----------
     a, b : the two articles (a reuse link between them is assumed, not checked).
-    comparison : their :class:`storytrace.compare.Comparison`, if already aligned; its
+    comparison : their :class:`storytrace.comparison.Comparison`, if already aligned; its
         passage coverage is reported beside the containment evidence.
     others : other versions of the story: third articles that may be the common
         source, carry the same credit, or share one side's innovations.

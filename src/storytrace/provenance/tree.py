@@ -164,7 +164,7 @@ class TreeEdge:
     score: float
     direction: Direction | None = None
     link: str = ""  # for "related" edges: the stored link's kind (reuse, same_story)
-    changes: dict[str, Any] | None = None  # what the copy changed (compare.tree_changes)
+    changes: dict[str, Any] | None = None  # what the copy changed (comparison.tree_changes)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"source": self.source, "target": self.target, "kind": self.kind,
@@ -228,7 +228,7 @@ def _link_pairs(links: Iterable[Any] | None, index: dict[str, int],
     """Index pairs joined by a link (``pair -> "reuse"`` or ``"same_story"``), and any
     comparison given for them.
 
-    ``links`` may hold :class:`storytrace.compare.Comparison` objects, ``(id, id)``
+    ``links`` may hold :class:`storytrace.comparison.Comparison` objects, ``(id, id)``
     pairs, or :class:`storytrace.store.corpus.Link` objects (with ``seqs``, the
     story's article seqs in the order of the articles).
     """
@@ -320,7 +320,7 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
     ----------
     articles : the story's articles.
     links : reuse links among them: :class:`~storytrace.store.corpus.Link` objects
-        (give ``seqs`` too), :class:`~storytrace.compare.Comparison` objects, or
+        (give ``seqs`` too), :class:`~storytrace.comparison.Comparison` objects, or
         ``(id, id)`` pairs. Small stories compare every pair anyway; in stories of
         more than ``options.all_pairs`` articles only linked pairs are candidates.
     story : the story id, kept on the tree.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from storytrace.compare import Comparison
+from storytrace.comparison import Comparison
 from storytrace.model import Story
 from storytrace.provenance import extract_attributions
 

@@ -20,7 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from storytrace import __version__
 from storytrace.align import Aligner
-from storytrace.compare import DETAILS, compare
+from storytrace.comparison import DETAILS, compare
 from storytrace.ingest.decode import BinaryContent, decode
 from storytrace.ingest.fields import RecordError
 from storytrace.ingest.html import html_article

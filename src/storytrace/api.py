@@ -1,0 +1,172 @@
+"""The Python API for notebooks and scripts: compare two versions, trace a corpus.
+
+Both run exactly what the CLI runs (``storytrace compare``, ``storytrace trace``), so
+their numbers are the CLI's. Articles may be given as :class:`~storytrace.model.Article`
+objects, as text (a ``str``) or as files (a :class:`pathlib.Path`: its first article, in
+any format ``storytrace ingest`` reads).
+
+>>> import storytrace
+>>> body = ("The city council voted on Tuesday to close the old river bridge for two years "
+...         "of repairs, after engineers found cracks in three of its steel supports.")
+>>> c = storytrace.compare(body, "Breaking: " + body + " Drivers were furious.",
+...                        semantic=False)
+>>> [(p.kind, c.b.text[p.b_start:p.b_end][:20]) for p in c.alignment.passages]
+[('verbatim', 'The city council vot')]
+>>> sorted(c.details)
+['attributions', 'diff', 'direction', 'framing']
+>>> tracer = storytrace.Tracer(same_story=False)
+>>> tracer.get_params()["threshold"]
+0.2
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storytrace.comparison import DETAILS, Comparison
+from storytrace.engines.core import TraceOptions
+from storytrace.model import Article
+
+if TYPE_CHECKING:
+    from storytrace.engines.local import TraceResult
+    from storytrace.store import Store
+
+ArticleLike = Article | str | os.PathLike
+
+__all__ = ["ArticleLike", "Tracer", "compare", "read_article", "trace"]
+
+
+def read_article(x: ArticleLike) -> Article:
+    """``x`` as an :class:`Article`: itself, a text, or a file's first article.
+
+    Raises ValueError naming the file and the reason when a file holds no article.
+
+    >>> read_article("Some text.").text
+    'Some text.'
+    """
+    if isinstance(x, Article):
+        return x
+    if isinstance(x, os.PathLike):
+        from storytrace.ingest import IngestError, read_sources
+
+        for result in read_sources([os.fspath(x)]):
+            if isinstance(result, IngestError):
+                raise ValueError(str(result))
+            return result
+        raise ValueError(f"{os.fspath(x)}: no article found")
+    if isinstance(x, str):
+        return Article(text=x)
+    raise TypeError(f"expected an Article, a str or a path, not {type(x).__name__}")
+
+
+def compare(a: ArticleLike, b: ArticleLike, *, semantic: bool | str = "auto",
+            details: Iterable[str] = DETAILS) -> Comparison:
+    """What ``b`` and ``a`` share and how they differ, as ``storytrace compare`` shows it.
+
+    semantic : sentence embeddings in alignment (``"auto"``: when the semantic extra is
+        installed, as the CLI does; ``False``: lexical only, as ``--lexical``).
+    details : the analyses to add beside the passages (``attributions``, ``direction``,
+        ``diff``, ``framing``; all by default, none for ``--passages-only``).
+
+    Offsets in the result index ``result.a.text`` and ``result.b.text``.
+    """
+    from storytrace.align import Aligner
+    from storytrace.comparison import compare as compare_articles
+
+    return compare_articles(read_article(a), read_article(b), Aligner(semantic=semantic),
+                            details=tuple(details))
+
+
+class Tracer:
+    """Finds reuse and same-story links in a store, groups the articles into stories and
+    draws each story's family tree: ``storytrace trace`` as an object.
+
+    Parameters are those of ``storytrace trace`` (see :class:`TraceOptions`):
+    threshold, min_containment, max_bucket, max_candidates, same_story, story_min_score,
+    trees, changes, semantic.
+
+    >>> Tracer(threshold=0.3).set_params(max_bucket=50).get_params()["max_bucket"]
+    50
+    """
+
+    _PARAMS = ("threshold", "min_containment", "max_bucket", "max_candidates", "same_story",
+               "story_min_score", "trees", "changes", "semantic")
+
+    def __init__(self, *, threshold: float = 0.2, min_containment: float = 0.1,
+                 max_bucket: int = 200, max_candidates: int = 200, same_story: bool = True,
+                 story_min_score: float = 0.75, trees: bool = True, changes: bool = False,
+                 semantic: bool | str = False) -> None:
+        self.threshold = threshold
+        self.min_containment = min_containment
+        self.max_bucket = max_bucket
+        self.max_candidates = max_candidates
+        self.same_story = same_story
+        self.story_min_score = story_min_score
+        self.trees = trees
+        self.changes = changes
+        self.semantic = semantic
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters and their values (scikit-learn's convention)."""
+        return {k: getattr(self, k) for k in self._PARAMS}
+
+    def set_params(self, **params: Any) -> Tracer:
+        unknown = set(params) - set(self._PARAMS)
+        if unknown:
+            raise ValueError(f"unknown parameters {sorted(unknown)}; choose from "
+                             f"{list(self._PARAMS)}")
+        for k, v in params.items():
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS[k]}
+        return f"Tracer({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    def options(self) -> TraceOptions:
+        """The :class:`TraceOptions` these parameters make (checked)."""
+        if not 0 < self.threshold < 1:
+            raise ValueError("threshold must be between 0 and 1")
+        if self.max_bucket < 2 or self.max_candidates < 1:
+            raise ValueError("max_bucket must be at least 2 and max_candidates at least 1")
+        if not 0 < self.story_min_score <= 1:
+            raise ValueError("story_min_score must be in (0, 1]")
+        if self.changes and not self.trees:
+            raise ValueError("changes needs the family trees (trees=True)")
+        known = {f.name for f in fields(TraceOptions)}
+        return replace(TraceOptions(), **{k: v for k, v in self.get_params().items()
+                                          if k in known})
+
+    def trace(self, store: Store, sources: Iterable[str | os.PathLike] = ()) -> TraceResult:
+        """Ingest ``sources`` into ``store`` (bad records are skipped and counted in
+        ``result.ingest``), then trace it: incremental, as the CLI is."""
+        from storytrace.engines.local import trace_store
+        from storytrace.pipeline import ingest
+
+        options = self.options()
+        summary = ingest(list(sources), store) if sources else None
+        result = trace_store(store, options)
+        result.ingest = summary
+        return result
+
+
+_DEFAULTS = Tracer().get_params()
+
+
+def trace(sources: Iterable[str | os.PathLike] = (), *, db: str | os.PathLike = ":memory:",
+          **params: Any) -> TraceResult:
+    """Trace ``sources`` (files, folders) in the store at ``db`` (an in-memory store by
+    default, gone afterwards): reuse and same-story links, stories, family trees.
+
+    ``params`` are :class:`Tracer`'s. The result's ``stories`` hold the articles, links
+    and (``trees``) each story's :class:`~storytrace.provenance.tree.FamilyTree`.
+    """
+    from storytrace.store import Store
+
+    tracer = Tracer(**params)
+    with Store(Path(db) if not isinstance(db, str) else db) as store:
+        return tracer.trace(store, sources)

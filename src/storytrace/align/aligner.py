@@ -70,7 +70,7 @@ class Aligner:
     >>> b = ("In other news, the city will not cooperate with federal immigration agents who "
     ...      "ask for help locating people facing deportation orders, he said.")
     >>> [(p.kind, a[p.a_start:p.a_end][:40]) for p in aligner.align(a, b).passages]
-    [('verbatim', 'The city will not cooperate with federa')]
+    [('verbatim', 'The city will not cooperate with federal')]
     """
 
     def __init__(self, ngram: int = 3, max_gap: int = 10, min_words: int = 15,

@@ -68,8 +68,8 @@ def merge_nearby(clusters: list[list[Seed]], max_gap: int, stretch: int = 10,
     Only ``substantial`` pieces (by default: 6 or more words, or a sentence
     seed) are joined across such a gap, so a stray shared phrase is not pulled in.
 
-    >>> s = [Seed(0, 5, 0, 5, "ngram"), Seed(30, 35, 6, 11, "ngram"),
-    ...      Seed(200, 205, 12, 17, "ngram")]
+    >>> s = [Seed(0, 6, 0, 6, "ngram"), Seed(30, 36, 6, 12, "ngram"),
+    ...      Seed(200, 206, 12, 18, "ngram")]
     >>> [len(c) for c in merge_nearby([[x] for x in s], max_gap=10)]
     [2, 1]
     """

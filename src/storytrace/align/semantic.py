@@ -67,6 +67,11 @@ class SentenceEncoder:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # torch's OpenMP threads sleep between the small batches read here instead of
+        # spinning: the same threads and numbers, without the CPU burnt waiting (most of
+        # a `compare`'s model time on a busy 2-core machine). Read when torch loads, so
+        # only if it has not yet.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:

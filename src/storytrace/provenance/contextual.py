@@ -144,9 +144,9 @@ class ContextualTagger:
 
     def __init__(self, weights: dict[str, np.ndarray], meta: dict[str, Any],
                  encoder: TokenEncoder | None = None) -> None:
+        self.encoder = encoder or TokenEncoder()  # first: it sets how torch loads
         import torch
 
-        self.encoder = encoder or TokenEncoder()
         self.meta = meta
         self.lstm, self.out = build_network(self.encoder.dim, int(meta["hidden"]))
         state = {k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in weights.items()}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,51 +81,44 @@ def compare(a: ArticleLike, b: ArticleLike, *, semantic: bool | str = "auto",
                             details=tuple(details))
 
 
+@dataclass
 class Tracer:
     """Finds reuse and same-story links in a store, groups the articles into stories and
     draws each story's family tree: ``storytrace trace`` as an object.
 
-    Parameters are those of ``storytrace trace`` (see :class:`TraceOptions`):
-    threshold, min_containment, max_bucket, max_candidates, same_story, story_min_score,
-    trees, changes, semantic.
+    Parameters are those of ``storytrace trace`` (see :class:`TraceOptions`).
 
-    >>> Tracer(threshold=0.3).set_params(max_bucket=50).get_params()["max_bucket"]
-    50
+    >>> Tracer(threshold=0.3).set_params(max_bucket=50)
+    Tracer(threshold=0.3, max_bucket=50)
     """
 
-    _PARAMS = ("threshold", "min_containment", "max_bucket", "max_candidates", "same_story",
-               "story_min_score", "trees", "changes", "semantic")
-
-    def __init__(self, *, threshold: float = 0.2, min_containment: float = 0.1,
-                 max_bucket: int = 200, max_candidates: int = 200, same_story: bool = True,
-                 story_min_score: float = 0.75, trees: bool = True, changes: bool = False,
-                 semantic: bool | str = False) -> None:
-        self.threshold = threshold
-        self.min_containment = min_containment
-        self.max_bucket = max_bucket
-        self.max_candidates = max_candidates
-        self.same_story = same_story
-        self.story_min_score = story_min_score
-        self.trees = trees
-        self.changes = changes
-        self.semantic = semantic
+    threshold: float = 0.2
+    min_containment: float = 0.1
+    max_bucket: int = 200
+    max_candidates: int = 200
+    same_story: bool = True
+    story_min_score: float = 0.75
+    trees: bool = True
+    changes: bool = False
+    semantic: bool | str = False
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor's parameters and their values (scikit-learn's convention)."""
-        return {k: getattr(self, k) for k in self._PARAMS}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def set_params(self, **params: Any) -> Tracer:
-        unknown = set(params) - set(self._PARAMS)
+        unknown = set(params) - set(self.get_params())
         if unknown:
             raise ValueError(f"unknown parameters {sorted(unknown)}; choose from "
-                             f"{list(self._PARAMS)}")
+                             f"{list(self.get_params())}")
         for k, v in params.items():
             setattr(self, k, v)
         return self
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS[k]}
-        return f"Tracer({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                   if getattr(self, f.name) != f.default]
+        return f"Tracer({', '.join(changed)})"
 
     def options(self) -> TraceOptions:
         """The :class:`TraceOptions` these parameters make (checked)."""
@@ -137,9 +130,7 @@ class Tracer:
             raise ValueError("story_min_score must be in (0, 1]")
         if self.changes and not self.trees:
             raise ValueError("changes needs the family trees (trees=True)")
-        known = {f.name for f in fields(TraceOptions)}
-        return replace(TraceOptions(), **{k: v for k, v in self.get_params().items()
-                                          if k in known})
+        return replace(TraceOptions(), **self.get_params())
 
     def trace(self, store: Store, sources: Iterable[str | os.PathLike] = ()) -> TraceResult:
         """Ingest ``sources`` into ``store`` (bad records are skipped and counted in
@@ -152,9 +143,6 @@ class Tracer:
         result = trace_store(store, options)
         result.ingest = summary
         return result
-
-
-_DEFAULTS = Tracer().get_params()
 
 
 def trace(sources: Iterable[str | os.PathLike] = (), *, db: str | os.PathLike = ":memory:",

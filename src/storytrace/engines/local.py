@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-#: meta key: the highest article seq whose candidates a finished run has verified.
-TRACED_THROUGH = "traced_through"
 
 
 @dataclass
@@ -78,8 +76,7 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
     lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
     sketcher = StorySketcher()
-    row = store.db.execute("SELECT value FROM meta WHERE key = ?", (TRACED_THROUGH,)).fetchone()
-    traced_through = int(row[0]) if row else 0
+    traced_through = index.traced_through()
     total = index.unindexed_count()
     for batch in index.unindexed(options.batch):
         texts = [a.text for _, a in batch]
@@ -111,10 +108,9 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     report.below_containment = report.candidates - len(scored)
     pairs, over = cap_candidates(scored, options.max_candidates)
     report.capped_articles = len(over)
-    for seq, n in sorted(over.items(), key=lambda x: (-x[1], x[0]))[:3]:
-        (article_id,) = store.db.execute("SELECT id FROM articles WHERE seq = ?",
-                                         (seq,)).fetchone()
-        report.capped_examples.append([article_id, n])
+    largest = sorted(over.items(), key=lambda x: (-x[1], x[0]))[:3]
+    ids = index.article_ids([seq for seq, _ in largest])
+    report.capped_examples = [[ids[seq], n] for seq, n in largest]
     todo = index.unchecked(pairs)
     aligner = Aligner(semantic=options.semantic)
     for start in range(0, len(todo), 500):
@@ -130,9 +126,7 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
             progress("verify", report.verified, len(todo))
     if options.same_story:
         _find_same_story(index, sketcher, traced_through, options, report, progress)
-    with store.transaction():
-        store.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                         (TRACED_THROUGH, str(int(seqs.max()))))
+    index.set_traced_through(int(seqs.max()))
     return report
 
 
@@ -182,22 +176,11 @@ def build_stories(store: Store) -> list[Story]:
         index.set_stories({})
         return []
     labels = cluster_links(members, links)
-    ids = dict(index.db.execute("SELECT seq, id FROM articles"))
+    ids = index.article_ids(members)
     story_ids = stable_story_ids(labels, [ids[s] for s in members],
                                  {ids[s]: story for s, story in index.stories().items()})
-    assignment = dict(zip(members, story_ids, strict=True))
-    index.set_stories(assignment)
-    articles = index.articles(members)
-    groups: dict[str, list[int]] = {}
-    for seq in members:
-        groups.setdefault(assignment[seq], []).append(seq)
-    stories = []
-    for story, seqs in groups.items():
-        inside = set(seqs)
-        stories.append(Story(story, [articles[s] for s in seqs],
-                             [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
-    stories.sort(key=lambda s: (-len(s.seqs), s.id))
-    return stories
+    index.set_stories(dict(zip(members, story_ids, strict=True)))
+    return stored_stories(store)
 
 
 def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:

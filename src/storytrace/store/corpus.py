@@ -102,15 +102,8 @@ class CorpusIndex:
 
     def signatures(self, seqs: Iterable[int]) -> dict[int, tuple[int, np.ndarray]]:
         """``seq -> (shingle count, signature)`` for the given articles."""
-        out: dict[int, tuple[int, np.ndarray]] = {}
-        seqs = list(seqs)
-        for i in range(0, len(seqs), 900):
-            chunk = seqs[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            for seq, n, blob in self.db.execute(
-                    f"SELECT seq, shingles, sig FROM signatures WHERE seq IN ({marks})", chunk):
-                out[seq] = (n, np.frombuffer(blob, dtype=np.uint32))
-        return out
+        return {seq: (n, np.frombuffer(blob, dtype=np.uint32)) for seq, n, blob in self._rows_in(
+            "SELECT seq, shingles, sig FROM signatures WHERE seq IN ({marks})", seqs)}
 
     # -- story sketches -----------------------------------------------------
     def unsketched(self) -> list[int]:
@@ -177,16 +170,11 @@ class CorpusIndex:
 
     def links_touching(self, seqs: Iterable[int], kind: str | None = None) -> list[Link]:
         """Links with at least one end in ``seqs`` (of one ``kind``, or any), by pair."""
-        seqs = sorted(set(seqs))
-        found: dict[tuple[int, int], Link] = {}
-        for i in range(0, len(seqs), 400):
-            chunk = seqs[i : i + 400]
-            marks = ",".join("?" * len(chunk))
-            for a, b, k, s, ca, cb, e in self.db.execute(
-                    f"SELECT * FROM links WHERE a_seq IN ({marks}) OR b_seq IN ({marks})",
-                    [*chunk, *chunk]):
-                if kind is None or k == kind:
-                    found[(a, b)] = Link(a, b, k, s, ca, cb, json.loads(e))
+        found = {(a, b): Link(a, b, k, s, ca, cb, json.loads(e))
+                 for a, b, k, s, ca, cb, e in self._rows_in(
+                     "SELECT * FROM links WHERE a_seq IN ({marks}) OR b_seq IN ({marks})",
+                     sorted(set(seqs)), repeat=2)
+                 if kind is None or k == kind}
         return [found[p] for p in sorted(found)]
 
     # -- stories -------------------------------------------------------------
@@ -213,15 +201,8 @@ class CorpusIndex:
         if stories is None:
             rows = self.db.execute("SELECT story, tree FROM trees")
             return {s: json.loads(t) for s, t in rows}
-        out: dict[str, dict] = {}
-        wanted = list(stories)
-        for i in range(0, len(wanted), 900):
-            chunk = wanted[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            for s, t in self.db.execute(
-                    f"SELECT story, tree FROM trees WHERE story IN ({marks})", chunk):
-                out[s] = json.loads(t)
-        return out
+        return {s: json.loads(t) for s, t in self._rows_in(
+            "SELECT story, tree FROM trees WHERE story IN ({marks})", stories)}
 
     def set_trees(self, trees: Iterable[tuple[str, str, bool, dict]]) -> None:
         """Store ``(story id, fingerprint, has changes, tree dict)`` rows, replacing any."""
@@ -232,15 +213,33 @@ class CorpusIndex:
 
     # -- articles by seq -----------------------------------------------------
     def articles(self, seqs: Iterable[int]) -> dict[int, Article]:
-        out: dict[int, Article] = {}
-        seqs = list(seqs)
-        for i in range(0, len(seqs), 900):
-            chunk = seqs[i : i + 900]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                    f"SELECT seq, {_COLUMNS} FROM articles WHERE seq IN ({marks})", chunk):
-                out[row[0]] = _from_row(row[1:])
-        return out
+        return {row[0]: _from_row(row[1:]) for row in self._rows_in(
+            f"SELECT seq, {_COLUMNS} FROM articles WHERE seq IN ({{marks}})", seqs)}
+
+    def article_ids(self, seqs: Iterable[int]) -> dict[int, str]:
+        """``seq -> article id`` for the given articles."""
+        return dict(self._rows_in("SELECT seq, id FROM articles WHERE seq IN ({marks})", seqs))
+
+    def _rows_in(self, sql: str, keys: Iterable, repeat: int = 1) -> Iterator[tuple]:
+        """The rows of ``sql`` for ``keys``, which fill its ``{marks}`` (``repeat`` times),
+        in chunks that keep under SQLite's limit of bound parameters."""
+        keys = list(keys)
+        step = 900 // repeat
+        for i in range(0, len(keys), step):
+            chunk = keys[i : i + step]
+            yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))),
+                                       chunk * repeat)
+
+    # -- run state -----------------------------------------------------------
+    def traced_through(self) -> int:
+        """The highest article seq whose candidates a finished run has verified (0: none)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'traced_through'").fetchone()
+        return int(row[0]) if row else 0
+
+    def set_traced_through(self, seq: int) -> None:
+        with self.store.transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('traced_through', ?)",
+                            (str(int(seq)),))
 
     def all_seqs(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT seq FROM articles ORDER BY seq")]

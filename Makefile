@@ -10,18 +10,26 @@ DEMO_DB := build/demo.db
 .PHONY: demo test lint install install-test install-browser bench clean
 
 $(BIN)/python:
+	@echo "storytrace: creating the virtual environment $(VENV) …"
 	$(PYTHON) -m venv $(VENV)
+	@echo "storytrace: upgrading pip …"
 	$(BIN)/pip install -q --upgrade pip
 
+# What a user needs: the CLI and the web UI (`storytrace serve`), with sentence embeddings.
 # torch is pinned first: 2.13.0 is a CPU build already on disk; an unpinned one
 # would pull several GB of CUDA packages. The semantic extra then finds it installed.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[semantic]'
+	@echo "storytrace: installing torch==2.13.0 (CPU build; step 1 of 2, the longest) …"
+	$(BIN)/pip install torch==2.13.0
+	@echo "storytrace: installing storytrace with the semantic and web extras (step 2 of 2) …"
+	$(BIN)/pip install -e '.[semantic,web]'
+	@echo "storytrace: installed in $(VENV) (CLI: $(BIN)/storytrace)"
 	touch $@
 
+# The test tools (pytest, hypothesis, ruff, httpx, playwright) and the Spark engine.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[semantic,web,test,spark]'
+	@echo "storytrace: installing the test and spark extras …"
+	$(BIN)/pip install -e '.[semantic,web,test,spark]'
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; nothing is downloaded).
@@ -41,6 +49,7 @@ demo: install
 	$(BIN)/storytrace trace --db $(DEMO_DB) --html build/seeds-stories.html
 	@echo "HTML report of the seeds:"
 	@$(BIN)/storytrace compare $(SEEDS)/000_d761ffa0f73a1395.txt $(SEEDS)/001_36f01ec5b307d8ad.txt --format html -o build/seeds-report.html
+	@echo "storytrace: to browse the demo store in a web browser: $(BIN)/storytrace serve --db $(DEMO_DB)"
 
 lint: install-test
 	$(BIN)/ruff check src tests bench fuzz

@@ -37,7 +37,7 @@ if not SEEDS.exists():
 
 from storytrace.align import Aligner  # noqa: E402
 from storytrace.comparison import compare  # noqa: E402
-from storytrace.engines.local import build_stories, run_trace  # noqa: E402
+from storytrace.engines.local import build_stories, run_trace, trace_store  # noqa: E402
 from storytrace.ingest import read_sources  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.report import render_compare_html, render_trace_html  # noqa: E402
@@ -212,8 +212,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "store.db"
     with Store(db) as store:
         store.add([*read_sources(sorted(SEEDS.glob("*.txt"))), _wire(), _evil()])
-        run_trace(store)
-        build_stories(store)
+        trace_store(store)  # as `storytrace trace` does: links, stories, stored trees
     config = uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning",
                             access_log=False)
     srv = uvicorn.Server(config)
@@ -267,6 +266,21 @@ def test_web_ui_search_compare_story_and_paste(page, server):
     page.click("text=Side by side with the chosen article")
     page.wait_for_selector("#pane-b .seg.l-passage")
     assert _pwned(page) is None
+
+
+def test_story_page_draws_the_stored_tree_over_a_read_only_store(page, server, monkeypatch):
+    """The web holds the store query-only and builds no tree: it draws what trace stored."""
+    import storytrace.engines.local as local
+
+    def no_building(*_a, **_k):
+        raise AssertionError("the web built a family tree that trace had stored")
+
+    monkeypatch.setattr(local, "tree_for_story", no_building)
+    page.goto(server + "/stories")
+    page.locator("table.list a").first.click()
+    page.wait_for_selector("svg.tree .node")
+    assert page.locator("svg.tree .node").count() >= 2
+    assert "no family tree" not in page.content()
 
 
 def test_api_docs_render_offline(page, server):

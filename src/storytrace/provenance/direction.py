@@ -84,7 +84,10 @@ __all__ = [
     "name_key",
     "names_match",
     "profile",
+    "qualified",
+    "quote_spans",
     "readings_evidence",
+    "shared_quotes",
     "similarity",
     "time_evidence",
 ]
@@ -118,6 +121,9 @@ SEPARATE = 1.5  # per whole sentence beyond that on the side with fewer ...
 SEPARATE_MAX = 6.0  # ... capped
 SENTENCE_FOUND = 0.25  # share of a sentence's phrases the other text must have to hold it
 VERSIONS_SHARE = 0.5  # share of each text's sentences the other must hold to be versions of it
+ORDER_ONLY_MAX = 0.65  # highest confidence without text evidence (publication order, overlap)
+QUOTE_SHARE = 0.75  # share of a passage inside quoted speech, in both texts, to be a quotation
+MAX_QUOTE_CHARS = 3000  # longest quotation between two marks
 
 SHINGLE = 3
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
@@ -148,6 +154,23 @@ _NOT_PUBLISHER = re.compile(
 _PHOTO_BEFORE = re.compile(r"\b(?:image|photo|picture|screenshot|video|graphic)s?\b[^.\n]{0,25}$",
                            re.IGNORECASE)
 _PHOTO_CUE = re.compile(r"(?:photo|image|picture|video)?\s*(?:credit|courtesy)", re.IGNORECASE)
+# Evidence of order that says nothing of the texts' relation: alone it never makes a
+# confident verdict (a verdict of 0.7 or more needs a credit, slips, readings ...).
+_ORDER_ONLY = frozenset(("time", "containment"))
+_PARAGRAPH = re.compile(r"[^\n]+")
+# An embedded post as scraped: its text, then "— Name (@handle) September 19, 2016".
+_POST = re.compile(r"[ \t]*(?:—|–|--)[ \t]*(?P<who>[^\n()—–]{1,60}?)[ \t]*\(@\w{1,30}\)[ \t]*"
+                   r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})?[ \t]*$")
+_SINGLE_QUOTE = re.compile(r"(?<!\w)‘(?:[^‘’\n]|’(?=\w)){2,600}’(?!\w)")
+_SPEECH_KINDS = frozenset(("quote", "said", "told"))  # credits that name who said it
+_QUOTE_MARKS = "\"“”‘’'"
+# How an evidence item stands to a verdict it does not support (see :func:`qualified`).
+_UNDECIDED = " (not enough to decide)"
+_CONTESTED = " (evidence the other way leaves it undecided)"
+_OUTWEIGHED = " (outweighed by the evidence the other way)"
+_COMMON = " (outweighed: the two look like copies of a common source)"
+_DIRECT = " (outweighed by the evidence of direct copying)"
+_QUALIFIERS = (_UNDECIDED, _CONTESTED, _OUTWEIGHED, _COMMON, _DIRECT)
 
 
 # --------------------------------------------------------------------------- data
@@ -573,11 +596,12 @@ def _shared_source_items(pa: Profile, pb: Profile, others: Sequence[Profile]) ->
         older = _precedes(o, pa) > 0 and _precedes(o, pb) > 0
         if not (credited or (older and _between(pa, pb, o))):
             continue
-        why = ("both credit it, each in its own words" if credited
-               else "it is older than both and lies between them")
+        why = (f"both credit {o.id}, each in its own words" if credited
+               else f"{o.id} is older than both and lies between them")
         items.append(Evidence("shared_source", "siblings", THIRD_SOURCE,
                               {"source": o.id, "credited": credited},
-                              f"{o.id} ({o.label}) looks like the common source: {why}"))
+                              f"{why}: a sign that {o.id} ({o.label}) is the common source "
+                              f"of the two"))
     return items
 
 
@@ -636,11 +660,11 @@ def _branching_item(pa: Profile, pb: Profile, others: Sequence[Profile]) -> Evid
            f"({best} phrases, {share:.0%} of what the two share)")
     if apart > BRANCHING_NOISE:
         return Evidence("branching", "siblings", weight, value | {"source": None},
-                        f"{why}: the three branch from one point between {pa.id} and "
-                        f"{pb.id}, copies of a version that is not in the corpus")
+                        f"{why}: a sign that the three branch from one point between "
+                        f"{pa.id} and {pb.id} (copies of a version that is not in the corpus)")
     return Evidence("branching", "none", weight, value,
-                    f"{why}, and holds nearly all they share: {o.id} lies between them, they "
-                    f"are not a direct copy of each other")
+                    f"{why}, and holds nearly all they share: a sign that {o.id} lies between "
+                    f"them, not that one copied the other directly")
 
 
 def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[Evidence]:
@@ -663,8 +687,8 @@ def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> li
             "innovations", points, INNOVATIONS * order,
             {"third": o.id, "shares_a_private": round(wa, 3), "shares_b_private": round(wb, 3)},
             f"{o.id} shares {max(wa, wb):.0%} of the text only {near.id} has (vs "
-            f"{min(wa, wb):.0%} of {far.id}'s), and came before {far.id}: {near.id} is on "
-            f"the older side"))
+            f"{min(wa, wb):.0%} of {far.id}'s), and came before {far.id}: a sign that "
+            f"{near.id} is on the older side"))
     return items
 
 
@@ -704,7 +728,7 @@ def slip_evidence(pa: Profile, pb: Profile) -> Evidence:
     return Evidence("slips", "a->b" if net > 0 else "b->a", min(SLIP_MAX, SLIP * abs(net)),
                     value, f"{copy} writes {max(in_a, in_b)} word(s) in lower case that "
                     f"{source} capitalises in the same words (vs {min(in_a, in_b)} the other "
-                    f"way): slips of a copyist, so {copy} looks like the copy")
+                    f"way): copyists make such slips, a sign that {copy} is the copy")
 
 
 @lru_cache(maxsize=4096)
@@ -745,7 +769,7 @@ def readings_evidence(pa: Profile, pb: Profile) -> Evidence:
     return Evidence("readings", "a->b" if net > 0 else "b->a", min(READING_MAX, READING * abs(net)),
                     value, f"{copy} reads worse than {source} at {max(worse.values())} place(s) "
                     f"(a word dropped, swapped or stray; {min(worse.values())} the other way"
-                    f"{example}): slips of a copyist, so {copy} looks like the copy")
+                    f"{example}): copyists make such slips, a sign that {copy} is the copy")
 
 
 def _quote(p: Profile, example: dict, side: str, limit: int = 60) -> str:
@@ -799,8 +823,9 @@ def separate_evidence(pa: Profile, pb: Profile) -> Evidence:
                         f"{pa.id} lacks: within what one copy may add")
     return Evidence("separate", "siblings", min(SEPARATE_MAX, SEPARATE * extra), value,
                     f"{pa.id} has {na} sentence(s) {pb.id} lacks, and {pb.id} {nb} that "
-                    f"{pa.id} lacks: more than one copy adds, so neither looks copied from the "
-                    f"other as it stands (copies of a version not in the corpus?)")
+                    f"{pa.id} lacks: more than one copy adds, a sign that neither was copied "
+                    f"from the other as it stands (both may be copies of a version not in the "
+                    f"corpus)")
 
 
 def similarity(pa: Profile, pb: Profile) -> float:
@@ -829,9 +854,184 @@ def containment_evidence(pa: Profile, pb: Profile, comparison: Any = None) -> Ev
               f"{pb.id}'s in {pa.id}")
     if abs(diff) < 0.02:
         return Evidence("containment", "none", 0.0, value, detail + ": no asymmetry")
-    copy = pb.id if diff > 0 else pa.id
+    copy, other = (pb.id, pa.id) if diff > 0 else (pa.id, pb.id)
     return Evidence("containment", "a->b" if diff > 0 else "b->a", weight, value,
-                    detail + f": {copy}, the more contained, looks like the copy")
+                    detail + f": more of {copy} is found in {other} than the other way, a weak "
+                    f"sign that {copy} is the copy (a copy usually takes part of its source)")
+
+
+# ---------------------------------------------------------------------- quotations
+
+
+@lru_cache(maxsize=4096)
+def quote_spans(text: str) -> tuple[tuple[int, int, str | None], ...]:
+    """Quoted speech in ``text``: ``(start, end, speaker)`` spans of the words between
+    quotation marks (“…”, "…", ‘…’), and of embedded social-media posts (a paragraph
+    ending "— Name (@handle) Month D, YYYY", whose ``speaker`` is the name; ``None`` for
+    quotation marks).
+
+    Marks are paired within a paragraph; one left open runs to the paragraph's end (a
+    quotation that goes on in the next paragraph reopens there). A curly closing
+    single mark followed by a letter is an apostrophe.
+
+    >>> t = 'He said: “We will win.” Later: "Maybe." It’s ‘fine’.'
+    >>> [t[s:e] for s, e, _ in quote_spans(t)]
+    ['We will win.', 'Maybe.', 'fine']
+    >>> t = "Trump Jr sent a tweet:\\n\\nThis image says it all. — Donald Trump Jr. " \\
+    ...     "(@DonaldJTrumpJr) September 19, 2016\\n\\nIt drew criticism."
+    >>> [(t[s:e][:15], who) for s, e, who in quote_spans(t)]
+    [('This image says', 'Donald Trump Jr.')]
+    """
+    out: list[tuple[int, int, str | None]] = []
+    for m in _PARAGRAPH.finditer(text):
+        p0, p1, para = m.start(), m.end(), m.group()
+        post = _POST.search(para)
+        if post is not None:
+            out.append((p0, p1, post.group("who").strip()))
+            continue
+        opened = None
+        for k, c in enumerate(para):
+            if c == "“" or (c == '"' and opened is None):
+                opened = k  # a second opening mark restarts the quotation
+            elif c in '”"' and opened is not None:
+                if k - opened <= MAX_QUOTE_CHARS:
+                    out.append((p0 + opened + 1, p0 + k, None))
+                opened = None
+        if opened is not None and len(para) - opened <= MAX_QUOTE_CHARS:
+            out.append((p0 + opened + 1, p1, None))
+        out += [(p0 + q.start() + 1, p0 + q.end() - 1, None) for q in _SINGLE_QUOTE.finditer(para)]
+    return tuple(sorted(out))
+
+
+def _quoted_share(text: str, start: int, end: int,
+                  spans: Sequence[tuple[int, int, str | None]]) -> tuple[float, int, int]:
+    """The share of the letters and digits of ``text[start:end]`` that lie inside
+    ``spans``, and the stretch of the passage that they cover (clipped to the spans)."""
+    inside = bytearray(max(0, end - start))
+    lo, hi = end, start
+    for s, e, _ in spans:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            inside[s - start:e - start] = b"\x01" * (e - s)
+            lo, hi = min(lo, s), max(hi, e)
+    total = hits = 0
+    for k, ch in enumerate(text[start:end]):
+        if ch.isalnum():
+            total += 1
+            hits += inside[k]
+    return (hits / total if total else 0.0), lo, hi
+
+
+@lru_cache(maxsize=256)
+def _attributions(text: str) -> tuple[Any, ...]:
+    return tuple(_rules().extract(text)) + tuple(extract_attributions(text))
+
+
+def _speaker(text: str, start: int, end: int,
+             spans: Sequence[tuple[int, int, str | None]]) -> str | None:
+    """Who ``text[start:end]`` is credited to: the name an embedded post carries, or the
+    source of the attribution whose content holds most of it (a name before a pronoun)."""
+    for s, e, who in spans:
+        if who and s < end and start < e:
+            return who
+    best: tuple[int, int, str] | None = None
+    for a in _attributions(text):
+        if a.content is None or a.source is None or a.kind not in _SPEECH_KINDS:
+            continue
+        overlap = min(end, a.content.end) - max(start, a.content.start)
+        name = " ".join(a.source.of(text).split())
+        if overlap <= 0 or not name or a.source_type in ("outlet", "wire", "document"):
+            continue
+        rank = (name.lower() not in _PRONOUNS, overlap, name)
+        if best is None or rank > best:
+            best = rank
+    return best[2] if best else None
+
+
+def _passage_offsets(p: Any) -> tuple[int, int, int, int]:
+    if isinstance(p, dict):
+        return p["a_start"], p["a_end"], p["b_start"], p["b_end"]
+    if isinstance(p, (tuple, list)):
+        return p[0], p[1], p[2], p[3]
+    return p.a_start, p.a_end, p.b_start, p.b_end
+
+
+def shared_quotes(a_text: str, b_text: str, passages: Iterable[Any]) -> dict[str, Any]:
+    """Which passages two texts share are only quoted speech: the same words of a third
+    party (a statement between quotation marks, an embedded post) that each quotes,
+    which is no sign that one copied the other.
+
+    ``passages`` are aligned passages with offsets into each text (``a_start, a_end,
+    b_start, b_end``: :class:`storytrace.align.Passage` objects, their dicts, or
+    4-tuples). A passage is a quotation when at least :data:`QUOTE_SHARE` of its
+    letters lie inside quoted speech in both texts (the rest is the speech tag:
+    '…,” Trump said. “…').
+
+    Returns ``{"quotes": [...], "passages": n, "all": bool}``: one dict per quotation
+    with its ``text`` (as in ``a_text``), ``speaker`` (or ``None``), ``a_start, a_end,
+    b_start, b_end`` (the quoted part of the passage: ``a_text[a_start:a_end] == text``)
+    and ``share_a, share_b`` (how much of it is quoted); ``all`` says whether every
+    passage is a quotation (and there is at least one): the two share nothing but
+    quotations.
+
+    >>> a = 'Critics were furious. Mayor Jones said: "We will rebuild the bridge before '
+    >>> a += 'winter, whatever it costs the city." The council meets on Monday.'
+    >>> b = 'A different report. "We will rebuild the bridge before winter, whatever it '
+    >>> b += 'costs the city," Jones told voters.'
+    >>> p = (a.index("We will"), a.index('."'), b.index("We will"), b.index(',"'))
+    >>> out = shared_quotes(a, b, [p])
+    >>> out["all"], out["quotes"][0]["speaker"], out["quotes"][0]["text"][:22]
+    (True, 'Mayor Jones', 'We will rebuild the br')
+    """
+    qa, qb = quote_spans(a_text), quote_spans(b_text)
+    quotes, n = [], 0
+    for p in passages:
+        n += 1
+        a0, a1, b0, b1 = _passage_offsets(p)
+        share_a, s_a, e_a = _quoted_share(a_text, a0, a1, qa)
+        share_b, s_b, e_b = _quoted_share(b_text, b0, b1, qb)
+        if min(share_a, share_b) < QUOTE_SHARE:
+            continue
+        s_a, e_a = _trim(a_text, s_a, e_a)
+        s_b, e_b = _trim(b_text, s_b, e_b)
+        speaker = _speaker(a_text, a0, a1, qa)
+        if speaker is None or speaker.lower() in _PRONOUNS:
+            speaker = _speaker(b_text, b0, b1, qb) or speaker
+        quotes.append({"text": a_text[s_a:e_a], "speaker": speaker, "a_start": s_a,
+                       "a_end": e_a, "b_start": s_b, "b_end": e_b,
+                       "share_a": round(share_a, 3), "share_b": round(share_b, 3)})
+    return {"quotes": quotes, "passages": n, "all": n > 0 and len(quotes) == n}
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without the white space and quotation marks at either end."""
+    while start < end and (text[start].isspace() or text[start] in _QUOTE_MARKS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTE_MARKS):
+        end -= 1
+    return start, end
+
+
+def _shared_quote_item(found: dict[str, Any], pa: Profile, pb: Profile) -> Evidence:
+    quotes = found["quotes"]
+    speakers = sorted({q["speaker"] for q in quotes if q["speaker"]},
+                      key=lambda x: (x.lower() in _PRONOUNS, x))
+    named = [x for x in speakers if x.lower() not in _PRONOUNS]
+    speakers = named or speakers
+    first = quotes[0]
+    shown = " ".join(first["text"].split())
+    shown = shown if len(shown) <= 100 else shown[:99].rstrip() + "…"
+    who = first["speaker"]
+    by = f", credited to {who}" if who and who.lower() not in _PRONOUNS else ""
+    more = (f"; {len(quotes)} quotations in all"
+            + (f", of {', '.join(speakers)}" if speakers else "")) if len(quotes) > 1 else ""
+    detail = (f"the two share only quoted speech: “{shown}”{by} ({pa.id} at "
+              f"{first['a_start']}-{first['a_end']}, {pb.id} at {first['b_start']}-"
+              f"{first['b_end']}){more}. Quoting the same speaker is no sign that one "
+              f"copied the other: no direction")
+    return Evidence("shared_quote", "none", 0.0,
+                    {"quotes": quotes, "passages": found["passages"], "speakers": speakers},
+                    detail)
 
 
 # ------------------------------------------------------------------------- verdict
@@ -839,6 +1039,46 @@ def containment_evidence(pa: Profile, pb: Profile, comparison: Any = None) -> Ev
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
+
+
+def qualified(evidence: Iterable[Evidence], verdict: str) -> tuple[Evidence, ...]:
+    """The evidence items with each detail saying how it stands to ``verdict``: an item
+    that points elsewhere ends in "(not enough to decide)" or "(outweighed …)", so no
+    line reads as a conclusion the verdict does not draw. Details already qualified
+    for another verdict are qualified again (e.g. for the tree's choice of parent).
+
+    >>> e = Evidence("slips", "b->a", 1.0, {}, "x writes 1 word(s) in lower case: a sign "
+    ...              "that x is the copy")
+    >>> qualified([e], "unknown")[0].detail
+    'x writes 1 word(s) in lower case: a sign that x is the copy (not enough to decide)'
+    >>> qualified(qualified([e], "unknown"), "a->b")[0].detail[-54:]
+    'is the copy (outweighed by the evidence the other way)'
+    >>> qualified([e], "b->a")[0] == e
+    True
+    """
+    items = list(evidence)
+    out = []
+    for e in items:
+        detail = e.detail
+        for q in _QUALIFIERS:
+            if detail.endswith(q):
+                detail = detail[: -len(q)]
+                break
+        claim = "not_direct" if e.name == "branching" and e.points == "none" else e.points
+        q = ""
+        if e.weight > 0 and claim != "none" and claim != verdict:
+            if verdict == "unknown":
+                against = {"a->b": "b->a", "b->a": "a->b"}.get(claim)
+                q = (_CONTESTED if any(x.points == against and x.weight > 0 for x in items)
+                     else _UNDECIDED)
+            elif verdict == "siblings":
+                q = _COMMON if claim != "not_direct" else ""
+            elif claim in ("siblings", "not_direct"):
+                q = _DIRECT
+            else:
+                q = _OUTWEIGHED
+        out.append(replace(e, detail=detail + q) if detail + q != e.detail else e)
+    return tuple(out)
 
 
 def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
@@ -874,7 +1114,23 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
         verdict, confidence = "unknown", max(p, 1 - p)
     else:
         verdict, confidence = winning, max(p, 1 - p)
-    return Direction(pa.id, pb.id, verdict, confidence, score, tuple(items), via)
+    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
+    quoted = shared_quotes(pa.article.text, pb.article.text, passages) if passages else None
+    if quoted is not None and quoted["all"]:
+        # Nothing but a third party's words in common: no copying to orient.
+        items.insert(0, _shared_quote_item(quoted, pa, pb))
+        verdict, via, confidence = "unknown", None, min(max(p, 1 - p), ORDER_ONLY_MAX)
+    if verdict != "siblings" and confidence > ORDER_ONLY_MAX and not any(
+            e.points == winning and e.weight > 0 and e.name not in _ORDER_ONLY for e in items):
+        items.append(Evidence(
+            "text_evidence", "none", 0.0,
+            {"confidence": round(confidence, 4), "cap": ORDER_ONLY_MAX},
+            f"no text evidence says which is the copy (no credit naming the other, no "
+            f"copying slips, garbled readings or innovations shared with a third version): "
+            f"publication order and overlap alone hold the confidence at "
+            f"{ORDER_ONLY_MAX:.2f} (they would give {confidence:.2f})"))
+        confidence = ORDER_ONLY_MAX
+    return Direction(pa.id, pb.id, verdict, confidence, score, qualified(items, verdict), via)
 
 
 def infer_direction(a: Article, b: Article, comparison: Any = None, *,

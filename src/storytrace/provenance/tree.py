@@ -58,6 +58,7 @@ from storytrace.provenance.direction import (
     decide,
     names_match,
     profile,
+    qualified,
     similarity,
 )
 
@@ -524,6 +525,28 @@ def _breadth_first(adj: dict[int, list[int]], root: int) -> tuple[list[int], dic
     return order, up
 
 
+def _why_no_parent(k: int, best: tuple[float, str, Any], root_weight: float,
+                   parent_of: dict) -> str:
+    """Why version ``k`` has no parent although ``best`` (weight, name, node) was the
+    likeliest candidate: its evidence was too weak, or the tree as a whole made it one
+    of ``k``'s copies (the tree weights stay in brackets, for machines)."""
+    w, name, u = best
+    weights = f"(tree weights: {name} {w:.2f}, no parent {root_weight:.2f})"
+    if w <= root_weight:
+        return (f"the likeliest parent, {name}, was not named: the text it shares and the "
+                f"evidence that it came first are too weak to name it the parent {weights}")
+    up, seen = u, set()
+    while isinstance(up, int) and up not in seen and up != k:
+        seen.add(up)
+        up = parent_of.get(up)
+    if up == k:
+        return (f"the likeliest parent, {name}, was not named: in the tree as a whole it is "
+                f"one of this version's copies (directly or through others), so this "
+                f"version is taken as the original {weights}")
+    return (f"the likeliest parent, {name}, was not named: the tree as a whole fits the "
+            f"evidence better with this version as the original {weights}")
+
+
 def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:
     return outside[u[1]]["name"] if isinstance(u, tuple) else arts[u].id
 
@@ -558,12 +581,11 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
         best_other = max((w for u, w in weights.items() if u != chosen), default=-math.inf)
         node.score = min(_sigmoid(weights[chosen] - best_other), orient.get(k, 1.0))
         if chosen == _ROOT:
-            alternatives = sorted(((w, _name(u, arts, outside)) for u, w in weights.items()
-                                   if u != _ROOT), reverse=True)
+            alternatives = sorted(((w, _name(u, arts, outside), u) for u, w in weights.items()
+                                   if u != _ROOT), key=lambda x: x[:2], reverse=True)
             if alternatives:
-                w, name = alternatives[0]
-                node.reasons.append(f"the best candidate parent, {name}, scores {w:.2f}: "
-                                    f"below no parent at {weights[_ROOT]:.2f}")
+                node.reasons.append(_why_no_parent(k, alternatives[0], weights[_ROOT],
+                                                   parent_of))
             else:
                 node.reasons.append("no candidate parent: no other version shares enough text")
             if credited_by.get(k):
@@ -585,10 +607,18 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
         node.parent = arts[chosen].id
         d = directions[(min(chosen, k), max(chosen, k))]
         d = d if d.a == node.parent else d.reversed()
-        node.reasons = [e.detail for e in d.evidence if e.weight > 0] or [
+        # Each item said as it stands to the tree's choice (parent first), which may
+        # differ from the pair's own verdict.
+        node.reasons = [e.detail for e in qualified(d.evidence, "a->b")
+                        if e.weight > 0 or e.name == "shared_quote"] or [
             "closest version; no evidence of direction"]
         if d.verdict != "a->b":
-            why = f"pairwise verdict alone: {d.verdict} (confidence {d.confidence:.2f})"
+            alone = {"b->a": f"points the other way, {a.id} as the source of {node.parent}",
+                     "siblings": "looks like two copies of a common source"
+                                 + (f" ({d.via})" if d.via else ""),
+                     }.get(d.verdict, "does not say which is the copy")
+            why = (f"pairwise verdict alone: {d.verdict}: the pair on its own {alone} "
+                   f"(confidence {d.confidence:.2f})")
             root = rooting.root_of.get(k)
             if root is not None and k in rooting.margin:
                 why += (f"; the tree as a whole decides: rooted at {arts[root].id}, "

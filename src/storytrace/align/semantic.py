@@ -55,8 +55,9 @@ def verify(path: Path) -> None:
 class SentenceEncoder:
     """Unit-length 384-d sentence embeddings from the verified local model.
 
-    Never touches the network: the model loads from site-packages with the
-    Hugging Face hub switched to offline mode.
+    Never touches the network: the model loads from site-packages, run by
+    :class:`~storytrace.align.minilm.MiniLM` (torch, safetensors and tokenizers; the
+    same numbers as sentence-transformers, without its seconds of imports).
     """
 
     def __init__(self, batch_size: int = 64) -> None:
@@ -73,10 +74,11 @@ class SentenceEncoder:
         # only if it has not yet.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError:
-            raise SemanticUnavailable("sentence-transformers is not installed") from None
-        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            from storytrace.align.minilm import MiniLM
+
+            self.model = MiniLM(path)
+        except ImportError as exc:
+            raise SemanticUnavailable(f"the semantic extra is incomplete ({exc})") from None
         self.batch_size = batch_size
         # The last few lists encoded: `compare` reads the same two texts' sentences in the
         # alignment and again in the facts diff. Whole lists only, so a repeat gets the
@@ -91,9 +93,7 @@ class SentenceEncoder:
         if key in self._recent:
             self._recent.move_to_end(key)
             return self._recent[key].copy()
-        out = self.model.encode(sentences, batch_size=self.batch_size,
-                                normalize_embeddings=True, convert_to_numpy=True,
-                                show_progress_bar=False)
+        out = self.model.encode(sentences, batch_size=self.batch_size)
         self._recent[key] = out.copy()
         if len(self._recent) > 8:
             self._recent.popitem(last=False)

@@ -70,7 +70,7 @@ class TokenEncoder:
 
         self.torch = torch
         self.tokenizer = encoder.model.tokenizer
-        self.model = encoder.model[0].auto_model.eval()
+        self.model = encoder.model
         self.dim = self.model.config.hidden_size * len(LAYERS)
 
     def states(self, text: str, tokens: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -63,3 +63,12 @@ def test_hashed_counts_matches_feature_hasher():
     assert _same(hashed_counts(rows, 2**18), ref)
     with pytest.raises(ValueError):
         hashed_counts([], 16)
+
+
+def test_callable_analyzer_matches_hashing_vectorizer():
+    def analyzer(text: str) -> list[str]:
+        return [w[:4] for w in text.split() if len(w) > 2]
+
+    ref = sklearn_text.HashingVectorizer(analyzer=analyzer, n_features=2**12,
+                                         alternate_sign=False, norm=None).transform(_texts(3))
+    assert _same(NgramHasher(analyzer, n_features=2**12).transform(_texts(3)), ref)

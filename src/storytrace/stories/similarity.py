@@ -56,7 +56,8 @@ from storytrace.text.words import STOPWORDS, stem
 
 if TYPE_CHECKING:
     from scipy import sparse
-    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from storytrace.text.hashing import NgramHasher
 
 __all__ = [
     "EMBEDDING_FEATURES",
@@ -259,20 +260,18 @@ def _sublinear_l2(m: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 @lru_cache(maxsize=1)
-def _hashers() -> dict[str, HashingVectorizer]:
-    """The word, bigram, char and short-word hashers (scikit-learn loads on first use)."""
-    from sklearn.feature_extraction.text import HashingVectorizer
+def _hashers() -> dict[str, NgramHasher]:
+    """The word, bigram, char and short-word hashers: scikit-learn's
+    ``HashingVectorizer(alternate_sign=False, norm=None)`` counts, without loading it."""
+    from storytrace.text.hashing import NgramHasher
 
     return {
-        "word": HashingVectorizer(analyzer=lambda t: [_stem(w) for w in _content_words(t)],
-                                  n_features=_HASH_FEATURES, alternate_sign=False, norm=None),
-        "bigram": HashingVectorizer(
-            analyzer=lambda t: _bigrams([_stem(w) for w in _content_words(t)]),
-            n_features=_HASH_FEATURES, alternate_sign=False, norm=None),
-        "char": HashingVectorizer(analyzer="char_wb", ngram_range=(4, 5), lowercase=False,
-                                  n_features=_HASH_FEATURES, alternate_sign=False, norm=None),
-        "short": HashingVectorizer(analyzer=_short_words, n_features=_HASH_FEATURES,
-                                   alternate_sign=False, norm=None),
+        "word": NgramHasher(lambda t: [_stem(w) for w in _content_words(t)],
+                            n_features=_HASH_FEATURES),
+        "bigram": NgramHasher(lambda t: _bigrams([_stem(w) for w in _content_words(t)]),
+                              n_features=_HASH_FEATURES),
+        "char": NgramHasher("char_wb", (4, 5), _HASH_FEATURES, lowercase=False),
+        "short": NgramHasher(_short_words, n_features=_HASH_FEATURES),
     }
 
 

@@ -19,7 +19,7 @@ and character n-grams inside space-padded words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -144,11 +144,13 @@ def word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
 class NgramHasher:
     """``HashingVectorizer(analyzer=..., ngram_range=..., n_features=..., lowercase=...,
     token_pattern=..., alternate_sign=False, norm=None)`` for the ``word`` and ``char_wb``
-    analyzers: ``transform(texts)`` gives the same float64 count matrix."""
+    analyzers, or a callable one (which, as there, gets the text as it is):
+    ``transform(texts)`` gives the same float64 count matrix."""
 
-    def __init__(self, analyzer: str, ngram_range: tuple[int, int], n_features: int,
+    def __init__(self, analyzer: str | Callable[[str], list[str]],
+                 ngram_range: tuple[int, int] = (1, 1), n_features: int = 2**20,
                  lowercase: bool = True, token_pattern: str = r"(?u)\b\w\w+\b") -> None:
-        if analyzer not in ("word", "char_wb"):
+        if not callable(analyzer) and analyzer not in ("word", "char_wb"):
             raise ValueError(f"unsupported analyzer {analyzer!r}")
         min_n, max_n = ngram_range
         if min_n > max_n:
@@ -167,6 +169,8 @@ class NgramHasher:
     def analyze(self, doc: str | bytes) -> list[str]:
         if isinstance(doc, bytes):
             doc = doc.decode("utf-8", "strict")
+        if callable(self.analyzer):
+            return self.analyzer(doc)
         if self.lowercase:
             doc = doc.lower()
         if self.analyzer == "char_wb":

@@ -208,3 +208,25 @@ def test_real_boilerplate_pair_is_not_a_quotation_and_not_confident(fakenews, al
     d = infer_direction(a, b, compare(a, b, aligner))
     assert "shared_quote" not in [e.name for e in d.evidence]
     assert d.confidence < 0.7, d.explain()
+
+
+def test_slips_count_only_in_shared_article_text(aligner):
+    # The two transcribe one quotation differently ("New York, it worked" / "New York. It
+    # worked") and share one sentence of their own: no slip of copying either way.
+    said = "I think we did it in New York{} worked incredibly well and people were happy"
+    a = Article(id="a", text=(
+        "The candidate spoke at length about crime in the big cities on Wednesday evening. "
+        f"“{said.format(', it')},” he told the audience. The crowd in the hall cheered "
+        "loudly when the candidate promised more police officers for every district."))
+    b = Article(id="b", text=(
+        "Critics of the policy say it targeted young men in poor neighbourhoods for years. "
+        f"“{said.format('. It')},” he said. The crowd in the hall cheered loudly when the "
+        "candidate promised more police officers for every district."))
+    comparison = compare(a, b, aligner)
+    assert comparison.alignment.passages
+    with_passages = infer_direction(a, b, comparison)
+    slips = next(e for e in with_passages.evidence if e.name == "slips")
+    assert slips.weight == 0, with_passages.explain()
+    # Without an alignment the whole texts are compared, as the family tree does.
+    whole = next(e for e in infer_direction(a, b).evidence if e.name == "slips")
+    assert whole.weight > 0

@@ -34,6 +34,23 @@ Evidence, strongest first:
                   Weak on purpose (alone it never reaches a verdict): an expanded copy
                   reverses it.
 
+No confident verdict without copied content:
+
+* Two articles whose shared passages are all quoted speech (between quotation marks,
+  or an embedded post) only quote the same speaker: the verdict is ``"unknown"``, with
+  a ``shared_quote`` item naming the quotation, its speaker and its offsets in both
+  (:func:`shared_quotes`, from the comparison's aligned passages).
+* Publication order and containment say which came first, not that one was copied
+  from the other (two articles of one outlet share its boilerplate): where no text
+  evidence (a credit naming the other, copying slips, garbled readings, innovations
+  shared with a third version) points the likelier way, the confidence is held at
+  :data:`ORDER_ONLY_MAX`, with a ``text_evidence`` item saying so. ``score`` keeps the
+  full sum (the family tree orients its edges with it).
+* With aligned passages, slips and readings count only in the article text the two
+  share, outside quoted speech (two outlets transcribe a speaker each their own way).
+* Each item's detail is qualified by the verdict (:func:`qualified`): an item the
+  verdict does not follow ends in "(not enough to decide)" or "(outweighed ...)".
+
 Texts are compared as sets of word 3-grams (lower-cased), which is cheap, order-free
 and drops with every edit, so a version's closest relative is the one it differs
 from least.
@@ -238,9 +255,10 @@ class Evidence:
 class Direction:
     """Who copied whom between articles ``a`` and ``b`` (ids), and why.
 
-    ``score`` is the net log-odds for ``a -> b`` (negative: ``b -> a``);
-    ``confidence`` is the probability of the verdict (for ``"unknown"``, of the
-    likelier direction); ``via`` names the common source of siblings.
+    ``score`` is the net log-odds for ``a -> b`` (negative: ``b -> a``), the sum of the
+    evidence; ``confidence`` is the probability of the verdict (for ``"unknown"``, of
+    the likelier direction), at most :data:`ORDER_ONLY_MAX` where no text evidence
+    supports it; ``via`` names the common source of siblings.
     """
 
     a: str
@@ -693,30 +711,76 @@ def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> li
 
 
 @lru_cache(maxsize=8192)
-def _cased(text: str) -> tuple[frozenset, frozenset]:
-    """Words in their context (the word before and after, lower-cased): those written with
-    a capital inside a sentence, and those written in lower case."""
-    words = _WORD.findall(text)
-    upper, lower = set(), set()
+def _cased_at(text: str) -> tuple[tuple[tuple[str, str, str], int, bool], ...]:
+    """Each word in its context (the word before and after, lower-cased), with its offset
+    and whether it is written with a capital (not all in capitals)."""
+    words = [(m.group(), m.start()) for m in _WORD.finditer(text)]
+    out = []
     for i in range(1, len(words) - 1):
-        w = words[i]
+        w, at = words[i]
         if not w[0].isalpha() or len(w) < 2:
             continue
-        key = (words[i - 1].lower(), w.lower(), words[i + 1].lower())
-        (upper if w[0].isupper() and not w.isupper() else lower).add(key)
+        key = (words[i - 1][0].lower(), w.lower(), words[i + 1][0].lower())
+        out.append((key, at, w[0].isupper() and not w.isupper()))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _cased(text: str, spans: tuple[tuple[int, int], ...] | None = None
+           ) -> tuple[frozenset, frozenset]:
+    """Words in their context: those written with a capital inside a sentence, and those
+    written in lower case (only the words inside ``spans``, when given)."""
+    upper, lower = set(), set()
+    for key, at, capital in _cased_at(text):
+        if spans is None or _within(at, at, spans):
+            (upper if capital else lower).add(key)
     return frozenset(upper), frozenset(lower)
 
 
-def slip_evidence(pa: Profile, pb: Profile) -> Evidence:
+def _within(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _shared_spans(passages: Any) -> tuple[tuple[int, int, int, int], ...] | None:
+    """The aligned passages' ``(a_start, a_end, b_start, b_end)``, or None without them."""
+    if not passages:
+        return None
+    return tuple(_passage_offsets(p) for p in passages)
+
+
+def _copied_text(text: str, ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """``ranges`` of ``text`` without its quoted speech: the article text two versions
+    share, where a difference can be a copyist's slip (two outlets that quote a speaker
+    each transcribe and punctuate the words their own way)."""
+    out = []
+    quotes = quote_spans(text)
+    for start, end in sorted(ranges):
+        at = start
+        for qs, qe, _ in quotes:
+            if qe <= at or qs >= end:
+                continue
+            if qs > at:
+                out.append((at, qs))
+            at = max(at, qe)
+        if at < end:
+            out.append((at, end))
+    return tuple(out)
+
+
+def slip_evidence(pa: Profile, pb: Profile, passages: Any = None) -> Evidence:
     """Copying slips: a word one version writes with a capital and the other in lower case,
     between the same two words ("President Obama" / "President obama").
 
     Slips are made by copyists and passed on, seldom repaired (Lachmann's errors), so the
     version with the slips the other lacks is the copy. Counted both ways: slips on both
-    sides mean neither copied the other as it stands.
+    sides mean neither copied the other as it stands. With the aligned ``passages`` only
+    the article text the two share counts, outside quoted speech: a slip is a slip of
+    copying only in copied text.
     """
-    ua, la = _cased(pa.article.text)
-    ub, lb = _cased(pb.article.text)
+    shared = _shared_spans(passages)
+    ta, tb = pa.article.text, pb.article.text
+    ua, la = _cased(ta, _copied_text(ta, ((x[0], x[1]) for x in shared)) if shared else None)
+    ub, lb = _cased(tb, _copied_text(tb, ((x[2], x[3]) for x in shared)) if shared else None)
     in_a, in_b = len(la & ub), len(lb & ua)  # a's slips (b has the capital); b's slips
     value = {"a_slips": in_a, "b_slips": in_b}
     net = in_b - in_a
@@ -735,21 +799,31 @@ def slip_evidence(pa: Profile, pb: Profile) -> Evidence:
 def _readings(a: str, b: str):
     from storytrace.provenance.readings import compare_readings
 
-    return compare_readings(a, b)
+    return compare_readings(a, b, keep=1_000_000)  # every place: passages may filter them
 
 
-def readings_evidence(pa: Profile, pb: Profile) -> Evidence:
+def readings_evidence(pa: Profile, pb: Profile, passages: Any = None) -> Evidence:
     """Garbled readings (:mod:`storytrace.provenance.readings`): at places where the
     versions differ by a word dropped or added, or two words swapped, the one whose
     wording is far less likely English is probably the copy. Words replaced by others
-    (rewording on purpose) are not judged."""
+    (rewording on purpose) are not judged. With the aligned ``passages``, only places
+    inside one passage on both sides, and outside quoted speech, count in the text
+    (titles are not aligned)."""
     worse = {"a": 0, "b": 0}
     examples = []
+    shared = _shared_spans(passages)
     for field_name in ("title", "text"):
         r = _readings(getattr(pa.article, field_name) or "", getattr(pb.article, field_name) or "")
-        worse["a"] += r.worse_in_a
-        worse["b"] += r.worse_in_b
-        examples += [{"field": field_name} | p.to_dict() for p in r.examples]
+        places = list(r.examples)
+        if shared is not None and field_name == "text":
+            own_a = _copied_text(pa.article.text, ((x[0], x[1]) for x in shared))
+            own_b = _copied_text(pb.article.text, ((x[2], x[3]) for x in shared))
+            places = [x for x in places if _within(*x.a, own_a) and _within(*x.b, own_b)
+                      and any(_within(*x.a, [(a0, a1)]) and _within(*x.b, [(b0, b1)])
+                              for a0, a1, b0, b1 in shared)]
+        for x in places:
+            worse[x.worse] += 1
+        examples += [{"field": field_name} | x.to_dict() for x in places[:3]]
     examples.sort(key=lambda x: -x["nats"])
     value = {"a_garbled": worse["a"], "b_garbled": worse["b"], "examples": examples[:3]}
     net = worse["b"] - worse["a"]
@@ -1088,9 +1162,11 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
     if len(others) > MAX_OTHERS:
         others.sort(key=lambda o: -max(similarity(o, pa), similarity(o, pb)))
         others = others[:MAX_OTHERS]
+    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
     items = [*_credit_items(pa, pb, others), time_evidence(pa.article, pb.article),
              *_shared_source_items(pa, pb, others), *_innovation_items(pa, pb, others),
-             slip_evidence(pa, pb), readings_evidence(pa, pb), separate_evidence(pa, pb),
+             slip_evidence(pa, pb, passages), readings_evidence(pa, pb, passages),
+             separate_evidence(pa, pb),
              containment_evidence(pa, pb, comparison)]
     branching = _branching_item(pa, pb, others)
     if branching is not None:
@@ -1114,7 +1190,6 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
         verdict, confidence = "unknown", max(p, 1 - p)
     else:
         verdict, confidence = winning, max(p, 1 - p)
-    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
     quoted = shared_quotes(pa.article.text, pb.article.text, passages) if passages else None
     if quoted is not None and quoted["all"]:
         # Nothing but a third party's words in common: no copying to orient.

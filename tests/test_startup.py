@@ -12,6 +12,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 HEAVY = ("sklearn", "torch", "sentence_transformers", "trafilatura", "pyspark", "scipy",
          "networkx", "fastapi", "pandas")
 MARK = "STARTUP-MODULES:"
@@ -62,3 +64,20 @@ def test_lexical_compare_loads_no_sentence_model(tmp_path):
     loaded = _loaded(["compare", str(a), str(b), "--lexical"])
     # scikit-learn too: framing hashes its features without it (about a CPU-second).
     assert sorted({"torch", "sentence_transformers", "transformers", "sklearn"} & loaded) == []
+
+
+def test_default_compare_loads_torch_only(tmp_path):
+    """With the semantic extra, the model runs on torch alone (storytrace.align.minilm):
+    sentence-transformers, transformers and scikit-learn cost ~5 CPU-s to import."""
+    from storytrace.align.semantic import default_encoder
+
+    if default_encoder() is None:
+        pytest.skip("semantic extra unavailable")
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The mayor said the bridge will close on Monday for six months.",
+                 encoding="utf-8")
+    b.write_text("The bridge will close on Monday for six months, the mayor said.",
+                 encoding="utf-8")
+    loaded = _loaded(["compare", str(a), str(b)])
+    assert "torch" in loaded
+    assert sorted({"sentence_transformers", "transformers", "sklearn"} & loaded) == []

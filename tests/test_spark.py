@@ -100,7 +100,10 @@ def _story_corpus(path: Path, seed: int, n_stories: int = 8, copies: int = 7,
             records.append({"id": f"s{s:02d}v{v}"} | report(
                 names, keys, numbers, 40 if s == 1 else rng.randint(8, 14), quote[: 2 - v]))
         if s == 0:
-            records += [records[-1] | {"id": f"s00copy{c}"} for c in range(copies)]
+            # copies printed by other outlets (one outlet printing it 8 times over
+            # would make it that outlet's boilerplate)
+            records += [records[-1] | {"id": f"s00copy{c}", "outlet": f"copier{c}"}
+                        for c in range(copies)]
     rng.shuffle(records)
     with open(path, "a", encoding="utf-8") as f:
         for record in records:
@@ -227,6 +230,38 @@ def test_family_tree_parity_with_local_engine(spark, tmp_path: Path) -> None:
                if n["kind"] == "article" and not n["context"]}
     right = sum(parents.get(child) == parent for child, parent in truth.items())
     assert len(truth) >= 40 and right >= 0.8 * len(truth)
+
+
+def test_boilerplate_parity_with_local_engine(spark, tmp_path: Path) -> None:
+    """Outlets that print their own footers: both engines learn the same boilerplate,
+    set it aside, and give identical links and stories; footers make no link."""
+    rng = random.Random(8)
+    vocab = [f"w{i}" for i in range(4000)]
+
+    def body(n: int) -> str:
+        words = rng.choices(vocab, k=n)
+        return " ".join(" ".join(words[i : i + 14]).capitalize() + "." for i in range(0, n, 14))
+
+    records = []
+    for o in range(4):
+        footer = "\n\n" + " ".join(f"Outlet {o} footer sentence {k} asks readers to share "
+                                      f"and subscribe today." for k in range(4))
+        for i in range(6):
+            records.append({"id": f"o{o}a{i}", "text": body(90) + footer,
+                            "outlet": f"Outlet {o}", "url": f"https://outlet{o}.example/{i}"})
+    source = body(200)
+    records += [{"id": "src", "text": source, "outlet": "Wire"},
+                {"id": "cpy", "text": "Update. " + source, "url": "https://copier.example/x"}]
+    corpus = tmp_path / "sites.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records))
+    options = _options(same_story=True)
+    local_report, local_links, local_stories = _local([str(corpus)], tmp_path / "t.db", options)
+    result = run_trace_spark([str(corpus)], options, spark=spark)
+    assert result.report.boilerplate_blocks == local_report["boilerplate_blocks"] == 16
+    assert result.report.boilerplate_sites == local_report["boilerplate_sites"] == 4
+    assert result.link_dicts() == local_links
+    assert result.story_dicts() == local_stories
+    assert {(x["a"], x["b"]) for x in local_links} == {("src", "cpy")}
 
 
 def test_sketch_blocks_give_the_local_candidates() -> None:

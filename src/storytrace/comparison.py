@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
+from storytrace.text.boilerplate import Boilerplate, mask, promo_blocks, site_of
 
 #: What `compare` adds beside the aligned passages, each one step of its own.
 DETAILS = ("attributions", "direction", "diff", "framing")
@@ -19,13 +20,16 @@ class Comparison:
     ``details`` holds the optional analyses by name (``attributions``: credited
     sources and quotes of each side; ``direction``: who copied whom, or "unknown",
     with the evidence; ``diff``: the facts diff; ``framing``: each side's framing signals
-    and what the second adds over the first), each JSON-ready.
+    and what the second adds over the first), each JSON-ready. ``boilerplate`` lists, for
+    ``a`` and ``b``, the spans set aside as site boilerplate before anything was aligned
+    (``start``, ``end``, ``reason``): none of the above reads them.
     """
 
     a: Article
     b: Article
     alignment: Alignment
     details: dict[str, Any] = field(default_factory=dict)
+    boilerplate: dict[str, list[dict]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         def head(x: Article) -> dict:
@@ -33,7 +37,8 @@ class Comparison:
                     "published": x.published.isoformat() if x.published else None,
                     "chars": len(x.text)}
 
-        return {"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict() | self.details
+        return ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
+                | {"boilerplate": self.boilerplate or {"a": [], "b": []}} | self.details)
 
 
 def attributions_of(article: Article, *, semantic: bool | str = False) -> list[dict]:
@@ -48,8 +53,14 @@ def attributions_of(article: Article, *, semantic: bool | str = False) -> list[d
 
 
 def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
-            details: tuple[str, ...] = ()) -> Comparison:
+            details: tuple[str, ...] = (), boilerplate: Boilerplate | None = None
+            ) -> Comparison:
     """Align two articles, and add the named ``details`` (see :data:`DETAILS`).
+
+    Site boilerplate is set aside first: the blocks ``boilerplate`` (a corpus's model, as
+    ``trace`` learns it) says are boilerplate, else, without a corpus, blocks that read
+    like promotion or legal small print; then a passage that two articles of one site
+    both print at their start or at their end.
 
     >>> x = Article(text="The city will not cooperate with federal immigration agents "
     ...                  "who ask for help locating people facing deportation orders.")
@@ -64,7 +75,10 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
     if unknown:
         raise ValueError(f"unknown details {sorted(unknown)}; choose from {DETAILS}")
     aligner = aligner or Aligner()
+    originals = (a, b)
+    (a, b), set_aside = _set_aside(a, b, boilerplate)
     result = Comparison(a, b, aligner.align(a, b))
+    _same_place(result, set_aside)
     if "attributions" in details:
         # An aligner that reads embeddings has the extra: the contextual tagger is there too.
         semantic = aligner.uses_embeddings
@@ -84,7 +98,55 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
         fa, fb = analyze_article(a), analyze_article(b)
         result.details["framing"] = {"a": fa.to_dict(), "b": fb.to_dict(),
                                      "delta": framing_delta(fa, fb)}
+    result.a, result.b = originals
+    result.boilerplate = set_aside
     return result
+
+
+def _set_aside(a: Article, b: Article, model: Boilerplate | None
+               ) -> tuple[tuple[Article, Article], dict[str, list[dict]]]:
+    """Both articles with their boilerplate blanked (offsets kept), and what was."""
+    out, aside = [], {}
+    for side, x in (("a", a), ("b", b)):
+        site = site_of(x.outlet, x.url)
+        if model:
+            spans, reason = model.spans(x.text, site), "site boilerplate"
+        else:
+            spans, reason = promo_blocks(x.text), "promotion or small print"
+        aside[side] = [{"start": s, "end": e, "reason": reason} for s, e in spans]
+        out.append(replace(x, text=mask(x.text, spans)) if spans else x)
+    return (out[0], out[1]), aside
+
+
+def _same_place(result: Comparison, aside: dict[str, list[dict]]) -> None:
+    """Move to ``aside`` the passages two articles of one site print at the same place:
+    both within their first or both within their last fifth (a header, a footer)."""
+    a, b = result.a, result.b
+    site = site_of(a.outlet, a.url)
+    if not site or site != site_of(b.outlet, b.url) or a.id == b.id:
+        return
+    la, lb = max(1, len(a.text)), max(1, len(b.text))
+    kept = []
+    for p in result.alignment.passages:
+        head = p.a_end <= 0.2 * la and p.b_end <= 0.2 * lb
+        foot = p.a_start >= 0.8 * la and p.b_start >= 0.8 * lb
+        if head or foot:
+            reason = "printed by both at the " + ("start" if head else "end") + " (same site)"
+            aside["a"].append({"start": p.a_start, "end": p.a_end, "reason": reason})
+            aside["b"].append({"start": p.b_start, "end": p.b_end, "reason": reason})
+        else:
+            kept.append(p)
+    if len(kept) < len(result.alignment.passages):
+        result.alignment = _without(result.alignment, kept, la, lb)
+
+
+def _without(alignment: Alignment, kept: list, len_a: int, len_b: int) -> Alignment:
+    """``alignment`` keeping only the passages ``kept``, its coverage recounted."""
+    from storytrace.align.aligner import coverage
+
+    return replace(alignment, passages=kept,
+                   coverage_a=coverage(len_a, [(p.a_start, p.a_end) for p in kept]),
+                   coverage_b=coverage(len_b, [(p.b_start, p.b_end) for p in kept]))
 
 
 def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | None = None

@@ -111,8 +111,8 @@ class Aligner:
         passages = self.passages(ta, tb)
         return Alignment(
             passages=passages,
-            coverage_a=_coverage(len(ta.text), [(p.a_start, p.a_end) for p in passages]),
-            coverage_b=_coverage(len(tb.text), [(p.b_start, p.b_end) for p in passages]),
+            coverage_a=coverage(len(ta.text), [(p.a_start, p.a_end) for p in passages]),
+            coverage_b=coverage(len(tb.text), [(p.b_start, p.b_end) for p in passages]),
             repeats_a=self.repeats(ta) if repeats else [],
             repeats_b=self.repeats(tb) if repeats else [],
         )
@@ -228,7 +228,12 @@ def _inside_any(seed: Seed, sentences: list[Seed]) -> bool:
                for v in sentences)
 
 
-def _coverage(length: int, spans: list[tuple[int, int]]) -> float:
+def coverage(length: int, spans: list[tuple[int, int]]) -> float:
+    """The share of a text of ``length`` characters that ``spans`` cover (overlaps once).
+
+    >>> coverage(10, [(0, 4), (2, 6)])
+    0.6
+    """
     if length == 0:
         return 0.0
     covered, reach = 0, 0

@@ -9,7 +9,7 @@ import typer
 from rich.text import Text
 
 from storytrace.align import Aligner
-from storytrace.cli.articles import DbOption, resolve_article
+from storytrace.cli.articles import resolve_article
 from storytrace.cli.output import fail, out, print_json
 from storytrace.comparison import DETAILS, Comparison, compare
 from storytrace.ingest import IngestError, read_sources
@@ -37,10 +37,23 @@ def load_article(ref: str, db: Path) -> Article:
         return resolve_article(store, ref)
 
 
+def _corpus_boilerplate(db: Path):
+    """The boilerplate the store at ``db`` has learnt, if there is a traced store."""
+    if not db.is_file():
+        return None
+    from storytrace.engines.local import boilerplate_model
+
+    with Store(db) as store:
+        return boilerplate_model(store)
+
+
 def compare_cmd(
     a: str = typer.Argument(..., help="First article: a file or an id in the store."),
     b: str = typer.Argument(..., help="Second article: a file or an id in the store."),
-    db: Path = DbOption,
+    db: Path = typer.Option(Path("storytrace.db"), "--db",
+                            help="SQLite store: ids are looked up here, and the site "
+                                 "boilerplate its `trace` learnt is set aside (without one, "
+                                 "only promotion and small print are)."),
     fmt: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f",
                                       help="text, json, or html (a self-contained report)."),
     out_path: Path = typer.Option(None, "--out", "-o",
@@ -54,8 +67,9 @@ def compare_cmd(
     """Find every passage one article reuses from the other, with character offsets, the
     sources each credits, and what each adds or changes."""
     aligner = Aligner(semantic=not lexical and "auto")
-    result = compare(load_article(a, db), load_article(b, db), aligner,
-                     details=() if passages_only else DETAILS)
+    first, second = load_article(a, db), load_article(b, db)
+    result = compare(first, second, aligner, details=() if passages_only else DETAILS,
+                     boilerplate=_corpus_boilerplate(db))
     if fmt is CompareFormat.html:
         from storytrace.report import render_compare_html
         from storytrace.report.extras import comparison_dict
@@ -90,6 +104,10 @@ def print_comparison(c: Comparison) -> None:
         out.print(Text(f"[{n}] {p.kind} (score {p.score:.2f}; {p.evidence})", style="bold"))
         out.print(Text(f"  A {p.a_start}-{p.a_end}: {_snippet(c.a.text, p.a_start, p.a_end)}"))
         out.print(Text(f"  B {p.b_start}-{p.b_end}: {_snippet(c.b.text, p.b_start, p.b_end)}"))
+    for label, art, side in (("A", c.a, "a"), ("B", c.b, "b")):
+        for x in c.boilerplate.get(side, []):
+            out.print(Text(f"set aside in {label} {x['start']}-{x['end']} ({x['reason']}): "
+                           f"{_snippet(art.text, x['start'], x['end'], width=100)}"))
     for label, art, repeats in (("A", c.a, al.repeats_a), ("B", c.b, al.repeats_b)):
         for r in repeats:
             spans = ", ".join(f"{s}-{e}" for s, e in r.occurrences)

@@ -38,6 +38,89 @@ def _score_table(rows: dict[str, dict], columns: tuple[str, ...]) -> Table:
     return table
 
 
+@eval_app.command("links")
+def eval_links(
+    labels: Path = typer.Argument(..., help="TSV a, b, label, note: pairs labelled by "
+                                            "reading both articles (bench/labels/)."),
+    db: Path = typer.Option(None, "--db", help="A traced store to score as it is."),
+    corpus: list[str] = typer.Option(None, "--corpus", help="Articles to trace into a fresh "
+                                     "in-memory store first (default: "
+                                     "../shared/data/fakenewsnet-v1-2018)."),
+    closed: bool = typer.Option(False, "--closed", help="The labels are complete (a "
+                                "generated corpus): any other link is wrong."),
+    fmt: Format = FormatOption,
+) -> None:
+    """Precision of trace's reuse and same-story links on pairs labelled by people, with
+    what the wrong ones really were (boilerplate, a shared quote, another story...), and
+    how many pairs of each label got linked."""
+    from storytrace.eval.links import RIGHT, read_labels, score_links
+    from storytrace.store import Store
+    from storytrace.store.corpus import CorpusIndex
+
+    try:
+        truth = read_labels(labels)
+    except (OSError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    if db is not None and not db.is_file():
+        raise fail(f"no store at {db}")
+    with Store(db if db is not None else ":memory:") as store:
+        if db is None:
+            from storytrace.engines.local import trace_store
+            from storytrace.pipeline import ingest
+
+            with progress("tracing") as advance:
+                ingest(corpus or ["../shared/data/fakenewsnet-v1-2018"], store,
+                       on_record=advance)
+                trace_store(store, progress=lambda *_: advance())
+        index = CorpusIndex(store)
+        ids = index.article_ids(index.all_seqs())
+        links = [(ids[x.a_seq], ids[x.b_seq], x.kind) for x in index.links()]
+    result = score_links(links, truth, closed) | {"labels": str(labels), "links": len(links)}
+    if fmt is Format.json:
+        print_json(result)
+        return
+    out.print(f"{len(links)} links scored against {len(truth)} labelled pairs ({labels})")
+    for kind in ("reuse", "same_story", "shared_quote"):
+        r = result[kind]
+        low, high = r["interval"]
+        wrong = ", ".join(f"{n} {label}" for label, n in sorted(r["labels"].items())
+                          if label not in RIGHT[kind])
+        out.print(f"{kind} links: precision {r['precision']:.3f} [{low:.3f}, {high:.3f}] "
+                  f"({r['right']} of {r['labelled']} labelled)" + (f"; wrong: {wrong}"
+                                                                   if wrong else ""))
+    for label, n in result["linked"].items():
+        out.print(f"  {label} pairs: {n['linked']} of {n['pairs']} linked "
+                  f"({n['linked'] / n['pairs']:.0%}), {n['as_reuse']} as reuse")
+    out.print(f"labelled pairs that deserved a link and got none: {result['missed']}; "
+              f"links without a label: {result['unlabelled']}")
+
+
+@bench_app.command("boilerplate")
+def make_boilerplate_cmd(
+    out_dir: Path = typer.Option(..., "--out", help="Folder for corpus.jsonl and LABELS.tsv."),
+    semeval: Path = typer.Option(Path("../shared/data/semeval2022-task8/training_set.csv"),
+                                 help="SemEval-2022 Task 8 CSV with the article texts."),
+    outlets: int = typer.Option(10, min=2, help="Sites the articles are spread over."),
+    copies: int = typer.Option(40, min=0, help="Planted copies (lightly edited)."),
+    seed: int = typer.Option(7, help="Random seed (same seed and data, same set)."),
+) -> None:
+    """Build a real-news corpus whose sites print their own boilerplate, with planted
+    copies and labelled pairs, to check that boilerplate makes no link
+    (`storytrace eval links DIR/LABELS.tsv --corpus DIR/corpus.jsonl --closed`)."""
+    from storytrace.eval.make_boilerplate import make_boilerplate_set
+
+    if not semeval.is_file():
+        raise fail(f"{semeval}: no such file")
+    try:
+        counts = make_boilerplate_set(semeval, out_dir, outlets=outlets, copies=copies,
+                                      seed=seed)
+    except (ValueError, KeyError) as exc:
+        raise fail(f"{semeval}: {exc}") from None
+    out.print(f"wrote {counts['articles']} articles on {counts['outlets']} sites to {out_dir}: "
+              f"{counts.get('reuse', 0)} planted copies, {counts.get('same_story', 0)} "
+              f"same-story and {counts.get('unrelated', 0)} unrelated labelled pairs")
+
+
 @eval_app.command("align")
 def eval_align(
     corpus: Path = typer.Argument(..., help="PAN folder: pairs, src/, susp/, truth."),

@@ -10,7 +10,7 @@ from storytrace.cli.compare import compare_cmd
 from storytrace.cli.evaluate import bench_app, eval_app
 from storytrace.cli.provenance import graph_cmd
 from storytrace.cli.serve import serve_cmd
-from storytrace.cli.trace import trace_cmd
+from storytrace.cli.trace import boilerplate_cmd, trace_cmd
 
 app = typer.Typer(
     name="storytrace",
@@ -26,6 +26,7 @@ app.command("show")(show_cmd)
 app.command("compare")(compare_cmd)
 app.command("trace")(trace_cmd)
 app.command("graph")(graph_cmd)
+app.command("boilerplate")(boilerplate_cmd)
 app.command("serve")(serve_cmd)
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="make-bench")

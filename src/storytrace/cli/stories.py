@@ -25,6 +25,10 @@ def print_cap_notes(report: Any, options: TraceOptions, largest: str = "") -> No
         err.print(f"note: {report.capped_buckets} LSH buckets held more than "
                   f"{options.max_bucket} articles (shared boilerplate?) and gave no candidates"
                   + (f"; largest: {largest}" if largest else ""))
+    if getattr(report, "boilerplate_blocks", 0):
+        err.print(f"note: set aside the site boilerplate of {report.boilerplate_sites} sites "
+                  f"({report.boilerplate_blocks} blocks of text printed on many pages) before "
+                  "aligning; `storytrace boilerplate` lists it")
     if report.capped_articles:
         examples = ", ".join(f"{id_} ({n})" for id_, n in report.capped_examples)
         err.print(f"note: {report.capped_articles} articles had more than "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import Format, err, fail, out, print_json, progress
@@ -157,3 +158,38 @@ def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: 
               f"{len(stories)} stories with 2+ articles")
     for story in stories[: limit or None]:
         print_story(_story_row(story, tree_of))
+
+
+def boilerplate_cmd(
+    db: Path = DbOption,
+    fmt: Format = FormatOption,
+    site: list[str] = typer.Option(None, "--site", help="Only this site: an outlet name as "
+                                   "stored, lower-cased, or a domain (repeat for more)."),
+    limit: int = typer.Option(40, help="Blocks printed in text output (0 for all)."),
+) -> None:
+    """What `trace` sets aside as site boilerplate: text an outlet prints on many of its
+    pages (newsletter pitches, disclaimers, footers, related-story lists), which is not
+    reuse, not evidence of copying and not a sign of one story. Each block with how many
+    articles print it and one of them, with offsets."""
+    from storytrace.engines.local import boilerplate_report
+
+    if not db.exists():
+        raise fail(f"no store at {db} (run `storytrace ingest` and `storytrace trace` first)")
+    with open_store(db) as store:
+        rows = boilerplate_report(store, sites=[s.lower() for s in site] if site else None)
+    if fmt is Format.json:
+        print_json({"db": str(db), "blocks": rows})
+        return
+    if not rows:
+        out.print("No boilerplate found (run `storytrace trace` first; a block counts once "
+                  "3 articles of one site print it).")
+        return
+    shown = rows[: limit or None]
+    for r in shown:
+        where = (f"{r['example']['id']} {r['example']['start']}-{r['example']['end']}"
+                 if r["example"] else "no example read")
+        text = " ".join((r["text"] or "").split())
+        out.print(Text(f"{r['site'] if r['site'] != '*' else '(every site)'} · "
+                       f"{r['articles']} articles · {where}: {text[:110]}"))
+    if len(rows) > len(shown):
+        out.print(f"… {len(rows) - len(shown)} more (--limit 0 for all)")

@@ -8,16 +8,26 @@ here touches a store, a file or a cluster.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article, Link, Story
+from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions, site_of
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
+
+
+_WORD = re.compile(r"\w+")
+#: The kinds of link that make stories; a ``shared_quote`` link (two articles quoting the
+#: same words of a third party, and sharing nothing else) is kept and shown, not clustered.
+STORY_KINDS = ("reuse", "same_story")
+#: An article with fewer words than this left once its boilerplate is set aside is hollow.
+HOLLOW_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,14 @@ class VerifyOptions:
 
     min_chars : reused characters (in the shorter text) for a reuse link.
     min_coverage : share of the shorter text that must be reused.
+    min_paraphrase_coverage : share of the shorter text that must be reused when every
+        passage is a paraphrase (no run of words in common): on real news a lone
+        paraphrased sentence is two reports of one event far more often than a copy.
     """
 
     min_chars: int = 150
     min_coverage: float = 0.03
+    min_paraphrase_coverage: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,8 @@ class TraceOptions:
         ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
         or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75). Only pairs that
         share ``story_min_names`` names (capitalised words inside sentences) are scored.
+    boilerplate : when recurring text is site boilerplate, blanked before every pair is
+        aligned or scored (``None``: keep it).
     trees : each story's family tree (who copied whom), stored with it.
     changes : along each tree edge, what the copy changed (one compare per edge).
     """
@@ -74,6 +90,7 @@ class TraceOptions:
     story_min_cosine: float = 0.2
     story_min_score: float = 0.75
     story_min_names: int = 2
+    boilerplate: BoilerplateOptions | None = field(default_factory=BoilerplateOptions)
     trees: bool = True
     changes: bool = False
 
@@ -103,6 +120,9 @@ def reuse_evidence(alignment: Alignment, len_a: int, len_b: int,
                  for p in passages)
     coverage = alignment.coverage_a if shorter_is_a else alignment.coverage_b
     if reused < options.min_chars or coverage < options.min_coverage:
+        return None
+    if (all(p.kind == "paraphrase" for p in passages)
+            and coverage < options.min_paraphrase_coverage):
         return None
     kinds: dict[str, int] = {}
     for p in passages:
@@ -231,7 +251,8 @@ def story_line(story: dict) -> str:
 
 
 def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
-                     similarity: Any, aligner: Aligner, options: Any) -> list:
+                     similarity: Any, aligner: Aligner, options: Any,
+                     set_aside: dict[int, int] | None = None) -> list:
     """Tier 2's decision on candidate pairs: the same-story (or reuse) links among them.
 
     ``pairs``: ``(a_seq, b_seq)`` candidates; ``articles``: seq -> Article (title and
@@ -242,6 +263,12 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     """
     from storytrace.stories.similarity import entity_words
 
+    if set_aside:
+        # A page that is all boilerplate (a sidebar scraped as an article) has nothing
+        # left to tell a story with: its title alone would link it to its site's others.
+        hollow = {seq for seq in set_aside
+                  if len(_WORD.findall(articles[seq].text)) < HOLLOW_WORDS}
+        pairs = [(a, b) for a, b in pairs if a not in hollow and b not in hollow]
     names = {seq: entity_words(story_text(a)) for seq, a in articles.items()}
     # Reports of one story name the same people and places: 95% of SemEval's
     # "very similar" English pairs share two or more names, 42% of unrelated
@@ -261,11 +288,13 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
                     "features": {k: round(v, 4) for k, v in explained["features"].items()}}
         # Two versions of one story may still share a passage that MinHash
         # missed (too small a part of either): align them before settling.
-        reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify)
-        if reuse is not None:
+        reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify, set_aside)
+        if reuse is not None and reuse.kind == "reuse":
             reuse.evidence["same_story"] = evidence
             links.append(reuse)
-        else:
+        else:  # two reports of one story, perhaps quoting the same people
+            if reuse is not None:
+                evidence["quotes"] = reuse.evidence["quotes"]
             links.append(Link(a, b, "same_story", round(score, 4), 0.0, 0.0, evidence))
     return links
 
@@ -277,14 +306,51 @@ def story_text(article: Article) -> str:
     return article.text
 
 
+def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None,
+                        sites: dict[int, str] | None = None
+                        ) -> tuple[dict[int, Article], dict[int, int]]:
+    """The boilerplate step before alignment: each article with its site's boilerplate
+    blanked (offsets kept), and the characters set aside per article (where any).
+
+    ``sites``: seq -> site, where the articles do not carry their outlet and url.
+    """
+    if not model:
+        return articles, {}
+    out: dict[int, Article] = {}
+    aside: dict[int, int] = {}
+    for seq, a in articles.items():
+        site = sites[seq] if sites is not None else site_of(a.outlet, a.url)
+        text, n = model.mask(a.text, site)
+        out[seq] = replace(a, text=text) if n else a
+        if n:
+            aside[seq] = n
+    return out, aside
+
+
 def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner,
-                options: VerifyOptions = VerifyOptions()) -> Link | None:
-    """Align two stored articles and make a reuse :class:`Link` if they share enough."""
+                options: VerifyOptions = VerifyOptions(),
+                set_aside: dict[int, int] | None = None) -> Link | None:
+    """Align two stored articles and make a reuse :class:`Link` if they share enough.
+
+    ``a`` and ``b`` come with their boilerplate already blanked (:func:`without_boilerplate`);
+    ``set_aside`` (seq -> characters blanked) goes into the evidence.
+    """
     alignment = aligner.align(a, b, repeats=False)
     evidence = reuse_evidence(alignment, len(a.text), len(b.text), options)
     if evidence is None:
         return None
-    return Link(a_seq, b_seq, "reuse", round(max(alignment.coverage_a, alignment.coverage_b), 4),
+    if set_aside and (set_aside.get(a_seq) or set_aside.get(b_seq)):
+        evidence["boilerplate_chars"] = [set_aside.get(a_seq, 0), set_aside.get(b_seq, 0)]
+    from storytrace.provenance.direction import shared_quotes
+
+    quotes = shared_quotes(a.text, b.text, alignment.passages)
+    kind = "reuse"
+    if quotes["all"]:  # the same words of a third party, quoted by each: not a copy
+        kind = "shared_quote"
+        evidence["quotes"] = [{k: q[k] for k in ("text", "speaker", "a_start", "a_end",
+                                                 "b_start", "b_end")}
+                              for q in quotes["quotes"][:5]]
+    return Link(a_seq, b_seq, kind, round(max(alignment.coverage_a, alignment.coverage_b), 4),
                 round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
 
 

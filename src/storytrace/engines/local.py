@@ -16,6 +16,7 @@ import numpy as np
 
 from storytrace.align import Aligner
 from storytrace.engines.core import (
+    STORY_KINDS,
     TraceOptions,
     bucket_pairs,
     cap_candidates,
@@ -25,12 +26,21 @@ from storytrace.engines.core import (
     stable_story_ids,
     story_tree,
     verify_link,
+    without_boilerplate,
 )
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.index.sketch import StorySketcher, sketch_candidates
 from storytrace.model import Link, Story
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
+from storytrace.text.boilerplate import (
+    Boilerplate,
+    BoilerplateOptions,
+    block_keys,
+    count_blocks,
+    page_of,
+    site_of,
+)
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
@@ -52,6 +62,9 @@ class TraceReport:
     links_added: int = 0
     story_candidates: int = 0
     story_links_added: int = 0
+    boilerplate_blocks: int = 0  # blocks of text that are boilerplate (site or corpus)
+    boilerplate_sites: int = 0  # sites with boilerplate of their own
+    relinked: int = 0  # articles whose links were verified again (new boilerplate)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,12 +101,19 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
         if progress:
             progress("sign", report.signed, total)
 
+    model, relinked = None, []
+    if options.boilerplate:
+        model, relinked = _update_boilerplate(index, options.boilerplate)
+        report.boilerplate_blocks = len(model)
+        report.boilerplate_sites = len({site for site, _ in model.site_blocks})
+        report.relinked = len(relinked)
     seqs, counts, sigs = index.all_signatures()
     if not len(seqs):
         return report
     # New: everything after the last finished run, so that articles a killed run
-    # signed but did not verify are still paired with each other.
-    is_new = seqs > traced_through
+    # signed but did not verify are still paired with each other, and the articles
+    # whose links rested on text that has become boilerplate.
+    is_new = (seqs > traced_through) | np.isin(seqs, np.asarray(relinked, dtype=np.int64))
     if not is_new.any():
         # Nothing new, but an earlier run may have been stopped before verifying.
         is_new = np.ones(len(seqs), dtype=bool)
@@ -115,24 +135,100 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     aligner = Aligner(semantic=options.semantic)
     for start in range(0, len(todo), 500):
         chunk = todo[start : start + 500]
-        articles = index.articles({s for pair in chunk for s in pair})
+        articles, aside = without_boilerplate(
+            index.articles({s for pair in chunk for s in pair}), model)
         links = [link for a, b in chunk
                  if (link := verify_link(a, b, articles[a], articles[b], aligner,
-                                         options.verify))]
+                                         options.verify, aside))]
         index.add_links(chunk, links)
         report.verified += len(chunk)
         report.links_added += len(links)
         if progress:
             progress("verify", report.verified, len(todo))
     if options.same_story:
-        _find_same_story(index, sketcher, traced_through, options, report, progress)
+        _find_same_story(index, sketcher, traced_through, options, report, progress, model,
+                         relinked)
     index.set_traced_through(int(seqs.max()))
     return report
 
 
+def boilerplate_model(store: Store, options: BoilerplateOptions = BoilerplateOptions()
+                      ) -> Boilerplate | None:
+    """The boilerplate `trace` has learnt from the store's articles (``None`` before any
+    trace has counted them), for comparing two articles with the corpus's knowledge."""
+    index = CorpusIndex(store)
+    if not index.blocks_through():
+        return None
+    site, corpus = index.boilerplate(options.min_articles, options.corpus_min)
+    return Boilerplate(frozenset(site), frozenset(corpus), options)
+
+
+def boilerplate_report(store: Store, options: BoilerplateOptions = BoilerplateOptions(),
+                       sites: list[str] | None = None, scan: int = 500) -> list[dict]:
+    """What `trace` sets aside as boilerplate, site by site (largest first; corpus-wide
+    blocks under site ``"*"``): each block's text, how many articles print it, and one of
+    them with the block's offsets, so a person can check it. ``sites``: only these;
+    ``scan``: articles read per site to find the examples."""
+    index = CorpusIndex(store)
+    site_blocks, corpus_blocks = index.boilerplate(options.min_articles, options.corpus_min)
+    wanted: dict[str, dict[int, int]] = {}
+    for (site, key), n in site_blocks.items():
+        wanted.setdefault(site, {})[key] = n
+    if corpus_blocks:
+        wanted["*"] = dict(corpus_blocks)
+    rows = []
+    for site in sorted(wanted, key=lambda x: (-len(wanted[x]), x)):
+        if sites and site not in sites:
+            continue
+        keys = wanted[site]
+        seqs = index.seqs_of_sites([site]) if site != "*" else index.all_seqs()
+        found: dict[int, dict] = {}
+        for start in range(0, min(len(seqs), scan), 100):
+            for a in index.articles(seqs[start : start + 100]).values():
+                for s, e, key in block_keys(a.text, options.min_words):
+                    if key in keys and key not in found:
+                        found[key] = {"text": a.text[s:e],
+                                      "example": {"id": a.id, "start": s, "end": e}}
+            if len(found) == len(keys):
+                break
+        rows += [{"site": site, "articles": keys[key]} | found.get(
+            key, {"text": None, "example": None}) for key in sorted(keys, key=lambda k: -keys[k])]
+    return rows
+
+
+def _update_boilerplate(index: CorpusIndex, options: BoilerplateOptions
+                        ) -> tuple[Boilerplate, list[int]]:
+    """The boilerplate step: count the blocks of the articles not counted yet; the
+    model; and the articles whose stored links may rest on text that has just become
+    boilerplate (their links are dropped, and their pairs verified again as new)."""
+    before = index.boilerplate(options.min_articles, options.corpus_min)
+    for batch in index.uncounted():
+        rows = [(seq, site_of(a.outlet, a.url), page_of(a.url, a.id)) for seq, a in batch]
+        counts = count_blocks([(a.text, site, page) for (_, a), (_, site, page)
+                               in zip(batch, rows, strict=True)],
+                              options.min_words, index.counted_pages(r[1] for r in rows))
+        index.add_block_counts(rows, counts)
+    site_blocks, corpus_blocks = index.boilerplate(options.min_articles, options.corpus_min)
+    model = Boilerplate(frozenset(site_blocks), frozenset(corpus_blocks), options)
+    fresh = Boilerplate(frozenset(site_blocks.keys() - before[0].keys()),
+                        frozenset(corpus_blocks.keys() - before[1].keys()), options)
+    if not fresh:
+        return model, []
+    linked = {s for pair in index.linked() for s in pair}
+    if not fresh.corpus_blocks:
+        linked &= set(index.seqs_of_sites({site for site, _ in fresh.site_blocks}))
+    sites = index.sites(linked)
+    relink = sorted(seq for seq, a in index.articles(linked).items()
+                    if fresh.spans(a.text, sites.get(seq, site_of(a.outlet, a.url))))
+    if relink:
+        index.forget_links(relink)
+    return model, relink
+
+
 def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through: int,
                      options: TraceOptions, report: TraceReport,
-                     progress: Progress | None) -> None:
+                     progress: Progress | None, model: Boilerplate | None = None,
+                     relinked: list[int] = ()) -> None:
     """Tier 2: same-story links between articles that share little wording."""
     from storytrace.stories import StorySimilarity
 
@@ -144,7 +240,8 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
     seqs, sketches = index.all_sketches()
     if not len(seqs):
         return
-    is_new = (seqs > traced_through) | np.isin(seqs, np.asarray(missing, dtype=np.int64))
+    is_new = ((seqs > traced_through) | np.isin(seqs, np.asarray(missing, dtype=np.int64))
+              | np.isin(seqs, np.asarray(relinked, dtype=np.int64)))
     if not is_new.any():
         is_new = np.ones(len(seqs), dtype=bool)
     found = sketch_candidates(sketches, is_new, k=options.story_k,
@@ -159,8 +256,9 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
     aligner = Aligner(semantic=options.semantic)
     for start in range(0, len(todo), 500):
         chunk = todo[start : start + 500]
-        articles = index.articles({s for pair in chunk for s in pair})
-        links = same_story_links(chunk, articles, cosine, similarity, aligner, options)
+        articles, aside = without_boilerplate(
+            index.articles({s for pair in chunk for s in pair}), model)
+        links = same_story_links(chunk, articles, cosine, similarity, aligner, options, aside)
         index.add_links(chunk, links, table="story_checked")
         report.story_links_added += len(links)
         if progress:
@@ -170,7 +268,7 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
 def build_stories(store: Store) -> list[Story]:
     """Cluster the linked articles into stories and store them with stable ids."""
     index = CorpusIndex(store)
-    links = index.links()
+    links = [x for x in index.links() if x.kind in STORY_KINDS]
     members = sorted({s for x in links for s in (x.a_seq, x.b_seq)})
     if not members:
         index.set_stories({})
@@ -194,7 +292,7 @@ def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
     if not groups:
         return []
     articles = index.articles([s for seqs in groups.values() for s in seqs])
-    links = index.links()
+    links = [x for x in index.links() if x.kind in STORY_KINDS]
     stories = []
     for story, seqs in groups.items():
         inside = set(seqs)

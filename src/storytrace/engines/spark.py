@@ -72,9 +72,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storytrace.engines.core import TraceOptions
+from storytrace.engines.core import STORY_KINDS, TraceOptions
 from storytrace.ingest import IngestError, IngestOptions
 from storytrace.model import Article
+from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions
 
 if TYPE_CHECKING:  # pyspark is an optional extra: imported where it is used
     from pyspark.sql import DataFrame, SparkSession
@@ -97,6 +98,7 @@ _POSTINGS_PER_TASK = 2_000_000  # sketch self-join rows per proposing task
 _POSTINGS_PER_MATRIX = 500_000  # rows per sparse matrix inside a proposing task
 _STORY_PAIRS_PER_TASK = 500  # same-story scoring tasks (entity gate, model, alignment)
 _MAX_ERRORS = 100
+_SEP = "\x1f"  # between outlet and url where a task needs both in one column
 
 _RECORD_SCHEMA = ("key long, id string, content_hash string, title string, text string, "
                   "outlet string, url string, published string, where string, reason string")
@@ -131,6 +133,8 @@ class SparkTraceReport:
     links_added: int = 0
     story_candidates: int = 0
     story_links_added: int = 0
+    boilerplate_blocks: int = 0
+    boilerplate_sites: int = 0
     files: int = 0
     read: int = 0
     rejected: int = 0
@@ -256,6 +260,12 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         report.rejected += n_conflicts
         report.errors += conflicts
         records.unpersist()
+    model = None
+    if options.boilerplate:
+        with clock("boilerplate"):
+            model = _boilerplate(articles, options.boilerplate)
+            report.boilerplate_blocks = len(model)
+            report.boilerplate_sites = len({site for site, _ in model.site_blocks})
     with clock("sign"):
         sigs = _sign(spark, articles, options).persist(disk)
         sigs.count()
@@ -272,21 +282,23 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         sigs.unpersist()
     with clock("verify"):
         tasks = max(sc.defaultParallelism * 2, math.ceil(report.verified / _PAIRS_PER_TASK))
-        links = _verify(spark, todo, report.verified, articles, options, tasks)
+        links = _verify(spark, todo, report.verified, articles, options, tasks, model)
         ids = articles.select("seq", "id")
         links = (links.join(ids.toDF("a_seq", "a"), "a_seq").join(ids.toDF("b_seq", "b"), "b_seq")
                  .persist(disk))
         report.links_added = links.count()
         todo.unpersist()
     if options.same_story:
-        links = _same_story(spark, articles, links, options, report, clock)
+        links = _same_story(spark, articles, links, options, report, clock, model)
     with clock("components"):
         checkpoint = None
         if checkpoint_dir:
             sc.setCheckpointDir(checkpoint_dir)
             checkpoint = _reliable_checkpoint
+        # The links that make stories (a shared quotation alone does not).
+        story_links = links.where(F.col("kind").isin(*STORY_KINDS))
         labels, report.cc_iterations = connected_components(
-            links.select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b")),
+            story_links.select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b")),
             checkpoint=checkpoint)
         labels = labels.persist(disk)
         sizes = labels.groupBy("component").count()
@@ -296,7 +308,7 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
     with clock("stories"):
         groups = max(sc.defaultParallelism * 2, math.ceil(
             (report.links_added + report.story_links_added) / _LINKS_PER_TASK))
-        stories = _stories(articles, links, labels, groups, options.trees).persist(disk)
+        stories = _stories(articles, story_links, labels, groups, options.trees).persist(disk)
         report.stories = stories.count()
         labels.unpersist()
         articles.unpersist()
@@ -654,29 +666,32 @@ def _cap(todo: DataFrame, articles: DataFrame, max_per_article: int,
 # -- verification ----------------------------------------------------------------
 
 def _verify(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFrame,
-            options: TraceOptions, tasks: int) -> DataFrame:
-    """Align every pair of ``todo`` (``pairs`` rows) through ``verify_link``; the links."""
+            options: TraceOptions, tasks: int, model: Boilerplate | None = None) -> DataFrame:
+    """Align every pair of ``todo`` (``pairs`` rows) through ``verify_link``, boilerplate
+    set aside first (``without_boilerplate``); the links."""
     from pyspark.sql import functions as F
 
-    texts = articles.select("seq", "text")
+    shared = spark.sparkContext.broadcast(model)
+    texts = articles.select("seq", _where(), "text")
     if 2 * pairs <= _BROADCAST_KEYS:
         needed = todo.select(F.col("a").alias("seq")).union(todo.select(F.col("b"))).distinct()
         # Only the texts of articles in some pair travel to the joins (a map-side
         # filter), not the whole corpus.
         texts = texts.join(F.broadcast(needed), "seq", "left_semi")
-    joined = (todo.join(texts.toDF("a", "ta"), "a").join(texts.toDF("b", "tb"), "b")
+    joined = (todo.join(texts.toDF("a", "sa", "ta"), "a").join(texts.toDF("b", "sb", "tb"), "b")
               # An explicit count: adaptive execution must not merge these into a few
               # big tasks, since alignment, not bytes, is what each pair costs.
               .repartition(tasks, "a", "b"))
 
     def verify(rows: Iterator) -> Iterator[tuple]:
         from storytrace.align import Aligner
-        from storytrace.engines.core import verify_link
+        from storytrace.engines.core import verify_link, without_boilerplate
 
         aligner = Aligner(semantic=options.semantic)
         for r in rows:
-            link = verify_link(r.a, r.b, Article(text=r.ta, id=str(r.a)),
-                               Article(text=r.tb, id=str(r.b)), aligner, options.verify)
+            pair, aside = without_boilerplate({r.a: _article(r.a, r.ta, r.sa),
+                                               r.b: _article(r.b, r.tb, r.sb)}, shared.value)
+            link = verify_link(r.a, r.b, pair[r.a], pair[r.b], aligner, options.verify, aside)
             if link is not None:
                 yield (link.a_seq, link.b_seq, link.kind, link.score, link.coverage_a,
                        link.coverage_b, json.dumps(link.evidence, ensure_ascii=False))
@@ -693,7 +708,8 @@ _LINK_SCHEMA = ("a_seq long, b_seq long, kind string, score double, coverage_a d
 
 
 def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
-                options: TraceOptions, report: SparkTraceReport, clock: _Clock) -> DataFrame:
+                options: TraceOptions, report: SparkTraceReport, clock: _Clock,
+                model: Boilerplate | None = None) -> DataFrame:
     """Tier 2 as the local engine's ``_find_same_story`` does it; all links (both tiers).
 
     Sketches (``StorySketcher``), corpus-wide document frequencies, TF-IDF rows
@@ -730,7 +746,7 @@ def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
         tasks = max(sc.defaultParallelism * 2,
                     math.ceil(report.story_candidates / _STORY_PAIRS_PER_TASK))
         found = _score_same_story(spark, todo, report.story_candidates, articles, options,
-                                  tasks)
+                                  tasks, model)
         ids = articles.select("seq", "id")
         found = (found.join(ids.toDF("a_seq", "a"), "a_seq").join(ids.toDF("b_seq", "b"), "b_seq")
                  .persist(disk))
@@ -899,20 +915,24 @@ def nearest_in_block(i: Any, term: Any, j: Any, v: Any, *, k: int, min_cosine: f
 
 
 def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFrame,
-                      options: TraceOptions, tasks: int) -> DataFrame:
-    """``same_story_links`` on every candidate of ``todo`` (``a, b, c``); the links."""
+                      options: TraceOptions, tasks: int, model: Boilerplate | None = None
+                      ) -> DataFrame:
+    """``same_story_links`` on every candidate of ``todo`` (``a, b, c``), boilerplate set
+    aside first; the links."""
     from pyspark.sql import functions as F
 
-    texts = articles.select("seq", "title", "text")
+    shared = spark.sparkContext.broadcast(model)
+    texts = articles.select("seq", "title", _where(), "text")
     if 2 * pairs <= _BROADCAST_KEYS:
         needed = todo.select(F.col("a").alias("seq")).union(todo.select(F.col("b"))).distinct()
         texts = texts.join(F.broadcast(needed), "seq", "left_semi")
-    joined = (todo.join(texts.toDF("a", "ha", "ta"), "a").join(texts.toDF("b", "hb", "tb"), "b")
+    joined = (todo.join(texts.toDF("a", "ha", "sa", "ta"), "a")
+              .join(texts.toDF("b", "hb", "sb", "tb"), "b")
               .repartition(tasks, "a", "b"))
 
     def score(rows: Iterator) -> Iterator[tuple]:
         from storytrace.align import Aligner
-        from storytrace.engines.core import same_story_links
+        from storytrace.engines.core import same_story_links, without_boilerplate
         from storytrace.stories import StorySimilarity
 
         similarity = StorySimilarity(semantic=options.semantic)
@@ -921,14 +941,59 @@ def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles
             articles: dict[int, Article] = {}
             cosine = {}
             for r in chunk:
-                articles[r.a] = Article(text=r.ta, id=str(r.a), title=r.ha)
-                articles[r.b] = Article(text=r.tb, id=str(r.b), title=r.hb)
+                articles[r.a] = _article(r.a, r.ta, r.sa, r.ha)
+                articles[r.b] = _article(r.b, r.tb, r.sb, r.hb)
                 cosine[(r.a, r.b)] = r.c
+            articles, aside = without_boilerplate(articles, shared.value)
             for link in same_story_links(list(cosine), articles, cosine, similarity, aligner,
-                                         options):
+                                         options, aside):
                 yield (link.a_seq, link.b_seq, link.kind, link.score, link.coverage_a,
                        link.coverage_b, json.dumps(link.evidence, ensure_ascii=False))
     return _frame(spark, joined.rdd.mapPartitions(score), _LINK_SCHEMA)
+
+
+def _where() -> Any:
+    """A column holding an article's outlet and url, for :func:`_article`."""
+    from pyspark.sql import functions as F
+
+    return F.concat_ws(_SEP, F.coalesce("outlet", F.lit("")),
+                       F.coalesce("url", F.lit(""))).alias("where_from")
+
+
+def _article(seq: int, text: str, where: str, title: str = "") -> Article:
+    """The article a verification task needs: its text, title and where it is from."""
+    outlet, _, url = where.partition(_SEP)
+    return Article(text=text, id=str(seq), title=title or "", outlet=outlet, url=url)
+
+
+# -- boilerplate ----------------------------------------------------------------------
+
+def _boilerplate(articles: DataFrame, options: BoilerplateOptions) -> Boilerplate:
+    """The corpus's boilerplate model, as the local engine's store counts it: each
+    article's blocks (``count_blocks``) counted per site and over the corpus."""
+    from pyspark.sql import functions as F
+
+    def blocks(rows: Iterator) -> Iterator[tuple[str, int, list[int]]]:
+        from storytrace.text.boilerplate import block_keys, page_of, site_of
+
+        for r in rows:
+            keys = sorted({k for _, _, k in block_keys(r.text, options.min_words)})
+            if keys:
+                yield (site_of(r.outlet or "", r.url or ""), page_of(r.url or "", r.id),
+                       keys)
+
+    # A page stored twice (one URL) counts once, as in the store.
+    counts = (articles.select("id", "text", "outlet", "url").rdd.mapPartitions(blocks)
+              .toDF("site string, page long, keys array<long>")
+              .dropDuplicates(["site", "page"])
+              .select("site", F.explode("keys").alias("key"))
+              .groupBy("site", "key").count().persist())
+    site = {(r.site, r.key) for r in counts.where((F.col("count") >= options.min_articles)
+                                                  & (F.col("site") != "")).collect()}
+    corpus = {r.key for r in counts.groupBy("key").agg(F.sum("count").alias("n"))
+              .where(F.col("n") >= options.corpus_min).collect()}
+    counts.unpersist()
+    return Boilerplate(frozenset(site), frozenset(corpus), options)
 
 
 # -- connected components -----------------------------------------------------------

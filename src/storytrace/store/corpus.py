@@ -58,9 +58,10 @@ class CorpusIndex:
         """Drop every signature, bucket, link and story (the articles stay)."""
         with self.store.transaction():
             for table in ("signatures", "sketches", "links", "checked", "story_checked",
-                          "stories", "trees"):
+                          "stories", "trees", "blocks", "article_sites"):
                 self.db.execute(f"DELETE FROM {table}")
-            self.db.execute("DELETE FROM meta WHERE key IN ('index_params', 'traced_through')")
+            self.db.execute("DELETE FROM meta WHERE key IN ('index_params', 'traced_through', "
+                            "'blocks_through')")
 
     # -- signatures and buckets ---------------------------------------------
     def unindexed_count(self) -> int:
@@ -229,6 +230,79 @@ class CorpusIndex:
             chunk = keys[i : i + step]
             yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))),
                                        chunk * repeat)
+
+    # -- boilerplate ---------------------------------------------------------
+    def blocks_through(self) -> int:
+        """The highest article seq whose blocks are counted (0: none)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'blocks_through'").fetchone()
+        return int(row[0]) if row else 0
+
+    def uncounted(self, batch: int = 2000) -> Iterator[list[tuple[int, Article]]]:
+        """Batches of ``(seq, article)`` whose blocks are not counted yet, by seq."""
+        last = self.blocks_through()
+        while True:
+            rows = self.db.execute(f"SELECT seq, {_COLUMNS} FROM articles WHERE seq > ? "
+                                   "ORDER BY seq LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(r[0], _from_row(r[1:])) for r in rows]
+
+    def counted_pages(self, sites: Iterable[str]) -> set[tuple[str, int]]:
+        """The ``(site, page)`` pairs already counted for these sites."""
+        return set(self._rows_in(
+            "SELECT DISTINCT site, page FROM article_sites WHERE site IN ({marks})",
+            set(sites)))
+
+    def add_block_counts(self, sites: Sequence[tuple[int, str, int]],
+                         counts: dict[tuple[str, int], int]) -> None:
+        """Add one batch's articles (``(seq, site, page)``) and block counts
+        (``(site, key) -> articles``), and move ``blocks_through`` past them, in one
+        transaction."""
+        with self.store.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO article_sites VALUES (?, ?, ?)", sites)
+            self.db.executemany(
+                "INSERT INTO blocks VALUES (?, ?, ?) ON CONFLICT (site, key) "
+                "DO UPDATE SET articles = articles + excluded.articles",
+                [(site, key, n) for (site, key), n in counts.items()])
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('blocks_through', ?)",
+                            (str(max(seq for seq, _, _ in sites)),))
+
+    def boilerplate(self, min_articles: int, corpus_min: int
+                    ) -> tuple[dict[tuple[str, int], int], dict[int, int]]:
+        """``(site blocks, corpus blocks)`` with the number of articles printing each: the
+        ``(site, key)`` pairs printed by at least ``min_articles`` articles of a site
+        (sites with a name only), and the keys printed by at least ``corpus_min``
+        articles in all."""
+        site = {(s, k): n for s, k, n in self.db.execute(
+            "SELECT site, key, articles FROM blocks WHERE articles >= ? AND site != ''",
+            (min_articles,))}
+        corpus = dict(self.db.execute(
+            "SELECT key, SUM(articles) FROM blocks GROUP BY key HAVING SUM(articles) >= ?",
+            (corpus_min,)))
+        return site, corpus
+
+    def sites(self, seqs: Iterable[int]) -> dict[int, str]:
+        """``seq -> site`` of counted articles."""
+        return dict(self._rows_in("SELECT seq, site FROM article_sites WHERE seq IN ({marks})",
+                                  seqs))
+
+    def seqs_of_sites(self, sites: Iterable[str]) -> list[int]:
+        """The counted articles of these sites, by seq."""
+        return sorted(s for (s,) in self._rows_in(
+            "SELECT seq FROM article_sites WHERE site IN ({marks})", sites))
+
+    def forget_links(self, seqs: Iterable[int]) -> None:
+        """Drop the links and the verified-pair marks that touch ``seqs``, so that a run
+        that treats them as new verifies their pairs again."""
+        seqs = sorted(set(seqs))
+        with self.store.transaction():
+            for table in ("links", "checked", "story_checked"):
+                for i in range(0, len(seqs), 400):
+                    chunk = seqs[i : i + 400]
+                    marks = ",".join("?" * len(chunk))
+                    self.db.execute(f"DELETE FROM {table} WHERE a_seq IN ({marks}) "
+                                    f"OR b_seq IN ({marks})", chunk * 2)
 
     # -- run state -----------------------------------------------------------
     def traced_through(self) -> int:

@@ -14,6 +14,10 @@ Versions:
    created by the first ``trace``.
 2. ``trees``: each story's family tree as ``trace`` built it, with a fingerprint of
    the story's members and links, so ``graph``, the report and the web only read.
+3. ``blocks``: how many articles of each site print each text block (the boilerplate
+   model, :mod:`storytrace.text.boilerplate`), and ``article_sites``: each counted
+   article's site and page (its URL: a page stored twice counts once). Articles
+   traced before are counted by the next ``trace``.
 """
 
 from __future__ import annotations
@@ -83,8 +87,23 @@ CREATE TABLE IF NOT EXISTS trees (
 );
 """
 
+VERSION_3 = """
+CREATE TABLE IF NOT EXISTS blocks (
+    site     TEXT NOT NULL,
+    key      INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    PRIMARY KEY (site, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article_sites (
+    seq  INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    page INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS article_sites_site ON article_sites(site, page);
+"""
+
 #: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
-MIGRATIONS: list[str] = [VERSION_1, VERSION_2]
+MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -578,7 +578,7 @@ class StorySimilarity:
             "features": base,
             "contributions": {self.feature_names[k]: round(float(terms[k]), 4) for k in order},
             "titles": (docs.titles[int(i[0])], docs.titles[int(j[0])]),
-            "shared_entities": sorted(shared, key=lambda s: (-len(s.split()), s.lower())),
+            "shared_entities": sorted(shared, key=lambda s: (-len(s.split()), s.lower(), s)),
             "shared_numbers": sorted(numbers_of(a) & numbers_of(b), key=lambda s: (len(s), s)),
             "shared_dates": sorted(dates_of(a) & dates_of(b)),
             "tfidf_cosine": base["word_cosine"],

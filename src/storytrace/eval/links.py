@@ -1,0 +1,94 @@
+"""Score the links a `trace` run proposes against pairs labelled by reading both articles.
+
+A label file is tab-separated with a header ``a, b, label, note``: two article ids and what
+the pair really is (:data:`LABELS`). A link is right when the pair's label is in
+:data:`RIGHT` for its kind: a reuse link for ``reuse`` or ``duplicate``; a same-story link
+for those or ``same_story``; a shared-quote link for ``shared_quote`` or ``same_story``
+(two reports of one story that quote one speaker).
+Precision is counted over the proposed links that carry a label (each with a 95% Wilson
+interval); links without a label are counted and listed, never guessed. ``missed`` counts
+labelled pairs that deserve a link of either kind and got none.
+
+>>> labels = {frozenset(("a", "b")): "reuse", frozenset(("a", "c")): "boilerplate"}
+>>> r = score_links([("a", "b", "reuse"), ("a", "c", "reuse"), ("c", "d", "same_story")],
+...                 labels)
+>>> r["reuse"]["right"], r["reuse"]["labelled"], r["reuse"]["precision"], r["unlabelled"]
+(1, 2, 0.5, 1)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+LABELS = ("reuse", "duplicate", "boilerplate", "shared_quote", "same_story", "same_event",
+          "unrelated")
+#: which labels make each kind of link right
+RIGHT = {"reuse": {"reuse", "duplicate"}, "same_story": {"same_story", "reuse", "duplicate"},
+         "shared_quote": {"shared_quote", "same_story"}}
+
+
+def read_labels(path: str | Path) -> dict[frozenset[str], str]:
+    """``{pair: label}`` from a label file; raises ValueError naming the line of a bad row."""
+    labels: dict[frozenset[str], str] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")
+        header = next(rows, None)
+        if not header or [h.strip() for h in header[:3]] != ["a", "b", "label"]:
+            raise ValueError(f"{path}: the first line must be the header a, b, label, note")
+        for line, row in enumerate(rows, 2):
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) < 3 or row[2].strip() not in LABELS:
+                raise ValueError(f"{path}:{line}: expected a, b and one of {', '.join(LABELS)}")
+            labels[frozenset((row[0].strip(), row[1].strip()))] = row[2].strip()
+    return labels
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of k successes in n."""
+    if not n:
+        return 0.0, 0.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return round(centre - half, 4), round(centre + half, 4)
+
+
+def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[str], str],
+                closed: bool = False) -> dict:
+    """Precision of each kind of link (``(a id, b id, kind)``) over the labelled ones, what
+    the wrong ones really were, the labelled pairs that deserved a link and got none, and
+    for each label the share of its pairs that got a link (``linked``: of any kind, and
+    ``as_reuse``). ``closed``: the labels are complete (a generated corpus), so a link
+    between two unlabelled articles is wrong (counted as ``unrelated``)."""
+    out: dict = {}
+    linked: dict[frozenset[str], str] = {}
+    unlabelled: list[list[str]] = []
+    by_kind: dict[str, list[str]] = {}
+    for a, b, kind in links:
+        pair = frozenset((a, b))
+        linked[pair] = kind
+        if pair in labels or closed:
+            by_kind.setdefault(kind, []).append(labels.get(pair, "unrelated"))
+        else:
+            unlabelled.append([a, b, kind])
+    for kind, right in RIGHT.items():
+        got = by_kind.get(kind, [])
+        k = sum(x in right for x in got)
+        out[kind] = {"labelled": len(got), "right": k,
+                     "precision": round(k / len(got), 4) if got else 0.0,
+                     "interval": wilson(k, len(got)), "labels": dict(Counter(got))}
+    deserved = {p for p, x in labels.items() if x in RIGHT["same_story"]}
+    out["missed"] = len(deserved - linked.keys())
+    out["linked"] = {label: {"pairs": sum(x == label for x in labels.values()),
+                             "linked": sum(x == label and p in linked for p, x in labels.items()),
+                             "as_reuse": sum(x == label and linked.get(p) == "reuse"
+                                             for p, x in labels.items())}
+                     for label in LABELS if label in labels.values()}
+    out["unlabelled"] = len(unlabelled)
+    out["unlabelled_examples"] = unlabelled[:10]
+    return out

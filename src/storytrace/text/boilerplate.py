@@ -1,0 +1,255 @@
+"""Site boilerplate: the text an outlet prints on many of its pages (a newsletter pitch, a
+disclaimer, a donation appeal, a related-stories list, a footer).
+
+Such text is shared by articles that share nothing else, so it must not count as reuse,
+as evidence of who copied whom, or as a sign of one story. It is found the way passim
+filters frequent n-grams: by document frequency. Each article is cut into blocks (its
+sentences and lines of four or more words); a block is keyed by its lower-cased words,
+hashed. A key printed by at least ``min_articles`` articles of one site (the outlet, else
+the URL's domain) is that site's boilerplate; a key printed by at least ``corpus_min``
+articles of the whole corpus is boilerplate everywhere (an article with no outlet or url
+has only this rule). Credit lines ("Source: X", "As reported by X", "..., according to X")
+are never boilerplate, even when they recur: provenance needs them.
+
+Without a corpus (``storytrace compare`` of two files), :func:`promo_blocks` recognises
+the usual promotional and legal blocks by their wording.
+
+Everything here is a plain function over text; the trace engines count the keys (the
+local one in the store, incrementally; Spark over the corpus) and mask what is
+boilerplate before aligning, so every offset stays an offset into the original text.
+
+>>> text = "Bridge closes. Sign up for our newsletter to get the news first."
+>>> [text[s:e] for s, e, _ in block_keys(text)]
+['Sign up for our newsletter to get the news first.']
+>>> masked = mask(text, [(15, len(text))])
+>>> masked.rstrip(), len(masked) == len(text)
+('Bridge closes.', True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import xxhash
+
+from storytrace.text.segment import sentences
+
+_WORD = re.compile(r"\w+")
+# A credit stays evidence however often it recurs (provenance reads it).
+_CREDIT = re.compile(r"^\W*(?:source|via|h/t|hat tip|originally published|reprinted)\b"
+                     r"|\bas (?:first )?reported (?:by|at|in|on)\b|\baccording to\b"
+                     r"|\bcourtesy of\b", re.IGNORECASE)
+# Promotional and legal wording (for `compare` without a corpus).
+_PROMO = re.compile(
+    r"\b(?:sign up|subscribe|newsletter|all rights reserved|copyright|disclaimer"
+    r"|the views expressed|opinions expressed|donate now|donate today|share this (?:article|story)"
+    r"|featured image|follow us|like us on|click here|terms of (?:use|service)"
+    r"|privacy policy|related (?:stories|articles|posts)|recommended for you)\b|©",
+    re.IGNORECASE)
+
+
+# The heading of a list of links to other stories (a sidebar, a "related" box).
+_NAV_HEADING = re.compile(
+    r"^[^\w\n]*(?:related(?: stories| articles| posts| news)?|more (?:stories|news|from)"
+    r"|read more|you (?:may|might) also like|recommended(?: for you)?|popular(?: now| stories)?"
+    r"|trending(?: now| stories)?|most (?:read|popular)|top stories|latest (?:news|stories)"
+    r"|also on|see also)\b[^\n]{0,40}$", re.IGNORECASE | re.MULTILINE)
+
+
+def navigation_blocks(text: str) -> list[tuple[int, int]]:
+    r"""A list of links to other stories: a heading such as "Related stories" or "Read more"
+    on a line of its own, and the lines under it up to a blank line. Its headlines are
+    other articles' words, printed for navigation, not reused.
+
+    >>> t = "The bridge closes.\n\nRelated stories:\n- Mayor resigns\n- Dam fails\n\nEnd."
+    >>> [t[s:e] for s, e in navigation_blocks(t)]
+    ['Related stories:\n- Mayor resigns\n- Dam fails']
+    """
+    spans = []
+    for m in _NAV_HEADING.finditer(text):
+        end = text.find("\n\n", m.end())
+        end = len(text) if end < 0 else end
+        if "\n" in text[m.end() : end] or end == len(text):
+            spans.append((m.start(), end))
+    return spans
+
+
+@dataclass(frozen=True)
+class BoilerplateOptions:
+    """When recurring text is boilerplate.
+
+    min_words : blocks shorter than this are not keyed (a dateline, a byline).
+    min_articles : a site's block printed by this many of its articles is boilerplate.
+    corpus_min : a block printed by this many articles of the corpus, any site, is
+        boilerplate everywhere (high: a wire story copied by many outlets is not).
+    """
+
+    min_words: int = 4
+    min_articles: int = 3
+    corpus_min: int = 50
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """A corpus's boilerplate: the blocks that are boilerplate on one site, and those
+    that are boilerplate everywhere (see :class:`BoilerplateOptions`).
+
+    >>> footer = "Copyright 2017 Daily Eagle Media, all rights reserved."
+    >>> (_, _, key), = block_keys(footer)
+    >>> model = Boilerplate(frozenset([("daily eagle", key)]))
+    >>> text, aside = model.mask("Bridge closes. " + footer, "daily eagle")
+    >>> aside, text.strip(), model.mask(footer, "another site")[1]
+    (54, 'Bridge closes.', 0)
+    """
+
+    site_blocks: frozenset[tuple[str, int]] = frozenset()
+    corpus_blocks: frozenset[int] = frozenset()
+    options: BoilerplateOptions = BoilerplateOptions()
+
+    def __call__(self, site: str, key: int) -> bool:
+        return key in self.corpus_blocks or (site, key) in self.site_blocks
+
+    def __len__(self) -> int:
+        return len(self.site_blocks) + len(self.corpus_blocks)
+
+    def __bool__(self) -> bool:  # a model with no counted blocks still sets lists aside
+        return True
+
+    def spans(self, text: str, site: str) -> list[tuple[int, int]]:
+        """The spans of ``text`` (an article of ``site``) that are boilerplate: the blocks
+        the counts found, and lists of links to other stories (:func:`navigation_blocks`)."""
+        found = boilerplate_spans(text, site, self, self.options.min_words) if self else []
+        return _union([*found, *navigation_blocks(text)])
+
+    def mask(self, text: str, site: str) -> tuple[str, int]:
+        """``text`` with its boilerplate blanked (offsets kept), and how many characters
+        were set aside."""
+        spans = self.spans(text, site)
+        return (mask(text, spans), sum(e - s for s, e in spans)) if spans else (text, 0)
+
+
+def page_of(url: str, fallback: str) -> int:
+    """Which page an article is, for counting: its URL without scheme, ``www.``, fragment
+    and trailing slash (a page crawled twice counts once), else ``fallback`` (its id).
+
+    >>> page_of("https://www.x.com/a/", "1") == page_of("http://x.com/a#top", "2")
+    True
+    """
+    url = url.strip()
+    if url:
+        parts = urlsplit(url) if "://" in url else urlsplit("//" + url)
+        host = (parts.hostname or "").removeprefix("www.")
+        key = f"{host}{parts.path.rstrip('/')}?{parts.query}"
+    else:
+        key = "\x00" + fallback
+    return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass")) - (1 << 63)
+
+
+def count_blocks(items: Iterable[tuple[str, str, int]], min_words: int = 4,
+                 seen: set[tuple[str, int]] | None = None) -> dict[tuple[str, int], int]:
+    """How many of the ``(text, site, page)`` items print each ``(site, key)`` block: an
+    item printing a block twice counts once, and so does a page (:func:`page_of`) stored
+    again (one in ``seen``, which is updated). Pages, not texts: a sidebar scraped from
+    many pages of one site is the site's boilerplate, however alike those pages are.
+
+    >>> counts = count_blocks([("Share this story with a friend.", "x", 1),
+    ...                        ("Share this story with a friend. Or not at all.", "x", 2),
+    ...                        ("Share this story with a friend. Again.", "x", 1)])
+    >>> sorted(counts.values())
+    [1, 2]
+    """
+    seen = set() if seen is None else seen
+    counts: dict[tuple[str, int], int] = {}
+    for text, site, page in items:
+        if (site, page) in seen:
+            continue
+        seen.add((site, page))
+        for key in {k for _, _, k in block_keys(text, min_words)}:
+            counts[(site, key)] = counts.get((site, key), 0) + 1
+    return counts
+
+
+def site_of(outlet: str, url: str) -> str:
+    """The site an article belongs to: its outlet, else its URL's domain, else ``""``.
+
+    >>> site_of(" Eagle Rising ", ""), site_of("", "https://www.cnn.com/2017/x.html")
+    ('eagle rising', 'cnn.com')
+    """
+    name = " ".join(outlet.split()).lower()
+    if name:
+        return name
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def block_keys(text: str, min_words: int = 4) -> list[tuple[int, int, int]]:
+    """``(start, end, key)`` of each block (sentence or line) of ``min_words`` or more
+    words that is not a credit line; ``key`` hashes its lower-cased words (signed 64-bit,
+    so it fits an SQLite integer).
+
+    >>> [k for _, _, k in block_keys("Share this story with a friend.")] == \\
+    ...     [k for _, _, k in block_keys("SHARE this story, with a friend!")]
+    True
+    """
+    out = []
+    for span in sentences(text):
+        block = text[span.start : span.end]
+        words = _WORD.findall(block.lower())
+        if len(words) < min_words or _CREDIT.search(block):
+            continue
+        key = xxhash.xxh64_intdigest(" ".join(words).encode("utf-8", "surrogatepass"))
+        out.append((span.start, span.end, key - (1 << 63)))
+    return out
+
+
+def boilerplate_spans(text: str, site: str, is_boilerplate: Callable[[str, int], bool],
+                      min_words: int = 4) -> list[tuple[int, int]]:
+    """The character spans of ``text`` that ``is_boilerplate(site, key)`` says are its
+    site's boilerplate, in order."""
+    return [(s, e) for s, e, key in block_keys(text, min_words) if is_boilerplate(site, key)]
+
+
+def promo_blocks(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """Blocks that read like promotion or legal small print (a newsletter pitch, a
+    copyright line, a donation appeal), and lists of links to other stories, for comparing
+    without a corpus.
+
+    >>> t = "The bridge closes. Copyright 2017 ABC News Internet Ventures."
+    >>> [t[s:e] for s, e in promo_blocks(t)]
+    ['Copyright 2017 ABC News Internet Ventures.']
+    """
+    return _union([*((s, e) for s, e, _ in block_keys(text, min_words)
+                      if _PROMO.search(text[s:e])), *navigation_blocks(text)])
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, merged spans."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` blanked (line breaks kept), so that
+    aligning it finds nothing there while every offset still points into ``text``."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] not in "\n\r":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def covered(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """How many characters of ``[start, end)`` the sorted, disjoint ``spans`` cover."""
+    return sum(max(0, min(end, e) - max(start, s)) for s, e in spans)

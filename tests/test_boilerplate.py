@@ -1,0 +1,167 @@
+"""Site boilerplate: learnt from the corpus, set aside before alignment, reported, and
+updated as the corpus grows; `compare` sets it aside with or without a corpus."""
+
+from __future__ import annotations
+
+import random
+
+from storytrace.comparison import compare
+from storytrace.engines.local import boilerplate_model, run_trace, trace_store
+from storytrace.model import Article
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex
+from storytrace.text.boilerplate import Boilerplate, block_keys, mask, promo_blocks, site_of
+
+_rng = random.Random(5)
+_VOCAB = [f"w{i}" for i in range(5000)]
+
+
+def _body(words: int = 240) -> str:
+    out = _rng.choices(_VOCAB, k=words)
+    return " ".join(" ".join(out[i : i + 15]).capitalize() + "." for i in range(0, words, 15))
+
+
+def _footer(outlet: str) -> str:
+    return (f"\n\nSign up for the {outlet} newsletter to get our best stories in your inbox "
+            f"every single morning before work. The views expressed in this article are the "
+            f"writer's own and do not reflect those of {outlet} Media or its partners. "
+            f"Support independent journalism that the mainstream media refuses to print and "
+            f"help us keep the lights on this year. Follow {outlet} on every social network "
+            f"where you read the news and share this story with your friends and family.")
+
+
+def _site_articles(outlet: str, n: int, start: int = 0, words: int = 90) -> list[Article]:
+    return [Article(id=f"{outlet[:3].lower()}{i}", text=_body(words) + _footer(outlet),
+                    outlet=outlet) for i in range(start, start + n)]
+
+
+def _reuse_pairs(store: Store) -> set[frozenset[str]]:
+    index = CorpusIndex(store)
+    ids = index.article_ids(index.all_seqs())
+    return {frozenset((ids[x.a_seq], ids[x.b_seq])) for x in index.links() if x.kind == "reuse"}
+
+
+def test_footers_shared_within_a_site_make_no_links_and_real_copies_still_do():
+    source = Article(id="src", text=_body(300) + _footer("Daily Eagle"), outlet="Daily Eagle")
+    copy = Article(id="cpy", text="Breaking. " + source.text.split("\n\n")[0] + _footer("Metro"),
+                   outlet="Metro")
+    store = Store(":memory:")
+    store.add([*_site_articles("Daily Eagle", 6), *_site_articles("Metro", 5), source, copy])
+    report = run_trace(store)
+    assert _reuse_pairs(store) == {frozenset(("src", "cpy"))}
+    assert report.boilerplate_sites == 2 and report.boilerplate_blocks == 8
+    link = CorpusIndex(store).links()[0]
+    assert link.evidence["boilerplate_chars"][0] > 100  # what was set aside is said
+
+
+def test_without_the_model_the_footers_link_everything():
+    from dataclasses import replace
+
+    from storytrace.engines.core import TraceOptions
+
+    store = Store(":memory:")
+    store.add(_site_articles("Daily Eagle", 5))
+    run_trace(store, replace(TraceOptions(), boilerplate=None, same_story=False))
+    assert len(_reuse_pairs(store)) >= 6  # the false links the model exists to prevent
+
+
+def test_links_made_before_a_footer_was_known_are_verified_again():
+    store = Store(":memory:")
+    store.add(_site_articles("Daily Eagle", 2))
+    first = run_trace(store)
+    assert first.boilerplate_blocks == 0 and _reuse_pairs(store) == {frozenset(("dai0", "dai1"))}
+    store.add(_site_articles("Daily Eagle", 3, start=2))  # now 5 pages print the footer
+    second = run_trace(store)
+    assert second.boilerplate_blocks == 4 and second.relinked == 2
+    assert _reuse_pairs(store) == set()
+    result = trace_store(store)  # and a third run has nothing left to redo
+    assert result.report.relinked == 0 and result.stories == []
+
+
+def test_credit_lines_stay_evidence_however_often_they_recur():
+    text = "Source: Daily Eagle\n\nAs reported by the Daily Eagle, the bridge closed today."
+    assert block_keys(text) == []
+    store = Store(":memory:")
+    store.add([Article(id=f"a{i}", text=_body() + "\n\nSource: Associated Press wire service",
+                       outlet="Metro") for i in range(5)])
+    run_trace(store)
+    assert len(boilerplate_model(store)) == 0
+
+
+def test_boilerplate_spans_are_offsets_into_the_original_text():
+    page = _site_articles("Daily Eagle", 1)[0]
+    footer = _footer("Daily Eagle")
+    blocks = block_keys(footer)
+    model = Boilerplate(frozenset(("daily eagle", key) for _, _, key in blocks))
+    spans = model.spans(page.text, site_of(page.outlet, page.url))
+    assert len(spans) == len(blocks) == 4
+    assert [page.text[s:e] for s, e in spans] == [footer[s:e] for s, e, _ in blocks]
+    masked, aside = model.mask(page.text, "daily eagle")
+    assert len(masked) == len(page.text) and aside == sum(e - s for s, e in spans)
+    assert masked.rstrip() == page.text.split("\n\n")[0]
+
+
+def test_compare_sets_aside_promotion_and_what_one_site_prints_at_the_same_place():
+    body_a, body_b = _body(), _body()
+    header = "Eagle Rising brings you the news the mainstream media will not report today, free."
+    a = Article(id="a", text=header + "\n\n" + body_a + _footer("Eagle Rising"),
+                outlet="Eagle Rising")
+    b = Article(id="b", text=header + "\n\n" + body_b + _footer("Eagle Rising"),
+                outlet="Eagle Rising")
+    c = compare(a, b)
+    assert c.alignment.passages == []
+    reasons = {x["reason"] for x in c.boilerplate["a"]}
+    assert reasons == {"promotion or small print", "printed by both at the start (same site)",
+                       "printed by both at the end (same site)"}
+    for side, art in (("a", a), ("b", b)):
+        for x in c.boilerplate[side]:
+            assert art.text[x["start"]:x["end"]].strip()
+    # the same two texts from two different sites: the header is shared text
+    other = compare(a, Article(id="b2", text=b.text, outlet="Metro"))
+    assert other.alignment.passages[0].a_start == 0  # the header is shared text again
+    assert {x["reason"] for x in other.to_dict()["boilerplate"]["b"]} == {
+        "promotion or small print"}
+
+
+def test_compare_uses_what_the_store_learnt():
+    store = Store(":memory:")
+    pages = _site_articles("Daily Eagle", 4)
+    store.add(pages)
+    run_trace(store)
+    model = boilerplate_model(store)
+    plain = compare(Article(text=_body() + _footer("Daily Eagle"), outlet="Daily Eagle"),
+                    Article(text=_body() + _footer("Daily Eagle"), outlet="Daily Eagle"),
+                    boilerplate=model)
+    assert plain.alignment.passages == []
+    assert {x["reason"] for x in plain.boilerplate["b"]} == {"site boilerplate"}
+
+
+def test_promo_blocks_and_mask():
+    t = "The council met. Subscribe to our newsletter for more stories like this one."
+    assert [t[s:e] for s, e in promo_blocks(t)] == [
+        "Subscribe to our newsletter for more stories like this one."]
+    assert mask("ab\ncd", [(0, 5)]) == "  \n  "
+
+
+def test_hollow_pages_get_no_same_story_links():
+    """Pages that are nothing but a site's sidebar (scraped as articles) share their
+    site's headline lists: with the sidebar set aside nothing is left to link."""
+    headlines = [f"Headline number {i} about the senator and the pardon fight today"
+                 for i in range(10)]
+    store = Store(":memory:")
+    store.add([Article(id=f"p{i}", title="Senator fires back after pardon",
+                       text="\n".join(headlines[i : i + 7]), outlet="conservativebyte.com",
+                       url=f"http://conservativebyte.com/{i}") for i in range(4)])
+    result = trace_store(store)
+    assert result.stories == [] and result.report.boilerplate_blocks >= 6
+
+
+def test_a_page_stored_twice_is_a_duplicate_not_boilerplate():
+    page = _site_articles("Daily Eagle", 1)[0]
+    store = Store(":memory:")
+    store.add([Article(id=f"crawl{i}", text=page.text, outlet="Daily Eagle",
+                       url=f"https://www.dailyeagle.example/story/{'/' * (i % 2)}")
+               for i in range(4)])
+    report = run_trace(store)
+    assert report.boilerplate_blocks == 0  # one page (one URL) crawled four times
+    assert len(_reuse_pairs(store)) == 6

@@ -13,7 +13,7 @@ any format ``storytrace ingest`` reads).
 >>> [(p.kind, c.b.text[p.b_start:p.b_end][:20]) for p in c.alignment.passages]
 [('verbatim', 'The city council vot')]
 >>> sorted(c.details)
-['attributions', 'diff', 'direction', 'framing']
+['attributions', 'diff', 'direction', 'framing', 'language']
 >>> tracer = storytrace.Tracer(same_story=False)
 >>> tracer.get_params()["threshold"]
 0.2

@@ -8,6 +8,7 @@ from typing import Any
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
 from storytrace.text.boilerplate import Boilerplate, mask, promo_blocks, site_of
+from storytrace.text.language import detect_language, is_english
 
 #: What `compare` adds beside the aligned passages, each one step of its own.
 DETAILS = ("attributions", "direction", "diff", "framing")
@@ -20,7 +21,8 @@ class Comparison:
     ``details`` holds the optional analyses by name (``attributions``: credited
     sources and quotes of each side; ``direction``: who copied whom, or "unknown",
     with the evidence; ``diff``: the facts diff; ``framing``: each side's framing signals
-    and what the second adds over the first), each JSON-ready. ``boilerplate`` lists, for
+    and what the second adds over the first, for English texts), each JSON-ready, and
+    ``language`` (each side's, as detected at ingest). ``boilerplate`` lists, for
     ``a`` and ``b``, the spans set aside as site boilerplate before anything was aligned
     (``start``, ``end``, ``reason``): none of the above reads them.
     """
@@ -76,6 +78,8 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
         raise ValueError(f"unknown details {sorted(unknown)}; choose from {DETAILS}")
     aligner = aligner or Aligner()
     originals = (a, b)
+    languages = {"a": a.language or detect_language(a.text),
+                 "b": b.language or detect_language(b.text)}
     (a, b), set_aside = _set_aside(a, b, boilerplate)
     result = Comparison(a, b, aligner.align(a, b))
     _same_place(result, set_aside)
@@ -93,14 +97,31 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
 
         result.details["diff"] = diff_versions(a, b, result, aligner=aligner).to_dict()
     if "framing" in details:
-        from storytrace.framing import analyze_article, framing_delta
-
-        fa, fb = analyze_article(a), analyze_article(b)
-        result.details["framing"] = {"a": fa.to_dict(), "b": fb.to_dict(),
-                                     "delta": framing_delta(fa, fb)}
+        result.details["framing"] = _framing(a, b, languages)
     result.a, result.b = originals
     result.boilerplate = set_aside
+    result.details["language"] = languages
     return result
+
+
+def _framing(a: Article, b: Article, languages: dict[str, str]) -> dict:
+    """Each side's framing signals and what B adds over A; the models are learnt from
+    English news, so a side in another language gets a note instead of a guess."""
+    from storytrace.framing import analyze_article, framing_delta
+
+    out: dict[str, Any] = {}
+    found = {}
+    for side, article in (("a", a), ("b", b)):
+        if is_english(languages[side]):
+            found[side] = analyze_article(article)
+            out[side] = found[side].to_dict()
+    if len(found) == 2:
+        out["delta"] = framing_delta(found["a"], found["b"])
+    else:
+        others = ", ".join(f"{k.upper()} is in {languages[k]}" for k in ("a", "b")
+                           if k not in found)
+        out["note"] = f"framing signals are learnt from English news: not computed ({others})"
+    return out
 
 
 def _set_aside(a: Article, b: Article, model: Boilerplate | None

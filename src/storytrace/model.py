@@ -75,6 +75,7 @@ class Article:
     raw: str | None = None
     source: str = ""  # where it was read from: "file.jsonl:12"
     extra: dict = field(default_factory=dict)
+    language: str = ""  # ISO 639-1, detected at ingest; "" when unknown
 
     def __post_init__(self) -> None:
         if self.published is not None and self.published.tzinfo is None:

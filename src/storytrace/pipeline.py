@@ -51,6 +51,11 @@ def ingest(sources: Iterable[str | os.PathLike], store: Store,
             on_error(error)
 
     def flush() -> None:
+        from storytrace.text.language import detect_language
+
+        for article in batch:
+            if not article.language:
+                article.language = detect_language(article.text)
         report = store.add(batch, batch_size=batch_size)
         summary.added += len(report.added)
         summary.unchanged += len(report.unchanged)

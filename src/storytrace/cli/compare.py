@@ -144,7 +144,9 @@ def _print_details(c: Comparison) -> None:
         out.print()
         out.print(Text("Framing:", style="bold"))
         for label in ("a", "b"):
-            f = framing[label]
+            f = framing.get(label)
+            if f is None:
+                continue
             head = f.get("headline_clickbait")
             bits = [f"clickbait headline {head['score']:.2f}" if head else "no headline",
                     f"hyperpartisan {f['hyperpartisan']['score']:.2f}"]
@@ -152,7 +154,10 @@ def _print_details(c: Comparison) -> None:
             if loaded:
                 bits.append("loaded: " + ", ".join(f"“{x['text']}”" for x in loaded[:6]))
             out.print(Text(f"  {label.upper()}: " + "; ".join(bits)))
-        out.print(Text(f"  B adds over A: {framing['delta']['summary']}"))
+        if "delta" in framing:
+            out.print(Text(f"  B adds over A: {framing['delta']['summary']}"))
+        if "note" in framing:
+            out.print(Text(f"  {framing['note']}"))
     diff = c.details.get("diff")
     if diff:
         summary = diff["summary"]

@@ -17,6 +17,7 @@ import numpy as np
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article, Link, Story
 from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions, site_of
+from storytrace.text.language import is_english
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
@@ -263,6 +264,9 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     """
     from storytrace.stories.similarity import entity_words
 
+    # The same-story model is learnt from English news: other languages are not guessed.
+    pairs = [(a, b) for a, b in pairs
+             if is_english(articles[a].language) and is_english(articles[b].language)]
     if set_aside:
         # A page that is all boilerplate (a sidebar scraped as an article) has nothing
         # left to tell a story with: its title alone would link it to its site's others.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -105,7 +106,8 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     if options.boilerplate:
         model, relinked = _update_boilerplate(index, options.boilerplate)
         report.boilerplate_blocks = len(model)
-        report.boilerplate_sites = len({site for site, _ in model.site_blocks})
+        report.boilerplate_sites = len({site for site, _ in model.site_blocks
+                                        if not site.startswith("*")})
         report.relinked = len(relinked)
     seqs, counts, sigs = index.all_signatures()
     if not len(seqs):
@@ -167,7 +169,8 @@ def boilerplate_report(store: Store, options: BoilerplateOptions = BoilerplateOp
                        sites: list[str] | None = None, scan: int = 500) -> list[dict]:
     """What `trace` sets aside as boilerplate, site by site (largest first; corpus-wide
     blocks under site ``"*"``): each block's text, how many articles print it, and one of
-    them with the block's offsets, so a person can check it. ``sites``: only these;
+    them with the block's offsets, so a person can check it (promotion counted over all
+    sites under ``"*promo"``). ``sites``: only these;
     ``scan``: articles read per site to find the examples."""
     index = CorpusIndex(store)
     site_blocks, corpus_blocks = index.boilerplate(options.min_articles, options.corpus_min)
@@ -181,7 +184,7 @@ def boilerplate_report(store: Store, options: BoilerplateOptions = BoilerplateOp
         if sites and site not in sites:
             continue
         keys = wanted[site]
-        seqs = index.seqs_of_sites([site]) if site != "*" else index.all_seqs()
+        seqs = index.seqs_of_sites([site]) if not site.startswith("*") else index.all_seqs()
         found: dict[int, dict] = {}
         for start in range(0, min(len(seqs), scan), 100):
             for a in index.articles(seqs[start : start + 100]).values():
@@ -302,13 +305,25 @@ def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
     return stories
 
 
-#: Bump when tree building changes, so that stored trees are built again.
-TREE_FORMAT = 1
+@lru_cache(maxsize=1)
+def tree_code_version() -> str:
+    """A digest of the code that builds family trees (the provenance package and its
+    bundled word model): a stored tree made by other code is built again."""
+    import hashlib
+    from pathlib import Path
+
+    import storytrace.provenance as provenance
+
+    folder = Path(provenance.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.py"), folder.parent / "engines" / "core.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def tree_fingerprint(story: Story, links: list[Link]) -> str:
-    """What a story's family tree depends on: its id, its members and every link touching
-    them (the tree looks one reuse link out of the story), with :data:`TREE_FORMAT`.
+    """What a story's family tree depends on: its id, its members, every link touching
+    them (the tree looks one reuse link out of the story), and the code that builds it.
 
     >>> fp = tree_fingerprint(Story("s-a", [], [], [1, 2]), [Link(1, 2, "reuse", .5, .5, .5, {})])
     >>> len(fp), fp == tree_fingerprint(Story("s-a", [], [], [1, 3]), [])
@@ -317,7 +332,7 @@ def tree_fingerprint(story: Story, links: list[Link]) -> str:
     import hashlib
     import json
 
-    key = [TREE_FORMAT, story.id, sorted(story.seqs),
+    key = [tree_code_version(), story.id, sorted(story.seqs),
            sorted((x.a_seq, x.b_seq, x.kind, x.score) for x in links)]
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
 

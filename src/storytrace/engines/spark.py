@@ -265,7 +265,8 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         with clock("boilerplate"):
             model = _boilerplate(articles, options.boilerplate)
             report.boilerplate_blocks = len(model)
-            report.boilerplate_sites = len({site for site, _ in model.site_blocks})
+            report.boilerplate_sites = len({site for site, _ in model.site_blocks
+                                            if not site.startswith("*")})
     with clock("sign"):
         sigs = _sign(spark, articles, options).persist(disk)
         sigs.count()
@@ -962,8 +963,11 @@ def _where() -> Any:
 
 def _article(seq: int, text: str, where: str, title: str = "") -> Article:
     """The article a verification task needs: its text, title and where it is from."""
+    from storytrace.text.language import detect_language
+
     outlet, _, url = where.partition(_SEP)
-    return Article(text=text, id=str(seq), title=title or "", outlet=outlet, url=url)
+    return Article(text=text, id=str(seq), title=title or "", outlet=outlet, url=url,
+                   language=detect_language(text))
 
 
 # -- boilerplate ----------------------------------------------------------------------
@@ -974,13 +978,15 @@ def _boilerplate(articles: DataFrame, options: BoilerplateOptions) -> Boilerplat
     from pyspark.sql import functions as F
 
     def blocks(rows: Iterator) -> Iterator[tuple[str, int, list[int]]]:
-        from storytrace.text.boilerplate import block_keys, page_of, site_of
+        from storytrace.text.boilerplate import counted_keys, page_of, site_of
 
         for r in rows:
-            keys = sorted({k for _, _, k in block_keys(r.text, options.min_words)})
-            if keys:
-                yield (site_of(r.outlet or "", r.url or ""), page_of(r.url or "", r.id),
-                       keys)
+            site = site_of(r.outlet or "", r.url or "")
+            by_site: dict[str, list[int]] = {}
+            for where, key in counted_keys(r.text, site, options.min_words):
+                by_site.setdefault(where, []).append(key)
+            for where, keys in by_site.items():
+                yield where, page_of(r.url or "", r.id), sorted(keys)
 
     # A page stored twice (one URL) counts once, as in the store.
     counts = (articles.select("id", "text", "outlet", "url").rdd.mapPartitions(blocks)
@@ -990,8 +996,9 @@ def _boilerplate(articles: DataFrame, options: BoilerplateOptions) -> Boilerplat
               .groupBy("site", "key").count().persist())
     site = {(r.site, r.key) for r in counts.where((F.col("count") >= options.min_articles)
                                                   & (F.col("site") != "")).collect()}
-    corpus = {r.key for r in counts.groupBy("key").agg(F.sum("count").alias("n"))
-              .where(F.col("n") >= options.corpus_min).collect()}
+    corpus = {r.key for r in counts.where(~F.col("site").startswith("*")).groupBy("key")
+              .agg(F.sum("count").alias("n")).where(F.col("n") >= options.corpus_min)
+              .collect()}
     counts.unpersist()
     return Boilerplate(frozenset(site), frozenset(corpus), options)
 

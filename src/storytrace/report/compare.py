@@ -349,6 +349,8 @@ def _framing(page: _Page) -> None:
     delta = framing.get("delta")
     extra = f'<div class="delta"><b>What B adds over A:</b> {_delta(delta)}</div>' \
         if delta else ""
+    if isinstance(framing.get("note"), str):
+        extra += f'<p class="muted">{esc(framing["note"])}</p>'
     if cols or extra:
         page.sections.append(
             '<section class="block" id="framing"><h2>Framing</h2>'

@@ -278,8 +278,8 @@ class CorpusIndex:
             "SELECT site, key, articles FROM blocks WHERE articles >= ? AND site != ''",
             (min_articles,))}
         corpus = dict(self.db.execute(
-            "SELECT key, SUM(articles) FROM blocks GROUP BY key HAVING SUM(articles) >= ?",
-            (corpus_min,)))
+            "SELECT key, SUM(articles) FROM blocks WHERE site NOT LIKE '*%' GROUP BY key "
+            "HAVING SUM(articles) >= ?", (corpus_min,)))
         return site, corpus
 
     def sites(self, seqs: Iterable[int]) -> dict[int, str]:

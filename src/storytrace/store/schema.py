@@ -15,9 +15,10 @@ Versions:
 2. ``trees``: each story's family tree as ``trace`` built it, with a fingerprint of
    the story's members and links, so ``graph``, the report and the web only read.
 3. ``blocks``: how many articles of each site print each text block (the boilerplate
-   model, :mod:`storytrace.text.boilerplate`), and ``article_sites``: each counted
-   article's site and page (its URL: a page stored twice counts once). Articles
-   traced before are counted by the next ``trace``.
+   model, :mod:`storytrace.text.boilerplate`), ``article_sites``: each counted
+   article's site and page (its URL: a page stored twice counts once). Articles traced
+   before are counted by the next ``trace``.
+4. ``articles.language``, detected at ingest (``""`` for articles stored before).
 """
 
 from __future__ import annotations
@@ -102,8 +103,14 @@ CREATE TABLE IF NOT EXISTS article_sites (
 CREATE INDEX IF NOT EXISTS article_sites_site ON article_sites(site, page);
 """
 
+#: Columns added to existing tables (``ALTER TABLE ... ADD COLUMN`` is not idempotent in
+#: SQLite, so each is added only where missing): ``(table, column, type and default)``.
+ADDED_COLUMNS = [("articles", "language", "TEXT NOT NULL DEFAULT ''")]  # schema 4
+
+VERSION_4 = ""  # articles.language, from ADDED_COLUMNS
+
 #: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
-MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3]
+MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

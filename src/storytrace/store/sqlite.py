@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storytrace.model import Article
-from storytrace.store.schema import MIGRATIONS, SCHEMA_VERSION, statements
+from storytrace.store.schema import ADDED_COLUMNS, MIGRATIONS, SCHEMA_VERSION, statements
 
 DEFAULT_PATH = "storytrace.db"
 BATCH = 2000
@@ -24,7 +24,8 @@ LOCK_WAIT = 600.0
 class StoreBusy(sqlite3.OperationalError):
     """Another process held the store's write lock for longer than we were willing to wait."""
 
-_COLUMNS = "id, content_hash, title, text, outlet, url, published, authors, raw, source, extra"
+_COLUMNS = ("id, content_hash, title, text, outlet, url, published, authors, raw, source, extra, "
+            "language")
 
 
 @dataclass
@@ -86,6 +87,10 @@ class Store:
             for script in MIGRATIONS:
                 for statement in statements(script):
                     self.db.execute(statement)
+            for table, column, kind in ADDED_COLUMNS:
+                have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                             (str(SCHEMA_VERSION),))
 
@@ -158,7 +163,7 @@ class Store:
                 report.added.append(a.id)
             self.db.executemany(
                 f"INSERT INTO articles ({_COLUMNS}, ingested_at) VALUES "
-                f"(?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                f"(?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         return report
 
     def _hashes(self, ids: list[str]) -> dict[str, str]:
@@ -265,15 +270,16 @@ def _to_row(a: Article, content_hash: str) -> tuple:
             json.dumps(a.authors, ensure_ascii=False), raw,
             # a file name that is not UTF-8 arrives with surrogate escapes; keep it readable
             a.source.encode("utf-8", "backslashreplace").decode("utf-8"),
-            json.dumps(a.extra, ensure_ascii=False))
+            json.dumps(a.extra, ensure_ascii=False), a.language)
 
 
 def _from_row(row: tuple) -> Article:
-    (id_, _hash, title, text, outlet, url, published, authors, raw, source, extra) = row
+    (id_, _hash, title, text, outlet, url, published, authors, raw, source, extra,
+     language) = row
     return Article(
         id=id_, title=title, text=text, outlet=outlet, url=url,
         published=datetime.fromisoformat(published) if published else None,
         authors=json.loads(authors),
         raw=zlib.decompress(raw).decode("utf-8", "surrogatepass") if raw else None,
-        source=source, extra=json.loads(extra),
+        source=source, extra=json.loads(extra), language=language,
     )

@@ -6,9 +6,11 @@ as evidence of who copied whom, or as a sign of one story. It is found the way p
 filters frequent n-grams: by document frequency. Each article is cut into blocks (its
 sentences and lines of four or more words); a block is keyed by its lower-cased words,
 hashed. A key printed by at least ``min_articles`` articles of one site (the outlet, else
-the URL's domain) is that site's boilerplate; a key printed by at least ``corpus_min``
-articles of the whole corpus is boilerplate everywhere (an article with no outlet or url
-has only this rule). Credit lines ("Source: X", "As reported by X", "..., according to X")
+the URL's domain) is that site's boilerplate; so is a block worded like promotion or small
+print ("All rights reserved", "Subscribe to...") printed by ``min_articles`` articles of
+any sites (a wire's copyright line); a key printed by at least ``corpus_min`` articles of
+the whole corpus is boilerplate everywhere (an article with no outlet or url has only the
+last two rules). Credit lines ("Source: X", "As reported by X", "..., according to X")
 are never boilerplate, even when they recur: provenance needs them.
 
 Without a corpus (``storytrace compare`` of two files), :func:`promo_blocks` recognises
@@ -45,6 +47,8 @@ _CREDIT = re.compile(r"^\W*(?:source|via|h/t|hat tip|originally published|reprin
 # Promotional and legal wording (for `compare` without a corpus).
 _PROMO = re.compile(
     r"\b(?:sign up|subscribe|newsletter|all rights reserved|copyright|disclaimer"
+    r"|has not been edited by|auto-generated from a syndicated feed"
+    r"|follow (?:us|[\w.]+) on (?:twitter|facebook|instagram)"
     r"|the views expressed|opinions expressed|donate now|donate today|share this (?:article|story)"
     r"|featured image|follow us|like us on|click here|terms of (?:use|service)"
     r"|privacy policy|related (?:stories|articles|posts)|recommended for you)\b|©",
@@ -110,10 +114,12 @@ class Boilerplate:
     options: BoilerplateOptions = BoilerplateOptions()
 
     def __call__(self, site: str, key: int) -> bool:
-        return key in self.corpus_blocks or (site, key) in self.site_blocks
+        return (key in self.corpus_blocks or (site, key) in self.site_blocks
+                or (PROMO_SITE, key) in self.site_blocks)
 
     def __len__(self) -> int:
-        return len(self.site_blocks) + len(self.corpus_blocks)
+        """How many different blocks of text are boilerplate (somewhere)."""
+        return len({key for _, key in self.site_blocks} | self.corpus_blocks)
 
     def __bool__(self) -> bool:  # a model with no counted blocks still sets lists aside
         return True
@@ -148,6 +154,22 @@ def page_of(url: str, fallback: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass")) - (1 << 63)
 
 
+#: The pseudo-site under which promotional blocks are also counted, whatever their site: a
+#: wire's copyright line or a syndication notice printed by a few articles of many sites.
+PROMO_SITE = "*promo"
+
+
+def counted_keys(text: str, site: str, min_words: int = 4) -> set[tuple[str, int]]:
+    """The ``(site, key)`` counts an article adds: each of its blocks under its site, and
+    those that read like promotion or small print under :data:`PROMO_SITE` too."""
+    out = set()
+    for s, e, key in block_keys(text, min_words):
+        out.add((site, key))
+        if _PROMO.search(text[s:e]):
+            out.add((PROMO_SITE, key))
+    return out
+
+
 def count_blocks(items: Iterable[tuple[str, str, int]], min_words: int = 4,
                  seen: set[tuple[str, int]] | None = None) -> dict[tuple[str, int], int]:
     """How many of the ``(text, site, page)`` items print each ``(site, key)`` block: an
@@ -155,11 +177,12 @@ def count_blocks(items: Iterable[tuple[str, str, int]], min_words: int = 4,
     again (one in ``seen``, which is updated). Pages, not texts: a sidebar scraped from
     many pages of one site is the site's boilerplate, however alike those pages are.
 
-    >>> counts = count_blocks([("Share this story with a friend.", "x", 1),
-    ...                        ("Share this story with a friend. Or not at all.", "x", 2),
-    ...                        ("Share this story with a friend. Again.", "x", 1)])
-    >>> sorted(counts.values())
-    [1, 2]
+    >>> counts = count_blocks([("The old bridge closed for repairs.", "x", 1),
+    ...                        ("The old bridge closed for repairs. Or not at all.", "x", 2),
+    ...                        ("The old bridge closed for repairs. Again.", "x", 1),
+    ...                        ("Subscribe to our newsletter today.", "y", 3)])
+    >>> sorted(counts.values())  # the newsletter once for its site, once as promotion
+    [1, 1, 1, 2]
     """
     seen = set() if seen is None else seen
     counts: dict[tuple[str, int], int] = {}
@@ -167,8 +190,8 @@ def count_blocks(items: Iterable[tuple[str, str, int]], min_words: int = 4,
         if (site, page) in seen:
             continue
         seen.add((site, page))
-        for key in {k for _, _, k in block_keys(text, min_words)}:
-            counts[(site, key)] = counts.get((site, key), 0) + 1
+        for pair in counted_keys(text, site, min_words):
+            counts[pair] = counts.get(pair, 0) + 1
     return counts
 
 

@@ -44,8 +44,9 @@ def print_story(d: dict) -> None:
     if d["first_published"]:
         span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
     out.print()
+    n = len(d["outlets"])
     out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
-                   f"{len(d['outlets'])} outlets{span}", style="bold"))
+                   f"{n} outlet{'' if n == 1 else 's'}{span}", style="bold"))
     for a in d["articles"]:
         when = (a["published"] or "no date")[:10]
         out.print(Text(f"  {a['id'][:16]}  {when:<10}  {a['outlet'] or '?':<20.20} "

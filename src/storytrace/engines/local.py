@@ -66,6 +66,7 @@ class TraceReport:
     boilerplate_blocks: int = 0  # blocks of text that are boilerplate (site or corpus)
     boilerplate_sites: int = 0  # sites with boilerplate of their own
     relinked: int = 0  # articles whose links were verified again (new boilerplate)
+    quote_links: int = 0  # of links_added: pairs that share only a third party's quotation
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -145,6 +146,7 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
         index.add_links(chunk, links)
         report.verified += len(chunk)
         report.links_added += len(links)
+        report.quote_links += sum(x.kind == "shared_quote" for x in links)
         if progress:
             progress("verify", report.verified, len(todo))
     if options.same_story:

@@ -152,8 +152,9 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: dict) -> None:
     out.print(f"{total} articles · {report['signed']} newly indexed · "
-              f"{report['verified']} candidate pairs aligned · {report['links_added']} new "
-              f"reuse links ({report.get('quote_links', 0)} of them only a shared quotation) · "
+              f"{report['verified']} candidate pairs aligned · "
+              f"{report['links_added'] - report.get('quote_links', 0)} new reuse links, "
+              f"{report.get('quote_links', 0)} sharing only a quotation · "
               f"{report.get('story_candidates', 0)} same-story candidates, "
               f"{report.get('story_links_added', 0)} linked · "
               f"{len(stories)} stories with 2+ articles")

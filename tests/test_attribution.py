@@ -279,6 +279,7 @@ def _hostile(unit: str, copies: int) -> str:
 def test_hostile_input_is_bounded_and_valid(unit: str, copies: int, k: int,
                                             monkeypatch) -> None:
     from storytrace.provenance import attribution
+    from storytrace.provenance.tagging import MAX_TAGGED_TOTAL
 
     extract_attributions("Warm-up, Smith said.")  # the tagger loaded before counting
     _, ops_small = count_operations(extract_attributions, _hostile(unit, k))
@@ -293,7 +294,7 @@ def test_hostile_input_is_bounded_and_valid(unit: str, copies: int, k: int,
     with hang_guard(300, "extract_attributions on a hostile text"):
         found = extract_attributions(text)
     check_offsets(text, found)
-    assert sum(tagged) <= attribution.MAX_TAGGED_TOTAL
+    assert sum(tagged) <= MAX_TAGGED_TOTAL
 
 
 def test_unicode_offsets_are_code_points() -> None:

@@ -31,7 +31,8 @@ organisation/document head nouns.
 Article text is untrusted: patterns have no nested unbounded repetition, quotes
 are capped at :data:`MAX_QUOTE` characters, and paragraphs that are not prose
 (mostly punctuation) skip the tagger, which reads windows of at most
-:data:`MAX_TAGGED_TOKENS` tokens and at most :data:`MAX_TAGGED_TOTAL` tokens per
+:data:`~storytrace.provenance.tagging.MAX_TAGGED_TOKENS` tokens and at most
+:data:`~storytrace.provenance.tagging.MAX_TAGGED_TOTAL` tokens per
 text (rules still read all of it, up to :data:`MAX_RULE_MATCHES` matches per
 pattern), so time stays linear in the length of the text.
 
@@ -57,6 +58,13 @@ from typing import Any
 import numpy as np
 
 from storytrace.model import Span
+from storytrace.provenance.tagging import (
+    TAGS,
+    labelled_spans,
+    tokenize,
+    viterbi,
+    windows,
+)
 from storytrace.text.words import stem
 
 __all__ = [
@@ -76,8 +84,6 @@ KINDS = ("according_to", "reported", "said", "told", "quote", "credit_line", "vi
          "wire_credit", "as_reported", "citing", "other")
 
 MAX_QUOTE = 2000  # longest direct quote the rules will pair with a speaker
-MAX_TAGGED_TOKENS = 400  # tagger window; longer paragraphs are cut into windows
-MAX_TAGGED_TOTAL = 60_000  # tokens the tagger reads per text (a long book chapter)
 MODEL_NAME = "attribution_tagger.json"
 
 
@@ -361,20 +367,7 @@ def kind_of_cue(cue: str) -> str:
 
 # --------------------------------------------------------------------------- tokens
 
-_TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
-_PARAGRAPH = re.compile(r"[^\n]+")
 _OPEN_Q, _CLOSE_Q = "“", "”"
-
-
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of word and punctuation tokens of ``text[start:end]``.
-
-    >>> t = "Mr. Cook’s aide said: “No.”"
-    >>> [t[s:e] for s, e in tokenize(t)]
-    ['Mr', '.', 'Cook’s', 'aide', 'said', ':', '“', 'No', '.', '”']
-    """
-    end = len(text) if end is None else end
-    return [m.span() for m in _TOKEN.finditer(text, start, end)]
 
 
 def _shape(w: str) -> str:
@@ -594,49 +587,7 @@ def stack_features(base: Sequence[Sequence[str]], tags: Sequence[str],
 
 # --------------------------------------------------------------------------- tagger
 
-TAGS = ("O", "B-S", "I-S", "B-C", "I-C", "B-T", "I-T")
 _N = len(TAGS)
-_NEG = -1e9
-
-
-def _allowed() -> np.ndarray:
-    """Transitions (row: previous tag, last row: sequence start) a BIO path may take."""
-    ok = np.ones((_N + 1, _N), dtype=bool)
-    for a in range(_N + 1):
-        prev = TAGS[a] if a < _N else "O"
-        for b, tag in enumerate(TAGS):
-            if tag.startswith("I-") and prev[2:] != tag[2:]:
-                ok[a, b] = False
-    return ok
-
-
-ALLOWED = _allowed()
-
-
-def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
-    """Best BIO-valid tag path for an ``(n, tags)`` score matrix.
-
-    ``transitions`` is ``(tags + 1, tags)``, its last row scoring the first tag.
-
-    >>> e = np.zeros((2, 7)); e[0, 1] = 1; e[1, 2] = 1
-    >>> viterbi(e, np.zeros((8, 7)))
-    [1, 2]
-    """
-    n = len(emissions)
-    if n == 0:
-        return []
-    trans = np.where(ALLOWED[:_N], transitions[:_N], _NEG)
-    score = np.where(ALLOWED[_N], transitions[_N], _NEG) + emissions[0]
-    back = np.zeros((n, _N), dtype=np.int64)
-    for i in range(1, n):
-        cand = score[:, None] + trans
-        back[i] = cand.argmax(0)
-        score = cand.max(0) + emissions[i]
-    path = [int(score.argmax())]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i, path[-1]]))
-    return path[::-1]
-
 
 class Stage:
     """One averaged-perceptron tagging stage: feature ids, weights and transitions."""
@@ -711,29 +662,6 @@ def _unpack(data: str) -> bytes:
     return zlib.decompress(base64.b64decode(data))
 
 
-def windows(text: str) -> Iterator[list[tuple[int, int]]]:
-    """Token windows the tagger reads: prose paragraphs, cut at ``MAX_TAGGED_TOKENS``.
-
-    A paragraph that is mostly punctuation (a wall of quote marks, ASCII art) is
-    skipped: it holds no attribution and would only cost time.
-
-    >>> [len(w) for w in windows('He said so.\\n""""""""\\nOk')]
-    [4]
-    """
-    budget = MAX_TAGGED_TOTAL
-    for m in _PARAGRAPH.finditer(text):
-        tokens = tokenize(text, m.start(), m.end())
-        words = sum(1 for s, _ in tokens if text[s].isalnum())
-        if words < 2 or words < 0.4 * len(tokens):
-            continue
-        for k in range(0, len(tokens), MAX_TAGGED_TOKENS):
-            window = tokens[k : k + MAX_TAGGED_TOKENS]
-            budget -= len(window)
-            if budget < 0:
-                return
-            yield window
-
-
 class Tagger:
     """The learned Source/Cue/Content tagger (two stacked perceptron stages).
 
@@ -779,33 +707,6 @@ class Tagger:
             tags, e = self.tag_tokens([text[s:e] for s, e in tokens])
             out += labelled_spans(tokens, tags, e)
         return out
-
-
-def labelled_spans(tokens: Sequence[tuple[int, int]], tags: Sequence[str],
-                   scores: np.ndarray) -> list[tuple[str, Span, float]]:
-    """Spans of a BIO-tagged token window as ``(label, Span, confidence)``.
-
-    The confidence is the span's mean margin between its tokens' two best tag scores.
-
-    >>> spans = labelled_spans([(0, 3), (4, 8), (9, 13)], ["B-S", "B-C", "I-C"],
-    ...                        np.array([[0, 2, 0], [0, 1, 0], [3, 0, 0]]))
-    >>> [(lab, s.start, s.end, c) for lab, s, c in spans]
-    [('S', 0, 3, 2.0), ('C', 4, 13, 2.0)]
-    """
-    top2 = np.sort(scores, axis=1)[:, -2:]
-    margin = top2[:, 1] - top2[:, 0]
-    out: list[tuple[str, Span, float]] = []
-    cur: list[Any] | None = None
-    for k, tag in enumerate([*tags, "O"]):
-        if cur is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != cur[0]):
-            out.append((cur[0], Span(cur[1], cur[2]), float(np.mean(margin[cur[3] : k]))))
-            cur = None
-        if k < len(tags) and tag != "O":
-            if cur is None:
-                cur = [tag[2:], tokens[k][0], tokens[k][1], k]
-            else:
-                cur[2] = tokens[k][1]
-    return out
 
 
 @lru_cache(maxsize=1)

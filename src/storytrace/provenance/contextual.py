@@ -3,7 +3,7 @@
 The same BIO Source/Cue/Content tags as :class:`~storytrace.provenance.attribution.Tagger`,
 read from context instead of hand-made word features:
 
-1. each token window of the text (:func:`~storytrace.provenance.attribution.windows`)
+1. each token window of the text (:func:`~storytrace.provenance.tagging.windows`)
    goes through the verified all-MiniLM-L6-v2 encoder (``storytrace.align.semantic``);
    a token's state is the mean of its word pieces' hidden states at layers 3 and 6
    (768 numbers), long windows are read in overlapping chunks of 256 pieces;
@@ -38,7 +38,7 @@ import numpy as np
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.model import Span
-from storytrace.provenance.attribution import TAGS, labelled_spans, viterbi, windows
+from storytrace.provenance.tagging import TAGS, labelled_spans, viterbi, windows
 
 __all__ = ["CONTEXTUAL_MODEL", "LAYERS", "ContextualTagger", "TokenEncoder", "build_network",
            "load", "network_weights", "save"]

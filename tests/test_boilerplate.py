@@ -166,3 +166,21 @@ def test_a_page_stored_twice_is_a_duplicate_not_boilerplate():
     report = run_trace(store)
     assert report.boilerplate_blocks == 0  # one page (one URL) crawled four times
     assert len(_reuse_pairs(store)) == 6
+
+
+def test_only_links_resting_on_new_boilerplate_are_verified_again():
+    """When a site's new pages make one of its footers boilerplate, a linked pair of that
+    site that does not print the footer keeps its link (a navigation list it prints is
+    set aside anyway and is no new boilerplate); a run with nothing new redoes nothing."""
+    related = "\n\nRelated stories:\n- Mayor resigns over bridge\n- Dam fails after storm"
+    source = _body(200)
+    store = Store(":memory:")
+    store.add([Article(id="src", text=source + related, outlet="Daily Eagle"),
+               Article(id="cpy", text="Update. " + source + related, outlet="Daily Eagle")])
+    assert run_trace(store).links_added == 1
+    store.add(_site_articles("Daily Eagle", 3, start=10))  # the footer becomes boilerplate
+    second = run_trace(store)
+    assert second.boilerplate_blocks == 4 and second.relinked == 0
+    third = run_trace(store)
+    assert third.relinked == 0 and third.verified == 0
+    assert frozenset(("src", "cpy")) in _reuse_pairs(store)

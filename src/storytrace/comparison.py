@@ -130,7 +130,7 @@ def _set_aside(a: Article, b: Article, model: Boilerplate | None
     out, aside = [], {}
     for side, x in (("a", a), ("b", b)):
         site = site_of(x.outlet, x.url)
-        if model:
+        if model is not None:
             spans, reason = model.spans(x.text, site), "site boilerplate"
         else:
             spans, reason = promo_blocks(x.text), "promotion or small print"

@@ -310,21 +310,19 @@ def story_text(article: Article) -> str:
     return article.text
 
 
-def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None,
-                        sites: dict[int, str] | None = None
+def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None
                         ) -> tuple[dict[int, Article], dict[int, int]]:
     """The boilerplate step before alignment: each article with its site's boilerplate
     blanked (offsets kept), and the characters set aside per article (where any).
-
-    ``sites``: seq -> site, where the articles do not carry their outlet and url.
+    ``model`` ``None``: boilerplate is kept (an empty model still sets navigation lists
+    aside).
     """
-    if not model:
+    if model is None:
         return articles, {}
     out: dict[int, Article] = {}
     aside: dict[int, int] = {}
     for seq, a in articles.items():
-        site = sites[seq] if sites is not None else site_of(a.outlet, a.url)
-        text, n = model.mask(a.text, site)
+        text, n = model.mask(a.text, site_of(a.outlet, a.url))
         out[seq] = replace(a, text=text) if n else a
         if n:
             aside[seq] = n

@@ -38,6 +38,7 @@ from storytrace.text.boilerplate import (
     Boilerplate,
     BoilerplateOptions,
     block_keys,
+    boilerplate_spans,
     count_blocks,
     page_of,
     site_of,
@@ -206,25 +207,30 @@ def _update_boilerplate(index: CorpusIndex, options: BoilerplateOptions
     """The boilerplate step: count the blocks of the articles not counted yet; the
     model; and the articles whose stored links may rest on text that has just become
     boilerplate (their links are dropped, and their pairs verified again as new)."""
-    before = index.boilerplate(options.min_articles, options.corpus_min)
+    before = site_blocks, corpus_blocks = index.boilerplate(options.min_articles,
+                                                            options.corpus_min)
+    counted = False
     for batch in index.uncounted():
         rows = [(seq, site_of(a.outlet, a.url), page_of(a.url, a.id)) for seq, a in batch]
         counts = count_blocks([(a.text, site, page) for (_, a), (_, site, page)
                                in zip(batch, rows, strict=True)],
                               options.min_words, index.counted_pages(r[1] for r in rows))
         index.add_block_counts(rows, counts)
-    site_blocks, corpus_blocks = index.boilerplate(options.min_articles, options.corpus_min)
+        counted = True
+    if counted:
+        site_blocks, corpus_blocks = index.boilerplate(options.min_articles,
+                                                       options.corpus_min)
     model = Boilerplate(frozenset(site_blocks), frozenset(corpus_blocks), options)
     fresh = Boilerplate(frozenset(site_blocks.keys() - before[0].keys()),
                         frozenset(corpus_blocks.keys() - before[1].keys()), options)
-    if not fresh:
+    if not fresh:  # no block has become boilerplate: no stored link rests on one
         return model, []
     linked = {s for pair in index.linked() for s in pair}
     if not fresh.corpus_blocks:
         linked &= set(index.seqs_of_sites({site for site, _ in fresh.site_blocks}))
-    sites = index.sites(linked)
     relink = sorted(seq for seq, a in index.articles(linked).items()
-                    if fresh.spans(a.text, sites.get(seq, site_of(a.outlet, a.url))))
+                    if boilerplate_spans(a.text, site_of(a.outlet, a.url), fresh,
+                                         options.min_words))
     if relink:
         index.forget_links(relink)
     return model, relink

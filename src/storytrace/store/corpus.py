@@ -282,11 +282,6 @@ class CorpusIndex:
             "HAVING SUM(articles) >= ?", (corpus_min,)))
         return site, corpus
 
-    def sites(self, seqs: Iterable[int]) -> dict[int, str]:
-        """``seq -> site`` of counted articles."""
-        return dict(self._rows_in("SELECT seq, site FROM article_sites WHERE seq IN ({marks})",
-                                  seqs))
-
     def seqs_of_sites(self, sites: Iterable[str]) -> list[int]:
         """The counted articles of these sites, by seq."""
         return sorted(s for (s,) in self._rows_in(

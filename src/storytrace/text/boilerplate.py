@@ -121,9 +121,6 @@ class Boilerplate:
         """How many different blocks of text are boilerplate (somewhere)."""
         return len({key for _, key in self.site_blocks} | self.corpus_blocks)
 
-    def __bool__(self) -> bool:  # a model with no counted blocks still sets lists aside
-        return True
-
     def spans(self, text: str, site: str) -> list[tuple[int, int]]:
         """The spans of ``text`` (an article of ``site``) that are boilerplate: the blocks
         the counts found, and lists of links to other stories (:func:`navigation_blocks`)."""

@@ -303,20 +303,22 @@ def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
     if not groups:
         return []
     articles = index.articles([s for seqs in groups.values() for s in seqs])
-    links = [x for x in index.links() if x.kind in STORY_KINDS]
+    story_of = {seq: story for story, seqs in groups.items() for seq in seqs}
+    inside: dict[str, list[Link]] = {}
+    for x in index.links():  # one pass, in (a_seq, b_seq) order
+        if x.kind in STORY_KINDS and story_of.get(x.a_seq, 0) == story_of.get(x.b_seq, 1):
+            inside.setdefault(story_of[x.a_seq], []).append(x)
     stories = []
     for story, seqs in groups.items():
-        inside = set(seqs)
-        stories.append(Story(story, [articles[s] for s in seqs],
-                             [x for x in links if x.a_seq in inside and x.b_seq in inside], seqs))
+        stories.append(Story(story, [articles[s] for s in seqs], inside.get(story, []), seqs))
     stories.sort(key=lambda s: (-len(s.seqs), s.id))
     return stories
 
 
 @lru_cache(maxsize=1)
 def tree_code_version() -> str:
-    """A digest of the code that builds family trees (the provenance package and its
-    bundled word model): a stored tree made by other code is built again."""
+    """A digest of the code and data that build family trees (the provenance package, the
+    plan's steps and the bundled models): a stored tree made by others is built again."""
     import hashlib
     from pathlib import Path
 
@@ -324,7 +326,8 @@ def tree_code_version() -> str:
 
     folder = Path(provenance.__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([*folder.glob("*.py"), folder.parent / "engines" / "core.py"]):
+    for path in sorted([*folder.glob("*.py"), folder.parent / "engines" / "core.py",
+                        *(folder.parent / "data").iterdir()]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -401,12 +404,15 @@ def trace_store(store: Store, options: TraceOptions = TraceOptions(),
 
 
 def tree_for_story(store: Store, story: Story, *, ignore_times: bool = False,
-                   options: TreeOptions | None = None) -> FamilyTree:
+                   options: TreeOptions | None = None, around: list[Link] | None = None
+                   ) -> FamilyTree:
     """The family tree of a stored story (:func:`~storytrace.engines.core.story_tree` over
-    the links and articles the store holds around it)."""
+    the links and articles the store holds around it; ``around``: those links, where the
+    caller has read them already)."""
     index = CorpusIndex(store)
-    around = index.links_touching(story.seqs, kind="reuse")
-    far = {s for x in around for s in (x.a_seq, x.b_seq)} - set(story.seqs)
+    if around is None:
+        around = index.links_touching(story.seqs, kind="reuse")
+    far = {s for x in around if x.kind == "reuse" for s in (x.a_seq, x.b_seq)} - set(story.seqs)
     return story_tree(story, around, index.articles(far), ignore_times=ignore_times,
                       options=options)
 
@@ -430,13 +436,14 @@ def update_trees(store: Store, stories: list[Story], *, changes: bool = False,
     built: list[tuple[str, str, bool, dict]] = []
     aligner = None
     for story in stories:
-        fingerprint = tree_fingerprint(story, index.links_touching(story.seqs))
+        around = index.links_touching(story.seqs)
+        fingerprint = tree_fingerprint(story, around)
         have = known.get(story.id)
         if have and have[0] == fingerprint and (have[1] or not changes):
             trees[story.id] = FamilyTree.from_dict(stored[story.id])
         else:
             try:
-                tree = tree_for_story(store, story)
+                tree = tree_for_story(store, story, around=around)
                 if changes:
                     if aligner is None:
                         aligner = Aligner()

@@ -45,7 +45,7 @@ def test_compare_takes_texts_articles_and_paths_alike():
     assert spans[0] == spans[1] == spans[2] and spans[0]
     for p in from_texts.alignment.passages:  # offsets into the texts as given
         assert texts[0][p.a_start:p.a_end] and texts[1][p.b_start:p.b_end]
-    assert set(from_texts.details) == {"language"}  # the analyses only when asked
+    assert from_texts.details == {}
 
 
 def test_compare_names_a_bad_input(tmp_path: Path):

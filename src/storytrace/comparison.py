@@ -22,8 +22,9 @@ class Comparison:
     sources and quotes of each side; ``direction``: who copied whom, or "unknown",
     with the evidence; ``diff``: the facts diff; ``framing``: each side's framing signals
     and what the second adds over the first, for English texts), each JSON-ready, and
-    ``language`` (each side's, as detected at ingest). ``boilerplate`` lists, for
-    ``a`` and ``b``, the spans set aside as site boilerplate before anything was aligned
+    with framing, ``language`` (each side's, as detected at ingest or here).
+    ``boilerplate`` lists, for ``a`` and ``b``, the spans set aside as site boilerplate
+    before anything was aligned
     (``start``, ``end``, ``reason``): none of the above reads them.
     """
 
@@ -78,8 +79,6 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
         raise ValueError(f"unknown details {sorted(unknown)}; choose from {DETAILS}")
     aligner = aligner or Aligner()
     originals = (a, b)
-    languages = {"a": a.language or detect_language(a.text),
-                 "b": b.language or detect_language(b.text)}
     (a, b), set_aside = _set_aside(a, b, boilerplate)
     result = Comparison(a, b, aligner.align(a, b))
     _same_place(result, set_aside)
@@ -96,11 +95,13 @@ def compare(a: Article, b: Article, aligner: Aligner | None = None, *,
         from storytrace.diff import diff_versions
 
         result.details["diff"] = diff_versions(a, b, result, aligner=aligner).to_dict()
-    if "framing" in details:
+    if "framing" in details:  # the only step that must know the languages
+        languages = {"a": a.language or detect_language(originals[0].text),
+                     "b": b.language or detect_language(originals[1].text)}
         result.details["framing"] = _framing(a, b, languages)
+        result.details["language"] = languages
     result.a, result.b = originals
     result.boilerplate = set_aside
-    result.details["language"] = languages
     return result
 
 

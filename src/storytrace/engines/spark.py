@@ -942,8 +942,8 @@ def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles
             articles: dict[int, Article] = {}
             cosine = {}
             for r in chunk:
-                articles[r.a] = _article(r.a, r.ta, r.sa, r.ha)
-                articles[r.b] = _article(r.b, r.tb, r.sb, r.hb)
+                articles[r.a] = _article(r.a, r.ta, r.sa, r.ha, language=True)
+                articles[r.b] = _article(r.b, r.tb, r.sb, r.hb, language=True)
                 cosine[(r.a, r.b)] = r.c
             articles, aside = without_boilerplate(articles, shared.value)
             for link in same_story_links(list(cosine), articles, cosine, similarity, aligner,
@@ -961,13 +961,15 @@ def _where() -> Any:
                        F.coalesce("url", F.lit(""))).alias("where_from")
 
 
-def _article(seq: int, text: str, where: str, title: str = "") -> Article:
-    """The article a verification task needs: its text, title and where it is from."""
+def _article(seq: int, text: str, where: str, title: str = "", *,
+             language: bool = False) -> Article:
+    """The article a task needs: its text, title and where it is from, and (``language``)
+    its language, as ingest detects it for the local engine's store."""
     from storytrace.text.language import detect_language
 
     outlet, _, url = where.partition(_SEP)
     return Article(text=text, id=str(seq), title=title or "", outlet=outlet, url=url,
-                   language=detect_language(text))
+                   language=detect_language(text) if language else "")
 
 
 # -- boilerplate ----------------------------------------------------------------------

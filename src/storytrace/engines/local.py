@@ -214,7 +214,7 @@ def _update_boilerplate(index: CorpusIndex, options: BoilerplateOptions
         rows = [(seq, site_of(a.outlet, a.url), page_of(a.url, a.id)) for seq, a in batch]
         counts = count_blocks([(a.text, site, page) for (_, a), (_, site, page)
                                in zip(batch, rows, strict=True)],
-                              options.min_words, index.counted_pages(r[1] for r in rows))
+                              options.min_words, index.counted_pages(r[2] for r in rows))
         index.add_block_counts(rows, counts)
         counted = True
     if counted:

@@ -248,11 +248,11 @@ class CorpusIndex:
             last = rows[-1][0]
             yield [(r[0], _from_row(r[1:])) for r in rows]
 
-    def counted_pages(self, sites: Iterable[str]) -> set[tuple[str, int]]:
-        """The ``(site, page)`` pairs already counted for these sites."""
+    def counted_pages(self, pages: Iterable[int]) -> set[tuple[str, int]]:
+        """Which of these pages are counted already, as ``(site, page)`` pairs."""
         return set(self._rows_in(
-            "SELECT DISTINCT site, page FROM article_sites WHERE site IN ({marks})",
-            set(sites)))
+            "SELECT DISTINCT site, page FROM article_sites WHERE page IN ({marks})",
+            set(pages)))
 
     def add_block_counts(self, sites: Sequence[tuple[int, str, int]],
                          counts: dict[tuple[str, int], int]) -> None:

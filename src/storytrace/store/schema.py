@@ -101,6 +101,7 @@ CREATE TABLE IF NOT EXISTS article_sites (
     page INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS article_sites_site ON article_sites(site, page);
+CREATE INDEX IF NOT EXISTS article_sites_page ON article_sites(page);
 """
 
 #: Columns added to existing tables (``ALTER TABLE ... ADD COLUMN`` is not idempotent in

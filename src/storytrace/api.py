@@ -122,15 +122,11 @@ class Tracer:
 
     def options(self) -> TraceOptions:
         """The :class:`TraceOptions` these parameters make (checked)."""
-        if not 0 < self.threshold < 1:
-            raise ValueError("threshold must be between 0 and 1")
-        if self.max_bucket < 2 or self.max_candidates < 1:
-            raise ValueError("max_bucket must be at least 2 and max_candidates at least 1")
-        if not 0 < self.story_min_score <= 1:
-            raise ValueError("story_min_score must be in (0, 1]")
-        if self.changes and not self.trees:
-            raise ValueError("changes needs the family trees (trees=True)")
-        return replace(TraceOptions(), **self.get_params())
+        options = replace(TraceOptions(), **self.get_params())
+        problems = options.problems()
+        if problems:
+            raise ValueError("; ".join(f"{name} {what}" for name, what in problems))
+        return options
 
     def trace(self, store: Store, sources: Iterable[str | os.PathLike] = ()) -> TraceResult:
         """Ingest ``sources`` into ``store`` (bad records are skipped and counted in

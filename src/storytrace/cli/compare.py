@@ -12,7 +12,6 @@ from storytrace.align import Aligner
 from storytrace.cli.articles import resolve_article
 from storytrace.cli.output import fail, out, print_json
 from storytrace.comparison import DETAILS, Comparison, compare
-from storytrace.ingest import IngestError, read_sources
 from storytrace.model import Article
 from storytrace.store import Store
 
@@ -26,11 +25,12 @@ class CompareFormat(StrEnum):
 def load_article(ref: str, db: Path) -> Article:
     """A file (any ingest format; its first article) or an id/prefix in the store."""
     if Path(ref).is_file() or ref == "-":
-        for result in read_sources([ref]):
-            if isinstance(result, IngestError):
-                raise fail(str(result))
-            return result
-        raise fail(f"{ref}: no article found")
+        from storytrace.api import read_article
+
+        try:
+            return read_article(Path(ref))
+        except ValueError as exc:
+            raise fail(str(exc)) from None
     if not db.exists():
         raise fail(f"{ref!r} is neither a file nor an id (no store at {db})")
     with Store(db) as store:

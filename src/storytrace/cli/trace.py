@@ -59,24 +59,17 @@ def trace_cmd(
     Incremental: a second run signs and verifies only what is new, and story ids
     stay the same where the stories do.
     """
-    if not 0 < threshold < 1:
-        raise fail("--threshold must be between 0 and 1")
-    if max_bucket < 2:
-        raise fail("--max-bucket must be at least 2")
-    if max_candidates < 1:
-        raise fail("--max-candidates must be at least 1")
-    if out_path and out_path.suffix not in (".jsonl", ".parquet"):
-        raise fail("--out must end in .jsonl or .parquet")
-    if not 0 < story_min_score <= 1:
-        raise fail("--story-min-score must be in (0, 1]")
-    if engine not in ("local", "spark"):
-        raise fail(f"--engine must be local or spark, not {engine!r}")
-    if changes and not trees:
-        raise fail("--changes needs the family trees (drop --no-trees)")
     options = TraceOptions(threshold=threshold, min_containment=min_containment,
                            max_bucket=max_bucket, max_candidates=max_candidates,
                            same_story=same_story,
                            story_min_score=story_min_score, trees=trees, changes=changes)
+    for name, what in options.problems()[:1]:
+        raise fail(f"--{name.replace('_', '-')} {what}"
+                   + (" (drop --no-trees)" if name == "changes" else ""))
+    if out_path and out_path.suffix not in (".jsonl", ".parquet"):
+        raise fail("--out must end in .jsonl or .parquet")
+    if engine not in ("local", "spark"):
+        raise fail(f"--engine must be local or spark, not {engine!r}")
     if engine == "spark":
         from storytrace.cli.spark import trace_spark
 

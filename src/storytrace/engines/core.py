@@ -99,6 +99,19 @@ class TraceOptions:
         return {"num_perm": self.num_perm, "shingle": self.shingle, "seed": 1,
                 "scheme": "oph"}
 
+    def problems(self) -> list[tuple[str, str]]:
+        """What is wrong with these settings, as ``(field, what)``; empty when usable.
+
+        >>> TraceOptions(threshold=1.5, trees=False, changes=True).problems()
+        [('threshold', 'must be between 0 and 1'), ('changes', 'needs the family trees')]
+        """
+        checks = [("threshold", 0 < self.threshold < 1, "must be between 0 and 1"),
+                  ("max_bucket", self.max_bucket >= 2, "must be at least 2"),
+                  ("max_candidates", self.max_candidates >= 1, "must be at least 1"),
+                  ("story_min_score", 0 < self.story_min_score <= 1, "must be in (0, 1]"),
+                  ("changes", self.trees or not self.changes, "needs the family trees")]
+        return [(name, what) for name, ok, what in checks if not ok]
+
 
 def reuse_evidence(alignment: Alignment, len_a: int, len_b: int,
                    options: VerifyOptions = VerifyOptions()) -> dict | None:

@@ -19,7 +19,6 @@ About 45 seconds a seed on one core.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -29,21 +28,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storytrace.eval.make_provenance import make_provenance_set  # noqa: E402
 from storytrace.eval.provenance import evaluate_provenance  # noqa: E402
+from storytrace.eval.stats import wilson  # noqa: E402
 from storytrace.ingest import read_sources  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 
 MODES = ("with_times", "without_times")
 SOURCE = ROOT.parent / "shared" / "data" / "fakenewsnet-v1-2018"
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of a proportion k/n."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (centre - half, centre + half)
 
 
 def run_seed(seed: int) -> dict:

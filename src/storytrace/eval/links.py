@@ -19,10 +19,11 @@ labelled pairs that deserve a link of either kind and got none.
 from __future__ import annotations
 
 import csv
-import math
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+
+from storytrace.eval.stats import wilson
 
 LABELS = ("reuse", "duplicate", "boilerplate", "shared_quote", "same_story", "same_event",
           "unrelated")
@@ -48,16 +49,6 @@ def read_labels(path: str | Path) -> dict[frozenset[str], str]:
     return labels
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of k successes in n."""
-    if not n:
-        return 0.0, 0.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return round(centre - half, 4), round(centre + half, 4)
-
-
 def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[str], str],
                 closed: bool = False) -> dict:
     """Precision of each kind of link (``(a id, b id, kind)``) over the labelled ones, what
@@ -81,7 +72,8 @@ def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[st
         k = sum(x in right for x in got)
         out[kind] = {"labelled": len(got), "right": k,
                      "precision": round(k / len(got), 4) if got else 0.0,
-                     "interval": wilson(k, len(got)), "labels": dict(Counter(got))}
+                     "interval": tuple(round(x, 4) for x in wilson(k, len(got))),
+                     "labels": dict(Counter(got))}
     deserved = {p for p, x in labels.items() if x in RIGHT["same_story"]}
     out["missed"] = len(deserved - linked.keys())
     out["linked"] = {label: {"pairs": sum(x == label for x in labels.values()),

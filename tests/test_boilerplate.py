@@ -184,3 +184,23 @@ def test_only_links_resting_on_new_boilerplate_are_verified_again():
     third = run_trace(store)
     assert third.relinked == 0 and third.verified == 0
     assert frozenset(("src", "cpy")) in _reuse_pairs(store)
+
+
+def test_hostile_text_gives_valid_spans_in_linear_work():
+    """Empty, NUL, lone surrogates, a huge sidebar of 200,000 headings, a malformed URL:
+    valid spans into the text, and no step that rescans the rest of the text per line
+    (a hang guard far above the fraction of a second this takes)."""
+    from tests.conftest import hang_guard
+
+    from storytrace.text.boilerplate import navigation_blocks, page_of
+
+    texts = ["", "\x00" * 1000, "abc \ud800 def " * 50, "." * 200_000, "\n" * 200_000,
+             "<script>alert(1)</script> " * 1000, "Related stories:\n- x\n" * 200_000]
+    with hang_guard(120, "boilerplate spans of hostile text"):
+        for text in texts:
+            for spans in (navigation_blocks(text), promo_blocks(text),
+                          [(s, e) for s, e, _ in block_keys(text)]):
+                assert all(0 <= s <= e <= len(text) for s, e in spans)
+            assert len(mask(text, navigation_blocks(text))) == len(text)
+    assert navigation_blocks(texts[-1]) == [(0, len(texts[-1]))]
+    assert page_of("http://[bad", "1") == page_of("http://[bad", "2")  # no ValueError

@@ -31,6 +31,7 @@ boilerplate before aligning, so every offset stays an offset into the original t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -63,6 +64,9 @@ _NAV_HEADING = re.compile(
     r"|also on|see also)\b[^\n]{0,40}$", re.IGNORECASE | re.MULTILINE)
 
 
+_BLANK_LINE = re.compile(r"\n\n")
+
+
 def navigation_blocks(text: str) -> list[tuple[int, int]]:
     r"""A list of links to other stories: a heading such as "Related stories" or "Read more"
     on a line of its own, and the lines under it up to a blank line. Its headlines are
@@ -72,11 +76,14 @@ def navigation_blocks(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in navigation_blocks(t)]
     ['Related stories:\n- Mayor resigns\n- Dam fails']
     """
-    spans = []
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    spans: list[tuple[int, int]] = []
     for m in _NAV_HEADING.finditer(text):
-        end = text.find("\n\n", m.end())
-        end = len(text) if end < 0 else end
-        if "\n" in text[m.end() : end] or end == len(text):
+        if spans and m.start() < spans[-1][1]:
+            continue  # a heading inside a list already found (each line is read once)
+        k = bisect_left(blanks, m.end())
+        end = blanks[k] if k < len(blanks) else len(text)
+        if end == len(text) or text.find("\n", m.end(), end) >= 0:
             spans.append((m.start(), end))
     return spans
 
@@ -140,12 +147,17 @@ def page_of(url: str, fallback: str) -> int:
 
     >>> page_of("https://www.x.com/a/", "1") == page_of("http://x.com/a#top", "2")
     True
+    >>> page_of("http://[bad", "1") == page_of("http://[bad", "2")
+    True
     """
     url = url.strip()
     if url:
-        parts = urlsplit(url) if "://" in url else urlsplit("//" + url)
-        host = (parts.hostname or "").removeprefix("www.")
-        key = f"{host}{parts.path.rstrip('/')}?{parts.query}"
+        try:
+            parts = urlsplit(url) if "://" in url else urlsplit("//" + url)
+            host = (parts.hostname or "").removeprefix("www.")
+            key = f"{host}{parts.path.rstrip('/')}?{parts.query}"
+        except ValueError:  # not a URL urllib can read ("http://[bad"): the text itself
+            key = url
     else:
         key = "\x00" + fallback
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass")) - (1 << 63)

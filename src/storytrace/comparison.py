@@ -16,7 +16,8 @@ DETAILS = ("attributions", "direction", "diff", "framing")
 
 @dataclass
 class Comparison:
-    """Two articles and what they share. Offsets index ``a.text`` and ``b.text``.
+    """Two articles and what they share. Offsets index ``a.text`` and ``b.text``
+    (``text_offset`` characters further in a text file, after its title line).
 
     ``details`` holds the optional analyses by name (``attributions``: credited
     sources and quotes of each side; ``direction``: who copied whom, or "unknown",
@@ -38,7 +39,8 @@ class Comparison:
         def head(x: Article) -> dict:
             return {"id": x.id, "title": x.title, "outlet": x.outlet, "url": x.url,
                     "published": x.published.isoformat() if x.published else None,
-                    "chars": len(x.text)}
+                    "chars": len(x.text), "text_offset": x.text_offset,
+                    "title_offset": x.title_offset}
 
         return ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
                 | {"boilerplate": self.boilerplate or {"a": [], "b": []}} | self.details)

@@ -2,7 +2,9 @@
 
 An :class:`Article` keeps the text exactly as it was extracted; every span the
 tool reports later is a ``(start, end)`` pair of character offsets into
-``Article.text`` so that a person can check it with ``text[start:end]``.
+``Article.text`` so that a person can check it with ``text[start:end]``, or in
+the input file at ``text_offset`` characters further (a text file's title line
+is not part of ``text``).
 A :class:`Link` is a verified relation between two articles of a corpus, and a
 :class:`Story` the articles that tell one story with the links among them; both
 engines of ``trace`` make them, the store keeps them, and every view reads them.
@@ -82,6 +84,43 @@ class Article:
             raise ValueError("published must be timezone-aware")
         if not self.id:
             self.id = self.content_hash
+
+    @property
+    def text_offset(self) -> int | None:
+        """Where ``text`` starts in ``raw``, the document as given, when it is a piece of it.
+
+        Every offset the tool reports indexes ``text``; add ``text_offset`` to find the
+        same characters in the input file (for a text file with a title line, the
+        length of that line and of the blank lines after it). ``0`` without
+        ``raw`` (``text`` is the input as given: a JSON, CSV or standard-input text);
+        ``None`` when ``text`` is not a piece of ``raw`` (extracted from an HTML page:
+        offsets then index the extracted text, which ``storytrace show ID --format
+        json`` prints). Computed from ``raw``, so it holds for stored articles too.
+
+        >>> Article(title="Hi", text="Body.", raw="Hi\n\nBody.\n").text_offset
+        4
+        >>> Article(text="Body.").text_offset
+        0
+        """
+        if self.raw is None:
+            return 0
+        # The last occurrence: a text file's body is followed by whitespace only.
+        at = self.raw.rfind(self.text)
+        return at if at >= 0 else None
+
+    @property
+    def title_offset(self) -> int | None:
+        """Where ``title`` starts in ``raw`` (its first occurrence), as :attr:`text_offset`
+        is for ``text``: spans of the title (framing signals with ``field: "title"``)
+        are found in the input file that many characters further.
+
+        >>> Article(title="Hi", text="Body.", raw="# Hi\n\nBody.\n").title_offset
+        2
+        """
+        if self.raw is None:
+            return 0
+        at = self.raw.find(self.title)
+        return at if at >= 0 else None
 
     @property
     def content_hash(self) -> str:

@@ -17,7 +17,9 @@ item (bad offsets, wrong type) is dropped on its own.
 
 Compare result (``Comparison.to_dict()``)::
 
-    a, b        {id, title, outlet, url, published (ISO 8601 or null), chars}
+    a, b        {id, title, outlet, url, published (ISO 8601 or null), chars, text_offset,
+                 title_offset (where the text and the title start in the input file;
+                 null: not a piece of it, as text extracted from HTML)}
     passages    [{a_start, a_end, b_start, b_end, kind: verbatim|edited|paraphrase, score,
                   evidence}]
     coverage    {a: 0..1, b: 0..1}

@@ -97,7 +97,7 @@ class Article:
         offsets then index the extracted text, which ``storytrace show ID --format
         json`` prints). Computed from ``raw``, so it holds for stored articles too.
 
-        >>> Article(title="Hi", text="Body.", raw="Hi\n\nBody.\n").text_offset
+        >>> Article(title="Hi", text="Body.", raw="Hi\\n\\nBody.\\n").text_offset
         4
         >>> Article(text="Body.").text_offset
         0
@@ -114,7 +114,7 @@ class Article:
         is for ``text``: spans of the title (framing signals with ``field: "title"``)
         are found in the input file that many characters further.
 
-        >>> Article(title="Hi", text="Body.", raw="# Hi\n\nBody.\n").title_offset
+        >>> Article(title="Hi", text="Body.", raw="# Hi\\n\\nBody.\\n").title_offset
         2
         """
         if self.raw is None:

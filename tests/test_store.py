@@ -184,3 +184,60 @@ def test_memory_store():
     with Store(":memory:") as store:
         store.add([art(1)])
         assert len(store) == 1
+
+
+def test_search_matches_fields_and_takes_wildcards_literally(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        store.add([art(1, id="x1", title="Bridge closes", text="Nothing else."),
+                   art(2, id="x2", title="Other", text="The bridge is 100% shut.",
+                       outlet="Wire"),
+                   art(3, id="x3", title="Third", text="Nothing.")])
+        total, items = store.search("BRIDGE")
+        assert total == 2 and [i["id"] for i in items] == ["x1", "x2"]  # title match first
+        assert set(items[0]) == {"id", "title", "outlet", "url", "published", "chars"}
+        assert items[0]["chars"] == len("Nothing else.")
+        assert [i["id"] for i in store.search("100%")[1]] == ["x2"]
+        assert store.search("%")[0] == 1 and store.search("_")[0] == 0
+        assert store.search("wire")[1][0]["id"] == "x2"  # outlet
+        total, page = store.search("", limit=1, offset=1)
+        assert total == 3 and [i["id"] for i in page] == ["x2"]
+
+
+def test_read_only_store_refuses_writes(tmp_path):
+    import sqlite3
+
+    with Store(tmp_path / "s.db") as store:
+        store.add([art(1)])
+    with Store(tmp_path / "s.db", read_only=True) as store:
+        assert len(store) == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.add([art(2)])
+
+
+def test_corpus_index_reads_for_the_web(tmp_path):
+    import numpy as np
+
+    from storytrace.store.corpus import CorpusIndex
+
+    with Store(tmp_path / "s.db") as store:
+        store.add([art(i, id=f"a{i}", title="" if i == 0 else f"Title {i}",
+                       published=datetime(2024, 1, 9 - i, tzinfo=UTC),
+                       outlet="" if i == 2 else f"O{i % 2}") for i in range(5)])
+        index = CorpusIndex(store)
+        assert index.stored_params() is None and index.signatures_state() == (0, 0)
+        assert index.last_seq() == 5 and index.seqs_of(["a3", "nope"]) == {"a3": 4}
+        assert index.story_of("a0") is None and index.story_count() == 0
+        index.params({"num_perm": 4})
+        assert index.stored_params() == {"num_perm": 4}
+        index.add_signatures([2, 4], [10, 20], np.zeros((2, 4), np.uint32))
+        assert index.signatures_state() == (2, 4)
+        index.set_stories({1: "s-big", 2: "s-big", 3: "s-big", 4: "s-small", 5: "s-small"})
+        assert index.story_of("a3") == "s-small" and index.story_count() == 2
+        assert index.stories(["s-small"]) == {4: "s-small", 5: "s-small"}
+        big, small = index.story_summaries()
+        assert big == {"story": "s-big", "articles": 3, "outlets": 2,
+                       "first_published": "2024-01-07T00:00:00+00:00",
+                       "last_published": "2024-01-09T00:00:00+00:00",
+                       "title": "Title 2", "outlet": ""}  # earliest titled article
+        assert small["articles"] == 2 and small["outlets"] == 2 and small["title"] == "Title 4"
+        assert index.story_summaries(limit=1, offset=1) == [small]

@@ -54,6 +54,12 @@ class CorpusIndex:
                              "use --reindex to rebuild the index")
         return stored
 
+    def stored_params(self) -> dict | None:
+        """The index parameters recorded by the first ``trace`` (``None`` before any),
+        read without recording anything."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'index_params'").fetchone()
+        return json.loads(row[0]) if row else None
+
     def reset(self) -> None:
         """Drop every signature, bucket, link and story (the articles stay)."""
         with self.store.transaction():
@@ -100,6 +106,12 @@ class CorpusIndex:
         counts = np.fromiter((r[1] for r in rows), np.int64, len(rows))
         sigs = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint32).reshape(len(rows), -1)
         return seqs, counts, sigs
+
+    def signatures_state(self) -> tuple[int, int]:
+        """``(signed articles, highest signed seq)``: changes whenever signatures are added
+        or dropped, so a reader can keep :meth:`all_signatures` until it does."""
+        count, last = self.db.execute("SELECT COUNT(*), MAX(seq) FROM signatures").fetchone()
+        return count, last or 0
 
     def signatures(self, seqs: Iterable[int]) -> dict[int, tuple[int, np.ndarray]]:
         """``seq -> (shingle count, signature)`` for the given articles."""
@@ -179,9 +191,42 @@ class CorpusIndex:
         return [found[p] for p in sorted(found)]
 
     # -- stories -------------------------------------------------------------
-    def stories(self) -> dict[int, str]:
-        """``seq -> story id`` from the last run."""
-        return dict(self.db.execute("SELECT seq, story FROM stories"))
+    def stories(self, only: Iterable[str] | None = None) -> dict[int, str]:
+        """``seq -> story id`` from the last run (``only``: the members of these stories)."""
+        if only is None:
+            return dict(self.db.execute("SELECT seq, story FROM stories"))
+        return dict(self._rows_in("SELECT seq, story FROM stories WHERE story IN ({marks})",
+                                  set(only)))
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story of the article with this id in the last run, or ``None``."""
+        row = self.db.execute("SELECT s.story FROM stories s JOIN articles a USING (seq) "
+                              "WHERE a.id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_count(self) -> int:
+        """How many stories the last run stored."""
+        return self.db.execute("SELECT COUNT(DISTINCT story) FROM stories").fetchone()[0]
+
+    def story_summaries(self, limit: int = 50, offset: int = 0) -> list[dict]:
+        """One page of the stored stories, largest first (then by id): each story's id,
+        ``articles``, distinct named ``outlets``, first and last ``published`` (as stored),
+        and the ``title`` and ``outlet`` of its earliest titled article."""
+        rows = self.db.execute(
+            "SELECT s.story, COUNT(*) AS n, MIN(a.published), MAX(a.published), "
+            "COUNT(DISTINCT NULLIF(a.outlet, '')) FROM stories s JOIN articles a USING (seq) "
+            "GROUP BY s.story ORDER BY n DESC, s.story LIMIT ? OFFSET ?",
+            (int(limit), int(offset))).fetchall()
+        out = []
+        for story, n, first, last, outlets in rows:
+            head = self.db.execute(
+                "SELECT a.title, a.outlet FROM stories s JOIN articles a USING (seq) "
+                "WHERE s.story = ? ORDER BY a.title = '', a.published IS NULL, a.published, "
+                "a.seq LIMIT 1", (story,)).fetchone()
+            out.append({"story": story, "articles": n, "outlets": outlets,
+                        "first_published": first, "last_published": last,
+                        "title": head[0] if head else "", "outlet": head[1] if head else ""})
+        return out
 
     def set_stories(self, assignment: dict[int, str]) -> None:
         """Replace the stories; the trees of stories that are gone go with them."""
@@ -220,6 +265,15 @@ class CorpusIndex:
     def article_ids(self, seqs: Iterable[int]) -> dict[int, str]:
         """``seq -> article id`` for the given articles."""
         return dict(self._rows_in("SELECT seq, id FROM articles WHERE seq IN ({marks})", seqs))
+
+    def seqs_of(self, ids: Iterable[str]) -> dict[str, int]:
+        """``article id -> seq`` for the given ids that are stored."""
+        return dict(self._rows_in("SELECT id, seq FROM articles WHERE id IN ({marks})", ids))
+
+    def last_seq(self) -> int:
+        """The highest seq given to an article (0 for an empty store): an article stored
+        now would get a higher one."""
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
 
     def _rows_in(self, sql: str, keys: Iterable, repeat: int = 1) -> Iterator[tuple]:
         """The rows of ``sql`` for ``keys``, which fill its ``{marks}`` (``repeat`` times),

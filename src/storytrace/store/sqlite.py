@@ -58,7 +58,12 @@ class Store:
     """
 
     def __init__(self, path: str | Path = DEFAULT_PATH, timeout: float = 60.0,
-                 lock_wait: float = LOCK_WAIT) -> None:
+                 lock_wait: float = LOCK_WAIT, *, read_only: bool = False) -> None:
+        """Open (and create, or upgrade) the store at ``path``.
+
+        ``read_only``: after the schema is brought up to date, the connection refuses
+        every write (``PRAGMA query_only``), for readers such as the web UI.
+        """
         self.path = str(path)
         self.lock_wait = lock_wait
         self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
@@ -69,6 +74,8 @@ class Store:
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self._migrate()
+        if read_only:
+            self.db.execute("PRAGMA query_only = ON")
 
     def _migrate(self) -> None:
         """Bring the file up to :data:`SCHEMA_VERSION`; refuse one from a newer release.
@@ -207,6 +214,34 @@ class Store:
         for row in self.db.execute(sql, args):
             yield _from_row(row)
 
+    def search(self, query: str, limit: int = 50, offset: int = 0
+               ) -> tuple[int, list[dict]]:
+        """Articles whose title, outlet, text or id contains ``query`` (ASCII
+        case-insensitive), titles and outlets that match first, then the newest; an empty
+        query lists every article in ingestion order. Returns ``(total matches, one page
+        of summaries)``, each summary ``{id, title, outlet, url, published, chars}``.
+
+        >>> store = Store(":memory:")
+        >>> _ = store.add([Article(id="a", title="Bridge", text="x"),
+        ...                Article(id="b", title="Other", text="the 100% bridge")])
+        >>> store.search("bridge")[0], [s["id"] for s in store.search("100%")[1]]
+        (2, ['b'])
+        """
+        if query:
+            where = ("WHERE title LIKE ?1 ESCAPE '\\' OR outlet LIKE ?1 ESCAPE '\\' "
+                     "OR id LIKE ?1 ESCAPE '\\' OR text LIKE ?1 ESCAPE '\\'")
+            order = ("ORDER BY (title LIKE ?1 ESCAPE '\\' OR outlet LIKE ?1 ESCAPE '\\') "
+                     "DESC, published DESC, seq")
+            args: tuple = (_like(query),)
+        else:
+            where, order, args = "", "ORDER BY seq", ()
+        total = self.db.execute(f"SELECT COUNT(*) FROM articles {where}", args).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT id, title, outlet, url, published, length(text) FROM articles "
+            f"{where} {order} LIMIT ? OFFSET ?", (*args, int(limit), int(offset))).fetchall()
+        keys = ("id", "title", "outlet", "url", "published", "chars")
+        return total, [dict(zip(keys, row, strict=True)) for row in rows]
+
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -248,6 +283,15 @@ def _retry_busy(step, path: str, lock_wait: float):
                                 f"{lock_wait:g} s for its write lock)") from None
         time.sleep(pause * (0.5 + random.random()))
         pause = min(pause * 2, 1.0)
+
+
+def _like(term: str) -> str:
+    """``%term%`` for LIKE with ``\\`` as the escape, so % and _ in a query match themselves.
+
+    >>> _like("50%_off")
+    '%50\\\\%\\\\_off%'
+    """
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _unencodable(a: Article) -> str:

@@ -14,10 +14,11 @@ import statistics
 import time
 from pathlib import Path
 
-from storytrace.align import Aligner, tokenize
+from storytrace.align import Aligner
 from storytrace.eval.make_reuse import obfuscate
 from storytrace.ingest import read_sources
 from storytrace.model import Article
+from storytrace.text.doc import Doc
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fakenewsnet-v1-2018"
 
@@ -54,7 +55,7 @@ def main() -> None:
         t = time.perf_counter()
         aligner.align(a, b)
         single.append(time.perf_counter() - t)
-    tokenized = [(tokenize(a), tokenize(b)) for a, b in pairs]
+    tokenized = [(Doc(a), Doc(b)) for a, b in pairs]
     t = time.perf_counter()
     found = sum(len(al.passages) for al in aligner.align_many(tokenized))
     batch = time.perf_counter() - t

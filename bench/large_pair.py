@@ -107,12 +107,13 @@ _CHILD = """
 import json, sys, time
 sys.path.insert(0, {bench!r})
 from large_pair import article_pair, stress_text
-from storytrace.align import Aligner, tokenize
+from storytrace.align import Aligner
+from storytrace.text.doc import Doc
 kind, chars, mode = {kind!r}, {chars}, {mode!r}
 if mode == "text":
     t = stress_text(kind, chars)
     start = time.perf_counter()
-    tokens = tokenize(t)
+    tokens = Doc(t)
     print(json.dumps({{"seconds": time.perf_counter() - start, "words": len(tokens)}}))
 else:
     aligner = Aligner(semantic="auto" if mode == "default" else False)

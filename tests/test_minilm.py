@@ -30,11 +30,11 @@ def reference():
 
 
 def _sentence_lists() -> list[list[str]]:
-    from storytrace.align import tokenize
+    from storytrace.text.doc import Doc
 
     lists = [HOSTILE, [" "], ["word"] * 3, [f"Sentence number {i} of a long list." * (i % 7 + 1)
                                             for i in range(150)]]
-    lists += [tokenize(p.read_text(encoding="utf-8")).sentence_texts()
+    lists += [Doc(p.read_text(encoding="utf-8")).sentence_texts()
               for p in sorted(SEEDS.glob("*.txt"))]
     return lists
 

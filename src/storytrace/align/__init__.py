@@ -2,6 +2,5 @@
 
 from storytrace.align.aligner import Aligner, Alignment, Repeat
 from storytrace.align.passages import KINDS, Passage
-from storytrace.align.tokens import TokenizedText, tokenize
 
-__all__ = ["KINDS", "Aligner", "Alignment", "Passage", "Repeat", "TokenizedText", "tokenize"]
+__all__ = ["KINDS", "Aligner", "Alignment", "Passage", "Repeat"]

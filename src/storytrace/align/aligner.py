@@ -12,8 +12,8 @@ from storytrace.align.passages import Passage, build_passage, matched_tokens
 from storytrace.align.seeds import Seed, drop_shadowed, ngram_seeds, sentence_seeds
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.align.similarity import lexical_similarity
-from storytrace.align.tokens import TokenizedText, tokenize
 from storytrace.model import Article
+from storytrace.text.doc import Doc
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Aligner:
     def uses_embeddings(self) -> bool:
         return self._encoder is not None
 
-    def sentence_similarity(self, a: TokenizedText, b: TokenizedText) -> np.ndarray:
+    def sentence_similarity(self, a: Doc, b: Doc) -> np.ndarray:
         """Lexical similarity, averaged with embedding cosine when embeddings are on."""
         lexical = lexical_similarity(a, b)
         if self._encoder is None or lexical.size == 0:
@@ -104,10 +104,10 @@ class Aligner:
         eb = self._encoder.encode(b.sentence_texts())
         return (lexical + ea @ eb.T) / 2
 
-    def align(self, a: str | Article | TokenizedText, b: str | Article | TokenizedText,
+    def align(self, a: str | Article | Doc, b: str | Article | Doc,
               repeats: bool = True) -> Alignment:
         """Align two texts (strings, Articles or pre-tokenised texts)."""
-        ta, tb = _tokens(a), _tokens(b)
+        ta, tb = Doc.of(a), Doc.of(b)
         passages = self.passages(ta, tb)
         return Alignment(
             passages=passages,
@@ -121,18 +121,18 @@ class Aligner:
                    repeats: bool = False) -> Iterator[Alignment]:
         """Align many pairs, tokenising each distinct text once."""
         # Keyed by value, not id(): ids of freed objects are reused by new ones.
-        cache: dict[str | tuple[str, str], TokenizedText] = {}
+        cache: dict[str | tuple[str, str], Doc] = {}
 
-        def cached(x: str | Article) -> TokenizedText:
+        def cached(x: str | Article) -> Doc:
             key = ("article", x.id) if isinstance(x, Article) else x
             if key not in cache:
-                cache[key] = _tokens(x)
+                cache[key] = Doc.of(x)
             return cache[key]
 
         for a, b in pairs:
             yield self.align(cached(a), cached(b), repeats=repeats)
 
-    def passages(self, a: TokenizedText, b: TokenizedText) -> list[Passage]:
+    def passages(self, a: Doc, b: Doc) -> list[Passage]:
         seeds = drop_shadowed(ngram_seeds(a, b, self.ngram))
         # A sentence pair adds evidence only where shared word runs do not already
         # cover it; otherwise its whole-sentence extent would blur exact boundaries.
@@ -162,7 +162,7 @@ class Aligner:
             passages.append(build_passage(a, b, group, self.edited_threshold))
         return sorted(_drop_echoes(passages), key=lambda p: (p.a_start, p.b_start))
 
-    def repeats(self, t: TokenizedText) -> list[Repeat]:
+    def repeats(self, t: Doc) -> list[Repeat]:
         """Passages of at least ``repeat_min_words`` words printed twice or more in ``t``."""
         seeds = ngram_seeds(t, t, n=5, same_text=True)
         pairs: list[tuple[tuple[int, int], tuple[int, int]]] = []
@@ -175,22 +175,14 @@ class Aligner:
         return _group_occurrences(pairs, t.text)
 
 
-def _tokens(x: str | Article | TokenizedText) -> TokenizedText:
-    if isinstance(x, TokenizedText):
-        return x
-    if isinstance(x, Article):
-        return tokenize(x.text)
-    return tokenize(x)
-
-
-def _shared_run_bonus(a: TokenizedText, b: TokenizedText, seeds: list[Seed]):
+def _shared_run_bonus(a: Doc, b: Doc, seeds: list[Seed]):
     """Extra sentence-pair similarity for words the pair shares in runs of n-grams.
 
     Two sentences that share a run such as "allegedly rubbing against a woman"
     are more likely one rewritten from the other than their bag of words says.
     Each shared-run word adds 0.02, up to 0.2.
     """
-    bonus = np.zeros((len(a.sentences), len(b.sentences)))
+    bonus = np.zeros((len(a.sentence_tokens), len(b.sentence_tokens)))
     if not seeds or bonus.size == 0:
         return bonus
     sent_a, sent_b = a.sentence_of(), b.sentence_of()

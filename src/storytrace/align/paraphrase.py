@@ -30,12 +30,11 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.text.normalize import normalize
-from storytrace.text.words import STOPWORDS, stem
+from storytrace.text.words import STOPWORDS, WORD, plain_word, stem
 
 if TYPE_CHECKING:
     from scipy import sparse
 
-_WORD = re.compile(r"\w+(?:['.-]\w+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_N = 4  # longest word n-gram compared
 
@@ -80,8 +79,8 @@ class _Sentences:
 
 @lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    """Stem for matching: "re-entered" matches "reentered", "U.S." "US" (as in tokens.py)."""
-    return stem(word.replace("-", "").replace(".", "").replace("'", ""))
+    """The stem :class:`~storytrace.text.doc.Doc` gives a word, cached."""
+    return stem(plain_word(word))
 
 
 def _plain(s: str) -> str:
@@ -143,7 +142,7 @@ def _prepare(a: Sequence[str], b: Sequence[str], encoder: Encoder | None
     plains = [_plain(s) for s in (*a, *b)]
     texts, words, stems, names, numbers = [], [], [], [], []
     for plain in plains:
-        cased = _WORD.findall(plain)
+        cased = WORD.findall(plain)
         lower = [w.lower() for w in cased]
         texts.append(plain.lower())
         words.append(lower)

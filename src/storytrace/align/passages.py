@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from rapidfuzz.distance import Indel
 
 from storytrace.align.seeds import Seed
-from storytrace.align.tokens import TokenizedText
+from storytrace.text.doc import Doc
 
 KINDS = ("verbatim", "edited", "paraphrase")
 
@@ -33,7 +33,7 @@ class Passage:
         return asdict(self)
 
 
-def build_passage(a: TokenizedText, b: TokenizedText, seeds: list[Seed],
+def build_passage(a: Doc, b: Doc, seeds: list[Seed],
                   edited_threshold: float) -> Passage:
     """Turn a cluster of seeds into a passage with exact character offsets."""
     a0, a1 = min(s.a0 for s in seeds), max(s.a1 for s in seeds)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storytrace.align.tokens import TokenizedText
+from storytrace.text.doc import Doc
 from storytrace.text.words import STOPWORDS
 
 
@@ -28,7 +28,7 @@ class Seed:
     score: float = 1.0
 
 
-def ngram_seeds(a: TokenizedText, b: TokenizedText, n: int = 3, max_occurrences: int = 8,
+def ngram_seeds(a: Doc, b: Doc, n: int = 3, max_occurrences: int = 8,
                 same_text: bool = False) -> list[Seed]:
     """Maximal diagonal runs of shared stemmed word ``n``-grams.
 
@@ -109,7 +109,7 @@ def drop_shadowed(seeds: list[Seed], factor: float = 3.0) -> list[Seed]:
     return sorted(kept, key=lambda s: (s.a0, s.b0))
 
 
-def sentence_seeds(a: TokenizedText, b: TokenizedText, similarity: np.ndarray,
+def sentence_seeds(a: Doc, b: Doc, similarity: np.ndarray,
                    threshold: float) -> list[Seed]:
     """Sentence pairs whose similarity reaches ``threshold``.
 
@@ -124,6 +124,6 @@ def sentence_seeds(a: TokenizedText, b: TokenizedText, similarity: np.ndarray,
     for i, j in enumerate(best_b):
         score = float(similarity[i, j])
         if score >= threshold and best_a[j] == i:
-            (a0, a1), (b0, b1) = a.sentences[i], b.sentences[j]
+            (a0, a1), (b0, b1) = a.sentence_tokens[i], b.sentence_tokens[j]
             seeds.append(Seed(a0, a1, b0, b1, "sentence", score))
     return seeds

@@ -7,20 +7,20 @@ from collections import Counter
 
 import numpy as np
 
-from storytrace.align.tokens import TokenizedText
+from storytrace.text.doc import Doc
 from storytrace.text.words import STOPWORDS
 
 MIN_CONTENT_WORDS = 5
 
 
-def content_stems(t: TokenizedText, first: int, end: int) -> list[str]:
+def content_stems(t: Doc, first: int, end: int) -> list[str]:
     """Stems of the non-stop-words in tokens ``first .. end-1``."""
     return [t.stems[i] for i in range(first, end)
             if t.words[i] not in STOPWORDS and (len(t.words[i]) > 1 or t.words[i].isdigit())]
 
 
-def lexical_similarity(a: TokenizedText, b: TokenizedText) -> np.ndarray:
-    """``len(a.sentences) × len(b.sentences)`` cosine similarities of tf-idf stem vectors.
+def lexical_similarity(a: Doc, b: Doc) -> np.ndarray:
+    """Cosine similarities of the tf-idf stem vectors of every sentence pair of ``a`` × ``b``.
 
     Inverse document frequencies come from the sentences of both texts, so
     words common to the whole story weigh less than the distinctive ones.
@@ -28,9 +28,9 @@ def lexical_similarity(a: TokenizedText, b: TokenizedText) -> np.ndarray:
     """
     from scipy import sparse
 
-    bags = [Counter(content_stems(t, s, e)) for t in (a, b) for s, e in t.sentences]
+    bags = [Counter(content_stems(t, s, e)) for t in (a, b) for s, e in t.sentence_tokens]
     if not bags:
-        return np.zeros((len(a.sentences), len(b.sentences)))
+        return np.zeros((len(a.sentence_tokens), len(b.sentence_tokens)))
     vocab: dict[str, int] = {}
     df: Counter[str] = Counter()
     for bag in bags:
@@ -50,5 +50,5 @@ def lexical_similarity(a: TokenizedText, b: TokenizedText) -> np.ndarray:
             cols.append(col)
             vals.append(v / norm)
     m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocab), 1)))
-    na = len(a.sentences)
+    na = len(a.sentence_tokens)
     return (m[:na] @ m[na:].T).toarray()

@@ -26,13 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storytrace.align import Aligner, TokenizedText, tokenize
+from storytrace.align import Aligner
 from storytrace.diff.counterparts import (
     LEXICAL,
     SEMANTIC,
     SentenceLink,
     link_sentences,
-    sentence_spans,
 )
 from storytrace.diff.entities import (
     acronym_definitions,
@@ -45,6 +44,7 @@ from storytrace.diff.linking import link_entities
 from storytrace.diff.matching import STATUSES, FactStatus, Side, match_facts
 from storytrace.model import Article
 from storytrace.provenance import extract_attributions
+from storytrace.text.doc import Doc
 from storytrace.text.words import STOPWORDS
 
 if TYPE_CHECKING:
@@ -242,8 +242,8 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
             and a.id != b.id):
         passages = [replace(p, a_start=p.b_start, a_end=p.b_end, b_start=p.a_start,
                             b_end=p.a_end) for p in passages]
-    ta, tb = tokenize(a.text), tokenize(b.text)
-    spans_a, spans_b = sentence_spans(a.text, ta), sentence_spans(b.text, tb)
+    ta, tb = Doc(a.text), Doc(b.text)
+    spans_a, spans_b = ta.sentence_spans, tb.sentence_spans
     similarity = remembered.get((a.text, b.text))
     if similarity is None or similarity.shape != (len(spans_a), len(spans_b)):
         similarity = aligner.sentence_similarity(ta, tb)
@@ -275,7 +275,7 @@ def _remembering(aligner: Aligner, memo: dict[tuple[str, str], np.ndarray]) -> A
     copy = _copy.copy(aligner)
     compute = aligner.sentence_similarity
 
-    def sentence_similarity(ta: TokenizedText, tb: TokenizedText) -> np.ndarray:
+    def sentence_similarity(ta: Doc, tb: Doc) -> np.ndarray:
         result = compute(ta, tb)
         memo[(ta.text, tb.text)] = result
         return result

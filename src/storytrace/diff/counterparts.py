@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storytrace.align import Passage, TokenizedText
-from storytrace.text.segment import sentences
+from storytrace.align import Passage
+from storytrace.text.doc import Doc
 
 PASSAGE_COVER = 0.5  # share of a sentence's words inside aligned passages to count as reused
 
@@ -56,35 +56,7 @@ class SentenceLink:
     score: float
 
 
-def sentence_spans(text: str, tokens: TokenizedText) -> list[tuple[int, int]]:
-    """Character span of each of ``tokens.sentences`` (sentences without words are skipped).
-
-    Mirrors :func:`storytrace.align.tokenize`, which builds its sentences from
-    :func:`storytrace.text.segment.sentences` the same way, so index ``k`` here is row ``k``
-    of the similarity matrix.
-
-    >>> from storytrace.align import tokenize
-    >>> t = "One two three. — Four five."
-    >>> [t[s:e] for s, e in sentence_spans(t, tokenize(t))]
-    ['One two three.', '— Four five.']
-    """
-    spans = []
-    i = 0
-    for span in sentences(text):
-        first = i
-        while i < len(tokens.starts) and tokens.starts[i] < span.end:
-            i += 1
-        if i > first:
-            start = min(span.start, tokens.starts[first])
-            spans.append((start, span.end))
-    # tokenize() folds words after the last sentence into one more sentence (should not happen)
-    if len(spans) < len(tokens.sentences):
-        first, end = tokens.sentences[len(spans)]
-        spans.append(tokens.char_span(first, end))
-    return spans
-
-
-def link_sentences(ta: TokenizedText, tb: TokenizedText, spans_a: Sequence[tuple[int, int]],
+def link_sentences(ta: Doc, tb: Doc, spans_a: Sequence[tuple[int, int]],
                    spans_b: Sequence[tuple[int, int]], similarity: np.ndarray,
                    passages: Sequence[Passage], anchors_a: Sequence[set[str]],
                    anchors_b: Sequence[set[str]], thresholds: Thresholds
@@ -103,7 +75,7 @@ def link_sentences(ta: TokenizedText, tb: TokenizedText, spans_a: Sequence[tuple
     return links_a, links_b
 
 
-def _links(tx: TokenizedText, ty: TokenizedText, spans_x: Sequence[tuple[int, int]],
+def _links(tx: Doc, ty: Doc, spans_x: Sequence[tuple[int, int]],
            spans_y: Sequence[tuple[int, int]], sim: np.ndarray,
            ranges: list[tuple[int, int, int, int]], anchors_x: Sequence[set[str]],
            anchors_y: Sequence[set[str]], th: Thresholds) -> list[SentenceLink]:
@@ -139,7 +111,7 @@ def _links(tx: TokenizedText, ty: TokenizedText, spans_x: Sequence[tuple[int, in
     return out
 
 
-def _passage_counterpart(tx: TokenizedText, start: int, end: int,
+def _passage_counterpart(tx: Doc, start: int, end: int,
                          spans_y: Sequence[tuple[int, int]], row: np.ndarray,
                          ranges: list[tuple[int, int, int, int]]) -> int | None:
     """The sentence of Y that a passage covering most of this sentence maps to."""

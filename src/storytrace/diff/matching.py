@@ -19,10 +19,10 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from storytrace.align import TokenizedText
 from storytrace.diff.counterparts import SentenceLink
 from storytrace.diff.facts import ENTITY_KINDS, Fact
 from storytrace.diff.normalize import dates_match
+from storytrace.text.doc import Doc
 
 STATUSES = ("matching", "changed", "only")
 QUOTE_ALTERED = 60  # rapidfuzz ratio (0-100) from which two quotes are one quote reworded
@@ -75,7 +75,7 @@ class Side:
     """One version as the fact matcher sees it."""
 
     text: str
-    tokens: TokenizedText
+    tokens: Doc
     facts: list[Fact]
     sentence: list[int]  # sentence index of each fact
     links: list[SentenceLink]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storytrace.align import Aligner, TokenizedText, tokenize
+from storytrace.align import Aligner
 from storytrace.eval.pan import (
     Annotation,
     read_pairs,
@@ -15,17 +15,18 @@ from storytrace.eval.pan import (
     write_detections,
 )
 from storytrace.ingest.decode import decode
+from storytrace.text.doc import Doc
 
 
 def detect(corpus: Path, aligner: Aligner, out_dir: Path | None = None,
            on_pair: Callable[[], None] | None = None) -> list[Annotation]:
     """Align every ``susp src`` pair of a PAN corpus; optionally write PAN XML detections."""
     detections: list[Annotation] = []
-    cache: dict[Path, TokenizedText] = {}  # a source document serves several pairs
+    cache: dict[Path, Doc] = {}  # a source document serves several pairs
 
-    def text(path: Path) -> TokenizedText:
+    def text(path: Path) -> Doc:
         if path not in cache:
-            cache[path] = tokenize(decode(path.read_bytes()))
+            cache[path] = Doc(decode(path.read_bytes()))
         return cache[path]
 
     for susp, src in read_pairs(corpus):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from storytrace.model import Span
-
-_WORD = re.compile(r"\w+(?:[’'.-]\w+)*", re.UNICODE)
+from storytrace.text.words import WORD
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets)
 # before whitespace, or at a line break. Abbreviations below do not end one.
@@ -26,7 +25,7 @@ def words(text: str) -> list[Span]:
     >>> [s.of("It's 5 a.m. now") for s in words("It's 5 a.m. now")]
     ["It's", '5', 'a.m', 'now']
     """
-    return [Span(m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [Span(m.start(), m.end()) for m in WORD.finditer(text)]
 
 
 def sentences(text: str) -> list[Span]:

@@ -1,6 +1,13 @@
-"""Word-level vocabulary helpers: stop words and a light stemmer for matching."""
+"""What a word is, stop words and a light stemmer: the one definition every component uses."""
 
 from __future__ import annotations
+
+import re
+
+#: A word: letters and digits, keeping inner apostrophes, dots and hyphens ("it's",
+#: "U.S", "re-entered"). Matched on normalised text (where "’" reads "'") by
+#: :class:`~storytrace.text.doc.Doc`, and on original text where offsets must be exact.
+WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been
@@ -34,3 +41,13 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def plain_word(word: str) -> str:
+    """``word`` without its inner punctuation, so "U.S." matches "US" and "re-entered"
+    "reentered".
+
+    >>> plain_word("re-entered"), plain_word("u.s"), plain_word("it's")
+    ('reentered', 'us', 'its')
+    """
+    return word.replace("-", "").replace(".", "").replace("'", "").replace("’", "")

@@ -7,6 +7,7 @@ import typer
 from storytrace import __version__
 from storytrace.cli.articles import ingest_cmd, ls_cmd, show_cmd
 from storytrace.cli.compare import compare_cmd
+from storytrace.cli.dedup import dedup_cmd
 from storytrace.cli.evaluate import bench_app, eval_app
 from storytrace.cli.provenance import graph_cmd
 from storytrace.cli.serve import serve_cmd
@@ -27,6 +28,7 @@ app.command("compare")(compare_cmd)
 app.command("trace")(trace_cmd)
 app.command("graph")(graph_cmd)
 app.command("boilerplate")(boilerplate_cmd)
+app.command("dedup")(dedup_cmd)
 app.command("serve")(serve_cmd)
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="make-bench")

@@ -9,13 +9,13 @@ loses at most the batch in flight; the next run picks up where it stopped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storytrace.align import Aligner
+from storytrace.align import Aligner, Passage
 from storytrace.engines.core import (
     STORY_KINDS,
     TraceOptions,
@@ -31,7 +31,7 @@ from storytrace.engines.core import (
 )
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.index.sketch import StorySketcher, sketch_candidates
-from storytrace.model import Link, Story
+from storytrace.model import Article, Link, Story
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
 from storytrace.text.boilerplate import (
@@ -96,7 +96,7 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     total = index.unindexed_count()
     for batch in index.unindexed(options.batch):
         texts = [a.text for _, a in batch]
-        counts = [max(1, len(t.split()) - options.shingle + 1) for t in texts]
+        counts = [shingle_count(t, options.shingle) for t in texts]
         index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
         if options.same_story:
             index.add_sketches([s for s, _ in batch], sketcher.sketch_many(texts))
@@ -297,15 +297,15 @@ def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
     story ids), largest first."""
     index = CorpusIndex(store)
     groups: dict[str, list[int]] = {}
-    for seq, story in sorted(index.stories().items()):
-        if not only or story in only:
-            groups.setdefault(story, []).append(seq)
+    for seq, story in sorted(index.stories(only or None).items()):
+        groups.setdefault(story, []).append(seq)
     if not groups:
         return []
     articles = index.articles([s for seqs in groups.values() for s in seqs])
     story_of = {seq: story for story, seqs in groups.items() for seq in seqs}
     inside: dict[str, list[Link]] = {}
-    for x in index.links():  # one pass, in (a_seq, b_seq) order
+    # one pass, in (a_seq, b_seq) order; a few stories read only the links around them
+    for x in index.links_touching(story_of) if only else index.links():
         if x.kind in STORY_KINDS and story_of.get(x.a_seq, 0) == story_of.get(x.b_seq, 1):
             inside.setdefault(story_of[x.a_seq], []).append(x)
     stories = []
@@ -470,3 +470,177 @@ def add_changes(tree: object, story: Story, aligner: Aligner) -> None:
     found = tree_changes(tree, {a.id: a for a in story.articles}, aligner)
     for edge in tree.edges:
         edge.changes = found.get((edge.source, edge.target))
+
+
+# =========================================================================================
+# One article against the store: the links a trace of it would make, nothing stored.
+# The web's paste check runs this; it calls the plan's own steps (bucket_pairs,
+# estimated_containment, cap_candidates, without_boilerplate, verify_link) with trace's
+# options, so it links exactly what `trace` would (reuse tier only).
+# =========================================================================================
+
+
+def shingle_count(text: str, shingle: int) -> int:
+    """The shingle count stored beside a text's signature (what estimated containment
+    reads): one definition for ``trace`` and :func:`match_article`."""
+    return max(1, len(text.split()) - shingle + 1)
+
+
+@dataclass
+class ArticleMatch:
+    """A stored article that a trace of the checked article would link it to.
+
+    ``link`` is the link as trace would store it (``a_seq < b_seq``; a checked article
+    that is not stored takes the next seq); ``passages`` and the coverages are turned
+    to the checked article's side: ``a`` is the checked article, ``b`` the stored one.
+    """
+
+    article: Article
+    link: Link
+    passages: list[Passage]
+    containment: float
+    coverage_checked: float
+    coverage_stored: float
+
+    def to_dict(self) -> dict:
+        """The match as the web API gives it (the checked article is the pasted one)."""
+        a = self.article
+        return {"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url,
+                "published": a.published.isoformat() if a.published else None,
+                "kind": self.link.kind,
+                "coverage_pasted": round(self.coverage_checked, 4),
+                "coverage_stored": round(self.coverage_stored, 4),
+                "estimated_containment": round(self.containment, 4),
+                "evidence": self.link.evidence,
+                "passages": [p.to_dict() for p in self.passages]}
+
+
+@dataclass
+class ArticleMatches:
+    """What :func:`match_article` found, and how much it looked at."""
+
+    matches: list[ArticleMatch] = field(default_factory=list)
+    searched: int = 0  # stored articles whose signatures were compared
+    not_searched: int = 0  # articles not signed by trace, beyond the on-the-fly cap
+    candidates: int = 0  # stored articles sharing an LSH bucket with the checked one
+    capped_buckets: int = 0  # buckets over max_bucket (they give no candidates)
+    aligned: int = 0  # candidates verified (the rest: below containment or the cap)
+
+    def to_dict(self) -> dict:
+        return {"matches": [m.to_dict() for m in self.matches], "searched": self.searched,
+                "not_searched": self.not_searched, "candidates": self.candidates,
+                "capped_buckets": self.capped_buckets, "aligned": self.aligned}
+
+
+class _Recording:
+    """An aligner that keeps its last alignment, so the passages behind a link that
+    :func:`~storytrace.engines.core.verify_link` made can be shown without aligning twice."""
+
+    def __init__(self, aligner: Aligner) -> None:
+        self.aligner = aligner
+        self.last = None
+
+    def align(self, a: Article, b: Article, **kwargs: Any) -> Any:
+        self.last = self.aligner.align(a, b, **kwargs)
+        return self.last
+
+
+def match_article(store: Store, article: Article, options: TraceOptions = TraceOptions(), *,
+                  max_unsigned: int = 5000) -> ArticleMatches:
+    """The reuse links a trace of ``article`` would make with the stored articles, best
+    first, without storing anything (the churnalism check).
+
+    The store's own index parameters are used (``options``' where it was never traced);
+    articles stored since the last trace are signed on the fly, at most ``max_unsigned``.
+    An article stored under ``article.id`` is checked as itself (never against itself).
+    Boilerplate is what the store has learnt (the checked article's blocks are not
+    counted). ``options.max_candidates`` bounds the pairs aligned.
+
+    >>> body = " ".join(f"Item {i} of the council report on the bridge." for i in range(30))
+    >>> store = Store(":memory:")
+    >>> _ = store.add([Article(id="a", text=body), Article(id="b", text="Other news.")])
+    >>> found = match_article(store, Article(text="Press release. " + body))
+    >>> [m.article.id for m in found.matches], found.matches[0].coverage_stored > 0.99
+    (['a'], True)
+    """
+    index = CorpusIndex(store)
+    params = index.stored_params() or options.index_params()
+    options = replace(options, num_perm=params["num_perm"], shingle=params["shingle"])
+    hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle,
+                       seed=params.get("seed", 1), scheme=params.get("scheme", "oph"))
+    own = index.seqs_of([article.id]).get(article.id)
+    seq = own if own is not None else index.last_seq() + 1
+    report = ArticleMatches()
+    seqs, counts, sigs = _searchable(index, hasher, options, max_unsigned, own, report)
+    sigs = np.vstack([sigs, hasher.sign(article.text)[None, :]])
+    counts = np.append(counts, shingle_count(article.text, options.shingle))
+    is_new = np.zeros(len(sigs), dtype=bool)
+    is_new[-1] = True
+    lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
+    rows, report.capped_buckets = bucket_pairs(lsh.band_hashes(sigs), is_new,
+                                               options.max_bucket)
+    report.candidates = len(rows)
+    scored = []
+    for i, _ in rows:  # the checked article is the last row, so always the second
+        containment = estimated_containment(sigs[i], sigs[-1], counts[i], counts[-1])
+        if containment >= options.min_containment:
+            scored.append((min(int(seqs[i]), seq), max(int(seqs[i]), seq), containment))
+    pairs, _ = cap_candidates(scored, options.max_candidates)
+    containment_of = {(a, b): c for a, b, c in scored}
+    report.matches = _verified(index, article, seq, pairs, containment_of, options)
+    report.aligned = len(pairs)
+    return report
+
+
+def _searchable(index: CorpusIndex, hasher: MinHasher, options: TraceOptions,
+                max_unsigned: int, own: int | None, report: ArticleMatches
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(seqs, shingle counts, signatures)`` of the stored articles to search: those
+    trace signed, and up to ``max_unsigned`` more signed here; ``own`` left out."""
+    seqs, counts, sigs = index.all_signatures(cached=True)
+    if not len(seqs):
+        sigs = np.zeros((0, options.num_perm), np.uint32)
+    unsigned = next(index.unindexed(max_unsigned), []) if max_unsigned > 0 else []
+    report.not_searched = index.unindexed_count() - len(unsigned)
+    if unsigned:
+        texts = [a.text for _, a in unsigned]
+        seqs = np.concatenate([seqs, np.array([s for s, _ in unsigned], np.int64)])
+        counts = np.concatenate([counts, np.array(
+            [shingle_count(t, options.shingle) for t in texts], np.int64)])
+        sigs = np.vstack([sigs, hasher.sign_many(texts)])
+    if own is not None:
+        keep = seqs != own
+        seqs, counts, sigs = seqs[keep], counts[keep], sigs[keep]
+    report.searched = len(seqs)
+    return seqs, counts, sigs
+
+
+def _verified(index: CorpusIndex, article: Article, seq: int, pairs: list[tuple[int, int]],
+              containment: dict[tuple[int, int], float], options: TraceOptions
+              ) -> list[ArticleMatch]:
+    """The verify step over the checked article's candidate pairs: its matches, most
+    shared first."""
+    if not pairs:
+        return []
+    stored = index.articles({s for pair in pairs for s in pair if s != seq})
+    model = None
+    if options.boilerplate:  # an empty model still sets navigation lists aside
+        model = boilerplate_model(index.store, options.boilerplate) or Boilerplate(
+            frozenset(), frozenset(), options.boilerplate)
+    masked, aside = without_boilerplate(stored | {seq: article}, model)
+    aligner = _Recording(Aligner(semantic=options.semantic))
+    found = []
+    for a, b in pairs:
+        link = verify_link(a, b, masked[a], masked[b], aligner, options.verify, aside)
+        if link is None:
+            continue
+        checked_is_a = a == seq
+        passages = aligner.last.passages if checked_is_a else [
+            replace(p, a_start=p.b_start, a_end=p.b_end, b_start=p.a_start, b_end=p.a_end)
+            for p in aligner.last.passages]
+        mine, theirs = ((link.coverage_a, link.coverage_b) if checked_is_a
+                        else (link.coverage_b, link.coverage_a))
+        found.append(ArticleMatch(stored[b if checked_is_a else a], link, passages,
+                                  containment[(a, b)], mine, theirs))
+    found.sort(key=lambda m: (-max(m.coverage_checked, m.coverage_stored), m.article.id))
+    return found

@@ -11,12 +11,16 @@ one transaction per batch: a run killed half-way leaves all of a batch or none.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from storytrace.model import Article, Link
 from storytrace.store.sqlite import _COLUMNS, Store, _from_row
+
+_CACHE_LOCK = threading.Lock()
+_SIGNATURE_CACHE: dict = {}  # "key": (path, signatures state, params), "value": arrays
 
 
 class CorpusIndex:
@@ -97,8 +101,19 @@ class CorpusIndex:
                                 [(int(seq), int(n), np.asarray(sig, dtype=np.uint32).tobytes())
                                  for seq, n, sig in zip(seqs, shingles, signatures, strict=True)])
 
-    def all_signatures(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(seqs, shingle counts, signatures)`` of every signed article, by seq."""
+    def all_signatures(self, *, cached: bool = False
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(seqs, shingle counts, signatures)`` of every signed article, by seq.
+
+        ``cached``: kept in memory for the store file last asked, until its signatures
+        change (:meth:`signatures_state`), for a long-lived reader such as the web UI.
+        """
+        if cached and self.store.path != ":memory:":
+            key = (self.store.path, self.signatures_state(), json.dumps(self.stored_params()))
+            with _CACHE_LOCK:
+                if _SIGNATURE_CACHE.get("key") != key:
+                    _SIGNATURE_CACHE.update(key=key, value=self.all_signatures())
+                return _SIGNATURE_CACHE["value"]
         rows = self.db.execute("SELECT seq, shingles, sig FROM signatures ORDER BY seq").fetchall()
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.uint32)

@@ -21,6 +21,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from storytrace import __version__
 from storytrace.align import Aligner
 from storytrace.comparison import DETAILS, compare
+from storytrace.engines.core import TraceOptions
+from storytrace.engines.local import ArticleMatches, match_article, stored_stories
 from storytrace.ingest.decode import BinaryContent, decode
 from storytrace.ingest.fields import RecordError
 from storytrace.ingest.html import html_article
@@ -29,9 +31,10 @@ from storytrace.model import Article
 from storytrace.provenance import extract_attributions
 from storytrace.report import render_compare_html, render_trace_html
 from storytrace.report.extras import comparison_dict, story_dict
-from storytrace.web import pages, queries
+from storytrace.store import Store
+from storytrace.store.corpus import CorpusIndex
+from storytrace.web import pages
 from storytrace.web.docs import DOCS, add_docs
-from storytrace.web.match import find_reuse
 from storytrace.web.security import (
     MAX_BODY,
     BodyLimitMiddleware,
@@ -43,6 +46,7 @@ from storytrace.web.security import (
 LOOPBACK = ["127.0.0.1", "localhost"]
 PASTED = "your pasted text"  # the id a pasted article goes by (it is never stored)
 MAX_CHARS = 300_000  # longest pasted text aligned against the corpus (characters)
+MAX_ALIGNED = 25  # candidates aligned per checked article (trace's max_candidates, lower)
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 
@@ -70,8 +74,8 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     db = Path(db_path)
     if not db.is_file():
         raise FileNotFoundError(f"no store at {db}")
-    with queries.read_store(db) as s:  # fail now, not on the first request, if it is no store
-        queries.counts(s)
+    with Store(db, read_only=True) as s:  # fail now, not on the first request, if no store
+        _counts(s)
     app = FastAPI(title="storytrace", version=__version__,
                   description="Trace how a news story travels: search the stored articles, "
                               "open stories, compare two versions, trace a pasted article.",
@@ -81,8 +85,12 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     app.add_middleware(SecurityHeadersMiddleware, docs_paths=(DOCS,))
     add_docs(app)  # Swagger UI from a package, not a CDN: the docs work offline
 
-    def store():
-        return queries.read_store(db)
+    def store() -> Store:
+        """The store for one request (SQLite connections belong to one thread), refusing
+        writes: nothing the web UI does can change it."""
+        return Store(db, read_only=True)
+
+    check_options = TraceOptions(semantic=semantic, max_candidates=MAX_ALIGNED)
 
     def get_article(ref: str) -> Article:
         """An article by exact id or unique id prefix; 400 for a bad id, 404 if none."""
@@ -105,23 +113,24 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
         a, b = get_article(a_ref), get_article(b_ref)
         return compared(a, b), a, b
 
-    def reuse(article: Article, exclude: str | None = None):
+    def reuse(article: Article) -> ArticleMatches:
+        """The links a trace of ``article`` would make (a stored one is checked as itself)."""
         if len(article.text) > max_chars:
             raise HTTPException(413, f"article text too long: the limit is {max_chars:,} "
                                      "characters")
         if not article.text.strip():
             raise HTTPException(400, "the article has no text")
         with store() as s:
-            return find_reuse(s, article, exclude=exclude, semantic=semantic)
+            return match_article(s, article, check_options)
 
     def story_or_404(story_id: str) -> tuple[dict, dict[str, Article]]:
         check_id(story_id, "story id")
         with store() as s:
-            found = queries.story(s, story_id)
-            if found is None:
+            found = stored_stories(s, only=[story_id])  # as the CLI reads it
+            if not found:
                 raise HTTPException(404, f"no story {story_id!r}")
-            data = story_dict(found, s)
-        return data, {a.id: a for a in found.articles}
+            data = story_dict(found[0], s)
+        return data, {a.id: a for a in found[0].articles}
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -139,26 +148,27 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
                                            "; empty lists all.")] = "",
                    limit: Limit = 50, offset: Offset = 0) -> dict:
         with store() as s:
-            total, items = queries.search(s, q.strip(), limit, offset)
+            total, items = s.search(q.strip(), limit, offset)
         return {"total": total, "offset": offset, "items": items}
 
     @app.get("/api/articles/{article_id}", tags=["articles"], summary="One article")
     def api_article(article_id: str) -> dict:
         article = get_article(article_id)
         with store() as s:
-            story = queries.story_of(s, article.id)
+            story = CorpusIndex(s).story_of(article.id)
         return article.to_dict() | {"story": story}
 
     @app.get("/api/articles/{article_id}/reuse", tags=["trace"],
              summary="Stored articles sharing text with a stored article")
     def api_article_reuse(article_id: str) -> dict:
         article = get_article(article_id)
-        return reuse(article, exclude=article.id).to_dict()
+        return reuse(article).to_dict()
 
     @app.get("/api/stories", tags=["stories"], summary="Stories of the last trace run")
     def api_stories(limit: Limit = 50, offset: Offset = 0) -> dict:
         with store() as s:
-            total, items = queries.stories(s, limit, offset)
+            index = CorpusIndex(s)
+            total, items = index.story_count(), index.story_summaries(limit, offset)
         return {"total": total, "offset": offset, "items": items}
 
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story with its links")
@@ -181,19 +191,19 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
         with store() as s:
-            return pages.home(queries.counts(s))
+            return pages.home(_counts(s))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(q: Annotated[str, Query(max_length=500)] = "", offset: Offset = 0) -> str:
         with store() as s:
-            total, items = queries.search(s, q.strip(), 50, offset)
+            total, items = s.search(q.strip(), 50, offset)
         return pages.search_page(q, total, items, offset, 50)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> str:
         article = get_article(article_id)
         with store() as s:
-            story = queries.story_of(s, article.id)
+            story = CorpusIndex(s).story_of(article.id)
         found = [x.to_dict(article.text) for x in extract_attributions(article.text)]
         return pages.article_page(article, story, found)
 
@@ -201,12 +211,13 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
              include_in_schema=False)
     def article_reuse(article_id: str) -> str:
         article = get_article(article_id)
-        return pages.trace_results(article, reuse(article, exclude=article.id), stored=True)
+        return pages.trace_results(article, reuse(article), stored=True)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories(offset: Offset = 0) -> str:
         with store() as s:
-            total, items = queries.stories(s, 50, offset)
+            index = CorpusIndex(s)
+            total, items = index.story_count(), index.story_summaries(50, offset)
         return pages.stories_page(total, items, offset, 50)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -257,6 +268,13 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
         return await run_in_threadpool(run)
 
     return app
+
+
+def _counts(store: Store) -> dict:
+    """Articles, articles indexed by ``trace`` and stories (for the home page)."""
+    index = CorpusIndex(store)
+    return {"articles": len(store), "indexed": index.signatures_state()[0],
+            "stories": index.story_count()}
 
 
 class _FormError(ValueError):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from storytrace.engines.local import ArticleMatches
 from storytrace.model import Article
 from storytrace.report.html import document, esc, pct, short
 from storytrace.report.marks import Mark, highlight, span_of
 from storytrace.report.parts import chip, legend, meta_line, when
-from storytrace.web.match import MatchReport
 
 
 def article_href(ident: str) -> str:
@@ -156,14 +156,16 @@ def trace_form(error: str = "", text: str = "", title: str = "", outlet: str = "
     return document("storytrace · paste an article", body, nav=nav())
 
 
-def trace_results(article: Article, report: MatchReport, *, stored: bool = False) -> str:
+def trace_results(article: Article, report: ArticleMatches, *, stored: bool = False) -> str:
     """Matches of a pasted (or stored) article; the side-by-side form re-posts the text."""
     rows = []
     for k, m in enumerate(report.matches):
         a = m.article
-        kinds = m.evidence.get("kinds", {}) if isinstance(m.evidence, dict) else {}
+        kinds = m.link.evidence.get("kinds", {})
         chips = " ".join(chip(f"{n} {kind}", f"k-{kind}") for kind, n in kinds.items()
                          if kind in ("verbatim", "edited", "paraphrase"))
+        if m.link.kind == "shared_quote":
+            chips += " " + chip("a shared quotation only")
         pick = (f'<input type="radio" name="id" value="{esc(a.id)}" aria-label="choose"'
                 f'{" checked" if k == 0 else ""}>' if not stored else
                 f'<a href="{esc(compare_href(article.id, a.id))}">side by side</a>')
@@ -172,8 +174,8 @@ def trace_results(article: Article, report: MatchReport, *, stored: bool = False
             f'<td><a href="{esc(article_href(a.id))}">{esc(a.title or "(untitled)")}</a>'
             f'<div class="meta">{esc(a.outlet or "outlet unknown")} · '
             f"{esc(when(a.published.isoformat() if a.published else None))}</div></td>"
-            f"<td><b>{pct(m.alignment.coverage_a)}</b></td>"
-            f'<td><b>{pct(m.alignment.coverage_b)}</b></td><td class="opt">{chips}</td></tr>')
+            f"<td><b>{pct(m.coverage_checked)}</b></td>"
+            f'<td><b>{pct(m.coverage_stored)}</b></td><td class="opt">{chips}</td></tr>')
     who = "this article" if stored else "the pasted text"
     mine = "this" if stored else "pasted"
     note = (f'<p class="muted">{report.searched:,} stored articles searched, '

@@ -67,7 +67,28 @@ def true_jaccard(a: str, b: str, k: int) -> float:
     "   ,,, —— ...",
 ])
 def test_words_match_the_re_module(text: str) -> None:
-    assert words(text) == re.findall(r"\w+", text.lower())
+    joined = re.sub(r"(?<=\w)['’.—-](?=\w)", "", text)
+    assert words(text) == re.findall(r"\w+", joined.lower())
+
+
+def test_minhash_words_are_the_doc_words_without_joiners() -> None:
+    """One definition of a word: the vectorised signer shingles the words a Doc reads
+    (storytrace.text.words.WORD), joiners removed, on random texts of letters, digits,
+    apostrophes, dots, dashes and their look-alikes."""
+    from storytrace.index.minhash import shingle_count
+    from storytrace.text.doc import Doc
+    from storytrace.text.words import plain_word
+
+    rng = np.random.default_rng(5)
+    alphabet = [*"ab Zé19'.-’‘–—−´,;\n", "  "]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet, size=rng.integers(0, 40)))
+        doc_words = [plain_word(w) for w in Doc(text).words]
+        assert words(text) == doc_words, text
+        expected = (np.concatenate([shingle_hashes(w, k=1) for w in doc_words])
+                    if doc_words else np.zeros(0, np.uint64))
+        assert np.array_equal(shingle_hashes(text, k=1), expected), text
+        assert shingle_count(text, 3) == max(1, len(doc_words) - 2)
 
 
 def test_word_hashes_do_not_depend_on_position_case_or_neighbours() -> None:

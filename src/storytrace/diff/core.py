@@ -242,7 +242,7 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
             and a.id != b.id):
         passages = [replace(p, a_start=p.b_start, a_end=p.b_end, b_start=p.a_start,
                             b_end=p.a_end) for p in passages]
-    ta, tb = Doc(a.text), Doc(b.text)
+    ta, tb = Doc.of(a.text), Doc.of(b.text)
     spans_a, spans_b = ta.sentence_spans, tb.sentence_spans
     similarity = remembered.get((a.text, b.text))
     if similarity is None or similarity.shape != (len(spans_a), len(spans_b)):

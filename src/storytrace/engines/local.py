@@ -30,6 +30,7 @@ from storytrace.engines.core import (
     without_boilerplate,
 )
 from storytrace.index import LSHIndex, MinHasher
+from storytrace.index.minhash import shingle_count
 from storytrace.index.sketch import StorySketcher, sketch_candidates
 from storytrace.model import Article, Link, Story
 from storytrace.store import Store
@@ -478,12 +479,6 @@ def add_changes(tree: object, story: Story, aligner: Aligner) -> None:
 # estimated_containment, cap_candidates, without_boilerplate, verify_link) with trace's
 # options, so it links exactly what `trace` would (reuse tier only).
 # =========================================================================================
-
-
-def shingle_count(text: str, shingle: int) -> int:
-    """The shingle count stored beside a text's signature (what estimated containment
-    reads): one definition for ``trace`` and :func:`match_article`."""
-    return max(1, len(text.split()) - shingle + 1)
 
 
 @dataclass

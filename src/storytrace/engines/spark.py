@@ -524,6 +524,7 @@ def _sign(spark: SparkSession, articles: DataFrame, options: TraceOptions) -> Da
         import pyarrow as pa
 
         from storytrace.index import LSHIndex, MinHasher
+        from storytrace.index.minhash import shingle_count
 
         hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
         lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold,
@@ -537,7 +538,7 @@ def _sign(spark: SparkSession, articles: DataFrame, options: TraceOptions) -> Da
                 # Spark has no unsigned longs: the same 64 bits, read as signed.
                 bands = lsh.band_hashes(sigs).view(np.int64)
                 # The shingle count exactly as the local engine stores it.
-                counts = [max(1, len(t.split()) - options.shingle + 1) for t in chunk]
+                counts = [shingle_count(t, options.shingle) for t in chunk]
                 offsets = np.arange(0, bands.size + 1, bands.shape[1], dtype=np.int32)
                 yield pa.RecordBatch.from_arrays(
                     [seqs.slice(lo, hi - lo), pa.array(counts, pa.int64()),

@@ -5,7 +5,10 @@ Pipeline, all in numpy over one flat buffer per batch of documents (no Python wo
 1. Each text is UTF-8 encoded and the batch joined with spaces. A 256-entry table lower-cases
    ASCII and zeroes non-word bytes; the few non-ASCII characters are decoded, classified (a word
    character is what ``re`` calls ``\\w``: ``str.isalnum()`` or ``_``) and their bytes
-   replaced by those of the lower-cased character. A word is a maximal run of non-zero bytes.
+   replaced by those of the lower-cased character. A joiner (an apostrophe, dot or hyphen,
+   or a look-alike: :data:`storytrace.text.words.JOINERS`) between two word characters is
+   deleted, so a word is what :data:`storytrace.text.words.WORD` matches, without its
+   joiners ("it's" is "its", "U.S." "us"): a maximal run of non-zero bytes.
 2. Word hashes: the word's bytes read 8 at a time as little-endian uint64 (two aligned loads
    and shifts per word, for all words at once), chained through MurmurHash3's 64-bit
    finaliser; words of up to 8 bytes, most of them, cannot collide.
@@ -33,7 +36,10 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["EMPTY", "MinHasher", "is_empty", "jaccard", "shingle_hashes", "words"]
+from storytrace.text.words import JOINERS, WORD
+
+__all__ = ["EMPTY", "MinHasher", "is_empty", "jaccard", "shingle_count", "shingle_hashes",
+           "words"]
 
 EMPTY = np.uint32(0xFFFFFFFF)
 """Value of every slot of an empty document's signature (and of no slot of any other)."""
@@ -160,6 +166,37 @@ def _fold_bytes(buf: np.ndarray) -> np.ndarray | dict[int, str]:
     return vals
 
 
+_ASCII_JOINER = np.zeros(256, dtype=bool)
+_ASCII_JOINER[[ord(c) for c in JOINERS if ord(c) < 0x80]] = True
+_WIDE_JOINERS = np.array(sorted(ord(c) for c in JOINERS if ord(c) >= 0x80), dtype=np.uint32)
+
+
+def _joiner_bytes(buf: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """Byte offsets of the joiners of a batch that sit between two word characters.
+
+    ``vals`` is :func:`_fold_bytes`'s result (0 for the bytes of non-word characters). The
+    wide joiners are all 2-byte characters led by 0xC2 or 3-byte ones led by 0xE2.
+    """
+    n = len(buf)
+    word = np.zeros(n + 1, dtype=bool)
+    np.not_equal(vals[:n], 0, out=word[:n])
+    found = []
+    p = np.flatnonzero(_ASCII_JOINER[buf])
+    p = p[p > 0]
+    found.append(p[word[p - 1] & word[p + 1]])
+    for lead, width in ((0xC2, 2), (0xE2, 3)):
+        p = np.flatnonzero(buf[1 : max(n - width, 1)] == lead) + 1
+        if not len(p):
+            continue
+        cp = buf[p].astype(np.uint32) & (0x1F if width == 2 else 0x0F)
+        for i in range(1, width):
+            cp = (cp << 6) | (buf[p + i].astype(np.uint32) & 0x3F)
+        p = p[np.isin(cp, _WIDE_JOINERS) & word[p - 1]]
+        p = p[word[p + width]]
+        found.extend(p + i for i in range(width))
+    return np.concatenate(found) if len(found) > 1 else found[0]
+
+
 def _read_u64(words: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The 8 bytes at byte offsets ``pos`` of the buffer viewed as ``words``, little-endian."""
     q = pos >> 3
@@ -223,7 +260,17 @@ def _batch_shingles(
                    for e in encoded]
     doc_starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths + 1, out=doc_starts[1:])
-    wh, wstarts = _word_hashes(vals, len(buf))
+    size = len(buf)
+    drop = _joiner_bytes(buf, vals)
+    if len(drop):  # "it's" -> "its": joiners leave the words they join, which close up
+        keep = np.ones(size, dtype=bool)
+        keep[drop] = False
+        doc_starts -= np.searchsorted(np.sort(drop), doc_starts)
+        size -= len(drop)
+        joined = np.zeros_like(vals)
+        joined[:size] = vals[: len(buf)][keep]
+        vals = joined
+    wh, wstarts = _word_hashes(vals, size)
     counts = np.diff(np.searchsorted(wstarts, doc_starts))
     m = len(wh)
     owner = np.repeat(np.arange(n, dtype=np.int64), counts)
@@ -262,24 +309,29 @@ def _encode(text: str) -> bytes:
 
 
 def words(text: str) -> list[str]:
-    """The words :class:`MinHasher` shingles: runs of ``\\w`` characters, lower-cased.
+    """The words :class:`MinHasher` shingles: what :data:`~storytrace.text.words.WORD`
+    matches, lower-cased, without the joiners inside ("it's" is "its").
 
-    A pure-Python reference for the vectorised tokeniser (slow; for tests and tooling).
+    A pure-Python reference for the vectorised tokeniser (for tests and tooling).
 
-    >>> words("The Senate's vote, 52–48.")
-    ['the', 'senate', 's', 'vote', '52', '48']
+    >>> words("The Senate's vote, 52–48. The U.S. re-entered")
+    ['the', 'senates', 'vote', '5248', 'the', 'us', 'reentered']
     """
-    out, cur = [], []
-    for ch in text:
-        f = _fold(ord(ch))
-        if f:
-            cur.append(chr(f))
-        elif cur:
-            out.append("".join(cur))
-            cur = []
-    if cur:
-        out.append("".join(cur))
+    out = []
+    for m in WORD.finditer(text):
+        folded = (_fold(ord(ch)) for ch in m.group())
+        out.append("".join(chr(f) for f in folded if f))
     return out
+
+
+def shingle_count(text: str, k: int) -> int:
+    """How many shingles :class:`MinHasher` with ``shingle=k`` makes of ``text``: one per
+    run of ``k`` words, and one for a text of fewer words (at least 1).
+
+    >>> shingle_count("It's the U.S. vote, 52–48, on Friday.", 3)
+    5
+    """
+    return max(1, len(WORD.findall(text)) - k + 1)
 
 
 def shingle_hashes(text: str, k: int = 5, seed: int = 1) -> np.ndarray:
@@ -292,7 +344,7 @@ def shingle_hashes(text: str, k: int = 5, seed: int = 1) -> np.ndarray:
     Parameters
     ----------
     text : str
-        Any text; words are runs of ``\\w`` characters (see :func:`words`).
+        Any text; its words are those of :func:`words`.
     k : int
         Words per shingle.
     seed : int

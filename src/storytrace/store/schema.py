@@ -19,6 +19,11 @@ Versions:
    article's site and page (its URL: a page stored twice counts once). Articles traced
    before are counted by the next ``trace``.
 4. ``articles.language``, detected at ingest (``""`` for articles stored before).
+5. MinHash signatures are made again: a word now keeps its inner apostrophes, dots
+   and hyphens ("it's" is one word, as the aligner reads it; see
+   :data:`storytrace.text.words.WORD`), so signatures from before cannot be compared
+   with new ones. The next ``trace`` signs every article again (seconds per 10,000);
+   links, stories and trees are kept, and no pair is aligned again.
 """
 
 from __future__ import annotations
@@ -110,8 +115,14 @@ ADDED_COLUMNS = [("articles", "language", "TEXT NOT NULL DEFAULT ''")]  # schema
 
 VERSION_4 = ""  # articles.language, from ADDED_COLUMNS
 
+VERSION_5 = ""  # signatures made again: see ONE_OFF
+
 #: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
-MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4]
+MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5]
+
+#: Statements run once, when a store written before schema ``k`` (and after none) is
+#: upgraded past it: ``{k: script}``. Unlike the migrations, they may remove.
+ONE_OFF: dict[int, str] = {5: "DELETE FROM signatures"}  # words keep their joiners
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,7 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storytrace.model import Article
-from storytrace.store.schema import ADDED_COLUMNS, MIGRATIONS, SCHEMA_VERSION, statements
+from storytrace.store.schema import (
+    ADDED_COLUMNS,
+    MIGRATIONS,
+    ONE_OFF,
+    SCHEMA_VERSION,
+    statements,
+)
 
 DEFAULT_PATH = "storytrace.db"
 BATCH = 2000
@@ -98,6 +104,10 @@ class Store:
                 have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
                 if column not in have:
                     self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            for k, script in ONE_OFF.items():
+                if 0 < version < k:
+                    for statement in statements(script):
+                        self.db.execute(statement)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                             (str(SCHEMA_VERSION),))
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
-#: A word: letters and digits, keeping inner apostrophes, dots and hyphens ("it's",
-#: "U.S", "re-entered"). Matched on normalised text (where "’" reads "'") by
-#: :class:`~storytrace.text.doc.Doc`, and on original text where offsets must be exact.
-WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+#: Characters that join two runs of letters or digits into one word: apostrophes, dots
+#: and hyphens, with the look-alikes that normalisation folds to them ("’", "–", "−").
+JOINERS = ("'.-" + "\u2018\u2019\u201a\u201b\u2032\u00b4"
+           + "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+#: A word: runs of letters and digits (``\w``) joined by single :data:`JOINERS` ("it's",
+#: "U.S", "re-entered", "52–48"). Matched on normalised text by
+#: :class:`~storytrace.text.doc.Doc`, on original text where offsets must be exact, and
+#: the same words, without their joiners, are what MinHash shingles
+#: (:func:`storytrace.index.minhash.words`).
+WORD = re.compile(rf"\w+(?:[{re.escape(JOINERS)}]\w+)*")
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been
@@ -50,4 +57,7 @@ def plain_word(word: str) -> str:
     >>> plain_word("re-entered"), plain_word("u.s"), plain_word("it's")
     ('reentered', 'us', 'its')
     """
-    return word.replace("-", "").replace(".", "").replace("'", "").replace("’", "")
+    return word.translate(_NO_JOINERS)
+
+
+_NO_JOINERS = str.maketrans("", "", JOINERS)

@@ -15,10 +15,12 @@ bench_app = typer.Typer(help="Generate evaluation sets from real articles.", no_
 
 def _register_more() -> None:
     from storytrace.cli.eval_framing import register
+    from storytrace.cli.families import make_families_cmd
     from storytrace.cli.provenance import eval_provenance_cmd, make_provenance_cmd
 
     eval_app.command("provenance")(eval_provenance_cmd)
     bench_app.command("provenance")(make_provenance_cmd)
+    bench_app.command("families")(make_families_cmd)
     register(eval_app)
 
 
@@ -266,19 +268,19 @@ def eval_clusters(
     path: Path = typer.Argument(..., help="JSON lines with 'text' and gold 'cluster'."),
     fmt: Format = FormatOption,
     lexical: bool = LexicalOption,
-    threshold: float = typer.Option(None, help="Mean similarity needed to merge stories."),
 ) -> None:
-    """Adjusted Rand index, NMI and B-cubed precision/recall/F1 of story clustering."""
+    """Adjusted Rand index, NMI and B-cubed precision/recall/F1 of the stories `trace` makes."""
     from storytrace.eval.clusters import evaluate_clusters
 
     try:
-        result = evaluate_clusters(path, threshold=threshold, semantic=not lexical and "auto")
+        result = evaluate_clusters(path, semantic=not lexical and "auto")
     except (ValueError, OSError) as exc:
         raise fail(str(exc)) from None
     if fmt is Format.json:
         print_json(result)
         return
     out.print(f"{path}: {result['items']} items, {result['gold_clusters']} gold clusters, "
-              f"{result['predicted_clusters']} predicted")
+              f"{result['predicted_clusters']} predicted ({result['in_stories']} items in "
+              "stories of two or more)")
     out.print(_score_table({"clusters": result}, (
         "ari", "nmi", "bcubed_precision", "bcubed_recall", "bcubed_f1")))

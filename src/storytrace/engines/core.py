@@ -8,7 +8,6 @@ here touches a store, a file or a cluster.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +17,12 @@ from storytrace.align import Aligner, Alignment
 from storytrace.model import Article, Link, Story
 from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions, site_of
 from storytrace.text.language import is_english
+from storytrace.text.words import WORD
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
 
 
-_WORD = re.compile(r"\w+")
 #: The kinds of link that make stories; a ``shared_quote`` link (two articles quoting the
 #: same words of a third party, and sharing nothing else) is kept and shown, not clustered.
 STORY_KINDS = ("reuse", "same_story")
@@ -284,7 +283,7 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         # A page that is all boilerplate (a sidebar scraped as an article) has nothing
         # left to tell a story with: its title alone would link it to its site's others.
         hollow = {seq for seq in set_aside
-                  if len(_WORD.findall(articles[seq].text)) < HOLLOW_WORDS}
+                  if len(WORD.findall(articles[seq].text)) < HOLLOW_WORDS}
         pairs = [(a, b) for a, b in pairs if a not in hollow and b not in hollow]
     names = {seq: entity_words(story_text(a)) for seq, a in articles.items()}
     # Reports of one story name the same people and places: 95% of SemEval's

@@ -11,8 +11,9 @@ what the corpora these models were trained on are.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+
+from storytrace.text.words import WORD
 
 MIN_WORDS = 20
 #: A language other than English is named only at this probability or above (real news in
@@ -21,7 +22,6 @@ MIN_PROBABILITY = 0.8
 #: Read as English by English-only components: unknown, English, and Nigerian Pidgin (an
 #: English-lexified language the model also gives to English with unusual words).
 ENGLISH = frozenset(("", "en", "pcm"))
-_WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +44,7 @@ def detect_language(text: str) -> str:
     >>> detect_language("Too short.")
     ''
     """
-    if len(_WORD.findall(text[:20_000])) < MIN_WORDS:
+    if len(WORD.findall(text[:20_000])) < MIN_WORDS:
         return ""
     language, probability = _identifier().classify(text[:20_000])
     return language if language == "en" or probability >= MIN_PROBABILITY else ""

@@ -177,7 +177,8 @@ class Doc:
     # -- names and numbers ---------------------------------------------------
     @cached_property
     def names(self) -> tuple[Span, ...]:
-        """Runs of capitalised words, except a lone capitalised word opening a sentence."""
+        """Runs of capitalised words, without leading stop words ("The"), except a lone
+        capitalised word opening a sentence."""
         openers = {first for first, _ in self.sentence_tokens}
         out: list[Span] = []
         i, n = 0, len(self.words)
@@ -188,7 +189,9 @@ class Doc:
             j = i + 1
             while j < n and self._capitalised(j) and self._adjacent(j - 1, j):
                 j += 1
-            if j - i > 1 or i not in openers:
+            while i < j and self.words[i] in STOPWORDS:  # "The", "In": not a name's
+                i += 1
+            if i < j and (j - i > 1 or i not in openers):
                 out.append(Span(self.starts[i], self.ends[j - 1]))
             i = j
         return tuple(out)

@@ -1,4 +1,4 @@
-"""Same-story similarity, story clustering, stable story ids and their evaluations."""
+"""Same-story similarity, the trace plan's story clustering and stable ids, their evaluations."""
 
 from __future__ import annotations
 
@@ -10,21 +10,22 @@ import numpy as np
 import pytest
 
 from storytrace.align.semantic import default_encoder
-from storytrace.eval.clusters import bcubed, evaluate_clusters, read_clusters, scores
+from storytrace.engines.core import cluster_links, stable_story_ids
+from storytrace.eval.clusters import (
+    bcubed,
+    evaluate_clusters,
+    read_clusters,
+    scores,
+    trace_labels,
+)
 from storytrace.eval.similarity import (
     cross_validate,
     evaluate_similarity,
     groups_of,
     read_pairs,
 )
-from storytrace.stories import (
-    StorySimilarity,
-    average_linkage,
-    cluster_edges,
-    cluster_stories,
-    stable_story_ids,
-    story_vectors,
-)
+from storytrace.model import Link
+from storytrace.stories import StorySimilarity
 from storytrace.stories.similarity import dates_of, entity_spans, title_of
 
 FLOOD_A = (
@@ -133,110 +134,58 @@ def test_bad_weights_rejected() -> None:
         StorySimilarity(semantic="yes")
 
 
-# --- clustering ---------------------------------------------------------------------------
+# --- clustering: the trace plan's one path ---------------------------------------------
 
-STORY_1 = [
-    "earthquake strikes turkey killing hundreds rescue teams search rubble in gaziantep",
-    "turkey earthquake death toll rises as rescuers search rubble in gaziantep",
-    "rescue teams pull survivors from rubble after turkey earthquake near gaziantep",
-    "gaziantep earthquake survivors wait for aid as turkey mourns the dead",
-]
-STORY_2 = [
-    "central bank raises interest rates to fight inflation says governor",
-    "governor says central bank will keep raising interest rates until inflation falls",
-    "inflation fight central bank lifts interest rates again governor warns",
-    "interest rates rise as the central bank governor targets inflation",
-]
-# Shares words with both stories: a single-linkage method would join them through it.
-BRIDGE = ("governor visits gaziantep earthquake rubble and says central bank interest rates "
-          "inflation aid turkey rescue")
+def _link(a: int, b: int, score: float = 0.9, kind: str = "reuse") -> Link:
+    return Link(a, b, kind, score, score, score, {})
 
 
-def test_clustering_separates_stories_and_bridge_does_not_merge() -> None:
-    texts = [*STORY_1, BRIDGE, *STORY_2]
-    v = story_vectors(texts)
-    bridge_sims = v[4] @ v.T
-    assert bridge_sims[:4].min() > 0.05 and bridge_sims[5:].min() > 0.05
-    labels = cluster_stories(texts, threshold=0.1)
-    assert len(set(labels[:4].tolist())) == 1 and len(set(labels[5:].tolist())) == 1
-    assert labels[0] != labels[5]
-    # Single linkage at the same threshold does chain the two stories through the bridge.
-    import networkx as nx
+def test_a_weakly_linked_bridge_does_not_merge_two_stories() -> None:
+    """Louvain, not connected components: one article linked to two stories joins one."""
+    one, two, bridge = [1, 2, 3, 4], [5, 6, 7, 8], 9
+    links = [_link(a, b) for group in (one, two) for i, a in enumerate(group)
+             for b in group[i + 1:]]
+    links += [_link(4, bridge, 0.3), _link(5, bridge, 0.2)]
+    labels = dict(zip([*one, *two, bridge], cluster_links([*one, *two, bridge], links),
+                      strict=True))
+    assert len({labels[s] for s in one}) == 1 and len({labels[s] for s in two}) == 1
+    assert labels[1] != labels[5] and labels[bridge] == labels[4]
+    import networkx as nx  # connected components would have made one story of all nine
 
-    sims = v @ v.T
-    g = nx.Graph((i, j) for i in range(9) for j in range(i + 1, 9) if sims[i, j] >= 0.1)
-    assert nx.has_path(g, 0, 5)
-
-
-def test_average_linkage_is_exact_upgma_on_small_input() -> None:
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    rng = np.random.default_rng(3)
-    centres = rng.normal(size=(4, 8))
-    x = np.vstack([c + 0.6 * rng.normal(size=(6, 8)) for c in centres])
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    for threshold in (0.2, 0.4, 0.6):
-        ours = average_linkage(x, threshold, k=len(x))
-        d = np.clip(1 - x @ x.T, 0, None)
-        np.fill_diagonal(d, 0)
-        ref = fcluster(linkage(squareform(d, checks=False), "average"), 1 - threshold,
-                       "distance")
-        assert scores(ref, ours)["ari"] == 1.0
+    assert nx.is_connected(nx.Graph([(x.a_seq, x.b_seq) for x in links]))
 
 
-def test_cluster_edges_resists_chaining_and_uses_vectors() -> None:
-    # Two linked triangles joined by a single strong edge stay two stories.
-    edges = [(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.9), (3, 4, 0.9), (4, 5, 0.9), (3, 5, 0.9),
-             (2, 3, 0.85)]
-    labels = cluster_edges(6, edges, threshold=0.5)
-    assert labels.tolist() == [0, 0, 0, 1, 1, 1]
-    # An edge adds to what vectors say: 0 and 1 are dissimilar vectors but linked.
-    v = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
-    assert cluster_edges(3, [], vectors=v, threshold=0.5).tolist() == [0, 1, 1]
-    linked = cluster_edges(3, [(0, 1, 1.0), (0, 2, 1.0)], vectors=v, threshold=0.5)
-    assert linked.tolist() == [0, 0, 0]
-    with pytest.raises(ValueError, match="outside"):
-        cluster_edges(2, [(0, 5, 1.0)])
-
-
-def test_cluster_stories_edge_cases() -> None:
-    assert cluster_stories([]).tolist() == []
-    assert cluster_stories(["only one"]).tolist() == [0]
-    assert cluster_stories(["", ""], threshold=0.5).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="threshold"):
-        cluster_stories(np.eye(3))
-    assert cluster_stories(np.eye(3), threshold=0.5).tolist() == [0, 1, 2]
+def test_same_story_links_weigh_half_a_reuse_link() -> None:
+    links = [_link(1, 2), _link(2, 3, 0.9, "same_story"), _link(3, 4), _link(1, 4, 0.2),
+             _link(2, 4, 0.2)]
+    labels = cluster_links([1, 2, 3, 4], links)
+    assert labels[0] == labels[1] and labels[2] == labels[3]
 
 
 def test_stable_story_ids_survive_relabelling_and_new_members() -> None:
     keys = ["2024-01-01/a", "2024-01-01/b", "2024-01-02/c", "2024-01-02/d"]
-    first = stable_story_ids([0, 0, 1, 1], keys)
-    assert first[0] == first[1] and first[2] == first[3] and first[0] != first[2]
+    first = stable_story_ids([0, 0, 1, 1], keys, {})
+    assert first == ["s-2024-01-01/a"] * 2 + ["s-2024-01-02/c"] * 2
     previous = dict(zip(keys, first, strict=True))
-    # Same grouping, different label numbers, plus a new member in each story and a new story.
+    # Same grouping, other label numbers, a new member in each story and a new story.
     keys2 = [*keys, "2024-01-03/e", "2024-01-03/f", "2024-01-04/g"]
     second = stable_story_ids([7, 7, 3, 3, 3, 7, 9], keys2, previous)
-    assert second[:4] == first
-    assert second[4] == first[2] and second[5] == first[0]
-    assert second[6] not in first
-    # Deterministic: a rerun gives the same ids, and a fresh id is a hash of the smallest key.
+    assert second[:4] == first and second[4] == first[2] and second[5] == first[0]
+    assert second[6] == "s-2024-01-04/g"
     assert stable_story_ids([7, 7, 3, 3, 3, 7, 9], keys2, previous) == second
-    assert stable_story_ids([0], ["2024-01-04/g"]) == [second[6]]
 
 
 def test_stable_story_ids_split_and_merge() -> None:
     keys = list("abcdef")
-    first = stable_story_ids([0, 0, 0, 0, 1, 1], keys)
+    first = stable_story_ids([0, 0, 0, 0, 1, 1], keys, {})
     previous = dict(zip(keys, first, strict=True))
-    # A split: the larger part keeps the id, the smaller gets a fresh one.
-    split = stable_story_ids([0, 0, 0, 2, 1, 1], keys, previous)
-    assert split[0] == first[0] and split[3] not in (first[0], first[4])
+    # A split: the part holding most of the story keeps its id, the other gets a fresh one.
+    assert stable_story_ids([0, 0, 0, 2, 1, 1], keys, previous) == [
+        "s-a", "s-a", "s-a", "s-d", "s-e", "s-e"]
     # A merge: the merged story keeps the id most of its members had.
-    merged = stable_story_ids([0] * 6, keys, previous)
-    assert set(merged) == {first[0]}
-    with pytest.raises(ValueError):
-        stable_story_ids([0, 1], ["a"])
+    assert set(stable_story_ids([0] * 6, keys, previous)) == {"s-a"}
+    # A fresh id that an old story still holds is told apart by the label.
+    assert stable_story_ids([0, 1], ["a", "b"], {"b": "s-a"}) == ["s-a-0", "s-a"]
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -253,17 +202,29 @@ def test_bcubed_hand_computed() -> None:
     assert s["bcubed_precision"] == 1.0 and s["bcubed_recall"] == 0.5
 
 
-def test_evaluate_clusters_on_tiny_jsonl(tmp_path: Path) -> None:
+def _story(seed: int) -> str:
+    import random
+
+    words = random.Random(seed).choices([f"w{i}" for i in range(3000)], k=240)
+    return " ".join(" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, 240, 12))
+
+
+def test_evaluate_clusters_scores_the_stories_trace_makes(tmp_path: Path) -> None:
     path = tmp_path / "tiny.jsonl"
-    rows = [{"text": t, "cluster": 1} for t in STORY_1]
-    rows += [{"text": t, "cluster": "two"} for t in STORY_2]
+    one, two = _story(1), _story(2)
+    rows = [{"text": t, "cluster": 1} for t in (one, "Breaking. " + one, one + " More soon.")]
+    rows += [{"text": t, "cluster": "two"} for t in (two, "Update: " + two)]
+    rows += [{"text": "A short note on the weather, sunny all week.", "cluster": 3}]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
-    r = evaluate_clusters(path, threshold=0.1)
-    assert r["items"] == 8 and r["gold_clusters"] == 2 and r["predicted_clusters"] == 2
+    r = evaluate_clusters(path)
+    assert r["items"] == 6 and r["gold_clusters"] == 3 and r["predicted_clusters"] == 3
+    assert r["in_stories"] == 5 and r["clusterer"] == "trace" and r["semantic"] is False
     assert r["nmi"] == r["ari"] == r["bcubed_f1"] == 1.0
-    assert r["seconds"] >= 0 and r["semantic"] is False
-    one = evaluate_clusters(path, clusterer=lambda texts: [0] * len(texts))
-    assert one["bcubed_recall"] == 1.0 and one["bcubed_precision"] == 0.5
+    labels = trace_labels([row["text"] for row in rows])
+    assert labels[0] == labels[1] == labels[2] != labels[3] == labels[4]
+    assert labels[5] == "single-5"
+    one_story = evaluate_clusters(path, clusterer=lambda texts: [0] * len(texts))
+    assert one_story["bcubed_recall"] == 1.0 and one_story["clusterer"] == "<lambda>"
 
 
 def test_read_clusters_reports_malformed_line(tmp_path: Path) -> None:

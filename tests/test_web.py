@@ -111,6 +111,23 @@ def test_article_story_and_compare(site):
     _inert(client.get(f"/articles/{ids['evil']}").text)
 
 
+def test_stories_read_as_the_cli_reads_them(site):
+    """One way to load a story: the web shows what `trace` prints, number for number."""
+    from storytrace.engines.local import stored_stories
+
+    client, _, db = site
+    with Store(db, read_only=True) as store:
+        stories = stored_stories(store)
+    listed = client.get("/api/stories").json()
+    assert listed["total"] == len(stories) >= 2
+    assert [s["story"] for s in listed["items"]] == [s.id for s in stories]
+    for item, story in zip(listed["items"], stories, strict=True):
+        cli = story.to_dict()
+        assert (item["articles"], item["outlets"]) == (len(cli["articles"]), len(cli["outlets"]))
+        web = client.get(f"/api/stories/{story.id}").json()
+        assert {key: web[key] for key in cli} == cli
+
+
 @pytest.mark.parametrize("url,codes", [
     ("/api/articles/..%2F..%2Fetc%2Fpasswd", {400, 404}),
     ("/api/articles/..", {400, 404}),

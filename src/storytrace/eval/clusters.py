@@ -2,8 +2,11 @@
 
 The input is JSON lines with a ``text`` and a gold ``cluster`` per line, as in the
 GoogleNews story-clustering set of Yin & Wang (GSDMM; ``T.jsonl`` titles,
-``S.jsonl`` snippets, ``TS.jsonl`` both; 11,109 items in 152 stories). Those texts
-are already lower-cased and stemmed, which the clustering tolerates.
+``S.jsonl`` snippets, ``TS.jsonl`` both; 11,109 items in 152 stories). The stories
+scored are the ones ``trace`` makes (:func:`trace_labels`): the texts are traced as a
+corpus (reuse links, same-story links, Louvain communities, stable ids), the one
+story clustering of the product. GoogleNews texts are lower-cased and stemmed, so
+the same-story tier, which needs shared names (capitalised words), finds nothing there.
 
 B-cubed (Bagga & Baldwin 1998, as in Amigó et al. 2009) scores each item: its
 precision is the share of its predicted cluster that shares its gold cluster,
@@ -17,11 +20,14 @@ import json
 import time
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["bcubed", "evaluate_clusters", "read_clusters", "scores", "tune_threshold"]
+if TYPE_CHECKING:
+    from storytrace.engines.core import TraceOptions
+
+__all__ = ["bcubed", "evaluate_clusters", "read_clusters", "scores", "trace_labels"]
 
 
 def read_clusters(path: str | Path) -> tuple[list[str], list[Hashable]]:
@@ -96,82 +102,72 @@ def scores(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> dict[str,
             "bcubed_f1": round(f1, 4)}
 
 
-def evaluate_clusters(path: str | Path, *, threshold: float | None = None,
-                      semantic: bool | str = False, k: int = 30,
+def trace_labels(texts: Sequence[str], options: TraceOptions | None = None) -> list[str]:
+    """The story of each text as ``trace`` finds it: the texts are stored in memory,
+    traced with ``options`` (default: ``trace``'s own, without family trees), and each
+    text gets its story id; a text in no story is a story of its own.
+
+    >>> body = " ".join(f"Item {i} of the council report on the bridge." for i in range(30))
+    >>> trace_labels([body, "Intro. " + body, "Weather: sunny all week."])
+    ['s-000000', 's-000000', 'single-2']
+    """
+    from dataclasses import replace
+
+    from storytrace.engines.core import TraceOptions
+    from storytrace.engines.local import trace_store
+    from storytrace.model import Article
+    from storytrace.store import Store
+
+    options = replace(options or TraceOptions(), trees=False, changes=False)
+    with Store(":memory:") as store:
+        store.add([Article(id=f"{i:06d}", text=text) for i, text in enumerate(texts)])
+        stories = trace_store(store, options).stories
+    story_of = {a.id: s.id for s in stories for a in s.articles}
+    return [story_of.get(f"{i:06d}", f"single-{i}") for i in range(len(texts))]
+
+
+def evaluate_clusters(path: str | Path, *, semantic: bool | str = False,
+                      options: TraceOptions | None = None,
                       clusterer: Callable[[list[str]], Sequence[Hashable]] | None = None
                       ) -> dict[str, Any]:
-    """Cluster the texts of a JSONL file and score the result against its gold clusters.
+    """Cluster the texts of a JSONL file as ``trace`` does and score the stories against
+    the gold clusters.
 
     Parameters
     ----------
     path : JSON lines with ``text`` and ``cluster``.
-    threshold, semantic, k : passed to :func:`storytrace.stories.cluster.cluster_stories`
-        (``threshold`` None: its tuned default).
-    clusterer : any function from texts to labels, instead of ``cluster_stories``.
+    semantic : sentence embeddings in the trace (``"auto"``: when installed).
+    options : the trace settings (default: ``trace``'s; ``semantic`` overrides theirs).
+    clusterer : any function from texts to labels, instead of :func:`trace_labels`.
 
     Returns
     -------
-    dict with ``items``, ``gold_clusters``, ``predicted_clusters``, the
-    :func:`scores`, ``threshold``, ``semantic`` and ``seconds`` (vectors, embeddings and
-    linkage; not reading the file).
-
-    >>> import tempfile, os
-    >>> rows = ["flood valencia dead", "valencia flood dead toll", "iphone apple unveil",
-    ...         "apple iphone unveil event"]
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = os.path.join(d, "c.jsonl")
-    ...     with open(p, "w") as f:
-    ...         _ = f.write("".join(json.dumps({"text": t, "cluster": i // 2}) + "\\n"
-    ...                             for i, t in enumerate(rows)))
-    ...     evaluate_clusters(p, threshold=0.1)["nmi"]
-    1.0
+    dict with ``items``, ``gold_clusters``, ``predicted_clusters``, ``in_stories``
+    (texts that ``trace`` put in a story with others), the :func:`scores`, ``semantic``
+    and ``seconds`` (the trace; not reading the file).
     """
-    from storytrace.align.semantic import default_encoder
-    from storytrace.stories.cluster import DEFAULT_THRESHOLDS, cluster_stories
+    from dataclasses import replace
+
+    from storytrace.align.semantic import SemanticUnavailable, default_encoder
+    from storytrace.engines.core import TraceOptions
 
     texts, gold = read_clusters(path)
     start = time.perf_counter()
     if clusterer is not None:
         predicted = list(clusterer(texts))
-        used = {"clusterer": getattr(clusterer, "__name__", repr(clusterer))}
+        used: dict[str, Any] = {"clusterer": getattr(clusterer, "__name__", repr(clusterer))}
     else:
         semantic_on = bool(semantic) and default_encoder() is not None
         if semantic is True and not semantic_on:
-            from storytrace.align.semantic import SemanticUnavailable
-
             raise SemanticUnavailable("semantic=True but the semantic extra is unavailable")
-        if threshold is None:
-            threshold = DEFAULT_THRESHOLDS["semantic" if semantic_on else "lexical"]
-        predicted = cluster_stories(texts, threshold, semantic=semantic_on, k=k).tolist()
-        used = {"threshold": threshold, "semantic": semantic_on, "k": k}
+        predicted = trace_labels(texts, replace(options or TraceOptions(),
+                                                semantic=semantic_on))
+        used = {"semantic": semantic_on, "clusterer": "trace"}
     seconds = time.perf_counter() - start
+    sizes: dict[Hashable, int] = {}
+    for label in predicted:
+        sizes[label] = sizes.get(label, 0) + 1
     return {"path": str(path), "items": len(texts), "gold_clusters": len(set(gold)),
-            "predicted_clusters": len(set(predicted)), **scores(gold, predicted), **used,
-            "seconds": round(seconds, 2)}
-
-
-def tune_threshold(path: str | Path, thresholds: Sequence[float], *,
-                   semantic: bool | str = False, k: int = 30, metric: str = "nmi"
-                   ) -> dict[str, Any]:
-    """Score each threshold on one file (vectors computed once) and pick the best by ``metric``.
-
-    Returns ``{"best": threshold, "metric": metric, "by_threshold": {t: scores}}``;
-    ties go to the smaller threshold.
-    """
-    from storytrace.align.semantic import default_encoder
-    from storytrace.stories.cluster import average_linkage, story_vectors
-
-    texts, gold = read_clusters(path)
-    encoder = default_encoder() if semantic else None
-    if semantic is True and encoder is None:
-        from storytrace.align.semantic import SemanticUnavailable
-
-        raise SemanticUnavailable("semantic=True but the semantic extra is unavailable")
-    vectors = story_vectors(texts, semantic=encoder is not None, encoder=encoder)
-    results = {}
-    for t in thresholds:
-        labels = average_linkage(vectors, t, k=k)
-        results[float(t)] = scores(gold, labels) | {"predicted_clusters": int(labels.max()) + 1}
-    best = max(results, key=lambda t: (results[t][metric], -t))
-    return {"path": str(path), "semantic": encoder is not None, "k": k, "metric": metric,
-            "best": best, "by_threshold": results}
+            "predicted_clusters": len(sizes),
+            "in_stories": sum(n for n in sizes.values() if n > 1),
+            **scores(gold, predicted), **used, "seconds": round(seconds, 2)}

@@ -1,19 +1,11 @@
-"""Stories: which articles report the same story (pair similarity and clustering)."""
+"""Stories: whether two articles report the same story (the same-story model).
 
-from storytrace.stories.cluster import (
-    average_linkage,
-    cluster_edges,
-    cluster_stories,
-    stable_story_ids,
-    story_vectors,
-)
+Grouping articles into stories is one step of the trace plan
+(:func:`storytrace.engines.core.cluster_links` and
+:func:`~storytrace.engines.core.stable_story_ids`), the same for every engine and for
+``storytrace eval clusters``.
+"""
+
 from storytrace.stories.similarity import StorySimilarity
 
-__all__ = [
-    "StorySimilarity",
-    "average_linkage",
-    "cluster_edges",
-    "cluster_stories",
-    "stable_story_ids",
-    "story_vectors",
-]
+__all__ = ["StorySimilarity"]

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+import storytrace.web.pages as pages
 from storytrace import __version__
 from storytrace.align import Aligner
 from storytrace.comparison import DETAILS, compare
@@ -33,7 +34,6 @@ from storytrace.report import render_compare_html, render_trace_html
 from storytrace.report.extras import comparison_dict, story_dict
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
-from storytrace.web import pages
 from storytrace.web.docs import DOCS, add_docs
 from storytrace.web.security import (
     MAX_BODY,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storytrace.align import Aligner, Passage
+from storytrace.align import Aligner, Alignment, Passage
 from storytrace.engines.core import (
     STORY_KINDS,
     TraceOptions,
@@ -527,16 +527,14 @@ class ArticleMatches:
                 "capped_buckets": self.capped_buckets, "aligned": self.aligned}
 
 
-class _Recording:
+class _RecordingAligner(Aligner):
     """An aligner that keeps its last alignment, so the passages behind a link that
     :func:`~storytrace.engines.core.verify_link` made can be shown without aligning twice."""
 
-    def __init__(self, aligner: Aligner) -> None:
-        self.aligner = aligner
-        self.last = None
+    last: Alignment | None = None
 
-    def align(self, a: Article, b: Article, **kwargs: Any) -> Any:
-        self.last = self.aligner.align(a, b, **kwargs)
+    def align(self, a: Any, b: Any, repeats: bool = True) -> Alignment:
+        self.last = super().align(a, b, repeats=repeats)
         return self.last
 
 
@@ -623,7 +621,7 @@ def _verified(index: CorpusIndex, article: Article, seq: int, pairs: list[tuple[
         model = boilerplate_model(index.store, options.boilerplate) or Boilerplate(
             frozenset(), frozenset(), options.boilerplate)
     masked, aside = without_boilerplate(stored | {seq: article}, model)
-    aligner = _Recording(Aligner(semantic=options.semantic))
+    aligner = _RecordingAligner(semantic=options.semantic)
     found = []
     for a, b in pairs:
         link = verify_link(a, b, masked[a], masked[b], aligner, options.verify, aside)

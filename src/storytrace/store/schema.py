@@ -24,6 +24,9 @@ Versions:
    :data:`storytrace.text.words.WORD`), so signatures from before cannot be compared
    with new ones. The next ``trace`` signs every article again (seconds per 10,000);
    links, stories and trees are kept, and no pair is aligned again.
+6. Boilerplate blocks are counted again: a block's key hashes the same words (and the
+   four-word minimum counts them) as MinHash does. The next ``trace`` counts every
+   article's blocks again; nothing else changes.
 """
 
 from __future__ import annotations
@@ -116,13 +119,19 @@ ADDED_COLUMNS = [("articles", "language", "TEXT NOT NULL DEFAULT ''")]  # schema
 VERSION_4 = ""  # articles.language, from ADDED_COLUMNS
 
 VERSION_5 = ""  # signatures made again: see ONE_OFF
+VERSION_6 = ""  # boilerplate blocks counted again: see ONE_OFF
 
 #: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
-MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5]
+MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5,
+                         VERSION_6]
 
 #: Statements run once, when a store written before schema ``k`` (and after none) is
 #: upgraded past it: ``{k: script}``. Unlike the migrations, they may remove.
-ONE_OFF: dict[int, str] = {5: "DELETE FROM signatures"}  # words keep their joiners
+ONE_OFF: dict[int, str] = {
+    5: "DELETE FROM signatures",  # words keep their joiners
+    6: "DELETE FROM blocks; DELETE FROM article_sites; "  # block keys hash those words
+       "DELETE FROM meta WHERE key = 'blocks_through'",
+}
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

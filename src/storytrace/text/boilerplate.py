@@ -39,8 +39,8 @@ from urllib.parse import urlsplit
 import xxhash
 
 from storytrace.text.segment import sentences
+from storytrace.text.words import WORD, plain_word
 
-_WORD = re.compile(r"\w+")
 # A credit stays evidence however often it recurs (provenance reads it).
 _CREDIT = re.compile(r"^\W*(?:source|via|h/t|hat tip|originally published|reprinted)\b"
                      r"|\bas (?:first )?reported (?:by|at|in|on)\b|\baccording to\b"
@@ -222,8 +222,9 @@ def site_of(outlet: str, url: str) -> str:
 
 def block_keys(text: str, min_words: int = 4) -> list[tuple[int, int, int]]:
     """``(start, end, key)`` of each block (sentence or line) of ``min_words`` or more
-    words that is not a credit line; ``key`` hashes its lower-cased words (signed 64-bit,
-    so it fits an SQLite integer).
+    words that is not a credit line; ``key`` hashes its lower-cased words, as MinHash reads
+    them (:data:`~storytrace.text.words.WORD` without joiners; signed 64-bit, so it fits
+    an SQLite integer).
 
     >>> [k for _, _, k in block_keys("Share this story with a friend.")] == \\
     ...     [k for _, _, k in block_keys("SHARE this story, with a friend!")]
@@ -232,7 +233,7 @@ def block_keys(text: str, min_words: int = 4) -> list[tuple[int, int, int]]:
     out = []
     for span in sentences(text):
         block = text[span.start : span.end]
-        words = _WORD.findall(block.lower())
+        words = [plain_word(w) for w in WORD.findall(block.lower())]
         if len(words) < min_words or _CREDIT.search(block):
             continue
         key = xxhash.xxh64_intdigest(" ".join(words).encode("utf-8", "surrogatepass"))

@@ -16,6 +16,9 @@ JOINERS = ("'.-" + "\u2018\u2019\u201a\u201b\u2032\u00b4"
 #: (:func:`storytrace.index.minhash.words`).
 WORD = re.compile(rf"\w+(?:[{re.escape(JOINERS)}]\w+)*")
 
+#: A token for sequence models: a :data:`WORD` or a single other symbol ("“", "!").
+TOKEN = re.compile(rf"{WORD.pattern}|[^\w\s]")
+
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been
 before being below between both but by can could did didn't do does doesn't doing don't down

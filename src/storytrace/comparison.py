@@ -47,14 +47,16 @@ class Comparison:
 
 
 def attributions_of(article: Article, *, semantic: bool | str = False) -> list[dict]:
-    """Credited sources and quotes of one article, with offsets and the quoted characters.
+    """Credited sources and quotes of one article, with offsets and the quoted characters:
+    sources of information only, a pronoun or a title with the name it stands for
+    (``refers_to``; see :func:`~storytrace.provenance.credits.credits`).
 
     ``semantic`` as in :func:`~storytrace.provenance.extract_attributions`.
     """
-    from storytrace.provenance import extract_attributions
+    from storytrace.provenance.credits import extract_credits
 
     return [x.to_dict(article.text)
-            for x in extract_attributions(article.text, semantic=semantic)]
+            for x in extract_credits(article.text, semantic=semantic)]
 
 
 def compare(a: Article, b: Article, aligner: Aligner | None = None, *,

@@ -95,6 +95,8 @@ class Attribution:
     """One credited source: spans of the text for source, cue and content.
 
     ``recipient`` is the outlet a source spoke to ("told Reuters"), when named.
+    ``refers_to`` is the name a pronoun or bare-title source stands for ("he" ->
+    "Bill de Blasio"), set by :func:`~storytrace.provenance.credits.credits`.
 
     >>> t = "Smith told Reuters the plant would close."
     >>> a = extract_attributions(t)[0]
@@ -109,6 +111,7 @@ class Attribution:
     kind: str = "other"
     score: float = 0.5
     recipient: Span | None = None
+    refers_to: Span | None = None
 
     @property
     def start(self) -> int:
@@ -116,7 +119,8 @@ class Attribution:
         return min((s.start for s in self.spans()), default=0)
 
     def spans(self) -> list[Span]:
-        """The parts that are present, in text order."""
+        """The parts that are present, in text order (not ``refers_to``, which is
+        elsewhere in the text)."""
         parts = (self.source, self.cue, self.content, self.recipient)
         return sorted((s for s in parts if s is not None), key=lambda s: s.start)
 
@@ -126,7 +130,7 @@ class Attribution:
         >>> Attribution(Span(0, 3), Span(4, 8), None, "person", "said", 0.9).to_dict("Ann said")
         {'source': {'start': 0, 'end': 3, 'text': 'Ann'}, 'cue': {'start': 4, 'end': 8, \
 'text': 'said'}, 'content': None, 'recipient': None, 'source_type': 'person', 'kind': 'said', \
-'score': 0.9}
+'score': 0.9, 'refers_to': None}
         """
 
         def span(s: Span | None) -> dict[str, Any] | None:
@@ -145,6 +149,7 @@ class Attribution:
             "source_type": self.source_type,
             "kind": self.kind,
             "score": round(self.score, 4),
+            "refers_to": span(self.refers_to),
         }
 
 
@@ -270,9 +275,10 @@ def classify_source(name: str) -> str:
 
     >>> [classify_source(s) for s in ("New York Daily News", "the Herald-Tribune", "AP",
     ...     "Sen. Ted Cruz", "campaign manager Robby Mook", "officials", "a new report",
-    ...     "the Justice Department", "he", "it", "New York Mayor Bill de Blasio", "the NYPD")]
+    ...     "the Justice Department", "he", "it", "New York Mayor Bill de Blasio", "the NYPD",
+    ...     "de Blasio")]
     ['outlet', 'outlet', 'wire', 'person', 'person', 'anonymous', 'document', \
-'organisation', 'person', 'unknown', 'person', 'organisation']
+'organisation', 'person', 'unknown', 'person', 'organisation', 'person']
     """
     s = " ".join(name.split())
     if not s:
@@ -312,7 +318,9 @@ def classify_source(name: str) -> str:
         return "outlet"
     if len(words) == 1 and re.fullmatch(r"[A-Z]{2,6}", words[0].strip("’'s.,")):
         return "organisation"  # an acronym ("NYPD", "ICE"): wires and outlets came first
-    caps = [w for w in words if w[:1].isupper()]
+    # A name may start with a lower-case particle: "de Blasio", "van Gogh".
+    caps = [w for k, w in enumerate(words) if w[:1].isupper() or (
+        k < len(words) - 1 and w in ("de", "van", "von", "del", "da", "di", "bin", "al"))]
     if caps and len(caps) == len(words) and len(words) <= 4:
         return "person"  # "Donald Trump", "Trump": a bare proper name is most often a person
     if _JOB_RE.search(s):

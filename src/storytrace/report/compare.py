@@ -194,12 +194,17 @@ def _attributions(page: _Page) -> None:
                 continue
             first = min(x[0] for x in (src, cue) if x)
             who = page.snippet(s, *src, 60) if src else '<span class="muted">(no source)</span>'
+            who = f"<b>{who}</b>"
+            ref = page.span(s, att.get("refers_to"))
+            if src and ref:  # "He" shown by the name it stands for
+                who = (f'<b>{page.snippet(s, *ref, 60)}</b> '
+                       f'<span class="muted">(“{page.snippet(s, *src, 60)}”)</span>')
             rank = _TYPE_RANK.get(att.get("source_type"), len(_TYPE_RANK))
             rows.append((rank, first,
-                f"<li>{page.jump(token, '↪')} <b>{who}</b> "
+                f"<li>{page.jump(token, '↪')} {who} "
                 f'{chip(att.get("source_type") or "unknown", "st")} '
                 f'<span class="muted">{esc(att.get("kind") or "")}'
-                f'{" · " + page.snippet(s, *cue, 40) if cue else ""} at {first}</span>'
+                f'{" · " + page.snippet(s, *cue, 40) if cue else ""} · character {first}</span>'
                 + (f'<div class="snip">“{page.snippet(s, *content, 140)}”</div>' if content
                    else "") + "</li>"))
         # Outlets and wires first: they are what provenance is about; then text order.

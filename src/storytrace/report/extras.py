@@ -14,7 +14,7 @@ from typing import Any
 
 from storytrace.comparison import Comparison
 from storytrace.model import Story
-from storytrace.provenance import extract_attributions
+from storytrace.provenance.credits import extract_credits
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def comparison_dict(comparison: Comparison) -> dict:
     result = comparison.to_dict()
     a, b = comparison.a, comparison.b
     result.setdefault("attributions", {
-        side: [x.to_dict(art.text) for x in extract_attributions(art.text)]
+        side: [x.to_dict(art.text) for x in extract_credits(art.text)]
         for side, art in (("a", a), ("b", b))})
     if "direction" not in result and comparison.alignment.passages:
         try:

@@ -217,7 +217,7 @@ def report(results: list[dict], reliability: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=["cutadd", "rewrite"])
+    parser.add_argument("--models", nargs="*", default=["cutadd", "rewrite"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="Trace each set anew.")

@@ -137,6 +137,7 @@ OWN_SENTENCES = 2  # whole sentences a copy step may add (and its source lack) a
 SEPARATE = 1.5  # per whole sentence beyond that on the side with fewer ...
 SEPARATE_MAX = 6.0  # ... capped
 SENTENCE_FOUND = 0.25  # share of a sentence's phrases the other text must have to hold it
+WORDS_FOUND = 0.6  # ... or share of its content words one sentence of the other must have
 VERSIONS_SHARE = 0.5  # share of each text's sentences the other must hold to be versions of it
 ORDER_ONLY_MAX = 0.65  # highest confidence without text evidence (publication order, overlap)
 QUOTE_SHARE = 0.75  # share of a passage inside quoted speech, in both texts, to be a quotation
@@ -866,12 +867,57 @@ def _sentence_shingles(text: str) -> tuple[frozenset[int], ...]:
     return tuple(out)
 
 
+_STOP = frozenset(
+    "the and for that with was were are has have had his her its their this from but not "
+    "they she him who which what when will would can could been also than then there into "
+    "about after more said says our you your all one out".split())
+
+
+@lru_cache(maxsize=8192)
+def _sentence_words(text: str) -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
+    """The content words (three letters or more, lower-cased, no function words) of each
+    sentence :func:`_sentence_shingles` keeps, and for each word the sentences that hold it."""
+    from storytrace.text.segment import sentences
+
+    out: list[frozenset[str]] = []
+    for s in sentences(text):
+        part = s.of(text)
+        if len(part.split()) >= 6 and _shingles(part):  # the sentences _sentence_shingles has
+            out.append(frozenset(w for w in (x.lower() for x in _WORD.findall(part))
+                                 if len(w) >= 3 and w not in _STOP))
+    where: dict[str, list[int]] = {}
+    for k, words in enumerate(out):
+        for w in words:
+            where.setdefault(w, []).append(k)
+    return tuple(out), {w: tuple(ks) for w, ks in where.items()}
+
+
+def _reworded_in(words: frozenset[str], index: dict[str, tuple[int, ...]]) -> bool:
+    """Whether one sentence of the other text holds :data:`WORDS_FOUND` of ``words``."""
+    hits: dict[int, int] = {}
+    for w in words:
+        for k in index.get(w, ()):
+            hits[k] = hits.get(k, 0) + 1
+    return bool(hits) and max(hits.values()) >= WORDS_FOUND * len(words)
+
+
 def own_sentences(pa: Profile, pb: Profile) -> tuple[int, int]:
-    """How many of ``a``'s sentences (of six words or more) ``b`` does not hold (fewer than
-    :data:`SENTENCE_FOUND` of their phrases found in ``b``): text ``a`` added, or ``b`` left
-    out; and how many sentences ``a`` has."""
+    """How many of ``a``'s sentences (of six words or more) ``b`` does not hold: text ``a``
+    added, or ``b`` left out; and how many sentences ``a`` has.
+
+    ``b`` holds a sentence when :data:`SENTENCE_FOUND` of its 3-word phrases are in ``b``,
+    or when one sentence of ``b`` has :data:`WORDS_FOUND` of its content words: a
+    sentence reworded (words replaced, dropped, moved) is the same sentence, not an
+    innovation.
+    """
     own = _sentence_shingles(pa.article.text)
-    return sum(1 for sh in own if len(sh & pb.shingles) < SENTENCE_FOUND * len(sh)), len(own)
+    lost = [k for k, sh in enumerate(own) if len(sh & pb.shingles) < SENTENCE_FOUND * len(sh)]
+    if lost:
+        words_a, _ = _sentence_words(pa.article.text)
+        _, index_b = _sentence_words(pb.article.text)
+        if len(words_a) == len(own):  # the same sentences, so indices agree
+            lost = [k for k in lost if not _reworded_in(words_a[k], index_b)]
+    return len(lost), len(own)
 
 
 def separate_evidence(pa: Profile, pb: Profile) -> Evidence:

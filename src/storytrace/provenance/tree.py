@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from storytrace.model import Article
 from storytrace.provenance.direction import (
     CREDIT_OWN,
+    MIN_MARGIN,
     Direction,
     Profile,
     credit_copied,
@@ -105,6 +106,20 @@ class TreeOptions:
         weighs it less (:data:`~storytrace.provenance.direction.CONTAINMENT_MAX`).
     all_pairs : stories up to this many articles compare every pair; larger ones only
         the pairs joined by a link.
+    spread_weight : weight of the log rumour centrality when the tree is rooted.
+    copy_evidence_scale, copy_evidence_max : added to ``u -> v`` per unit of the text
+        evidence that ``v`` copied ``u`` (copying slips, garbled readings, innovations
+        shared with a third version; net of the other way), and its cap: a version with
+        a copyist's slips against a stored version has a parent in the corpus, however
+        much it reworded, cut or added.
+    held_containment : an outside source that ``v`` credits only in text it does not
+        share with a stored candidate ``u`` (inserted text) weighs no more than "no
+        parent" when at least this share of ``v``'s phrases is found in ``u`` and ``u``
+        is the older of the two.
+    unknown_margin : a version left with no parent whose likeliest stored candidate
+        weighs within this margin of "no parent", with no evidence that the version came
+        first, is marked ``unknown`` ("parent unknown", candidates ranked in its node)
+        rather than declared an original.
     """
 
     similarity_scale: float = 10.0
@@ -119,6 +134,10 @@ class TreeOptions:
     containment_max: float = 2.5
     all_pairs: int = 60
     spread_weight: float = 1.0
+    copy_evidence_scale: float = 1.0
+    copy_evidence_max: float = 2.5
+    held_containment: float = 0.5
+    unknown_margin: float = 1.0
 
 
 @dataclass
@@ -138,19 +157,27 @@ class TreeNode:
     credits: list[dict] = field(default_factory=list)
     source: str | None = None  # the external node it was copied from, if not collected
     context: bool = False  # an article of another story, shown as a parent
+    # "parent unknown": no parent named, but the evidence does not show it came first;
+    # ``candidates`` ranks the likeliest parents with their evidence.
+    unknown: bool = False
+    candidates: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "label": self.label, "parent": self.parent,
-                "source": self.source, "score": round(self.score, 4), "reasons": self.reasons,
-                "title": self.title, "outlet": self.outlet, "url": self.url,
-                "published": self.published, "credits": self.credits, "context": self.context}
+        d = {"id": self.id, "kind": self.kind, "label": self.label, "parent": self.parent,
+             "source": self.source, "score": round(self.score, 4), "reasons": self.reasons,
+             "title": self.title, "outlet": self.outlet, "url": self.url,
+             "published": self.published, "credits": self.credits, "context": self.context}
+        if self.unknown:
+            d |= {"unknown": True, "candidates": self.candidates}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TreeNode:
         return cls(d["id"], d["kind"], d["label"], d.get("parent"), d.get("score", 0.0),
                    list(d.get("reasons", ())), d.get("title", ""), d.get("outlet", ""),
                    d.get("url", ""), d.get("published"), list(d.get("credits", ())),
-                   d.get("source"), bool(d.get("context", False)))
+                   d.get("source"), bool(d.get("context", False)),
+                   bool(d.get("unknown", False)), list(d.get("candidates", ())))
 
 
 @dataclass
@@ -284,8 +311,9 @@ def _outside_sources(profiles: Sequence[Profile], near: dict[int, list[int]]
                 continue
             # Only versions that share text with it can have passed the credit on.
             copied = any(credit_copied(p.article.text, c, profiles[q]) for q in near[k])
-            entry = out.setdefault(c.key or c.name.lower(),
-                                   {"name": c.name, "targets": {}, "text_credit": {}})
+            entry = out.setdefault(c.key or c.name.lower(), {"name": c.name, "targets": {},
+                                                             "text_credit": {}, "credits": {}})
+            entry["credits"].setdefault(k, []).append(c)
             entry["targets"][k] = entry["targets"].get(k, True) and copied
             # "Source: X", "as reported by X", "via X" say where the text came from;
             # "according to X" may credit one fact only.
@@ -305,6 +333,38 @@ def _order_score(d: Direction, options: TreeOptions) -> float:
                        min(options.containment_max, options.containment_scale * e.value["diff"]))
             score += tree - signed
     return score
+
+
+_COPY_EVIDENCE = frozenset(("slips", "readings", "innovations"))
+
+
+def _copy_evidence(d: Direction) -> float:
+    """The pair's net text evidence that ``b`` copied ``a`` (slips, garbled readings,
+    innovations shared with a third version; negative: ``a`` copied ``b``)."""
+    return sum({"a->b": e.weight, "b->a": -e.weight}.get(e.points, 0.0)
+               for e in d.evidence if e.name in _COPY_EVIDENCE)
+
+
+def _capped(x: float, options: TreeOptions) -> float:
+    return options.copy_evidence_scale * min(options.copy_evidence_max, max(0.0, x))
+
+
+def _held_elsewhere(k: int, credits: Sequence[Any], profiles: Sequence[Profile],
+                    near: Sequence[int], orders: dict[tuple[int, int], float],
+                    options: TreeOptions) -> bool:
+    """Whether version ``k`` credits an outside source only in text it added to a stored
+    version: some candidate ``u`` older than ``k`` (by the pair's evidence) holds at least
+    ``options.held_containment`` of ``k``'s phrases but not the words of the credit."""
+    own = profiles[k].shingles
+    for u in near:
+        order = orders.get((min(u, k), max(u, k)))
+        if order is None or (order if u < k else -order) <= 0 or not own:
+            continue
+        if len(own & profiles[u].shingles) < options.held_containment * len(own):
+            continue
+        if not any(credit_copied(profiles[k].article.text, c, profiles[u]) for c in credits):
+            return True
+    return False
 
 
 def _sigmoid(x: float) -> float:
@@ -365,8 +425,9 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
         base -= max((e.weight for e in d.evidence
                      if e.points == "siblings" or e.name == "branching"), default=0.0)
         order = orders[(i, j)] = _order_score(d, options)
-        w_ij = base - max(0.0, -order)
-        w_ji = base - max(0.0, order)
+        copying = _copy_evidence(d)
+        w_ij = base - max(0.0, -order) + _capped(copying, options)
+        w_ji = base - max(0.0, order) + _capped(-copying, options)
         for e in d.evidence:
             if e.name == "credit" and e.weight >= CREDIT_OWN:
                 if e.points == "a->b":
@@ -391,6 +452,8 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
             weight = options.external_copied if copied else options.external_weight
             if not entry["text_credit"][k]:
                 weight -= options.fact_credit_discount
+            if _held_elsewhere(k, entry["credits"][k], profiles, near[k], orders, options):
+                weight = -math.inf  # the credit came in with text added to a stored copy
             # Weak or strong, a credited source that was not collected is a better "no
             # parent in the corpus" than none at all: it never loses to the bare root.
             weight = max(weight, no_parent[k] + _TIE)
@@ -413,6 +476,7 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
             orient[k] = min(orient.get(k, 1.0), _sigmoid(margin))
     tree = _assemble(story, arts, len(members), profiles, graph, parent_of, directions,
                      outside, orient, credited_by, rooting)
+    _mark_unknown(tree, arts, len(members), graph, parent_of, directions, orders, options)
     # Links that the tree does not use stay visible, with the pair's own verdict.
     used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
     for (i, j), kind in sorted(linked.items()):
@@ -545,6 +609,43 @@ def _why_no_parent(k: int, best: tuple[float, str, Any], root_weight: float,
                 f"version is taken as the original {weights}")
     return (f"the likeliest parent, {name}, was not named: the tree as a whole fits the "
             f"evidence better with this version as the original {weights}")
+
+
+def _mark_unknown(tree: FamilyTree, arts: Sequence[Article], members: int, graph: nx.DiGraph,
+                  parent_of: dict, directions: dict, orders: dict[tuple[int, int], float],
+                  options: TreeOptions) -> None:
+    """Mark "parent unknown" the versions left with no parent whose likeliest stored
+    candidate weighs within ``options.unknown_margin`` of "no parent", is not one of their
+    copies in the tree, and has no evidence (time, credit, text) that the version came
+    first; rank their candidates, with the evidence, in the node."""
+    for k in range(members):
+        if parent_of.get(k, _ROOT) != _ROOT:
+            continue
+        weights = {u: graph[u][k]["weight"] for u in graph.predecessors(k) if isinstance(u, int)}
+        if not weights:
+            continue
+        best = max(weights, key=lambda u: (weights[u], -u))
+        up, seen = parent_of.get(best), {best}
+        while isinstance(up, int) and up not in seen and up != k:
+            seen.add(up)
+            up = parent_of.get(up)
+        first = orders.get((min(k, best), max(k, best)), 0.0) * (1 if k < best else -1)
+        if (up == k or first >= MIN_MARGIN
+                or weights[best] < graph[_ROOT][k]["weight"] - options.unknown_margin):
+            continue
+        node = tree.nodes[arts[k].id]
+        node.unknown = True
+        for u in sorted(weights, key=lambda u: (-weights[u], u))[:3]:
+            d = directions[(min(u, k), max(u, k))]
+            d = d if d.a == arts[u].id else d.reversed()
+            node.candidates.append({
+                "id": arts[u].id, "weight": round(weights[u], 3), "verdict": d.verdict,
+                "confidence": round(d.confidence, 4),
+                "evidence": [e.detail for e in d.evidence if e.weight > 0][:4]})
+        names = ", ".join(f"{c['id']} ({c['weight']:.2f})" for c in node.candidates)
+        node.reasons.insert(0, f"parent unknown: the likeliest parents ({names}; no parent "
+                               f"{graph[_ROOT][k]['weight']:.2f}) are too close to call, and "
+                               f"nothing shows this version came first")
 
 
 def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:

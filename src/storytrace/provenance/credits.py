@@ -82,6 +82,12 @@ _COLLECTIVE = frozenset(
     "demonstrators supporters opponents critics voters citizens americans residents "
     "immigrants illegals fans users trolls elites globalists socialists communists "
     "libertarians feminists millennials men women kids children parents".split())
+# Words that describe such a group, capitalised or not ("Black activists").
+_GROUP_WORDS = frozenset(
+    "black white hispanic latino latina asian muslim christian jewish evangelical liberal "
+    "conservative progressive radical left-wing right-wing far-left far-right leftist "
+    "local young old angry gay lgbt illegal undocumented american foreign pro-life "
+    "pro-choice anti-trump pro-trump anti-war".split())
 _HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lady": "f",
                      "lord": "m", "king": "m", "queen": "f", "father": "m", "sister": "f"}
 # Common first names in US and British news, to keep "she" off "Donald Trump" (a name
@@ -219,7 +225,8 @@ def _name_kind(name: str) -> str:
         return "title"
     head = re.split(r"\b(?:of|who|that|which|from|in|at|on|with)\b", name)[0]
     head_words = _words(head)
-    caps = [w for w in head.split()[:-1] if w[:1].isupper() and w.lower() not in _DETERMINERS]
+    caps = [w for w in head.split()[:-1] if w[:1].isupper()
+            and w.lower() not in _DETERMINERS | _GROUP_WORDS]
     if head_words and head_words[-1] in _COLLECTIVE and not caps:
         return "group"
     return "name"

@@ -69,7 +69,10 @@ class TraceOptions:
         :class:`storytrace.stories.StorySimilarity`, and a score of at least
         ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
         or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75). Only pairs that
-        share ``story_min_names`` names (capitalised words inside sentences) are scored.
+        share ``story_min_names`` names (capitalised words inside sentences) and, when
+        both publication dates are known, came out at most ``story_max_days`` apart
+        (``None``: any time apart) are scored. The score is the model's calibrated
+        probability that the two report the same story.
     boilerplate : when recurring text is site boilerplate, blanked before every pair is
         aligned or scored (``None``: keep it).
     trees : each story's family tree (who copied whom), stored with it.
@@ -90,6 +93,7 @@ class TraceOptions:
     story_min_cosine: float = 0.2
     story_min_score: float = 0.75
     story_min_names: int = 2
+    story_max_days: float | None = 7.0
     boilerplate: BoilerplateOptions | None = field(default_factory=BoilerplateOptions)
     trees: bool = True
     changes: bool = False
@@ -290,18 +294,23 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     # "very similar" English pairs share two or more names, 42% of unrelated
     # ones do. Pairs that don't are not scored at all, which also keeps the
     # model's cost off the many weak candidates of a large corpus.
-    named = [(a, b) for a, b in pairs if len(names[a] & names[b]) >= options.story_min_names]
+    named = [(a, b) for a, b in pairs if len(names[a] & names[b]) >= options.story_min_names
+             and not _far_apart(articles[a], articles[b], options.story_max_days)]
     texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
-    scores = similarity.score_pairs(texts) if texts else np.zeros(0)
+    sketch = [cosine[p] for p in named]
+    chances = similarity.probabilities(texts, sketch) if texts else np.zeros(0)
     links = []
-    for (a, b), pair, score in zip(named, texts, scores.tolist(), strict=True):
-        if score < options.story_min_score:
+    for (a, b), pair, chance, near in zip(named, texts, chances.tolist(), sketch, strict=True):
+        if chance < options.story_min_score:
             continue
-        explained = similarity.explain(*pair)
-        evidence = {"same_story_score": round(score, 4), "model": similarity.model,
-                    "sketch_cosine": cosine[(a, b)],
+        explained = similarity.explain(*pair, sketch_cosine=near)
+        evidence = {"same_story_score": round(chance, 4), "model": similarity.model,
+                    "sketch_cosine": near,
                     "shared_entities": explained["shared_entities"][:20],
                     "features": {k: round(v, 4) for k, v in explained["features"].items()}}
+        days = _days_apart(articles[a], articles[b])
+        if days is not None:
+            evidence["days_apart"] = round(days, 2)
         # Two versions of one story may still share a passage that MinHash
         # missed (too small a part of either): align them before settling.
         reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify, set_aside)
@@ -311,8 +320,23 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         else:  # two reports of one story, perhaps quoting the same people
             if reuse is not None:
                 evidence["quotes"] = reuse.evidence["quotes"]
-            links.append(Link(a, b, "same_story", round(score, 4), 0.0, 0.0, evidence))
+            links.append(Link(a, b, "same_story", round(chance, 4), 0.0, 0.0, evidence))
     return links
+
+
+def _days_apart(a: Article, b: Article) -> float | None:
+    """Days between two articles' publication, or ``None`` when either date is unknown."""
+    if a.published is None or b.published is None:
+        return None
+    return abs((a.published - b.published).total_seconds()) / 86400
+
+
+def _far_apart(a: Article, b: Article, max_days: float | None) -> bool:
+    """Whether both dates are known and more than ``max_days`` apart: reports of one event
+    come out within days of each other; a story months later is another story, however
+    alike the two read."""
+    days = _days_apart(a, b)
+    return max_days is not None and days is not None and days > max_days
 
 
 def story_text(article: Article) -> str:
@@ -368,34 +392,172 @@ def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner
                 round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
 
 
-def cluster_links(members: list[int], links: list[Link]) -> list[int]:
-    """A story label for each member, from the weighted graph of links.
+#: Two groups of articles become one story when the strength of the links between them
+#: reaches this times the geometric mean of their sizes (see :func:`cluster_links`).
+STORY_MERGE = 0.5
 
-    Louvain communities, not connected components: one generic article linked
-    to two stories joins the one it is more tightly linked to instead of
-    merging both (modularity penalises a weak bridge).
+
+def link_strength(link: Link) -> float:
+    """How strongly one link says its two articles belong to one story.
+
+    A same-story link is the model's calibrated probability (its score, at most 1). A
+    reuse link is copied text, firmer evidence: ``1`` plus half its coverage of the
+    shorter text (a shared paragraph 1.0, a whole copy 1.5).
+
+    >>> link_strength(Link(1, 2, "reuse", 0.2, 0.2, 0.1, {}))
+    1.1
+    >>> link_strength(Link(1, 2, "same_story", 0.9, 0.0, 0.0, {}))
+    0.9
     """
-    import networkx as nx
+    if link.kind == "same_story":
+        return round(min(1.0, max(link.score, 1e-3)), 9)
+    return round(1.0 + min(1.0, max(link.score, 0.0)) / 2, 9)
 
-    graph = nx.Graph()
-    graph.add_nodes_from(members)
-    # Shared text is firmer evidence than topical likeness, so a same-story link
-    # weighs half a reuse link of the same score.
-    graph.add_weighted_edges_from(
-        (x.a_seq, x.b_seq, max(x.score * (0.5 if x.kind == "same_story" else 1.0), 1e-3))
-        for x in links)
+
+def cluster_links(members: list[int], links: list[Link],
+                  previous: dict[int, str] | None = None) -> list[int]:
+    """A story label (its smallest member) for each member, from the links among them.
+
+    Agglomerative: every article starts alone, and two groups merge when the summed
+    :func:`link_strength` of the links between groups ``A`` and ``B`` reaches
+    :data:`STORY_MERGE` · √(|A|·|B|). Two single articles need one link; an article
+    joins a story of up to four with one copy link, of up to three with one same-story
+    link, a larger one with more; one link never joins two groups of four or more (nor
+    of three, unless it is a whole copy), so a weak bridge, a hub article, or a chain of
+    pairwise links (A–B, B–C, C–D ...), cannot glue unrelated stories together. Merges
+    are tried in the order of how embedded their links are in dense groups (a bridge
+    last, once the groups at its ends have formed), ties by the groups' smallest
+    members, so each group's fate depends on its own links alone: the stories of one
+    connected set of articles are the same whatever else the corpus holds (the Spark
+    engine clusters each component apart and gets the local answer).
+
+    ``previous`` (member -> story id of an earlier run): those stories are kept as they
+    were, as starting groups (a story whose own links no longer connect it splits along
+    them); new articles join them, or two of them merge, only by the same rule. So
+    tracing articles unrelated to a story never splits or merges it.
+
+    >>> strong = [Link(a, b, "reuse", 0.9, 0.9, 0.9, {}) for a, b in
+    ...           [(1, 2), (1, 3), (2, 3), (4, 5), (4, 6), (5, 6)]]
+    >>> cluster_links([1, 2, 3, 4, 5, 6], [*strong, Link(3, 4, "reuse", 0.4, 0.4, 0.2, {})])
+    [1, 1, 1, 4, 4, 4]
+    """
+    strengths: dict[tuple[int, int], float] = {}
+    for x in links:
+        key = (min(x.a_seq, x.b_seq), max(x.a_seq, x.b_seq))
+        if key[0] != key[1]:
+            strengths[key] = max(strengths.get(key, 0.0), link_strength(x))
+    groups = _starting_groups(members, strengths, previous or {})
     label: dict[int, int] = {}
-    for component in nx.connected_components(graph):
-        if len(component) <= 2:
-            communities = [component]
-        else:
-            communities = nx.community.louvain_communities(graph.subgraph(component),
-                                                           weight="weight", seed=0)
-        for community in communities:
-            first = min(community)
-            for node in community:
-                label[node] = first
+    for group in _agglomerate(groups, strengths, STORY_MERGE):
+        first = min(group)
+        for node in group:
+            label[node] = first
     return [label[m] for m in members]
+
+
+def _starting_groups(members: list[int], strengths: dict[tuple[int, int], float],
+                     previous: dict[int, str]) -> list[list[int]]:
+    """Each earlier story (its members among ``members``), split where its own links no
+    longer connect it; every other member alone."""
+    by_story: dict[str, list[int]] = {}
+    groups: list[list[int]] = []
+    for m in members:
+        if m in previous:
+            by_story.setdefault(previous[m], []).append(m)
+        else:
+            groups.append([m])
+    for old in by_story.values():
+        groups.extend(_connected(old, strengths))
+    return groups
+
+
+def _connected(nodes: list[int], strengths: dict[tuple[int, int], float]) -> list[list[int]]:
+    """``nodes`` split into the sets their links among themselves connect."""
+    inside = set(nodes)
+    parent = {m: m for m in nodes}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in strengths:
+        if a in inside and b in inside:
+            parent[find(a)] = find(b)
+    parts: dict[int, list[int]] = {}
+    for m in nodes:
+        parts.setdefault(find(m), []).append(m)
+    return list(parts.values())
+
+
+def _embedded(strengths: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """Each link's strength times how much its two articles' linked sets overlap (Jaccard of
+    their closed neighbourhoods, as SCAN clustering weighs edges): a link inside a dense
+    group keeps its strength, a lone bridge between two groups keeps little."""
+    near: dict[int, set[int]] = {}
+    for a, b in strengths:
+        near.setdefault(a, {a}).add(b)
+        near.setdefault(b, {b}).add(a)
+    return {(a, b): w * len(near[a] & near[b]) / len(near[a] | near[b])
+            for (a, b), w in strengths.items()}
+
+
+def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float],
+                 threshold: float) -> list[list[int]]:
+    """Merge groups while their links' strength / √(size · size) reaches ``threshold``,
+    the pairs whose links are most embedded in dense groups (:func:`_embedded`) first, so
+    a bridge is looked at once the groups at its ends have formed.
+
+    A heap of candidate merges with lazy deletion: an entry whose groups changed since it
+    was pushed is skipped; O(links · log links) for sparse link graphs.
+    """
+    import heapq
+
+    where = {node: k for k, group in enumerate(groups) for node in group}
+    members = [list(g) for g in groups]
+    low = [min(g) for g in groups]
+    version = [0] * len(groups)
+    # between[g][h] = (summed strength, summed embedded strength) of the links g–h
+    between: list[dict[int, tuple[float, float]]] = [{} for _ in groups]
+    for (a, b), embedded in _embedded(strengths).items():
+        ga, gb = where.get(a), where.get(b)
+        if ga is None or gb is None or ga == gb:
+            continue
+        w, e = between[ga].get(gb, (0.0, 0.0))
+        between[ga][gb] = between[gb][ga] = (w + strengths[a, b], e + embedded)
+
+    def entry(g: int, h: int) -> tuple:
+        w, e = between[g][h]
+        size = (len(members[g]) * len(members[h])) ** 0.5
+        first, second = sorted((low[g], low[h]))
+        return (-round(e / size, 9), first, second, round(w / size, 9), g, h,
+                version[g], version[h])
+
+    heap = [entry(g, h) for g in range(len(groups)) for h in between[g] if g < h]
+    heapq.heapify(heap)
+    while heap:
+        _, _, _, strength, g, h, vg, vh = heapq.heappop(heap)
+        if (not (members[g] and members[h]) or version[g] != vg or version[h] != vh
+                or strength < threshold):
+            continue
+        if len(members[g]) < len(members[h]):
+            g, h = h, g
+        members[g] += members[h]
+        members[h] = []
+        low[g] = min(low[g], low[h])
+        version[g] += 1
+        del between[g][h]
+        for n, (w, e) in between[h].items():
+            if n == g:
+                continue
+            w0, e0 = between[g].get(n, (0.0, 0.0))
+            between[g][n] = between[n][g] = (w0 + w, e0 + e)
+            del between[n][h]
+        between[h] = {}
+        for n in between[g]:
+            heapq.heappush(heap, entry(g, n))
+    return [m for m in members if m]
 
 
 def stable_story_ids(labels: list[int], keys: list[str], previous: dict[str, str]

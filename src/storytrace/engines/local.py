@@ -285,10 +285,13 @@ def build_stories(store: Store) -> list[Story]:
     if not members:
         index.set_stories({})
         return []
-    labels = cluster_links(members, links)
+    before = index.stories()
+    # The stories of the last run are kept as starting groups (cluster_links): articles
+    # unrelated to a story never split or merge it.
+    labels = cluster_links(members, links, before)
     ids = index.article_ids(members)
     story_ids = stable_story_ids(labels, [ids[s] for s in members],
-                                 {ids[s]: story for s, story in index.stories().items()})
+                                 {ids[s]: story for s, story in before.items() if s in ids})
     index.set_stories(dict(zip(members, story_ids, strict=True)))
     return stored_stories(store)
 

@@ -924,12 +924,12 @@ def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles
     from pyspark.sql import functions as F
 
     shared = spark.sparkContext.broadcast(model)
-    texts = articles.select("seq", "title", _where(), "text")
+    texts = articles.select("seq", "title", _where(), "text", "published")
     if 2 * pairs <= _BROADCAST_KEYS:
         needed = todo.select(F.col("a").alias("seq")).union(todo.select(F.col("b"))).distinct()
         texts = texts.join(F.broadcast(needed), "seq", "left_semi")
-    joined = (todo.join(texts.toDF("a", "ha", "sa", "ta"), "a")
-              .join(texts.toDF("b", "hb", "sb", "tb"), "b")
+    joined = (todo.join(texts.toDF("a", "ha", "sa", "ta", "pa"), "a")
+              .join(texts.toDF("b", "hb", "sb", "tb", "pb"), "b")
               .repartition(tasks, "a", "b"))
 
     def score(rows: Iterator) -> Iterator[tuple]:
@@ -943,8 +943,8 @@ def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles
             articles: dict[int, Article] = {}
             cosine = {}
             for r in chunk:
-                articles[r.a] = _article(r.a, r.ta, r.sa, r.ha, language=True)
-                articles[r.b] = _article(r.b, r.tb, r.sb, r.hb, language=True)
+                articles[r.a] = _article(r.a, r.ta, r.sa, r.ha, language=True, published=r.pa)
+                articles[r.b] = _article(r.b, r.tb, r.sb, r.hb, language=True, published=r.pb)
                 cosine[(r.a, r.b)] = r.c
             articles, aside = without_boilerplate(articles, shared.value)
             for link in same_story_links(list(cosine), articles, cosine, similarity, aligner,
@@ -963,14 +963,16 @@ def _where() -> Any:
 
 
 def _article(seq: int, text: str, where: str, title: str = "", *,
-             language: bool = False) -> Article:
-    """The article a task needs: its text, title and where it is from, and (``language``)
-    its language, as ingest detects it for the local engine's store."""
+             language: bool = False, published: str | None = None) -> Article:
+    """The article a task needs: its text, title and where it is from, (``language``) its
+    language, as ingest detects it for the local engine's store, and its publication
+    date (ISO 8601, as stored)."""
     from storytrace.text.language import detect_language
 
     outlet, _, url = where.partition(_SEP)
     return Article(text=text, id=str(seq), title=title or "", outlet=outlet, url=url,
-                   language=detect_language(text) if language else "")
+                   language=detect_language(text) if language else "",
+                   published=datetime.fromisoformat(published) if published else None)
 
 
 # -- boilerplate ----------------------------------------------------------------------

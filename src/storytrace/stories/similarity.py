@@ -51,8 +51,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.text.doc import Doc
 from storytrace.text.segment import sentences
-from storytrace.text.words import STOPWORDS, stem
+from storytrace.text.words import STOPWORDS, WORD, stem
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -73,7 +74,8 @@ __all__ = [
 LEXICAL_FEATURES = (
     "word_cosine", "bigram_cosine", "char_cosine", "entity_containment", "entity_jaccard",
     "number_jaccard", "title_word_cosine", "title_char_cosine", "title_body_cosine",
-    "length_ratio", "same_language",
+    "length_ratio", "same_language", "lead_word_cosine", "lead_entity_containment",
+    "sketch_cosine",
 )
 EMBEDDING_FEATURES = ("embedding_lead", "embedding_title", "embedding_mean", "embedding_align")
 # Context features enter the model as they are; every other feature enters twice,
@@ -82,14 +84,14 @@ EMBEDDING_FEATURES = ("embedding_lead", "embedding_title", "embedding_mean", "em
 CONTEXT_FEATURES = ("same_language", "length_ratio")
 
 LEAD_WORDS = 200  # words of the lead that is embedded as one passage
+LEAD_SENTENCES = 3  # sentences of the lead (the title counts as one) for the event features
+SKETCH_MAX_DF = 200  # as trace's default max_bucket: sketch terms in more sketches are dropped
 MAX_SENTENCES = 24  # sentences embedded per text: enough for the story, bounded cost
 MIN_SENTENCE_CHARS = 20  # shorter "sentences" (datelines, bylines) are not embedded
 _HASH_FEATURES = 1 << 20
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _MONTHS = {m: i for i, names in enumerate((
     "january jan januar janvier enero gennaio", "february feb februar fevrier febrero febbraio",
     "march mar märz mars marzo", "april apr avril abril aprile",
@@ -172,60 +174,71 @@ def title_of(text: str) -> str:
 
 
 def entity_spans(text: str) -> list[str]:
-    """Runs of capitalised words (names, places, organisations), as written.
-
-    A single capitalised word that starts a sentence is left out: it is capitalised
-    for its position, not because it names something.
+    """The names in the text (:attr:`storytrace.text.doc.Doc.names`: runs of capitalised
+    words, without leading stop words, a lone sentence opener left out), as written; a
+    run that goes on into the next sentence ("... met Merkel. Both spoke") is cut there.
 
     >>> entity_spans("The mayor of New York met Angela Merkel. Both spoke.")
     ['New York', 'Angela Merkel']
     """
-    spans: list[str] = []
-    for sentence in sentences(text):
-        s = sentence.of(text)
-        run: list[str] = []
-        run_start = False
-        previous_end = 0
-        for k, m in enumerate(_CAPITALISED.finditer(s)):
-            word = m.group()
-            if run and s[previous_end:m.start()].strip():  # punctuation ends a name
-                _flush(run, run_start, spans)
-                run = []
-            previous_end = m.end()
-            if word[0].isupper() and word.lower() not in STOPWORDS:
-                if not run:
-                    run_start = k == 0
-                run.append(word)
-                continue
-            if word[0].isupper() and not run:  # a capitalised stop word ("The") opens nothing
-                continue
-            _flush(run, run_start, spans)
-            run = []
-        _flush(run, run_start, spans)
-    return spans
+    doc = Doc.of(text)
+    return [doc.text[s:e] for s, e in _name_spans(doc)]
 
 
-def _flush(run: list[str], at_start: bool, spans: list[str]) -> None:
-    if run and not (at_start and len(run) == 1):
-        spans.append(" ".join(run))
+def _name_spans(doc: Doc) -> list[tuple[int, int]]:
+    """``(start, end)`` of each name of ``doc``, cut at sentence ends."""
+    if not doc.names:
+        return []
+    sentence = doc.sentence_of()
+    openers = {first for first, _ in doc.sentence_tokens}
+    index = {start: k for k, start in enumerate(doc.starts)}
+    out = []
+    for span in doc.names:
+        k = index.get(span.start)
+        if k is None:  # not at a word start (should not happen): keep it whole
+            out.append((span.start, span.end))
+            continue
+        words: list[int] = []
+        while k < len(doc.starts) and doc.starts[k] < span.end:
+            if words and sentence[k] != sentence[words[-1]]:
+                _keep_name(doc, words, openers, out)
+                words = []
+            words.append(k)
+            k += 1
+        _keep_name(doc, words, openers, out)
+    return out
+
+
+def _keep_name(doc: Doc, words: list[int], openers: set[int],
+               out: list[tuple[int, int]]) -> None:
+    while words and doc.words[words[0]] in STOPWORDS:
+        words = words[1:]
+    if words and (len(words) > 1 or words[0] not in openers):
+        out.append((doc.starts[words[0]], doc.ends[words[-1]]))
 
 
 def entity_words(text: str) -> set[str]:
-    """Capitalised words that do not open a sentence, lower-cased."""
+    """The words of the text's names (:func:`entity_spans`), lower-cased, stop words out.
+
+    >>> sorted(entity_words("Rescuers reached Valencia. The Bank of England met."))
+    ['bank', 'england', 'valencia']
+    """
+    doc = Doc.of(text)
     out: set[str] = set()
-    for sentence in sentences(text):
-        found = _CAPITALISED.findall(sentence.of(text))
-        out.update(w.lower() for w in found[1:] if w[0].isupper())
+    for s, e in _name_spans(doc):
+        out.update(w.lower() for w in WORD.findall(doc.text[s:e]))
     return out - STOPWORDS
 
 
 def numbers_of(text: str) -> set[str]:
-    """Numbers written in the text, without thousands separators or decimal marks.
+    """The numbers of the text (:attr:`storytrace.text.doc.Doc.numbers`), without
+    thousands separators or decimal marks.
 
     >>> sorted(numbers_of("About 15,000 people; 3.5 percent; on 24 April 2020"))
     ['15000', '2020', '24', '35']
     """
-    return {n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text)}
+    doc = Doc.of(text)
+    return {span.of(doc.text).replace(",", "").replace(".", "") for span in doc.numbers}
 
 
 def dates_of(text: str) -> set[str]:
@@ -288,6 +301,8 @@ class _Docs:
     short: sparse.csr_matrix  # unit rows, counts of short words (language profile)
     entities: list[set[str]]
     numbers: list[set[str]]
+    lead_words: sparse.csr_matrix  # unit rows, sublinear tf of the lead's content stems
+    lead_entities: list[set[str]]  # name words of the lead
     lengths: np.ndarray
     embeddings: dict[str, Any] | None  # lead, title (unit rows), mean, sentence blocks
 
@@ -321,11 +336,35 @@ def _embed(texts: Sequence[str], titles: Sequence[str], encoder: Encoder) -> dic
             "mean": mean, "sentences": [sent[s:t] for s, t in blocks]}
 
 
+def lead_of(text: str) -> str:
+    """The lead: the first :data:`LEAD_SENTENCES` sentences (a title line counts as one),
+    where a report says what happened, to whom, where and when.
+
+    >>> lead_of("Floods hit Valencia\\nTwelve died on Tuesday. Rain fell. Roads shut. More.")
+    'Floods hit Valencia\\nTwelve died on Tuesday. Rain fell.'
+    """
+    spans = Doc.of(text).sentence_spans
+    return text[: spans[min(LEAD_SENTENCES, len(spans)) - 1][1]] if spans else text
+
+
+def _sketch_cosines(texts: Sequence[str], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The story-sketch cosine of each pair, the texts given being the corpus (IDF over
+    their sketches, terms in more than :data:`SKETCH_MAX_DF` dropped), as ``trace``
+    computes it over its store; rounded as ``trace`` rounds it."""
+    from storytrace.index.sketch import StorySketcher, _tfidf_rows
+
+    m = _tfidf_rows(StorySketcher().sketch_many(texts), SKETCH_MAX_DF).tocsr()
+    return np.round(_rowdot(m, i, j), 4)
+
+
 def _prepare(texts: Sequence[str], encoder: Encoder | None) -> _Docs:
     titles = [title_of(t) for t in texts]
+    leads = [lead_of(t) for t in texts]
     words, chars = _vectors(texts)
     title_words, title_chars = _vectors(titles)
     return _Docs(
+        lead_words=_sublinear_l2(_hashers()["word"].transform(leads)),
+        lead_entities=[entity_words(t) for t in leads],
         titles=titles, words=words, bigrams=_sublinear_l2(_hashers()["bigram"].transform(texts)),
         chars=chars, title_words=title_words,
         title_chars=title_chars,
@@ -357,8 +396,10 @@ def _set_overlaps(sets: list[set[str]], i: np.ndarray, j: np.ndarray
     return jac, cont
 
 
-def _base_features(d: _Docs, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+def _base_features(d: _Docs, i: np.ndarray, j: np.ndarray,
+                   sketch_cosine: np.ndarray) -> dict[str, np.ndarray]:
     entity_jaccard, entity_containment = _set_overlaps(d.entities, i, j)
+    _, lead_entity_containment = _set_overlaps(d.lead_entities, i, j)
     number_jaccard, _ = _set_overlaps(d.numbers, i, j)
     li, lj = d.lengths[i], d.lengths[j]
     out = {
@@ -374,6 +415,9 @@ def _base_features(d: _Docs, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarr
                                         _crossdot(d.title_chars, d.chars, j, i)),
         "length_ratio": np.minimum(li, lj) / np.maximum(np.maximum(li, lj), 1.0),
         "same_language": _rowdot(d.short, i, j),
+        "lead_word_cosine": _rowdot(d.lead_words, i, j),
+        "lead_entity_containment": lead_entity_containment,
+        "sketch_cosine": np.asarray(sketch_cosine, dtype=np.float64),
     }
     if d.embeddings is not None:
         e = d.embeddings
@@ -498,14 +542,27 @@ class StorySimilarity:
         """``"semantic"`` (lexical + embeddings) or ``"lexical"``."""
         return "semantic" if self.semantic else "lexical"
 
-    def _pairs(self, pairs: Iterable[tuple[str, str]]) -> tuple[_Docs, np.ndarray, np.ndarray]:
+    def _base(self, pairs: Iterable[tuple[str, str]], sketch_cosine: Sequence[float] | None
+              ) -> tuple[_Docs, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Each distinct text prepared once, the pairs as row indices, the base features.
+
+        ``sketch_cosine``: each pair's story-sketch cosine over the corpus (``trace`` has
+        it from its candidates); ``None`` computes it with the texts given as the corpus.
+        """
         index: dict[str, int] = {}
         i, j = [], []
         for a, b in pairs:
             i.append(index.setdefault(a, len(index)))
             j.append(index.setdefault(b, len(index)))
-        docs = _prepare(list(index), self.encoder)
-        return docs, np.array(i, dtype=np.int64), np.array(j, dtype=np.int64)
+        texts = list(index)
+        docs = _prepare(texts, self.encoder)
+        ii, jj = np.array(i, dtype=np.int64), np.array(j, dtype=np.int64)
+        if sketch_cosine is None:
+            sketch_cosine = (_sketch_cosines(texts, ii, jj) if "sketch_cosine"
+                             in self.base_features else np.zeros(len(ii)))
+        elif len(sketch_cosine) != len(ii):
+            raise ValueError(f"{len(sketch_cosine)} sketch cosines for {len(ii)} pairs")
+        return docs, ii, jj, _base_features(docs, ii, jj, np.asarray(sketch_cosine))
 
     def _matrix(self, base: dict[str, np.ndarray]) -> np.ndarray:
         columns = []
@@ -518,8 +575,10 @@ class StorySimilarity:
                 columns.append(base[name])
         return np.column_stack(columns) if columns else np.zeros((0, 0))
 
-    def features(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
-        """Model feature values (columns as in ``feature_names``), one row per pair.
+    def features(self, pairs: Iterable[tuple[str, str]],
+                 sketch_cosine: Sequence[float] | None = None) -> np.ndarray:
+        """Model feature values (columns as in ``feature_names``), one row per pair
+        (``sketch_cosine``: as for :meth:`score_pairs`).
 
         >>> x = StorySimilarity(semantic=False).features([("Rain in Oslo.", "Rain in Oslo.")])
         >>> round(float(x[0, 0]), 6)
@@ -528,16 +587,41 @@ class StorySimilarity:
         pairs = list(pairs)
         if not pairs:
             return np.zeros((0, len(self.feature_names)))
-        docs, i, j = self._pairs(pairs)
-        return self._matrix(_base_features(docs, i, j))
+        return self._matrix(self._base(pairs, sketch_cosine)[3])
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
         """Scores for precomputed feature rows (as :meth:`features` returns)."""
         z = (np.asarray(x, dtype=np.float64) - self._mean) / self._scale @ self._coef
         return 1.0 / (1.0 + np.exp(-np.clip(z + self._intercept, -50, 50)))
 
-    def score_pairs(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    def probability_features(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities that each pair reports the same story (SemEval-2022
+        Overall of at most 1.5, "very similar"), from feature rows: the score's logit
+        rescaled by the model's ``calibration`` (fitted on out-of-fold scores); the score
+        itself for a model without one."""
+        score = self.predict_features(x)
+        cal = self.weights.get("calibration")
+        if not cal:
+            return score
+        logit = np.log(np.clip(score, 1e-9, 1.0)) - np.log(np.clip(1.0 - score, 1e-9, 1.0))
+        z = cal["slope"] * logit + cal["intercept"]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+    def probabilities(self, pairs: Iterable[tuple[str, str]],
+                      sketch_cosine: Sequence[float] | None = None) -> np.ndarray:
+        """Calibrated same-story probabilities (:meth:`probability_features`) of pairs."""
+        pairs = list(pairs)
+        if not pairs:
+            return np.zeros(0)
+        return self.probability_features(self.features(pairs, sketch_cosine))
+
+    def score_pairs(self, pairs: Iterable[tuple[str, str]],
+                    sketch_cosine: Sequence[float] | None = None) -> np.ndarray:
         """Same-story scores for ``(text_a, text_b)`` pairs; each distinct text is prepared once.
+
+        ``sketch_cosine``: each pair's story-sketch cosine over the corpus, which weighs
+        shared names and key words by their rarity there (``trace`` passes its own);
+        ``None``: computed with the texts given as the corpus.
 
         >>> StorySimilarity(semantic=False).score_pairs([]).shape
         (0,)
@@ -545,35 +629,38 @@ class StorySimilarity:
         pairs = list(pairs)
         if not pairs:
             return np.zeros(0)
-        return self.predict_features(self.features(pairs))
+        return self.predict_features(self.features(pairs, sketch_cosine))
 
     def score(self, a: str, b: str) -> float:
         """Same-story score of two texts, in [0, 1]."""
         return float(self.score_pairs([(a, b)])[0])
 
-    def explain(self, a: str, b: str) -> dict[str, Any]:
-        """The score and the evidence for it.
+    def explain(self, a: str, b: str, sketch_cosine: float | None = None) -> dict[str, Any]:
+        """The score and the evidence for it (``sketch_cosine``: as for :meth:`score_pairs`).
 
-        Returns a dict: ``score``; ``features`` (every base feature value by
-        name); ``contributions`` (each model column's share of the linear score,
-        largest magnitude first); ``titles``; ``shared_entities`` (capitalised
-        names found in both, multi-word runs first); ``shared_numbers`` and
-        ``shared_dates``; ``tfidf_cosine`` (the word cosine); and, for the semantic
-        model, ``embedding_cosine`` (the lead embeddings').
+        Returns a dict: ``score``; ``probability`` (:meth:`probability_features`);
+        ``features`` (every base feature value by name); ``contributions`` (each model
+        column's share of the linear score, largest magnitude first); ``titles``;
+        ``shared_entities`` (capitalised names found in both, multi-word runs first);
+        ``shared_numbers`` and ``shared_dates``; ``tfidf_cosine`` (the word cosine);
+        and, for the semantic model, ``embedding_cosine`` (the lead embeddings').
         """
-        docs, i, j = self._pairs([(a, b)])
-        base = {k: float(v[0]) for k, v in _base_features(docs, i, j).items()}
+        docs, i, j, found = self._base([(a, b)], None if sketch_cosine is None
+                                       else [sketch_cosine])
+        base = {k: float(v[0]) for k, v in found.items()}
         x = self._matrix({k: np.array([v]) for k, v in base.items()})
         terms = ((x[0] - self._mean) / self._scale) * self._coef
         order = np.argsort(-np.abs(terms))
+        spans_a = entity_spans(a)
         spans_b = {s.lower() for s in entity_spans(b)}
         words_b = entity_words(b)
-        shared = {s for s in entity_spans(a) if s.lower() in spans_b}
-        covered = {w.lower() for s in shared for w in s.split()}
-        shared |= {w for w in _CAPITALISED.findall(a) if w.lower() in words_b
-                   and w.lower() not in covered}
+        shared = {s for s in spans_a if s.lower() in spans_b}
+        covered = {w.lower() for s in shared for w in WORD.findall(s)}
+        shared |= {w for s in spans_a for w in WORD.findall(s)
+                   if w.lower() in words_b and w.lower() not in covered}
         out: dict[str, Any] = {
             "score": float(self.predict_features(x)[0]),
+            "probability": float(self.probability_features(x)[0]),
             "model": self.model,
             "features": base,
             "contributions": {self.feature_names[k]: round(float(terms[k]), 4) for k in order},

@@ -92,3 +92,25 @@ def test_html_shows_the_name_and_no_at_at():
     assert "Mayor Bill de Blasio" in page and "(“He”)" in page
     assert "at at" not in page.replace("reported at at", "")  # the page's own wording
     assert re.search(r"As reported at · character \d+", page)
+
+
+def test_credits_grow_linearly_with_the_text():
+    from tests.conftest import count_operations
+
+    from storytrace.provenance.attribution import AttributionExtractor
+    from storytrace.provenance.credits import credits
+
+    def text(n: int) -> str:
+        return " ".join(f"Senator John Smith{k} spoke to Reuters about bill {k} on Monday. "
+                        f"He said the President would sign it. Smith{k} added, "
+                        f"\u201cWe are done,\u201d and the president said it was over."
+                        for k in range(n))
+
+    ops = []
+    for n in (100, 200):
+        t = text(n)
+        found = AttributionExtractor(use_tagger=False).extract(t)
+        got, count = count_operations(credits, t, found)
+        assert any(c.refers_to is not None for c in got)
+        ops.append(count)
+    assert ops[1] < 2.6 * ops[0]

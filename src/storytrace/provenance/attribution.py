@@ -798,6 +798,12 @@ _NOT_SOURCE = frozenset(
 _SENT_END = re.compile(r"[.!?][\"”’)]*\s")
 
 
+_INNER_END = re.compile(r"\b(?P<w>[A-Za-z]{3,})[.!?][\"”’)]* (?=[A-Z])")
+_ABBREVIATIONS = frozenset("Sen Rep Gov Gen Col Capt Sgt Rev Prof Pres Corp Inc Ltd Mrs Jan Feb "
+                           "Mar Apr Aug Sep Sept Oct Nov Dec Ave Blvd Dept Univ Bros Lieut "
+                           "Cmdr Supt Messrs".split())
+
+
 def _clean_source(text: str, s: Span) -> Span | None:
     """Trim a source phrase: whitespace, a leading "the" before a name, stray words."""
     start, end = s.start, s.end
@@ -809,6 +815,10 @@ def _clean_source(text: str, s: Span) -> Span | None:
             r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Jr|Sr|Inc|Co|Corp|Ltd|St|[A-Z]\.[A-Z])\.$",
             text[start:end]):
         end -= 1
+    # A phrase that runs over a sentence's end ("on Monday. He said") starts after it.
+    for m in _INNER_END.finditer(text, start, end):
+        if m.group("w") not in _ABBREVIATIONS:
+            start = m.end()
     # "the New York Daily News" -> the outlet's name; but "The Hill" is the name itself,
     # and "the Justice Department" keeps its article like any other noun phrase.
     m = _STRIP_LEAD.match(text, start, end)

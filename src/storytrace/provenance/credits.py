@@ -27,7 +27,7 @@ the credit in its sentence; ``refers_to`` points at the name.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import cached_property
 
@@ -269,11 +269,16 @@ class _Resolver:
                     classify_source(text[name[0] : name[1]]) == "person":
                 first = text[name[0] : name[1]].split()[0].lower()
                 add(*name, _FIRST_NAMES.get(first, ""))
-        for surname, gender in list(surnames.items()):
-            for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
-                if m.start() not in covered:
-                    found.append((m.start(), m.end(), gender))
+        # Every later "Trump" of a "Donald Trump": one pass over the capitalised words.
+        for m in re.finditer(rf"\b(?:{_PARTICLE} )?{_CAP}", text):
+            word = re.sub(r"(?:[’']s)?[.’'-]*$", "", m.group())
+            if word in surnames and m.start() not in covered:
+                found.append((m.start(), m.start() + len(word), surnames[word]))
         return sorted(p for p in found if not self._in_quote(p[0]))
+
+    @cached_property
+    def _people_starts(self) -> list[int]:
+        return [p[0] for p in self.people]
 
     def _in_quote(self, at: int) -> bool:
         k = bisect_right(self.quoted, (at, len(self.text))) - 1
@@ -289,7 +294,9 @@ class _Resolver:
         k = self._sentence(source.start)
         lo = max(0, source.start - _LOOKBACK_CHARS)
         speakers = {c.source.start for c in credits if c.source is not None}
-        candidates = [p for p in self.people if lo <= p[0] and p[1] <= source.start
+        window = self.people[bisect_left(self._people_starts, lo) :
+                             bisect_right(self._people_starts, source.start)]
+        candidates = [p for p in window if p[1] <= source.start
                       and (not gender or not p[2] or p[2] == gender)]
         by_sentence: dict[int, list[tuple[int, int, str]]] = {}
         for p in candidates:

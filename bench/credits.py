@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -52,18 +53,28 @@ def shown_name(credit: dict) -> str:
 
 
 def problem(name: str) -> str | None:
-    """``"pronoun"`` or ``"bare title"`` when ``name`` is one, else ``None``."""
+    """``"pronoun"`` or ``"bare title"`` when ``name`` is one (a title with no name, or "the"
+    and a phrase ending in a title: "the former governor of Ohio"), else ``None``."""
     words = [w.strip(".,’'\"“”()").lower() for w in name.split()]
     words = [w for w in words if w]
     if not words:
         return "pronoun"
     if len(words) == 1 and words[0] in PRONOUNS:
         return "pronoun"
+    determined = words[0] in DETERMINERS
     while words and words[0] in DETERMINERS:
         words = words[1:]
     if words and all(w in TITLES | MODIFIERS for w in words) and set(words) & TITLES:
         return "bare title"
+    head = _words_before_of(name)
+    if determined and head and head[-1] in TITLES:
+        return "bare title"  # "the former New Mexico governor", "the secretary of state"
     return None
+
+
+def _words_before_of(name: str) -> list[str]:
+    head = re.split(r"\b(?:of|for|at|in|from|who|that)\b", name)[0]
+    return [w for w in (x.strip(".,’'\"“”()").lower() for x in head.split()) if w]
 
 
 def context(text: str, start: int, end: int, width: int = 110) -> str:

@@ -175,8 +175,8 @@ def credits(text: str, attributions: list[Attribution]) -> list[Attribution]:
             ref = resolver.person(a.source, _PERSONAL[name.lower()], out)
         elif what == "thing":
             ref = resolver.thing(a.source, name.lower(), out)
-        else:
-            ref = resolver.title(a.source)
+        else:  # a title: its name, else whom a "he" there would stand for
+            ref = resolver.title(a.source) or resolver.person(a.source, "", out)
         if ref is not None:
             out.append(replace(a, refers_to=ref, source_type=classify_source(ref.of(text))))
     return out
@@ -200,9 +200,9 @@ def _name_kind(name: str) -> str:
 
     >>> [_name_kind(x) for x in ("He", "it", "I", "President", "the former speaker",
     ...  "the Democrats of the nation", "black activists", "Senate Democrats", "Trump",
-    ...  "a White House spokesman", "officials")]
+    ...  "a White House spokesman", "officials", "the former New Mexico governor")]
     ['person', 'thing', 'nobody', 'title', 'title', 'group', 'group', 'name', 'name', \
-'name', 'name']
+'name', 'name', 'title']
     """
     words = _words(name)
     if not words:
@@ -225,6 +225,8 @@ def _name_kind(name: str) -> str:
         return "title"
     head = re.split(r"\b(?:of|who|that|which|from|in|at|on|with)\b", name)[0]
     head_words = _words(head)
+    if words[0] in _DETERMINERS and head_words and head_words[-1] in _TITLES:
+        return "title"  # "the former New Mexico governor", "The former secretary of state"
     caps = [w for w in head.split()[:-1] if w[:1].isupper()
             and w.lower() not in _DETERMINERS | _GROUP_WORDS]
     if head_words and head_words[-1] in _COLLECTIVE and not caps:
@@ -330,7 +332,7 @@ class _Resolver:
         """The person a bare title stands for: the name right after it ("President" of
         "President Trump"), else the nearest title-and-name before it."""
         text = self.text
-        words = _words(source.of(text))
+        words = _words(re.split(r"\bof\b", source.of(text))[0])
         key = next((w for w in reversed(words) if w in _TITLES), "")
         after = _NAME_AFTER.match(text, source.end)
         if after:

@@ -141,6 +141,44 @@ def test_signature_is_pinned() -> None:
     assert hashlib.sha256(sig.tobytes()).hexdigest()[:16] == "08efc9c19d1d64c0"
 
 
+def pinned_corpus() -> list[str]:
+    """Texts that exercise every branch of the vectorised tokeniser: joiners and their
+    look-alikes at word edges and inside words, multi-byte and case-changing characters,
+    words longer than 8 and 16 bytes, texts shorter than a shingle, and more bytes than one
+    internal batch."""
+    rng = np.random.default_rng(23)
+    pieces = ["the", "Senate", "it's", "U.S.", "re-entered", "52–48", "don’t", "naïve",
+              "İSTANBUL", "\u212a", "Ελλάδα", "МИР", "œuvre", "東京", "😀", "snake_case",
+              "internationalisation", "supercalifragilisticexpialidocious", "a", "I",
+              "—", "...", "“quoted”", ",", "x-", "-y", "'", "’s", "e.g.", "1.5", "3'", "a--b"]
+    seps = [" ", " ", " ", "  ", "\n", ", ", ". ", " — "]
+    texts = []
+    for n in [0, 1, 2, 4, 5, 6, 30, *rng.integers(0, 1500, 120).tolist()]:
+        ws, sp = rng.choice(pieces, size=n), rng.choice(seps, size=n)
+        texts.append("".join(w + s for w, s in zip(ws, sp, strict=True)))
+    return texts
+
+
+@pytest.mark.parametrize(("num_perm", "shingle", "seed", "scheme", "digest"), [
+    (128, 5, 1, "oph", "11c568c3ca6d7afa"),
+    (64, 3, 7, "oph", "cd3b831cb305a91b"),
+    (32, 2, 3, "classic", "6ee17638194a0307"),
+    (128, 1, 1, "oph", "1bbde03b9dbb3e0f"),
+])
+def test_batch_signatures_are_pinned(num_perm: int, shingle: int, seed: int, scheme: str,
+                                     digest: str) -> None:
+    # Computed before the signer was optimised: speed work must not change a single bit.
+    texts = pinned_corpus()
+    mh = MinHasher(num_perm=num_perm, shingle=shingle, seed=seed, scheme=scheme)  # type: ignore[arg-type]
+    assert hashlib.sha256(mh.sign_many(texts).tobytes()).hexdigest()[:16] == digest
+
+
+def test_shingle_hashes_are_pinned() -> None:
+    texts = pinned_corpus()[:60]
+    sh = np.concatenate([shingle_hashes(t, k=k) for t in texts for k in (1, 5)])
+    assert hashlib.sha256(sh.tobytes()).hexdigest()[:16] == "3878cd32ce7def32"
+
+
 def test_signatures_are_the_same_in_another_process() -> None:
     code = ("import sys; from storytrace.index import MinHasher; "
             "sys.stdout.write(MinHasher(seed=7).sign(sys.argv[1]).tobytes().hex())")

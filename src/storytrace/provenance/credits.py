@@ -70,7 +70,8 @@ _TITLES = {
     "mrs": "Mrs", "ms": "Ms", "leader": "Leader", "candidate": "candidate",
     "nominee": "nominee", "spokesman": "spokesman", "spokeswoman": "spokeswoman",
     "spokesperson": "spokesperson", "attorney": "Attorney", "officer": "Officer",
-    "chief": "Chief", "lieutenant": "Lieutenant|Lt", "colonel": "Colonel|Col",
+    "chief": "Chief", "lady": "First Lady|Lady", "lieutenant": "Lieutenant|Lt",
+    "colonel": "Colonel|Col",
     "captain": "Captain|Capt", "sergeant": "Sergeant|Sgt", "reverend": "Reverend|Rev",
 }
 _TITLE_MODIFIERS = frozenset("former then acting vice deputy prime attorney white house "
@@ -307,8 +308,9 @@ class _Resolver:
             names = by_sentence.get(j)
             if not names:
                 continue
-            if j == k and source.of(self.text).lower() in ("who", "whom"):
-                return Span(*names[-1][:2]) if source.start - names[-1][1] <= 3 else None
+            if source.of(self.text).lower() in ("who", "whom"):  # the name just before
+                near = j == k and source.start - names[-1][1] <= 3
+                return Span(*names[-1][:2]) if near else None
             spoke = [p for p in names if p[0] in speakers]
             return Span(*(spoke or names)[0][:2])
         return None
@@ -371,8 +373,8 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     ``None`` when nothing is left."""
     kept: list[tuple[int, int]] = []
     for m in re.finditer(r"\S+", text[start:end]):
-        word = re.sub(r"[’']s$", "", m.group()).strip(".,’'").lower()
-        acronym = m.group().isupper() and len(m.group()) > 1
+        bare = re.sub(r"[’']s$", "", m.group()).strip(".,’'")
+        word, acronym = bare.lower(), bare.isupper() and len(bare) > 1
         if not word or word in _NOT_NAME or acronym:
             if kept:
                 break

@@ -54,6 +54,10 @@ _P = _U64(0xD6E8FEB86659FD93)
 # Bytes joined per batch: keeps the working arrays in L2/L3 cache.
 _CHUNK_BYTES = 1 << 18
 _DENSIFY_ATTEMPTS = 2048
+# Densification looks at about this many (try, bin) pairs per numpy step.
+_DENSIFY_BLOCK = 4096
+# Signature lengths up to this keep every bin's tries in a table (<= 16 MiB).
+_DENSIFY_TABLE_MAX_PERM = 1024
 
 
 def _fmix64_int(x: int) -> int:
@@ -441,9 +445,8 @@ class MinHasher:
         self.scheme = scheme
         self._key = _seed_key(seed)
         self._dens_key = _seed_key(seed, salt=1)
-        # The first tries of every bin's sequence; almost every empty bin is filled by them.
-        bins = np.arange(num_perm)
-        self._dens_table = np.stack([self._dens_bins(bins, t) for t in range(32)])
+        # Tries of every bin's sequence, extended on demand (see _tries).
+        self._dens_table = self._dens_bins(np.arange(num_perm)[None, :], np.arange(32)[:, None])
         if scheme == "classic":
             rng = np.random.default_rng(np.random.SeedSequence([seed & ((1 << 64) - 1), 0x6D68]))
             self._a = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64) * _U64(2) + _U64(1)
@@ -505,7 +508,12 @@ class MinHasher:
 
     def _densify(self, sig: np.ndarray) -> None:
         """Optimal densification: fill each empty bin from the first non-empty bin of its
-        own fixed pseudo-random sequence of bins (the same sequence in every document)."""
+        own fixed pseudo-random sequence of bins (the same sequence in every document).
+
+        Tries are looked at a block at a time: one try for the many empty bins of a full
+        batch (most are filled by it), many for the few bins of a document with only a
+        handful of shingles (which can need hundreds of tries each).
+        """
         p = sig.shape[1]
         empty = sig == EMPTY
         n_empty = empty.sum(axis=1)
@@ -514,25 +522,43 @@ class MinHasher:
             return
         r, b = np.nonzero(empty[rows])
         r = rows[r]
-        attempt = 0
-        while len(r) and attempt < _DENSIFY_ATTEMPTS:
-            if attempt < len(self._dens_table):
-                c = self._dens_table[attempt, b]
-            else:
-                c = self._dens_bins(b, attempt)
+        done = 0
+        while len(r) and done < _DENSIFY_ATTEMPTS:
+            step = min(max(1, _DENSIFY_BLOCK // len(r)), _DENSIFY_ATTEMPTS - done)
+            c = self._tries(done, done + step, b)  # (step, len(b)) bins to borrow from
             ok = ~empty[r, c]
-            sig[r[ok], b[ok]] = sig[r[ok], c[ok]]
-            r, b = r[~ok], b[~ok]
-            attempt += 1
+            first = ok.argmax(axis=0)
+            col = np.arange(len(r))
+            hit = ok[first, col]
+            src = c[first[hit], col[hit]]
+            sig[r[hit], b[hit]] = sig[r[hit], src]
+            r, b = r[~hit], b[~hit]
+            done += step
         # Practically unreachable (probability < (1 - 1/p) ** 2048 per bin): take the next
         # non-empty bin to the right, still a function of the bin and the emptiness pattern.
         for row, col in zip(r.tolist(), b.tolist(), strict=True):
             full = np.flatnonzero(~empty[row])
             sig[row, col] = sig[row, full[np.searchsorted(full, col) % len(full)]]
 
-    def _dens_bins(self, bins: np.ndarray, attempt: int) -> np.ndarray:
-        """Bin that empty bin ``bins`` borrows from at try ``attempt`` (any document)."""
-        h = _fmix64((bins.astype(np.uint64) << _S32) ^ _U64(attempt) ^ self._dens_key)
+    def _tries(self, lo: int, hi: int, bins: np.ndarray) -> np.ndarray:
+        """Bins that empty ``bins`` borrow from at tries ``lo`` .. ``hi - 1``, shape
+        ``(hi - lo, len(bins))``: from a table of every bin's tries, grown on demand, unless
+        that table would be large."""
+        if self.num_perm > _DENSIFY_TABLE_MAX_PERM:
+            return self._dens_bins(bins[None, :], np.arange(lo, hi)[:, None])
+        have = len(self._dens_table)
+        if hi > have:
+            more = max(hi, min(2 * have, _DENSIFY_ATTEMPTS))
+            extra = self._dens_bins(np.arange(self.num_perm)[None, :],
+                                    np.arange(have, more)[:, None])
+            self._dens_table = np.concatenate([self._dens_table, extra])
+        return self._dens_table[lo:hi, bins]
+
+    def _dens_bins(self, bins: np.ndarray, attempt: int | np.ndarray) -> np.ndarray:
+        """Bin that empty bin ``bins`` borrows from at try ``attempt`` (any document);
+        broadcasts over arrays of bins and tries."""
+        h = _fmix64((bins.astype(np.uint64) << _S32) ^ np.asarray(attempt, dtype=np.uint64)
+                    ^ self._dens_key)
         h >>= _S32
         h *= _U64(self.num_perm)
         h >>= _S32

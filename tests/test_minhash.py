@@ -203,6 +203,44 @@ def test_sign_many_equals_sign_per_document() -> None:
         assert mh.sign_many([]).shape == (0, 64)
 
 
+def test_sign_hashes_of_shingle_hashes_is_sign_many() -> None:
+    rng = np.random.default_rng(12)
+    texts = [NEWS, "", "one", "  ,, ", *(" ".join(random_words(rng, int(n)))
+                                         for n in rng.integers(1, 3000, 60))]
+    for scheme in ("oph", "classic"):
+        mh = MinHasher(num_perm=64, shingle=3, seed=9, scheme=scheme)
+        hashes = [shingle_hashes(t, k=3, seed=9) for t in texts]
+        offsets = np.concatenate([[0], np.cumsum([len(h) for h in hashes])])
+        # More hashes than one internal chunk, and offsets that start past 0.
+        assert offsets[-1] > 1 << 16
+        flat = np.concatenate([np.zeros(5, np.uint64), *hashes])
+        assert np.array_equal(mh.sign_hashes(flat, offsets + 5), mh.sign_many(texts))
+    assert mh.sign_hashes(np.zeros(0, np.uint64), [0]).shape == (0, 64)
+    with pytest.raises(ValueError):
+        mh.sign_hashes(np.zeros(3, np.uint64), [0, 2, 1])
+    with pytest.raises(ValueError):
+        mh.sign_hashes(np.zeros(3, np.uint64), [0, 4])
+
+
+def test_sign_shingles_is_a_set_signature() -> None:
+    rng = np.random.default_rng(13)
+    mh = MinHasher(num_perm=128, seed=3)
+    sets = [[f"s{i} x{v}" for i, v in enumerate(rng.integers(0, 99, int(n)))]
+            for n in rng.integers(1, 400, 300)]  # more bytes than one internal batch
+    sigs = mh.sign_shingles(sets)
+    assert sigs.shape == (300, 128) and not np.any(sigs == EMPTY)
+    # Order, repeats and empty strings do not matter; every slot is one shingle's value.
+    again = mh.sign_shingles([[*reversed(s), s[0], ""] for s in sets])
+    assert np.array_equal(sigs, again)
+    for i in (0, 150, 299):
+        assert np.array_equal(sigs[i], mh.sign_shingles([sets[i]])[0])
+    assert is_empty(mh.sign_shingles([[]])[0]) and mh.sign_shingles([]).shape == (0, 128)
+    a, b, j = pair_with_jaccard(rng, 300, 0.6)
+    est = jaccard(*mh.sign_shingles([a.split(), b.split()]))
+    assert abs(est - j) <= 5 * math.sqrt(j * (1 - j) / 128)
+    assert not np.array_equal(mh.sign_shingles(sets[:1]), MinHasher(seed=4).sign_shingles(sets[:1]))
+
+
 def test_identical_disjoint_and_empty() -> None:
     rng = np.random.default_rng(0)
     mh = MinHasher()

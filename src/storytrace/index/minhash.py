@@ -31,7 +31,7 @@ scores 0.0 against everything and :class:`~storytrace.index.lsh.LSHIndex` never 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -53,6 +53,8 @@ _S32 = _U64(32)
 _P = _U64(0xD6E8FEB86659FD93)
 # Bytes joined per batch: keeps the working arrays in L2/L3 cache.
 _CHUNK_BYTES = 1 << 18
+# Shingle hashes signed per step by MinHasher.sign_hashes.
+_CHUNK_HASHES = 1 << 16
 _DENSIFY_ATTEMPTS = 2048
 # Densification looks at about this many (try, bin) pairs per numpy step.
 _DENSIFY_BLOCK = 4096
@@ -480,13 +482,91 @@ class MinHasher:
             parts.append(self._sign_batch(batch))
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
+    def sign_shingles(self, shingle_sets: Iterable[Sequence[str]]) -> np.ndarray:
+        """Signatures of documents given as shingles built elsewhere (word n-gram strings,
+        say): ``uint32`` array of shape ``(len(shingle_sets), num_perm)``.
+
+        Each shingle's UTF-8 bytes are hashed as a word is (8 bytes a step, seeded) and the
+        set signed as :meth:`sign_many` signs a text's shingles; the values differ from
+        those of the text itself. Shingles must not contain NUL; empty ones are ignored,
+        and a document without shingles gets the all-``EMPTY`` signature.
+
+        >>> mh = MinHasher(num_perm=64)
+        >>> sigs = mh.sign_shingles([["a b", "b c"], ["b c", "a b", "a b"], []])
+        >>> bool(np.array_equal(sigs[0], sigs[1])), is_empty(sigs[2])
+        (True, True)
+        """
+        parts: list[np.ndarray] = []
+        batch: list[bytes] = []
+        size = 0
+        for shingles in shingle_sets:
+            batch.append(_encode("\0".join(shingles)))
+            size += len(batch[-1]) + 1
+            if size >= _CHUNK_BYTES:
+                parts.append(self._sign_shingle_batch(batch))
+                batch, size = [], 0
+        if batch or not parts:
+            parts.append(self._sign_shingle_batch(batch))
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def sign_hashes(self, hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Signatures of documents given as 64-bit shingle hashes: document ``i`` is
+        ``hashes[offsets[i]:offsets[i + 1]]``; ``uint32`` array ``(len(offsets) - 1,
+        num_perm)``.
+
+        The hashes are used as they are (their high half picks the bin, the low half is the
+        value), so they must be well mixed, as :func:`shingle_hashes` and xxh3 are; the
+        seed plays no part. ``sign_hashes(shingle_hashes(text, k, seed), [0, n])`` is
+        ``MinHasher(shingle=k, seed=seed).sign(text)``.
+
+        >>> mh = MinHasher(num_perm=64, shingle=3)
+        >>> h = shingle_hashes("one two three four", k=3)
+        >>> bool(np.array_equal(mh.sign_hashes(h, [0, len(h)])[0], mh.sign("one two three four")))
+        True
+        """
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        offsets = np.asarray(offsets, dtype=np.int64)
+        if offsets.ndim != 1 or len(offsets) < 1 or np.any(np.diff(offsets) < 0):
+            raise ValueError("offsets must be a non-decreasing 1-d array of length n + 1")
+        if len(offsets) > 1 and (offsets[0] < 0 or offsets[-1] > len(hashes)):
+            raise ValueError("offsets run outside the hashes")
+        parts = []
+        lo = 0
+        while lo < len(offsets) - 1 or not parts:
+            # Documents whose hashes fit in one chunk (at least one document).
+            hi = max(int(np.searchsorted(offsets, offsets[lo] + _CHUNK_HASHES, "right")) - 1,
+                     lo + 1) if len(offsets) > 1 else lo
+            counts = np.diff(offsets[lo : hi + 1])
+            sh = hashes[offsets[lo] : offsets[hi]] if hi > lo else hashes[:0]
+            owner = np.repeat(np.arange(hi - lo, dtype=np.int64), counts)
+            parts.append(self._sign_hashed(sh, owner, hi - lo))
+            lo = hi
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _sign_shingle_batch(self, encoded: list[bytes]) -> np.ndarray:
+        n = len(encoded)
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+        doc_starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths + 1, out=doc_starts[1:])
+        size = int(doc_starts[-1])
+        vals = np.zeros((size + 23) // 8 * 8, dtype=np.uint8)
+        vals[:size] = np.frombuffer(b"\0".join([*encoded, b""]), dtype=np.uint8)
+        wh, starts = _word_hashes(vals, size)
+        owner = np.repeat(np.arange(n, dtype=np.int64),
+                          np.diff(np.searchsorted(starts, doc_starts)))
+        wh ^= self._key
+        return self._sign_hashed(_fmix64(wh), owner, n)
+
+    def _sign_hashed(self, sh: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+        if self.scheme == "classic":
+            return self._classic(sh, owner, n)
+        return self._oph(sh, owner, n)
+
     def _sign_batch(self, encoded: list[bytes]) -> np.ndarray:
         if not encoded:
             return np.empty((0, self.num_perm), dtype=np.uint32)
         sh, owner = _batch_shingles(encoded, self.shingle, self._key)
-        if self.scheme == "classic":
-            return self._classic(sh, owner, len(encoded))
-        return self._oph(sh, owner, len(encoded))
+        return self._sign_hashed(sh, owner, len(encoded))
 
     def _oph(self, sh: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
         p = self.num_perm

@@ -57,7 +57,7 @@ _CHUNK_BYTES = 1 << 18
 _CHUNK_HASHES = 1 << 16
 _DENSIFY_ATTEMPTS = 2048
 # Densification looks at about this many (try, bin) pairs per numpy step.
-_DENSIFY_BLOCK = 4096
+_DENSIFY_BLOCK = 1 << 14
 # Signature lengths up to this keep every bin's tries in a table (<= 16 MiB).
 _DENSIFY_TABLE_MAX_PERM = 1024
 
@@ -582,43 +582,51 @@ class MinHasher:
         np.minimum(val, EMPTY - np.uint32(1), out=val)
         flat = np.full((n + 1) * p, EMPTY, dtype=np.uint32)  # row n collects invalid windows
         np.minimum.at(flat, idx, val)
-        sig = flat[: n * p].reshape(n, p)
-        self._densify(sig)
-        return sig
+        flat = flat[: n * p]
+        self._densify(flat, n)
+        return flat.reshape(n, p)
 
-    def _densify(self, sig: np.ndarray) -> None:
-        """Optimal densification: fill each empty bin from the first non-empty bin of its
-        own fixed pseudo-random sequence of bins (the same sequence in every document).
+    def _densify(self, flat: np.ndarray, n: int) -> None:
+        """Optimal densification, in place on the flat signatures of ``n`` documents: fill
+        each empty bin from the first non-empty bin of its own fixed pseudo-random sequence
+        of bins (the same sequence in every document).
 
         Tries are looked at a block at a time: one try for the many empty bins of a full
         batch (most are filled by it), many for the few bins of a document with only a
         handful of shingles (which can need hundreds of tries each).
         """
-        p = sig.shape[1]
-        empty = sig == EMPTY
-        n_empty = empty.sum(axis=1)
-        rows = np.flatnonzero((n_empty > 0) & (n_empty < p))
-        if not len(rows):
-            return
-        r, b = np.nonzero(empty[rows])
-        r = rows[r]
+        p = self.num_perm
+        empty = flat == EMPTY
+        # Flat positions of the empty bins of documents with at least one shingle.
+        pos = np.flatnonzero(empty)
+        blank = np.count_nonzero(empty.reshape(n, p), axis=1) == p
+        if blank.any():
+            pos = pos[~blank[pos // p]]
+        b = pos % p
+        base = pos - b
         done = 0
-        while len(r) and done < _DENSIFY_ATTEMPTS:
-            step = min(max(1, _DENSIFY_BLOCK // len(r)), _DENSIFY_ATTEMPTS - done)
-            c = self._tries(done, done + step, b)  # (step, len(b)) bins to borrow from
-            ok = ~empty[r, c]
-            first = ok.argmax(axis=0)
-            col = np.arange(len(r))
-            hit = ok[first, col]
-            src = c[first[hit], col[hit]]
-            sig[r[hit], b[hit]] = sig[r[hit], src]
-            r, b = r[~hit], b[~hit]
+        while len(pos) and done < _DENSIFY_ATTEMPTS:
+            step = min(max(1, _DENSIFY_BLOCK // len(pos)), _DENSIFY_ATTEMPTS - done)
+            src = self._tries(done, done + step, b)  # (step, len(b)) bins to borrow from
+            src += base
+            ok = empty[src]
+            np.logical_not(ok, out=ok)
+            if step == 1:
+                hit, src = ok[0], src[0]
+            else:
+                first = ok.argmax(axis=0)
+                col = np.arange(len(pos))
+                hit = ok[first, col]
+                src = src[first, col]
+            flat[pos[hit]] = flat[src[hit]]
+            miss = ~hit
+            pos, b, base = pos[miss], b[miss], base[miss]
             done += step
         # Practically unreachable (probability < (1 - 1/p) ** 2048 per bin): take the next
         # non-empty bin to the right, still a function of the bin and the emptiness pattern.
-        for row, col in zip(r.tolist(), b.tolist(), strict=True):
-            full = np.flatnonzero(~empty[row])
-            sig[row, col] = sig[row, full[np.searchsorted(full, col) % len(full)]]
+        for row, col in zip((pos // p).tolist(), b.tolist(), strict=True):
+            full = np.flatnonzero(~empty[row * p : (row + 1) * p])
+            flat[row * p + col] = flat[row * p + full[np.searchsorted(full, col) % len(full)]]
 
     def _tries(self, lo: int, hi: int, bins: np.ndarray) -> np.ndarray:
         """Bins that empty ``bins`` borrow from at tries ``lo`` .. ``hi - 1``, shape

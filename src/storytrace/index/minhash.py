@@ -93,15 +93,23 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+# Byte value that marks a joiner until :func:`_drop_joiners` has decided whether it joins two
+# words (no word byte is below 0x30).
+_JOIN = 1
+
+
 def _word_table() -> np.ndarray:
     table = np.zeros(256, dtype=np.uint8)
     for c in range(128):
         if _is_word_char(chr(c)):
             table[c] = ord(chr(c).lower())
+        elif chr(c) in JOINERS:
+            table[c] = _JOIN
     return table
 
 
-# ASCII byte -> lower-cased byte, 0 for non-word bytes; bytes >= 0x80 are handled apart.
+# ASCII byte -> lower-cased byte, _JOIN for a joiner, 0 for other non-word bytes; bytes
+# >= 0x80 are handled apart.
 _ASCII_WORD = _word_table()
 _LOW_MASK = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _FOLD_CACHE: dict[int, bytes] = {}
@@ -133,7 +141,9 @@ def _fold_utf8(cp: int) -> bytes:
 
 
 def _fold_bytes(buf: np.ndarray) -> np.ndarray | dict[int, str]:
-    """Lower-cased UTF-8 bytes of a batch buffer with every non-word byte set to 0.
+    """Lower-cased UTF-8 bytes of a batch buffer with every non-word byte set to 0, except
+    the first byte of each joiner, which is :data:`_JOIN` (the joiners are found in the same
+    pass as the words, for :func:`_drop_joiners`).
 
     The result has at least 16 zero bytes of padding and a length divisible by 8 (it is read
     8 bytes at a time). When a character folds to one of a different UTF-8 length (a handful,
@@ -169,38 +179,41 @@ def _fold_bytes(buf: np.ndarray) -> np.ndarray | dict[int, str]:
     for i in range(4):
         sel = is_word & (width > i)
         vals[leads[sel] + i] = table[inv[sel], i]
+    vals[leads[np.isin(uniq, _WIDE_JOINERS)[inv]]] = _JOIN
     return vals
 
 
-_ASCII_JOINER = np.zeros(256, dtype=bool)
-_ASCII_JOINER[[ord(c) for c in JOINERS if ord(c) < 0x80]] = True
 _WIDE_JOINERS = np.array(sorted(ord(c) for c in JOINERS if ord(c) >= 0x80), dtype=np.uint32)
 
 
-def _joiner_bytes(buf: np.ndarray, vals: np.ndarray) -> np.ndarray:
-    """Byte offsets of the joiners of a batch that sit between two word characters.
+def _drop_joiners(buf: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Delete the joiners that sit between two word characters from :func:`_fold_bytes`'s
+    ``vals`` ("it's" -> "its") and zero the others; in place, ``vals`` keeps its length and
+    zero padding. Returns ``vals`` and the sorted byte offsets deleted.
 
-    ``vals`` is :func:`_fold_bytes`'s result (0 for the bytes of non-word characters). The
-    wide joiners are all 2-byte characters led by 0xC2 or 3-byte ones led by 0xE2.
+    A joiner is marked by :data:`_JOIN` on its first byte (its other bytes are 0): one byte
+    for the ASCII ones, two (led by 0xC2) or three (led by 0xE2) for the wide ones.
     """
     n = len(buf)
-    word = np.zeros(n + 1, dtype=bool)
-    np.not_equal(vals[:n], 0, out=word[:n])
-    found = []
-    p = np.flatnonzero(_ASCII_JOINER[buf])
-    p = p[p > 0]
-    found.append(p[word[p - 1] & word[p + 1]])
-    for lead, width in ((0xC2, 2), (0xE2, 3)):
-        p = np.flatnonzero(buf[1 : max(n - width, 1)] == lead) + 1
-        if not len(p):
-            continue
-        cp = buf[p].astype(np.uint32) & (0x1F if width == 2 else 0x0F)
-        for i in range(1, width):
-            cp = (cp << 6) | (buf[p + i].astype(np.uint32) & 0x3F)
-        p = p[np.isin(cp, _WIDE_JOINERS) & word[p - 1]]
-        p = p[word[p + width]]
-        found.extend(p + i for i in range(width))
-    return np.concatenate(found) if len(found) > 1 else found[0]
+    cand = np.flatnonzero(vals[:n] == _JOIN)
+    if not len(cand):
+        return vals, cand
+    vals[cand] = 0
+    lead = buf[cand]
+    width = 1 + (lead >= 0xC0) + (lead >= 0xE0)
+    # The byte before offset 0 is the zero padding at the end of vals.
+    joins = (vals[cand - 1] != 0) & (vals[cand + width] != 0)
+    cand, width = cand[joins], width[joins]
+    if not len(cand):
+        return vals, cand
+    drop = np.concatenate([cand, cand[width > 1] + 1, cand[width > 2] + 2])
+    drop.sort()
+    keep = np.ones(n, dtype=bool)
+    keep[drop] = False
+    size = n - len(drop)
+    vals[:size] = vals[:n][keep]
+    vals[size:n] = 0
+    return vals, drop
 
 
 def _read_u64(words: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -266,16 +279,11 @@ def _batch_shingles(
                    for e in encoded]
     doc_starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths + 1, out=doc_starts[1:])
-    size = len(buf)
-    drop = _joiner_bytes(buf, vals)
-    if len(drop):  # "it's" -> "its": joiners leave the words they join, which close up
-        keep = np.ones(size, dtype=bool)
-        keep[drop] = False
-        doc_starts -= np.searchsorted(np.sort(drop), doc_starts)
-        size -= len(drop)
-        joined = np.zeros_like(vals)
-        joined[:size] = vals[: len(buf)][keep]
-        vals = joined
+    # "it's" -> "its": joiners leave the words they join, which close up.
+    vals, drop = _drop_joiners(buf, vals)
+    size = len(buf) - len(drop)
+    if len(drop):
+        doc_starts -= np.searchsorted(drop, doc_starts)
     wh, wstarts = _word_hashes(vals, size)
     counts = np.diff(np.searchsorted(wstarts, doc_starts))
     m = len(wh)

@@ -1,0 +1,669 @@
+"""Claims: the statements two versions of a story have in common, and what changed in them.
+
+Most news reuse is rewriting: two versions state the same facts in other words, so the
+aligned passages (shared wording) miss most of what they share. A **claim** pairs a
+statement of version A (a sentence, or adjacent sentences) with the statement of
+version B that reports the same fact, whatever the wording and wherever it sits:
+
+* **many-to-one**: two sentences of A that each restate part of one sentence of B are
+  both matched to it (adjacent ones as one side, others as claims sharing a ``group``);
+* **across reordering**: every sentence is scored against every sentence of the other
+  version; order plays no part.
+
+Each claim has a ``kind``: ``copied`` (same words), ``edited`` (most words kept),
+``paraphrased`` (reworded), or ``changed_detail`` (same fact, but a number, date, amount,
+age or name differs), a ``score`` (the probability that the two statements report the
+same fact) and the ``details`` that differ inside it (numbers, names, qualifiers such as
+"misdemeanor" or "allegedly", and dropped clauses such as "on a train"), each with
+offsets. Statements of either version in no claim are what that version adds.
+
+Whether two sentences report the same fact is decided by :class:`ClaimScorer`, a small
+logistic model calibrated on news sentences (MSRP train, ``bench/train_claims.py``):
+the lexical features of :mod:`storytrace.align.paraphrase`, numbers and names agreement,
+and, with the semantic extra, the sentence embeddings (cosine, ``|u - v|`` and ``u * v``).
+Every offset indexes the article's text as given.
+
+>>> from storytrace.text.doc import Doc
+>>> a = Doc("Police arrested David Gonzalez, 51, on March 2. He faced misdemeanor charges "
+...         "for allegedly rubbing against a woman on a train. The weather was fine.")
+>>> b = Doc("Gonzalez faced charges of allegedly rubbing against a woman. Officers "
+...         "detained David Gonzalez, 52, on March 2.")
+>>> claims = match_claims(a, b, [], ClaimScorer(semantic=False))
+>>> [(c.kind, c.a_text(a.text)[:24], c.b_text(b.text)[:24]) for c in claims]
+[('changed_detail', 'Police arrested David Go', 'Officers detained David '), \
+('edited', 'He faced misdemeanor cha', 'Gonzalez faced charges o')]
+>>> [(d.kind, d.change, d.a_text(a.text)) for d in claims[1].details]
+[('qualifier', 'only_a', 'misdemeanor'), ('clause', 'only_a', 'on a train')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from storytrace.align.paraphrase import LEXICAL_FEATURES, pair_features
+from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.text.doc import Doc
+from storytrace.text.words import STOPWORDS
+
+if TYPE_CHECKING:
+    from storytrace.align.paraphrase import Encoder
+    from storytrace.align.passages import Passage
+    from storytrace.diff.facts import Fact
+
+KINDS = ("copied", "edited", "paraphrased", "changed_detail")
+DETAIL_KINDS = ("number", "name", "qualifier", "clause")
+CHANGES = ("changed", "only_a", "only_b")
+DOC_FEATURES = ("number_conflict", "number_one_side", "name_conflict", "name_cover")
+LEXICAL_CLAIM_FEATURES = (*LEXICAL_FEATURES, *DOC_FEATURES)
+EDITED = 0.6  # share of aligned words from which a claim is "edited" (as passages are)
+COPIED = 0.95  # ... and "copied"
+PASSAGE_COVER = 0.5  # share of a sentence's words inside one passage to count as reused
+MAX_SIDE = 3.0  # a merged side is at most this many times the other side's length
+NUMERIC = ("money", "percent", "age", "date", "time", "number")
+NAMES = ("person", "org", "place", "entity")
+# Words that qualify a statement: hedges, negations, legal grades, quantities. Dropping
+# or adding one changes what is claimed ("misdemeanor charges" → "charges").
+QUALIFIERS = frozenset("""
+allegedly reportedly supposedly apparently reputedly purportedly possibly probably
+likely unlikely perhaps maybe seemingly suspected alleged claimed unconfirmed
+not no never none nobody nothing neither nor without hardly barely rarely only
+misdemeanor misdemeanour felony felonies violent nonviolent serious minor major
+all every some many most few several almost nearly roughly approximately
+illegal illegally undocumented criminal convicted accused charged
+""".split())
+# The qualifiers that change a claim whatever else is reworded: hedges, negations, grades.
+HEDGES = frozenset("""
+allegedly reportedly supposedly apparently reputedly purportedly possibly probably
+likely unlikely perhaps maybe seemingly suspected alleged claimed unconfirmed
+not no never misdemeanor misdemeanour felony felonies violent nonviolent
+""".split())
+
+
+NEGATIONS = frozenset({"not", "no", "never"})
+
+# ---------------------------------------------------------------------------- scorer
+
+
+@lru_cache(maxsize=4096)
+def _doc_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Numbers and name words of one sentence, from its :class:`Doc` (digits only;
+    name words lower-cased, stop words out)."""
+    doc = Doc(text)  # not Doc.of: sentences must not push whole texts out of its cache
+    numbers = {re.sub(r"[^\d.]", "", s.of(text)).strip(".") for s in doc.numbers}
+    names = {w for s in doc.names for w in re.findall(r"\w+", s.of(text).lower())
+             if w not in STOPWORDS}
+    return frozenset(numbers - {""}), frozenset(names)
+
+
+def doc_features(a: Sequence[str], b: Sequence[str], all_pairs: bool = False) -> np.ndarray:
+    """Numbers and names agreement (:data:`DOC_FEATURES`) of ``a[i]`` with ``b[i]``
+    (``len(a) × 4``) or, with ``all_pairs``, of every pair (``len(a) × len(b) × 4``).
+
+    >>> doc_features(["Smith, 51, left Paris."], ["Smith, 52, left."]).tolist()
+    [[1.0, 0.0, 0.0, 1.0]]
+    """
+    sa, sb = [_doc_sets(s) for s in a], [_doc_sets(s) for s in b]
+
+    def one(x: tuple[frozenset[str], frozenset[str]],
+            y: tuple[frozenset[str], frozenset[str]]) -> list[float]:
+        (nx, mx), (ny, my) = x, y
+        small = min(len(mx), len(my))
+        return [float(bool(nx) and bool(ny) and not nx & ny), float(bool(nx) != bool(ny)),
+                float(bool(mx) and bool(my) and not mx & my),
+                len(mx & my) / small if small else 1.0]
+
+    if all_pairs:
+        return np.array([[one(x, y) for y in sb] for x in sa]).reshape(len(a), len(b), 4)
+    return np.array([one(x, y) for x, y in zip(sa, sb, strict=True)]).reshape(len(a), 4)
+
+
+def load_claim_weights(name: str) -> dict[str, Any]:
+    """The bundled claim model ``name`` (``"lexical"`` or ``"semantic"``): a dict with
+    ``features``, ``coef`` (one weight per feature, on standardised values), ``mean``,
+    ``scale``, ``intercept``, ``threshold`` and, for ``semantic``, ``abs_diff`` and
+    ``product`` (one weight per embedding dimension, already divided by their scales)."""
+    path = resources.files("storytrace") / "data" / f"claims_{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class ClaimScorer:
+    """Probability that two news sentences report the same fact.
+
+    Parameters
+    ----------
+    semantic : ``"auto"`` uses sentence embeddings when the semantic extra is installed,
+        ``False`` never (the lexical model: no torch needed), ``True`` requires them.
+    weights : a model dict as :func:`load_claim_weights` returns, instead of the bundled.
+    encoder : anything with ``encode(list[str])`` giving unit-length rows.
+
+    ``threshold`` is the probability from which :meth:`predict` says yes (chosen by
+    cross-validation on MSRP train); :func:`match_claims` takes its own ``threshold``.
+
+    >>> scorer = ClaimScorer(semantic=False)
+    >>> scorer.model
+    'lexical'
+    >>> a = ["The NYPD alerted ICE agents about the arrest of David Gonzalez, 51."]
+    >>> b = ["Police told immigration agents that David Gonzalez, 51, had been arrested.",
+    ...      "Heavy rain is expected across the region on Sunday."]
+    >>> (scorer.matrix(a, b) > 0.5).tolist()
+    [[True, False]]
+    """
+
+    def __init__(self, semantic: bool | str = "auto", *, weights: dict[str, Any] | None = None,
+                 encoder: Encoder | None = None) -> None:
+        if weights is None:
+            if semantic and encoder is None:
+                encoder = default_encoder()
+                if encoder is None and semantic is True:
+                    raise SemanticUnavailable(
+                        "semantic=True but the semantic extra is unavailable")
+            weights = load_claim_weights("semantic" if semantic and encoder is not None
+                                         else "lexical")
+        if tuple(weights["features"]) != (*LEXICAL_CLAIM_FEATURES,
+                                          *(("embedding_cosine",) if "product" in weights
+                                            else ())):
+            raise ValueError("claim model features do not match this version's features")
+        self.semantic = "product" in weights
+        if self.semantic and encoder is None:
+            encoder = default_encoder()
+            if encoder is None:
+                raise SemanticUnavailable("this claim model needs the semantic extra")
+        self.encoder = encoder if self.semantic else None
+        self.weights = weights
+        self.threshold = float(weights["threshold"])
+        self._w = np.asarray(weights["coef"], dtype=np.float64) / np.asarray(
+            weights["scale"], dtype=np.float64)
+        self._b = float(weights["intercept"]) - float(
+            self._w @ np.asarray(weights["mean"], dtype=np.float64))
+        if self.semantic:
+            self._abs = np.asarray(weights["abs_diff"], dtype=np.float64)
+            self._prod = np.asarray(weights["product"], dtype=np.float64)
+
+    @property
+    def model(self) -> str:
+        """``"semantic"`` (lexical + embeddings) or ``"lexical"``."""
+        return "semantic" if self.semantic else "lexical"
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray | None:
+        """Unit-length embeddings of ``sentences`` (one encoder call), or ``None`` when
+        the model is lexical. Pass a whole text's sentences at once: the encoder keeps the
+        last lists it read, so the aligner's call on the same list is not repeated."""
+        if self.encoder is None:
+            return None
+        if not sentences:
+            return np.zeros((0, 384))
+        return np.asarray(self.encoder.encode(list(sentences)), dtype=np.float64)
+
+    def matrix(self, a: Sequence[str], b: Sequence[str], ea: np.ndarray | None = None,
+               eb: np.ndarray | None = None) -> np.ndarray:
+        """Probability for every pair ``(a[i], b[j])``: ``len(a) × len(b)``.
+
+        ``ea``/``eb`` are the sentences' embeddings when already computed (see
+        :meth:`embed`); the semantic model embeds them otherwise.
+        """
+        if not a or not b:
+            return np.zeros((len(a), len(b)))
+        x = np.concatenate([pair_features(a, b, all_pairs=True),
+                            doc_features(a, b, all_pairs=True)], axis=2)
+        z = self._b + x @ self._w[: x.shape[2]]
+        if self.semantic:
+            ea = self.embed(a) if ea is None else np.asarray(ea, dtype=np.float64)
+            eb = self.embed(b) if eb is None else np.asarray(eb, dtype=np.float64)
+            z = z + self._w[-1] * (ea @ eb.T) + (ea * self._prod) @ eb.T
+            for i in range(len(a)):  # |u - v| one row at a time: memory stays len(b) × 384
+                z[i] += np.abs(ea[i] - eb) @ self._abs
+        return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+
+    def score(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+        """Probability for each aligned pair ``(a[i], b[i])``."""
+        if len(a) != len(b):
+            raise ValueError(f"aligned pairs need equal lengths, got {len(a)} and {len(b)}")
+        if not a:
+            return np.zeros(0)
+        ea, eb = self.embed(a), self.embed(b)
+        return np.array([self.matrix([x], [y], None if ea is None else ea[i:i + 1],
+                                     None if eb is None else eb[i:i + 1])[0, 0]
+                         for i, (x, y) in enumerate(zip(a, b, strict=True))])
+
+    def predict(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+        """Same-fact decisions (``score >= threshold``) for aligned pairs."""
+        return self.score(a, b) >= self.threshold
+
+
+# ---------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Detail:
+    """Something that differs inside a claim: ``kind`` (:data:`DETAIL_KINDS`) and
+    ``change`` (``changed``, ``only_a``: A states it and B does not, ``only_b``), with its
+    span in A and/or B (``None`` on the side that lacks it)."""
+
+    kind: str
+    change: str
+    a: tuple[int, int] | None = None
+    b: tuple[int, int] | None = None
+
+    def a_text(self, text: str) -> str:
+        return text[self.a[0]:self.a[1]] if self.a else ""
+
+    def b_text(self, text: str) -> str:
+        return text[self.b[0]:self.b[1]] if self.b else ""
+
+    def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "change": self.change}
+        for side, span, text in (("a", self.a, text_a), ("b", self.b, text_b)):
+            d[side] = None if span is None else {"start": span[0], "end": span[1],
+                                                 "text": text[span[0]:span[1]]}
+        return d
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement of A (``a_start:a_end``) and one of B reporting the same fact.
+
+    ``a_sentences``/``b_sentences`` are the sentence indices (of ``Doc.sentence_spans``)
+    each side covers; ``group`` is shared by claims that share a statement (many-to-one);
+    ``how`` says what matched them: ``passage`` (an aligned passage covers them),
+    ``same text`` or ``scorer``.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: str
+    score: float
+    how: str
+    a_sentences: tuple[int, ...]
+    b_sentences: tuple[int, ...]
+    group: int = 0
+    details: tuple[Detail, ...] = ()
+    aligned: float = 0.0  # share of the two sides' words aligned word for word
+
+    def a_text(self, text: str) -> str:
+        return text[self.a_start:self.a_end]
+
+    def b_text(self, text: str) -> str:
+        return text[self.b_start:self.b_end]
+
+    def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
+        """JSON-ready; ``text_a``/``text_b`` are the two articles' texts."""
+        return {"a_start": self.a_start, "a_end": self.a_end,
+                "b_start": self.b_start, "b_end": self.b_end,
+                "kind": self.kind, "score": round(self.score, 4), "how": self.how,
+                "group": self.group, "a_text": self.a_text(text_a),
+                "b_text": self.b_text(text_b),
+                "details": [d.to_dict(text_a, text_b) for d in self.details]}
+
+
+@dataclass
+class Claims:
+    """Every claim of two versions, and the statements of each that are in none."""
+
+    claims: list[Claim]
+    a_only: list[tuple[int, int]]
+    b_only: list[tuple[int, int]]
+    method: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
+        """``{pairs: [claim, ...], a_only: [span, ...], b_only: [...], counts, method}``."""
+        def spans(xs: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
+            return [{"start": s, "end": e, "text": text[s:e]} for s, e in xs]
+
+        kinds = {k: sum(c.kind == k for c in self.claims) for k in KINDS}
+        return {"pairs": [c.to_dict(text_a, text_b) for c in self.claims],
+                "a_only": spans(self.a_only, text_a), "b_only": spans(self.b_only, text_b),
+                "counts": {"claims": len(self.claims), **kinds,
+                           "a_only": len(self.a_only), "b_only": len(self.b_only)},
+                "method": self.method}
+
+
+DEFAULT_THRESHOLD = {"lexical": 0.5, "semantic": 0.5}  # set by bench/train_claims.py
+
+
+def claim_threshold(scorer: ClaimScorer) -> float:
+    """The probability from which :func:`match_claims` pairs two sentences: the model's
+    ``claim_threshold`` (set on the seed pair's labels), else its MSRP threshold."""
+    return float(scorer.weights.get("claim_threshold", scorer.threshold))
+
+
+def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: ClaimScorer,
+                 *, facts_a: Sequence[Fact] | None = None,
+                 facts_b: Sequence[Fact] | None = None,
+                 threshold: float | None = None) -> Claims:
+    """Every claim the two texts share (see the module's description), in A's order.
+
+    ``passages`` are the aligned passages of A and B (their sentences are claims
+    whatever the scorer says); ``facts_a``/``facts_b`` the facts of each text (from
+    :func:`storytrace.diff.core.diff_versions`; extracted here when not given) tell
+    changed numbers and names; ``threshold`` overrides :func:`claim_threshold`.
+
+    >>> a = Doc("The city will not cooperate with ICE. Rain fell all day.")
+    >>> b = Doc("Sunny skies are forecast. The city won't cooperate with ICE, it said.")
+    >>> found = match_claims(a, b, [], ClaimScorer(semantic=False))
+    >>> [(c.a_sentences, c.b_sentences, c.kind) for c in found.claims]
+    [((0,), (1,), 'edited')]
+    >>> found.a_only, found.b_only
+    ([(38, 56)], [(0, 25)])
+    """
+    spans_a, spans_b = doc_a.sentence_spans, doc_b.sentence_spans
+    threshold = claim_threshold(scorer) if threshold is None else threshold
+    method = {"model": scorer.model, "threshold": round(threshold, 4)}
+    if not spans_a or not spans_b:
+        return Claims([], list(spans_a), list(spans_b), method)
+    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
+    prob = scorer.matrix(texts_a, texts_b, scorer.embed(texts_a), scorer.embed(texts_b))
+    how: dict[tuple[int, int], str] = {}
+    for i, j in _passage_pairs(doc_a, doc_b, passages, prob):
+        how[i, j] = "passage"
+    norm_b = {_norm(t): j for j, t in enumerate(texts_b)}
+    for i, t in enumerate(texts_a):
+        j = norm_b.get(_norm(t))
+        if j is not None and _norm(t):
+            how[i, j] = "same text"
+    for i, j in how:
+        prob[i, j] = max(prob[i, j], 0.99 if how[i, j] == "passage" else 1.0)
+    pairs = set(how)
+    for i in range(len(spans_a)):  # each sentence's best counterpart, both ways
+        j = int(prob[i].argmax())
+        if prob[i, j] >= threshold:
+            pairs.add((i, j))
+    for j in range(len(spans_b)):
+        i = int(prob[:, j].argmax())
+        if prob[i, j] >= threshold:
+            pairs.add((i, j))
+    facts = (_facts_or_extract(doc_a, facts_a), _facts_or_extract(doc_b, facts_b))
+    claims = []
+    for group, (side_a, side_b) in _grouped(sorted(pairs), spans_a, spans_b):
+        score = float(max(prob[i, j] for i in side_a for j in side_b))
+        found = "passage" if any(how.get((i, j)) == "passage" for i in side_a
+                                 for j in side_b) else \
+            "same text" if any((i, j) in how for i in side_a for j in side_b) else "scorer"
+        claims.append(_claim(doc_a, doc_b, side_a, side_b, score, found, group, facts))
+    in_a = {i for c in claims for i in c.a_sentences}
+    in_b = {j for c in claims for j in c.b_sentences}
+    claims.sort(key=lambda c: (c.a_start, c.b_start))
+    return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
+                  [s for j, s in enumerate(spans_b) if j not in in_b], method)
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
+def _passage_pairs(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage],
+                   prob: np.ndarray) -> list[tuple[int, int]]:
+    """Sentence pairs an aligned passage covers: each sentence with most of its words in
+    a passage, with the most probable sentence of the passage's other side."""
+    out = []
+    for p in passages:
+        in_a = _covered(doc_a, p.a_start, p.a_end)
+        in_b = _covered(doc_b, p.b_start, p.b_end)
+        if not in_a or not in_b:
+            continue
+        for i in in_a:
+            out.append((i, max(in_b, key=lambda j, i=i: prob[i, j])))
+        for j in in_b:
+            out.append((max(in_a, key=lambda i, j=j: prob[i, j]), j))
+    return out
+
+
+def _covered(doc: Doc, start: int, end: int) -> list[int]:
+    """Sentences with at least :data:`PASSAGE_COVER` of their words inside ``[start, end)``."""
+    out = []
+    for k, (first, stop) in enumerate(doc.sentence_tokens):
+        if doc.starts[first] >= end or doc.ends[stop - 1] <= start:
+            continue
+        inside = sum(1 for i in range(first, stop) if start <= doc.starts[i] < end)
+        if inside >= PASSAGE_COVER * (stop - first):
+            out.append(k)
+    return out
+
+
+def _grouped(pairs: list[tuple[int, int]], spans_a: Sequence[tuple[int, int]],
+             spans_b: Sequence[tuple[int, int]]
+             ) -> list[tuple[int, tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """Claims from sentence pairs: ``(group, (A sentences, B sentences))``.
+
+    Pairs that share a sentence form a group. Within a group, the sentences of one side
+    that share one counterpart and follow each other become one side of one claim (as
+    long as it stays within :data:`MAX_SIDE` times the counterpart's length); every
+    other pair is a claim of its own.
+    """
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for i, j in pairs:
+        parent[find(("a", i))] = find(("b", j))
+    components: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for i, j in pairs:
+        components.setdefault(find(("a", i)), []).append((i, j))
+    out = []
+    for group, members in enumerate(sorted(components.values())):
+        for side_a, side_b in _merge_runs(members, spans_a, spans_b):
+            out.append((group, (side_a, side_b)))
+    return out
+
+
+def _merge_runs(members: list[tuple[int, int]], spans_a: Sequence[tuple[int, int]],
+                spans_b: Sequence[tuple[int, int]]
+                ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Adjacent sentences of one side sharing a counterpart, joined (see :func:`_grouped`)."""
+    def length(spans: Sequence[tuple[int, int]], ks: list[int]) -> int:
+        return spans[ks[-1]][1] - spans[ks[0]][0]
+
+    out: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    done: set[tuple[int, int]] = set()
+    for flip in (False, True):  # A runs sharing a B sentence, then B runs sharing an A one
+        by_other: dict[int, list[int]] = {}
+        for i, j in (m for m in members if m not in done):
+            by_other.setdefault(i if flip else j, []).append(j if flip else i)
+        for other, ks in sorted(by_other.items()):
+            ks = sorted(ks)
+            own, far = (spans_b, spans_a) if flip else (spans_a, spans_b)
+            run = [ks[0]]
+            for k in [*ks[1:], None]:
+                if k is not None and k == run[-1] + 1 and \
+                        length(own, [*run, k]) <= MAX_SIDE * length(far, [other]):
+                    run.append(k)
+                    continue
+                if len(run) > 1:
+                    pairs = {(other, r) if flip else (r, other) for r in run}
+                    done |= pairs
+                    out.append(((other,), tuple(run)) if flip else (tuple(run), (other,)))
+                run = [k] if k is not None else []
+    out.extend(((i,), (j,)) for i, j in members if (i, j) not in done)
+    return out
+
+
+def _facts_or_extract(doc: Doc, facts: Sequence[Fact] | None) -> list[Fact]:
+    """The numbers and names of a text: the given facts, or the rules' facts and the
+    :class:`Doc`'s names (as ``entity``: the kind of a name is not told here)."""
+    if facts is None:
+        from storytrace.diff.facts import Fact, extract_facts
+
+        found = [f for f in extract_facts(doc.text) if f.kind in NUMERIC]
+        found += [Fact("entity", s.start, s.end, s.of(doc.text), s.of(doc.text).lower())
+                  for s in doc.names]
+        facts = found
+    return sorted((f for f in facts if f.kind in NUMERIC or f.kind in NAMES),
+                  key=lambda f: (f.start, f.end))
+
+
+def _side(doc: Doc, spans: Sequence[tuple[int, int]], ks: tuple[int, ...]
+          ) -> tuple[int, int, int, int]:
+    """Character span and word range ``(start, end, first word, end word)`` of sentences."""
+    start, end = spans[ks[0]][0], spans[ks[-1]][1]
+    return start, end, bisect_left(doc.starts, start), bisect_left(doc.starts, end)
+
+
+def _claim(doc_a: Doc, doc_b: Doc, side_a: tuple[int, ...], side_b: tuple[int, ...],
+           score: float, how: str, group: int,
+           facts: tuple[list[Fact], list[Fact]]) -> Claim:
+    """One claim with its kind and details."""
+    a0, a1, wa0, wa1 = _side(doc_a, doc_a.sentence_spans, side_a)
+    b0, b1, wb0, wb1 = _side(doc_b, doc_b.sentence_spans, side_b)
+    stems_a, stems_b = doc_a.stems[wa0:wa1], doc_b.stems[wb0:wb1]
+    aligned = Indel.normalized_similarity(stems_a, stems_b) if stems_a and stems_b else 0.0
+    in_a = [f for f in facts[0] if a0 <= f.start and f.end <= a1]
+    in_b = [f for f in facts[1] if b0 <= f.start and f.end <= b1]
+    details = _fact_details(in_a, in_b, facts)
+    taken = [d.a for d in details if d.a] + [d.b for d in details if d.b]
+    if aligned >= 0.3:
+        details += _word_details(doc_a, doc_b, (wa0, wa1), (wb0, wb1), taken)
+    else:
+        details += _hedge_details(doc_a, doc_b, (wa0, wa1), (wb0, wb1))
+    if how == "same text" or aligned >= COPIED:
+        kind = "copied"
+    elif any(d.change == "changed" and d.kind in ("number", "name") for d in details):
+        kind = "changed_detail"
+    else:
+        kind = "edited" if aligned >= EDITED else "paraphrased"
+    details.sort(key=lambda d: (d.a or d.b or (0, 0), d.b or (0, 0)))
+    return Claim(a0, a1, b0, b1, kind, score, how, side_a, side_b, group, tuple(details),
+                 round(aligned, 4))
+
+
+def _same(x: Fact, y: Fact) -> bool:
+    """Two facts state the same value (names: the same entity, or a shared name word)."""
+    from storytrace.diff.matching import same_fact
+
+    if x.kind in NAMES and y.kind in NAMES:
+        words = set(re.findall(r"\w+", x.text.lower())) - STOPWORDS
+        return x.value == y.value or bool(words & set(re.findall(r"\w+", y.text.lower())))
+    return same_fact(x, y)
+
+
+def _fact_details(in_a: list[Fact], in_b: list[Fact],
+                  facts: tuple[list[Fact], list[Fact]]) -> list[Detail]:
+    """Numbers and names that differ between the two sides of a claim.
+
+    A value one side states and the other does not, with one of the same kind the other
+    side states alone, is ``changed`` (51 → 52; for names, one person for another: other
+    names in one statement play other parts); a value one side alone states is
+    ``only_a``/``only_b`` when the other text does not state it anywhere (an age told in
+    the next sentence is not missing).
+    """
+    free_a = [f for f in in_a if not any(_same(f, g) for g in in_b)]
+    free_b = [g for g in in_b if not any(_same(f, g) for f in in_a)]
+    out = []
+    for f in list(free_a):
+        category = "name" if f.kind in NAMES else "number"
+        if f.kind not in NUMERIC and f.kind != "person":
+            continue
+        partner = next((g for g in free_b if g.kind == f.kind), None)
+        if partner is not None:
+            free_a.remove(f)
+            free_b.remove(partner)
+            out.append(Detail(category, "changed", (f.start, f.end),
+                              (partner.start, partner.end)))
+    for side, free, other in (("a", free_a, facts[1]), ("b", free_b, facts[0])):
+        for f in free:
+            if any(_same(f, g) for g in other):
+                continue
+            category = "name" if f.kind in NAMES else "number"
+            span = (f.start, f.end)
+            out.append(Detail(category, f"only_{side}", span if side == "a" else None,
+                              span if side == "b" else None))
+    return out
+
+
+def _word_details(doc_a: Doc, doc_b: Doc, wa: tuple[int, int], wb: tuple[int, int],
+                  taken: list[tuple[int, int]]) -> list[Detail]:
+    """Qualifiers and clauses one side of a claim has and the other lacks, from a word
+    alignment of the two sides (for claims whose wording mostly agrees).
+
+    An unaligned run of one side whose content words the other side does not use at
+    all is a ``clause`` from three words on ("on a train"), else a ``qualifier`` when it
+    is one (:data:`QUALIFIERS`: "misdemeanor", "allegedly"); a qualifier replaced by
+    another is ``changed``. Words of a number or name detail are left to it.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    sa, sb = doc_a.stems[wa[0]:wa[1]], doc_b.stems[wb[0]:wb[1]]
+    used = (set(sa), set(sb))
+    out = []
+    for op in Levenshtein.opcodes(sa, sb):
+        if op.tag == "equal":
+            continue
+        run_a = _run(doc_a, wa[0] + op.src_start, wa[0] + op.src_end, used[1], taken)
+        run_b = _run(doc_b, wb[0] + op.dest_start, wb[0] + op.dest_end, used[0], taken)
+        qa, qb = _qualifier(doc_a, run_a), _qualifier(doc_b, run_b)
+        if qa and qb:
+            out.append(Detail("qualifier", "changed", qa, qb))
+            continue
+        for doc, run, q, side in ((doc_a, run_a, qa, "a"), (doc_b, run_b, qb, "b")):
+            other_run = run_b if side == "a" else run_a
+            if len(run) >= 3 and not other_run:
+                span = doc.char_span(run[0], run[-1] + 1)
+            elif q and not (other_run and len(other_run) >= 3):
+                span = q
+            else:
+                continue
+            kind = "clause" if len(run) >= 3 and not q else "qualifier"
+            out.append(Detail(kind, f"only_{side}", span if side == "a" else None,
+                              span if side == "b" else None))
+    return out
+
+
+def _run(doc: Doc, first: int, end: int, other: set[str],
+         taken: list[tuple[int, int]]) -> list[int]:
+    """Words ``first..end-1`` trimmed to the stretch from the first to the last content
+    word the other side does not use (none when there is no such word), leaving out
+    words inside ``taken`` spans."""
+    keep = [i for i in range(first, end)
+            if not any(s <= doc.starts[i] < e for s, e in taken)]
+    new = [i for i in keep if doc.words[i] not in STOPWORDS and doc.stems[i] not in other]
+    if not new:
+        return []
+    return [i for i in keep if new[0] <= i <= new[-1]] if len(new) > 1 else \
+        _with_phrase(doc, keep, new[0])
+
+
+def _with_phrase(doc: Doc, keep: list[int], i: int) -> list[int]:
+    """A lone new word with the stop words just before it in the run ("on a train")."""
+    run = [i]
+    while run[0] - 1 in keep and doc.words[run[0] - 1] in STOPWORDS:
+        run.insert(0, run[0] - 1)
+    return run
+
+
+def _qualifier(doc: Doc, run: list[int]) -> tuple[int, int] | None:
+    """The span of the qualifier in a short run (one or two content words), if any."""
+    content = [i for i in run if doc.words[i] not in STOPWORDS or doc.words[i] in QUALIFIERS]
+    if not content or len(content) > 2:
+        return None
+    q = [i for i in content if doc.words[i] in QUALIFIERS]
+    return (doc.starts[q[0]], doc.ends[q[-1]]) if q else None
+
+
+def _hedge_details(doc_a: Doc, doc_b: Doc, wa: tuple[int, int],
+                   wb: tuple[int, int]) -> list[Detail]:
+    """For reworded claims: hedges, negations and grades (:data:`HEDGES`) one side states
+    and the other does not ("supposedly", "not", "misdemeanor")."""
+    words_a, words_b = set(doc_a.words[wa[0]:wa[1]]), set(doc_b.words[wb[0]:wb[1]])
+    out = []
+    for doc, (first, end), other, side in ((doc_a, wa, words_b, "a"), (doc_b, wb, words_a, "b")):
+        negated = any(w in NEGATIONS or w.endswith("n't") for w in other)
+        for i in range(first, end):
+            w = "not" if doc.words[i].endswith("n't") else doc.words[i]
+            if w in HEDGES and w not in other and not (w in NEGATIONS and negated):
+                span = (doc.starts[i], doc.ends[i])
+                out.append(Detail("qualifier", f"only_{side}", span if side == "a" else None,
+                                  span if side == "b" else None))
+    return out

@@ -82,16 +82,20 @@ def _ancestors(truth: dict[str, str], x: str) -> list[str]:
     return out
 
 
-def run_set(job: tuple[str, int | str, bool, bool]) -> dict:
+def run_set(job: tuple[str, int | str, bool, bool, dict]) -> dict:
     """Score one set: counts per mode, "parent unknown" counts, reliability pairs.
 
     ``job``: model, seed (or, with model ``set``, a folder holding corpus.jsonl and
-    TRUTH.tsv, e.g. one ``make-bench provenance`` wrote), fresh, reliability."""
+    TRUTH.tsv, e.g. one ``make-bench provenance`` wrote), fresh, reliability, and tree
+    options to override (``TreeOptions`` fields)."""
     from storytrace.engines.local import build_stories, tree_for_story
     from storytrace.eval.provenance import read_corpus, read_truth
     from storytrace.provenance.direction import decide, profile
 
-    model, seed, fresh, reliability = job
+    model, seed, fresh, reliability, overrides = job
+    from storytrace.provenance.tree import TreeOptions
+
+    options = TreeOptions(**overrides)
     folder = Path(seed) if model == "set" else build(model, int(seed))
     truth = read_truth(folder / "TRUTH.tsv")
     articles = {a.id: a for a in read_corpus(folder / "corpus.jsonl")}
@@ -104,7 +108,7 @@ def run_set(job: tuple[str, int | str, bool, bool]) -> dict:
             score: dict[str, float] = dict.fromkeys(articles, 1.0)
             unknown: set[str] = set()
             for story in stories:
-                tree = tree_for_story(store, story, ignore_times=ignore)
+                tree = tree_for_story(store, story, ignore_times=ignore, options=options)
                 for k, p in tree.parents().items():
                     pred[k], score[k] = p, tree.nodes[k].score
                     if getattr(tree.nodes[k], "unknown", False):
@@ -224,10 +228,18 @@ def main() -> None:
     parser.add_argument("--reliability", action="store_true")
     parser.add_argument("--sets", nargs="*", default=[], help="Also score these folders "
                         "(e.g. build/prov7 from make-bench provenance), pooled as 'set'.")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="Override a TreeOptions field (a number, or true/false).")
     args = parser.parse_args()
-    jobs = [(m, s, args.fresh, args.reliability) for m in args.models
+    over = {}
+    for item in args.option:
+        name, _, value = item.partition("=")
+        over[name] = value.lower() == "true" if value.lower() in ("true", "false") \
+            else float(value)
+    jobs = [(m, s, args.fresh, args.reliability, over) for m in args.models
             for s in dict.fromkeys(args.seeds)]
-    jobs += [("set", str(Path(f).resolve()), args.fresh, args.reliability) for f in args.sets]
+    jobs += [("set", str(Path(f).resolve()), args.fresh, args.reliability, over)
+             for f in args.sets]
     with ProcessPoolExecutor(max(1, args.jobs)) as pool:
         results = list(pool.map(run_set, jobs))
     report(results, args.reliability)

@@ -103,7 +103,7 @@ def format_tree(tree: FamilyTree) -> list[str]:
         reason = f": {n.reasons[0]}" if n.reasons else ""
         if n.parent is None:
             origin = (f"copied from {nodes[n.source].label}, not in the corpus" if n.source
-                      else "no parent in the corpus")
+                      else "parent unknown" if n.unknown else "no parent in the corpus")
             status = f"{origin}, {n.score:.2f}"
         else:
             status = f"{n.score:.2f}"

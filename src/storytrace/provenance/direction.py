@@ -146,7 +146,7 @@ MAX_QUOTE_CHARS = 3000  # longest quotation between two marks
 SHINGLE = 3
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 # Credit forms the attribution rules do not cover yet ("first reported by X",
-# "originally appeared on X", "Read more at X", a bare domain after "Source:").
+# "originally appeared on X", "Read more at X", a bare domain after "Source:", "From X:").
 _NAME = (r"(?:[Tt]he )?(?:[\w-]{1,40}\.(?:com|org|net|co\.uk|news|us|info)\b|"
          r"[A-Z][\w&’'.-]*(?: (?:of |and |& )?[A-Z0-9][\w&’'.-]*){0,5})")
 _EXTRA_CREDITS = (
@@ -155,6 +155,8 @@ _EXTRA_CREDITS = (
     ("credit_line", re.compile(rf"\b(?P<cue>Read (?:more|the full story) (?:at|on)) "
                                rf"(?P<src>{_NAME})")),
     ("credit_line", re.compile(rf"(?m)^[ \t]*(?P<cue>Sources?:)[ \t]*(?P<src>{_NAME})[ \t.]*$")),
+    # "From The Daily Caller:" on a line of its own, before the copied text.
+    ("credit_line", re.compile(rf"(?m)^[ \t]*(?P<cue>From)[ \t]+(?P<src>{_NAME})[ \t]*:[ \t]*$")),
 )
 # Credits that say where an article's text came from (not who said what in it).
 _SOURCE_KINDS = frozenset(("according_to", "as_reported", "credit_line", "via", "hat_tip",

@@ -111,7 +111,8 @@ class TreeOptions:
         evidence that ``v`` copied ``u`` (copying slips, garbled readings, innovations
         shared with a third version; net of the other way), and its cap: a version with
         a copyist's slips against a stored version has a parent in the corpus, however
-        much it reworded, cut or added.
+        much it reworded, cut or added (with ``copy_evidence_apart``, not counted where
+        the pair has evidence of being siblings or of a version between them).
     held_containment : an outside source that ``v`` credits only in text it does not
         share with a stored candidate ``u`` (inserted text) weighs no more than "no
         parent" when at least this share of ``v``'s phrases is found in ``u`` and ``u``
@@ -136,6 +137,7 @@ class TreeOptions:
     spread_weight: float = 1.0
     copy_evidence_scale: float = 1.0
     copy_evidence_max: float = 2.5
+    copy_evidence_apart: bool = True
     held_containment: float = 0.5
     unknown_margin: float = 1.0
 
@@ -338,31 +340,64 @@ def _order_score(d: Direction, options: TreeOptions) -> float:
 _COPY_EVIDENCE = frozenset(("slips", "readings", "innovations"))
 
 
+_SIDES = {"slips": ("a_slips", "b_slips"), "readings": ("a_garbled", "b_garbled")}
+
+
 def _copy_evidence(d: Direction) -> float:
-    """The pair's net text evidence that ``b`` copied ``a`` (slips, garbled readings,
-    innovations shared with a third version; negative: ``a`` copied ``b``)."""
-    return sum({"a->b": e.weight, "b->a": -e.weight}.get(e.points, 0.0)
-               for e in d.evidence if e.name in _COPY_EVIDENCE)
+    """The pair's text evidence that ``b`` copied ``a`` (negative: ``a`` copied ``b``):
+    innovations shared with a third version, and copying slips or garbled readings where
+    they are (nearly) all on one side. Two copies of a common source each have slips of
+    their own; a copy has the slips its source lacks, and its source few of its own."""
+    total = 0.0
+    for e in d.evidence:
+        if e.name not in _COPY_EVIDENCE or e.points not in ("a->b", "b->a"):
+            continue
+        if e.name in _SIDES:
+            a, b = (int(e.value.get(x, 0)) for x in _SIDES[e.name])
+            if 3 * min(a, b) > max(a, b):
+                continue
+        total += e.weight if e.points == "a->b" else -e.weight
+    return total
 
 
 def _capped(x: float, options: TreeOptions) -> float:
     return options.copy_evidence_scale * min(options.copy_evidence_max, max(0.0, x))
 
 
+def _credit_sentence(text: str, c: Any) -> str:
+    """The sentence (or line) a credit stands in, without the credited name."""
+    start = max((k + len(m) for m in ("\n", ". ", "! ", "? ")
+                 if (k := text.rfind(m, 0, c.start)) >= 0), default=0)
+    ends = [k + 1 for m in ("\n", ". ", "! ", "? ") if (k := text.find(m, c.end)) >= 0]
+    stop = min(ends, default=len(text))
+    return text[start : c.start] + " " + text[c.end : stop]
+
+
 def _held_elsewhere(k: int, credits: Sequence[Any], profiles: Sequence[Profile],
                     near: Sequence[int], orders: dict[tuple[int, int], float],
                     options: TreeOptions) -> bool:
-    """Whether version ``k`` credits an outside source only in text it added to a stored
-    version: some candidate ``u`` older than ``k`` (by the pair's evidence) holds at least
-    ``options.held_containment`` of ``k``'s phrases but not the words of the credit."""
+    """Whether version ``k`` credits an outside source only inside text it added to a
+    stored version: some candidate ``u`` older than ``k`` (by the pair's evidence) holds
+    at least ``options.held_containment`` of ``k``'s phrases, and every credit stands in
+    a sentence of its own content (eight words or more besides the name) that ``u``
+    lacks: a sentence taken from elsewhere, crediting its own source, not a credit line
+    ("Source: X", "X reported it first") or a credit put before copied text."""
+    from storytrace.provenance.direction import _shingles
+
     own = profiles[k].shingles
+    text = profiles[k].article.text
+    sentences = [_credit_sentence(text, c) for c in credits]
+    if not own or any(len(s.split()) < 8 for s in sentences):
+        return False
     for u in near:
         order = orders.get((min(u, k), max(u, k)))
-        if order is None or (order if u < k else -order) <= 0 or not own:
+        if order is None or (order if u < k else -order) <= 0:
             continue
-        if len(own & profiles[u].shingles) < options.held_containment * len(own):
+        theirs = profiles[u].shingles
+        if len(own & theirs) < options.held_containment * len(own):
             continue
-        if not any(credit_copied(profiles[k].article.text, c, profiles[u]) for c in credits):
+        if all(len(_shingles(s) & theirs) < 0.25 * max(1, len(_shingles(s)))
+               for s in sentences):
             return True
     return False
 
@@ -422,10 +457,11 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
         directions[(i, j)] = d
         base = options.similarity_scale * sims[(i, j)]
         # Siblings, or a third version between them: not a direct copy either way.
-        base -= max((e.weight for e in d.evidence
+        apart = max((e.weight for e in d.evidence
                      if e.points == "siblings" or e.name == "branching"), default=0.0)
+        base -= apart
         order = orders[(i, j)] = _order_score(d, options)
-        copying = _copy_evidence(d)
+        copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0
         w_ij = base - max(0.0, -order) + _capped(copying, options)
         w_ji = base - max(0.0, order) + _capped(-copying, options)
         for e in d.evidence:
@@ -476,7 +512,8 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
             orient[k] = min(orient.get(k, 1.0), _sigmoid(margin))
     tree = _assemble(story, arts, len(members), profiles, graph, parent_of, directions,
                      outside, orient, credited_by, rooting)
-    _mark_unknown(tree, arts, len(members), graph, parent_of, directions, orders, options)
+    _mark_unknown(tree, arts, len(members), graph, parent_of, directions, orders, options,
+                  rooting)
     # Links that the tree does not use stay visible, with the pair's own verdict.
     used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
     for (i, j), kind in sorted(linked.items()):
@@ -613,11 +650,12 @@ def _why_no_parent(k: int, best: tuple[float, str, Any], root_weight: float,
 
 def _mark_unknown(tree: FamilyTree, arts: Sequence[Article], members: int, graph: nx.DiGraph,
                   parent_of: dict, directions: dict, orders: dict[tuple[int, int], float],
-                  options: TreeOptions) -> None:
+                  options: TreeOptions, rooting: _Rooting) -> None:
     """Mark "parent unknown" the versions left with no parent whose likeliest stored
     candidate weighs within ``options.unknown_margin`` of "no parent", is not one of their
-    copies in the tree, and has no evidence (time, credit, text) that the version came
-    first; rank their candidates, with the evidence, in the node."""
+    copies in the tree (unless the tree's rooting at the version wins by less than that
+    margin too), and has no evidence (time, credit, text) that the version came first;
+    rank their candidates, with the evidence, in the node."""
     for k in range(members):
         if parent_of.get(k, _ROOT) != _ROOT:
             continue
@@ -630,7 +668,9 @@ def _mark_unknown(tree: FamilyTree, arts: Sequence[Article], members: int, graph
             seen.add(up)
             up = parent_of.get(up)
         first = orders.get((min(k, best), max(k, best)), 0.0) * (1 if k < best else -1)
-        if (up == k or first >= MIN_MARGIN
+        undecided_root = rooting.root_of.get(k) == k and rooting.margin.get(
+            k, math.inf) < options.unknown_margin
+        if ((up == k and not undecided_root) or first >= MIN_MARGIN
                 or weights[best] < graph[_ROOT][k]["weight"] - options.unknown_margin):
             continue
         node = tree.nodes[arts[k].id]

@@ -165,6 +165,8 @@ def _parent_line(ident: str, tree: object, anchor: dict[str, str], members: list
     elif outside:
         head = (f"no parent in the corpus: made from {esc(short(outside, 60))} "
                 "(a credited source that is not in the corpus)")
+    elif node.get("unknown"):
+        head = "parent unknown: the likeliest parents are too close to call"
     else:
         head = "no parent in the corpus"
     reasons = node.get("reasons") if isinstance(node.get("reasons"), list) else []

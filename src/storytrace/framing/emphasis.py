@@ -25,8 +25,8 @@ from importlib import resources
 
 from storytrace.framing.lexicon import ACRONYMS
 from storytrace.text.segment import sentences
+from storytrace.text.words import WORD
 
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z’']*[A-Z]\b")
 _LONG = 8
 _CLOSING_QUOTES = "\"”’'"
 
@@ -42,6 +42,12 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
+def _in_capitals(word: str) -> bool:
+    """A word of two or more letters (and apostrophes), all capitals: "FINISHED", "HE'S"."""
+    letters = word.replace("’", "").replace("'", "")
+    return len(letters) > 1 and letters.isalpha() and letters.isupper()
+
+
 def _is_shouted(word: str, vocabulary: frozenset[str]) -> bool:
     if word in ACRONYMS:
         return False
@@ -52,7 +58,8 @@ def _is_shouted(word: str, vocabulary: frozenset[str]) -> bool:
 def caps_spans(text: str) -> list[tuple[int, int, float, str]]:
     """``(start, end, score, evidence)`` for runs of shouted capital words."""
     vocabulary = common_words()
-    words = [m for m in _CAPS_WORD.finditer(text) if _is_shouted(m.group(), vocabulary)]
+    words = [m for m in WORD.finditer(text)
+             if _in_capitals(m.group()) and _is_shouted(m.group(), vocabulary)]
     out: list[tuple[int, int, float, str]] = []
     for m in words:
         if out and re.fullmatch(r"[\s,—–-]*", text[out[-1][1] : m.start()]):

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storytrace.framing.linear import TextHasher, bundled, hasher_arrays, hasher_from, sigmoid
+from storytrace.text.words import WORD
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -73,7 +74,6 @@ STYLE_FEATURES: tuple[str, ...] = (
 )
 
 _QUOTE = re.compile(r'"[^"\n]{1,1000}?"|“[^”\n]{1,1000}?”')
-_WORD = re.compile(r"[A-Za-z']+")
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
 _FIRST = frozenset({"i", "me", "my", "myself", "we", "us", "our", "ours", "ourselves"})
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
@@ -94,7 +94,7 @@ def style_features(text: str) -> np.ndarray:
     [1.0, 0.25, 0.6931471805599453]
     """
     title = text.split("\n", 1)[0]
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     n_words = max(len(words), 1)
     lower = [w.lower() for w in words]
     n_chars = max(len(text), 1)
@@ -102,7 +102,7 @@ def style_features(text: str) -> np.ndarray:
     paragraphs = text.count("\n") + 1
     quotes = _QUOTE.findall(text)
     reporting = sum(w in _REPORTING for w in lower)
-    title_words = _WORD.findall(title)
+    title_words = WORD.findall(title)
     return np.array([
         sum(map(len, quotes)) / n_chars,
         sum(w in _FIRST for w in lower) / n_words,

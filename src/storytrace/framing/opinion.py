@@ -39,11 +39,11 @@ from storytrace.framing.lexicon import (
     REPORTING_VERBS,
     SECOND_PERSON,
 )
+from storytrace.text.words import WORD
 
 BIAS = -1.5
 THRESHOLD = 0.5
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _MARKERS = re.compile(r"^\W*(?:yeah|yes|well|look|listen|sure|so)\b,|\b(?:of course|"
                       r"the (?:reality|truth|fact) is|let's|let’s|make no mistake|"
                       r"needless to say|mind you|in other words)\b", re.I)
@@ -62,7 +62,7 @@ def opinion_score(sentence: str, loaded: int = 0, propaganda: float | None = Non
     """
     own = _QUOTED.sub(" ", sentence)
     # "US" is a country, not "us": words in capitals are left out of the word cues.
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(own)
+    words = [w.lower().replace("’", "'") for w in WORD.findall(own)
              if not (len(w) > 1 and w.isupper())]
     cues: list[tuple[str, float]] = []
     if any(w in MODAL_OBLIGATION and w not in ("need", "needs") for w in words) or \

@@ -418,3 +418,24 @@ def test_changed_facts_are_grouped_and_named():
     assert "UNIQUE-SUMMARY-LINE" not in diff
     assert 'id="a-f1"' in page and 'id="a-f2"' in page and 'id="b-f2"' in page
     assert "Your pasted text" in page.split("<h2")[1] and "(untitled)" not in page
+
+
+def test_set_aside_boilerplate_is_struck_through_listed_and_escaped():
+    """What compare set aside (site boilerplate, promotion) is shown where it is, with its
+    reason, and the reason and text are escaped like everything else."""
+    from storytrace.model import Article
+
+    promo = "Sign up for our <b>newsletter</b> to get the news first."
+    body = " ".join(f"The council voted {i} times on the bridge plan." for i in range(12))
+    a = Article(id="a", text=body + "\n\n" + promo)
+    b = Article(id="b", text="Meanwhile. " + body + "\n\n" + promo)
+    result = compare(a, b, Aligner(semantic=False)).to_dict()
+    assert result["boilerplate"]["a"], "promotion is set aside without a corpus"
+    result["boilerplate"]["b"].append({"start": 0, "end": 10, "reason": "<i>evil</i>"})
+    page = render_compare_html(result, a.text, b.text)
+    assert 'id="set-aside"' in page and "Set aside before comparing (3)" in page
+    assert 'data-layer="aside"' in page  # the legend can hide the layer
+    start = result["boilerplate"]["a"][0]["start"]
+    assert f"{start}–{start + len(promo)}" in page or "promotion" in page
+    assert "&lt;i&gt;evil&lt;/i&gt;" in page and "<i>evil</i>" not in _without_data(page)
+    assert "&lt;b&gt;newsletter&lt;/b&gt;" in page

@@ -9,7 +9,8 @@ The script only reads generated attributes (``data-ann`` tokens such as ``a-p3``
 CSS = """
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d5dae3;--bg:#f6f7f9;--card:#fff;
 --verbatim:#ffb8a6;--edited:#ffe08a;--paraphrase:#bcd6ff;--other:#e0e0e0;--new:#c9efc2;
---fact:#b5179e;--src:#087f73;--rep:rgba(106,60,201,.55);--sig:#e8590c;--flash:#e63946}
+--fact:#b5179e;--src:#087f73;--rep:rgba(106,60,201,.55);--sig:#e8590c;--flash:#e63946;
+--aside:#8a8f98}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -65,6 +66,7 @@ background:#fbfbfc;font-size:15px}
 .k-other{background:var(--other)}
 .seg.k-verbatim,.seg.k-edited,.seg.k-paraphrase,.seg.k-other,.seg.rep,.seg.fact{cursor:pointer}
 .rep{box-shadow:inset 0 -.3em 0 var(--rep)}
+.aside{color:var(--aside);text-decoration:line-through 1px var(--aside)}
 .src{text-decoration:underline 2px var(--src);text-underline-offset:3px}
 .cue{text-decoration:underline dotted 1px var(--src);text-underline-offset:3px}
 .fact{outline:2px solid var(--fact);outline-offset:0;border-radius:3px}
@@ -83,6 +85,7 @@ body.hide-repeat .l-repeat{box-shadow:none}
 body.hide-credit .l-credit{text-decoration:none;font-weight:inherit}
 body.hide-fact .l-fact{outline:none}
 body.hide-framing .l-framing{border-bottom:none}
+body.hide-aside .l-aside{color:inherit;text-decoration:none}
 .legend .seg{padding:0 .3em}
 table.list{border-collapse:collapse;width:100%;font-size:.9rem}
 .list th,.list td{border-top:1px solid var(--line);padding:5px 6px;text-align:left;

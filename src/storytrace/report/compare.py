@@ -56,6 +56,7 @@ def render_compare_html(result: dict, a_text: str, b_text: str, *, nav: str = ""
     page = _Page(result if isinstance(result, dict) else {}, {"a": a_text, "b": b_text})
     _direction(page)
     _passages(page)
+    _set_aside(page)
     _repeats(page)
     _attributions(page)
     _diff(page)
@@ -136,6 +137,35 @@ def _passages(page: _Page) -> None:
             if rows else '<p class="muted">No reused passages found.</p>')
     page.sections.append(f'<section class="block" id="passages"><h2>Reused passages '
                          f"({len(rows)})</h2>{body}</section>")
+
+
+def _set_aside(page: _Page) -> None:
+    """What was set aside before aligning (site boilerplate, promotion, a header or footer
+    both print at the same place), struck through in the texts and listed with the reason."""
+    aside = page.result.get("boilerplate")
+    if not isinstance(aside, dict):
+        return
+    items = []
+    for s in SIDES:
+        found = aside.get(s) if isinstance(aside.get(s), list) else []
+        for k, x in enumerate(found[:_MAX_ITEMS], 1):
+            sp = page.span(s, (x.get("start"), x.get("end"))) if isinstance(x, dict) else None
+            if not sp:
+                continue
+            reason = str(x.get("reason") or "boilerplate")
+            token = f"{s}-b{k}"
+            page.marks[s].append(Mark(*sp, token, "aside", "aside",
+                                      f"set aside: {reason}", False))
+            items.append(f"<li><b>{s.upper()}</b> {page.jump(token, f'{sp[0]}–{sp[1]}')} "
+                         f"({esc(reason)}): "
+                         f'<span class="snip">{page.snippet(s, *sp)}</span></li>')
+    if items:
+        page.layers.add("aside")
+        page.sections.append(
+            '<section class="block" id="set-aside"><h2>Set aside before comparing '
+            f"({len(items)})</h2><p class=\"muted\">Text a site prints on many pages, or "
+            "promotion and small print: not counted as shared, and not read for the direction "
+            f'or the facts.</p><ul class="items">{"".join(items)}</ul></section>')
 
 
 def _repeats(page: _Page) -> None:

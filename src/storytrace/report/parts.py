@@ -12,6 +12,7 @@ LAYERS = {
     "new": ("new sentence (no counterpart)", "new"),
     "fact": ("changed fact", "fact"),
     "framing": ("framing signal (loaded words, shouting, opinion)", "sig"),
+    "aside": ("set aside as site boilerplate (not compared)", "aside"),
 }
 KIND_CLASSES = {"verbatim": "k-verbatim", "edited": "k-edited", "paraphrase": "k-paraphrase"}
 

@@ -176,6 +176,20 @@ def test_batch_signatures_are_pinned(num_perm: int, shingle: int, seed: int, sch
     assert hashlib.sha256(mh.sign_many(texts).tobytes()).hexdigest()[:16] == digest
 
 
+@pytest.mark.parametrize(("table_max_perm", "ranked"), [(0, 0), (1024, 0), (1024, 1 << 40)])
+def test_densification_paths_agree(table_max_perm: int, ranked: int,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tries from a table or computed on the fly (long signatures), settled try by try or
+    # all at once from the ranks: the same signature.
+    texts = [*pinned_corpus()[:40], "one", "one two three four five six"]
+    for p in (128, 96):
+        want = MinHasher(num_perm=p, shingle=5, seed=2).sign_many(texts)
+        monkeypatch.setattr(storytrace.index.minhash, "_DENSIFY_TABLE_MAX_PERM", table_max_perm)
+        monkeypatch.setattr(storytrace.index.minhash, "_DENSIFY_RANKED", ranked)
+        assert np.array_equal(MinHasher(num_perm=p, shingle=5, seed=2).sign_many(texts), want)
+        monkeypatch.undo()
+
+
 def test_shingle_hashes_are_pinned() -> None:
     texts = pinned_corpus()[:60]
     sh = np.concatenate([shingle_hashes(t, k=k) for t in texts for k in (1, 5)])
@@ -207,7 +221,8 @@ def test_sign_many_equals_sign_per_document() -> None:
         assert mh.sign_many([]).shape == (0, 64)
 
 
-def test_sign_hashes_of_shingle_hashes_is_sign_many() -> None:
+def test_sign_hashes_of_shingle_hashes_is_sign_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storytrace.index.minhash, "_CHUNK_HASHES", 1 << 11)  # many chunks
     rng = np.random.default_rng(12)
     texts = [NEWS, "", "one", "  ,, ", *(" ".join(random_words(rng, int(n)))
                                          for n in rng.integers(1, 3000, 60))]
@@ -215,8 +230,8 @@ def test_sign_hashes_of_shingle_hashes_is_sign_many() -> None:
         mh = MinHasher(num_perm=64, shingle=3, seed=9, scheme=scheme)
         hashes = [shingle_hashes(t, k=3, seed=9) for t in texts]
         offsets = np.concatenate([[0], np.cumsum([len(h) for h in hashes])])
-        # More hashes than one internal chunk, and offsets that start past 0.
-        assert offsets[-1] > 1 << 16
+        # Documents longer than a chunk, and offsets that start past 0.
+        assert offsets[-1] > 1 << 13 and max(map(len, hashes)) > 1 << 11
         flat = np.concatenate([np.zeros(5, np.uint64), *hashes])
         assert np.array_equal(mh.sign_hashes(flat, offsets + 5), mh.sign_many(texts))
     assert mh.sign_hashes(np.zeros(0, np.uint64), [0]).shape == (0, 64)

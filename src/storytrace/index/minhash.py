@@ -56,12 +56,15 @@ _P = _U64(0xD6E8FEB86659FD93)
 # near the cache. 1 MiB signs 12-15% faster than 256 KiB (bench/minhash_speed.py).
 _CHUNK_BYTES = 1 << 20
 # Shingle hashes signed per step by MinHasher.sign_hashes.
-_CHUNK_HASHES = 1 << 16
+_CHUNK_HASHES = 1 << 17
 _DENSIFY_ATTEMPTS = 2048
 # Densification looks at about this many (try, bin) pairs per numpy step.
 _DENSIFY_BLOCK = 1 << 14
-# Signature lengths up to this keep every bin's tries in a table (<= 16 MiB).
+# Signature lengths up to this keep every bin's tries in a table (<= 16 MiB) and the try at
+# which each bin borrows from each other (<= 2 MiB).
 _DENSIFY_TABLE_MAX_PERM = 1024
+# Empty bins times signature length below which the bins left are settled from that table.
+_DENSIFY_RANKED = 1 << 20
 
 
 def _fmix64_int(x: int) -> int:
@@ -457,7 +460,9 @@ class MinHasher:
         self.scheme = scheme
         self._key = _seed_key(seed)
         self._dens_key = _seed_key(seed, salt=1)
-        # Tries of every bin's sequence, extended on demand (see _tries).
+        # Tries of every bin's sequence, extended on demand (see _tries), and the try at which
+        # each bin borrows from each other (see _ranks).
+        self._rank: np.ndarray | None = None
         self._dens_table = self._dens_bins(np.arange(num_perm)[None, :], np.arange(32)[:, None])
         if scheme == "classic":
             rng = np.random.default_rng(np.random.SeedSequence([seed & ((1 << 64) - 1), 0x6D68]))
@@ -580,13 +585,18 @@ class MinHasher:
 
     def _oph(self, sh: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
         p = self.num_perm
-        # Bin from the high half (multiply-shift range reduction works for any num_perm),
-        # value from the independent low half.
-        slot = sh >> _S32
-        slot *= _U64(p)
-        slot >>= _S32
-        idx = owner * p
-        idx += slot.view(np.int64)
+        # Bin from the high half (multiply-shift range reduction works for any num_perm; for
+        # a power of two it is the top bits), value from the independent low half.
+        if p & (p - 1):
+            idx = sh >> _S32
+            idx *= _U64(p)
+            idx >>= _S32
+            idx = idx.view(np.int64)
+            idx += owner * p
+        else:
+            bits = p.bit_length() - 1
+            idx = (sh >> _U64(64 - bits)).view(np.int64)
+            idx |= owner << bits
         val = sh.astype(np.uint32)
         # EMPTY is reserved for "no shingle in this bin".
         np.minimum(val, EMPTY - np.uint32(1), out=val)
@@ -602,8 +612,9 @@ class MinHasher:
         of bins (the same sequence in every document).
 
         Tries are looked at a block at a time: one try for the many empty bins of a full
-        batch (most are filled by it), many for the few bins of a document with only a
-        handful of shingles (which can need hundreds of tries each).
+        batch (most are filled by it), more for fewer bins. Once few bins are left (those of
+        documents with a handful of shingles, which can need hundreds of tries each), each
+        is settled at once from :meth:`_ranks`.
         """
         p = self.num_perm
         empty = flat == EMPTY
@@ -613,12 +624,14 @@ class MinHasher:
         if blank.any():
             pos = pos[~blank[pos // p]]
         b = pos % p
-        base = pos - b
         done = 0
         while len(pos) and done < _DENSIFY_ATTEMPTS:
+            if done and p <= _DENSIFY_TABLE_MAX_PERM and len(pos) * p <= _DENSIFY_RANKED:
+                pos, b = self._borrow_ranked(flat, empty, pos, b)
+                break
             step = min(max(1, _DENSIFY_BLOCK // len(pos)), _DENSIFY_ATTEMPTS - done)
             src = self._tries(done, done + step, b)  # (step, len(b)) bins to borrow from
-            src += base
+            src += pos - b
             ok = empty[src]
             np.logical_not(ok, out=ok)
             if step == 1:
@@ -630,13 +643,39 @@ class MinHasher:
                 src = src[first, col]
             flat[pos[hit]] = flat[src[hit]]
             miss = ~hit
-            pos, b, base = pos[miss], b[miss], base[miss]
+            pos, b = pos[miss], b[miss]
             done += step
         # Practically unreachable (probability < (1 - 1/p) ** 2048 per bin): take the next
         # non-empty bin to the right, still a function of the bin and the emptiness pattern.
         for row, col in zip((pos // p).tolist(), b.tolist(), strict=True):
             full = np.flatnonzero(~empty[row * p : (row + 1) * p])
             flat[row * p + col] = flat[row * p + full[np.searchsorted(full, col) % len(full)]]
+
+    def _borrow_ranked(self, flat: np.ndarray, empty: np.ndarray, pos: np.ndarray,
+                       b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Fill the empty bins at flat positions ``pos`` (bin ``b`` of their row) from the
+        non-empty bin that comes first in their sequence of tries, all tries at once; returns
+        the positions and bins that no try reaches."""
+        p = self.num_perm
+        rank = self._ranks()[b]  # (bins, p): the try at which each bin borrows from each
+        rank[empty.reshape(-1, p)[pos // p]] = _DENSIFY_ATTEMPTS  # empty sources never
+        src = rank.argmin(axis=1)
+        ok = np.take_along_axis(rank, src[:, None], axis=1)[:, 0] < _DENSIFY_ATTEMPTS
+        flat[pos[ok]] = flat[(pos - b + src)[ok]]
+        return pos[~ok], b[~ok]
+
+    def _ranks(self) -> np.ndarray:
+        """``(num_perm, num_perm)`` table: the first try (< 2048) at which bin ``i`` borrows
+        from bin ``j``, or 2048 if none does. Made on first use."""
+        if self._rank is None:
+            p = self.num_perm
+            self._tries(0, _DENSIFY_ATTEMPTS, np.arange(p))
+            tries = self._dens_table[:_DENSIFY_ATTEMPTS]
+            rank = np.full((p, p), _DENSIFY_ATTEMPTS, dtype=np.int16)
+            t = np.broadcast_to(np.arange(_DENSIFY_ATTEMPTS, dtype=np.int16)[:, None], tries.shape)
+            np.minimum.at(rank, (np.broadcast_to(np.arange(p), tries.shape), tries), t)
+            self._rank = rank
+        return self._rank
 
     def _tries(self, lo: int, hi: int, bins: np.ndarray) -> np.ndarray:
         """Bins that empty ``bins`` borrow from at tries ``lo`` .. ``hi - 1``, shape

@@ -52,7 +52,7 @@ _THING = frozenset("it its they them their theirs this that these those which".s
 _NOBODY = frozenset(
     "i me my mine we us our ours you your yours one someone somebody everyone everybody "
     "anyone anybody nobody many some others all both few most each either neither "
-    "myself ourselves yourself yourselves".split())
+    "myself ourselves yourself yourselves then now also still just so here there".split())
 _DETERMINERS = frozenset("the a an this that these those our his her their its my your "
                          "such many some several other all".split())
 # Title words: with nothing but these (and a determiner), a phrase names no one.
@@ -120,7 +120,7 @@ _FULL_NAME = re.compile(rf"\b{_CAP}(?: {_NAME_TOKEN}){{1,3}}")
 _NAME_AFTER = re.compile(rf"\.? (?P<name>{_CAP}(?: {_NAME_TOKEN}){{0,3}})")
 # Capitalised words that are never part of a person's name.
 _NOT_NAME = frozenset(
-    "the a an this that these those it he she they we i you his her their our its my "
+    "the a an this that these those it he she they we i you his her their our its my one "
     "in on at for as after before while when where what why how if but and or so yet also "
     "still however meanwhile instead indeed now then today yesterday tomorrow last next "
     "new york united states america american washington north south east west northern "

@@ -58,8 +58,8 @@ def test_compare_passages_only_and_text_output(seeds_dir):
     assert "diff" not in json.loads(result.stdout)
     text = runner.invoke(app, ["compare", str(a), str(b), "--lexical"])
     assert text.exit_code == 0, text.output
-    assert "B credits:" in text.stdout and "US Herald" in text.stdout
-    assert "A adds:" in text.stdout
+    assert "B credits" in text.stdout and "US Herald" in text.stdout
+    assert "A adds (" in text.stdout or "Only in A (" in text.stdout
 
 
 def test_compare_ids_from_store(tmp_path, seeds_dir):
@@ -100,3 +100,39 @@ def test_make_bench_and_eval_align(tmp_path, seeds_dir):
 def test_eval_align_rejects_non_pan_folder(tmp_path):
     result = runner.invoke(app, ["eval", "align", str(tmp_path)])
     assert result.exit_code == 2 and "pairs" in result.output
+
+
+def test_compare_text_leads_with_the_summary_and_fits_a_screen(seeds_dir, tmp_path):
+    """The text view opens with "In short" (what the two share, what each adds, who
+    copied whom and why, credits, framing), shows the first few of each list, fits one
+    screen for the seeds, and --full prints everything; the HTML report shows the same
+    summary lines, from the same function."""
+    from storytrace.api import read_article
+    from storytrace.comparison import summarize, summary_lines
+
+    a, b = sorted(seeds_dir.glob("*.txt"))
+    short = runner.invoke(app, ["compare", str(a), str(b), "--lexical"])
+    assert short.exit_code == 0, short.output
+    lines = short.output.splitlines()
+    assert lines[5] == "In short" and lines[6].startswith("  Shared: ")
+    assert any(x.startswith("  Who copied whom: unknown") for x in lines[6:14])
+    assert any("B credits" in x and "New York Daily News" in x for x in lines[6:14])
+    assert len(lines) <= 60, len(lines)
+    full = runner.invoke(app, ["compare", str(a), str(b), "--lexical", "--full"])
+    assert full.exit_code == 0 and len(full.output.splitlines()) > len(lines)
+    assert "Direction: unknown" in full.output  # the evidence, line by line
+    html = tmp_path / "c.html"
+    assert runner.invoke(app, ["compare", str(a), str(b), "--lexical", "--format", "html",
+                               "--out", str(html)]).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    from storytrace.align import Aligner
+    from storytrace.comparison import DETAILS, compare
+    from storytrace.report.extras import comparison_dict
+
+    result = comparison_dict(compare(read_article(a), read_article(b), Aligner(semantic=False),
+                                     details=DETAILS))
+    from storytrace.report.html import esc
+
+    for line in summary_lines(summarize(result)):
+        assert esc(line) in page
+        assert line[:60] in short.output

@@ -42,8 +42,133 @@ class Comparison:
                     "chars": len(x.text), "text_offset": x.text_offset,
                     "title_offset": x.title_offset}
 
-        return ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
-                | {"boilerplate": self.boilerplate or {"a": [], "b": []}} | self.details)
+        out = ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
+               | {"boilerplate": self.boilerplate or {"a": [], "b": []}} | self.details)
+        return out | {"summary": summarize(out)}
+
+
+#: The kinds of claim (statements both versions report), as ``diff.claims`` counts them.
+CLAIM_KINDS = ("copied", "edited", "paraphrased", "changed_detail")
+#: How the views name each claim kind and each direction verdict.
+CLAIM_WORDS = {"copied": "copied", "edited": "edited", "paraphrased": "paraphrased",
+               "changed_detail": "with a changed detail"}
+VERDICTS = {"a->b": "A was copied by B", "b->a": "B was copied by A",
+            "siblings": "siblings (both copy a common source)"}
+#: The credits a summary names: sources of information, not the people quoted.
+CREDIT_TYPES = ("wire", "outlet", "organisation", "document")
+
+
+def summarize(result: dict) -> dict:
+    """The numbers a reader wants first, from a comparison's JSON (``Comparison.to_dict()``,
+    or the report's, which may add credits and the direction): what the two share, what
+    each adds, who copied whom and the reason that decided it, the credits, and the
+    framing each adds. The text, HTML and web views all print this one summary.
+
+    >>> a = Article(id="a", text="The council approved the budget on Monday after a long "
+    ...             "debate about roads, bridges and the new library in the north district.")
+    >>> s = summarize(compare(a, a).to_dict())
+    >>> s["shared"]["passages"], s["shared"]["coverage"]["a"] > 0.9, s["set_aside"]
+    (1, True, {'a': 0, 'b': 0})
+    """
+    def n(x: object) -> int:
+        return len(x) if isinstance(x, list) else 0
+
+    coverage = result.get("coverage") if isinstance(result.get("coverage"), dict) else {}
+    shared: dict[str, Any] = {"passages": n(result.get("passages")),
+                              "coverage": {s: coverage.get(s) for s in ("a", "b")}}
+    out: dict[str, Any] = {"shared": shared}
+    diff = result.get("diff") if isinstance(result.get("diff"), dict) else None
+    claims = diff.get("claims") if diff and isinstance(diff.get("claims"), dict) else None
+    if claims:
+        counts = claims.get("counts") if isinstance(claims.get("counts"), dict) else {}
+        shared["claims"] = n(claims.get("pairs"))
+        shared["claim_kinds"] = {k: counts[k] for k in CLAIM_KINDS
+                                 if isinstance(counts.get(k), int) and counts[k]}
+        out["adds"] = {"a": n(claims.get("a_only")), "b": n(claims.get("b_only"))}
+    elif diff and isinstance(diff.get("summary"), dict):
+        out["adds"] = {s: n(diff["summary"].get(f"{s}_adds")) for s in ("a", "b")}
+    direction = result.get("direction")
+    if isinstance(direction, dict):
+        out["direction"] = {"verdict": direction.get("verdict"),
+                            "confidence": direction.get("confidence"),
+                            "reason": decisive_reason(direction)}
+    credits = result.get("attributions")
+    if isinstance(credits, dict):
+        out["credits"] = {s: _credit_names(credits.get(s)) for s in ("a", "b")}
+    framing = result.get("framing")
+    if isinstance(framing, dict):
+        delta = framing.get("delta") if isinstance(framing.get("delta"), dict) else {}
+        out["framing"] = delta.get("summary") or framing.get("note") or ""
+    aside = result.get("boilerplate") if isinstance(result.get("boilerplate"), dict) else {}
+    out["set_aside"] = {s: n(aside.get(s)) for s in ("a", "b")}
+    return out
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """The summary as lines of text (``comparison.summarize``'s dict)."""
+    lines = []
+    shared = summary["shared"]
+    cov = shared.get("coverage") or {}
+    bits = [f"{shared['passages']} reused passage{'s' * (shared['passages'] != 1)} "
+            f"({_pct(cov.get('a'))} of A, {_pct(cov.get('b'))} of B)"]
+    if "claims" in shared:
+        kinds = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
+                          for k, v in shared.get("claim_kinds", {}).items())
+        bits.append(f"{shared['claims']} statements report the same facts"
+                    + (f" ({kinds})" if kinds else ""))
+    lines.append("Shared: " + "; ".join(bits))
+    if "adds" in summary:
+        lines.append(f"Only in A: {summary['adds']['a']} statements; only in B: "
+                     f"{summary['adds']['b']}")
+    d = summary.get("direction")
+    if d:
+        head = VERDICTS.get(d["verdict"], "unknown")
+        confidence = d.get("confidence")
+        sure = f" (confidence {confidence:.2f})" if isinstance(confidence, int | float) else ""
+        lines.append(f"Who copied whom: {head}{sure}"
+                     + (f" — {d['reason']}" if d.get("reason") else ""))
+    credits = summary.get("credits")
+    if credits:
+        lines.append("Credits: " + "; ".join(
+            f"{s.upper()} credits " + (", ".join(credits[s]) or "no outlet or agency")
+            for s in ("a", "b")))
+    if summary.get("framing"):
+        lines.append(f"Framing: {summary['framing']}")
+    aside = summary.get("set_aside") or {}
+    if any(aside.values()):
+        lines.append(f"Set aside before comparing: {aside.get('a', 0)} blocks of A, "
+                     f"{aside.get('b', 0)} of B (site boilerplate, promotion)")
+    return lines
+
+
+def _pct(x: object) -> str:
+    return f"{x:.0%}" if isinstance(x, int | float) else "?"
+
+
+def decisive_reason(direction: dict) -> str:
+    """The evidence line that weighs most for the verdict (for "unknown", the strongest
+    line seen, saying it did not decide)."""
+    items = [e for e in direction.get("evidence") or [] if isinstance(e, dict)]
+    verdict = direction.get("verdict")
+    backing = [e for e in items if e.get("points") == verdict] or items
+    if not backing:
+        return ""
+    best = max(backing, key=lambda e: abs(float(e.get("weight") or 0)))
+    detail = str(best.get("detail") or "")
+    text = f"{best.get('name')}: " + (detail if len(detail) <= 160 else detail[:157] + "…")
+    return text if verdict != "unknown" else f"nothing decides; strongest: {text}"
+
+
+def _credit_names(found: object) -> list[str]:
+    names: list[str] = []
+    for x in found if isinstance(found, list) else []:
+        src = x.get("source") if isinstance(x, dict) else None
+        if isinstance(src, dict) and x.get("source_type") in CREDIT_TYPES:
+            name = str(src.get("text") or "").strip()
+            key = name.lower().removeprefix("the ")
+            if name and key not in {m.lower().removeprefix("the ") for m in names}:
+                names.append(name)
+    return names
 
 
 def attributions_of(article: Article, *, semantic: bool | str = False) -> list[dict]:

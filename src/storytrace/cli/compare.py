@@ -11,7 +11,14 @@ from rich.text import Text
 from storytrace.align import Aligner
 from storytrace.cli.articles import resolve_article
 from storytrace.cli.output import fail, out, print_json
-from storytrace.comparison import DETAILS, Comparison, compare
+from storytrace.comparison import (
+    CLAIM_WORDS,
+    CREDIT_TYPES,
+    DETAILS,
+    VERDICTS,
+    Comparison,
+    compare,
+)
 from storytrace.model import Article
 from storytrace.store import Store
 
@@ -63,6 +70,9 @@ def compare_cmd(
     passages_only: bool = typer.Option(False, "--passages-only",
                                        help="Only the aligned passages and repeats: no credited "
                                             "sources or facts diff."),
+    full: bool = typer.Option(False, "--full",
+                              help="Text format: every claim, passage, credit and added "
+                                   "statement, not only the summary and the first few."),
 ) -> None:
     """Find every passage one article reuses from the other, with character offsets, the
     sources each credits, and what each adds or changes."""
@@ -82,7 +92,7 @@ def compare_cmd(
     elif fmt is CompareFormat.json:
         print_json(result.to_dict())
     else:
-        print_comparison(result)
+        print_comparison(result, full=full)
 
 
 def _snippet(text: str, start: int, end: int, width: int = 160) -> str:
@@ -90,20 +100,85 @@ def _snippet(text: str, start: int, end: int, width: int = 160) -> str:
     return s if len(s) <= width else s[: width // 2 - 2] + " … " + s[-(width // 2 - 2):]
 
 
-def print_comparison(c: Comparison) -> None:
-    al = c.alignment
-    for label, art, cov in (("A", c.a, al.coverage_a), ("B", c.b, al.coverage_b)):
+SHOWN = 5  # items of each list the summary view shows (--full: all)
+
+
+
+def print_comparison(c: Comparison, *, full: bool = False) -> None:
+    """The summary first (what the two share, what each adds, who copied whom and why,
+    credits, framing), then the claims, passages and additions: the first few of each,
+    or all with ``full``."""
+    from storytrace.comparison import summarize, summary_lines
+
+    result = c.to_dict()
+    summary = summarize(result)
+    for label, art in (("A", c.a), ("B", c.b)):
         when = art.published.date().isoformat() if art.published else "date unknown"
         out.print(Text(f"{label}: {art.title or '(untitled)'}", style="bold"))
         out.print(Text(f"   {art.id} · {art.outlet or 'outlet unknown'} · {when} · "
-                       f"{len(art.text)} chars · {cov:.0%} reused"))
+                       f"{len(art.text)} chars"))
+    out.print()
+    out.print(Text("In short", style="bold"))
+    for line in summary_lines(summary):
+        out.print(Text(f"  {line}"))
+    diff = result.get("diff") or {}
+    claims = diff.get("claims") or {}
+    if claims.get("pairs"):
+        _print_claims(c, claims["pairs"], full)
+    _print_passages(c, full)
+    if claims:
+        _print_only(c, claims, full)
+    elif diff:
+        _print_adds(diff, full)
+    if full:
+        _print_details(c)
+    else:
+        out.print()
+        out.print(Text("(--full: every item, the direction's evidence, credits with offsets "
+                       "and framing signals; --format json for all of it)", style="dim"))
+
+
+def _print_claims(c: Comparison, pairs: list[dict], full: bool) -> None:
+    shown = pairs if full else pairs[:SHOWN]
+    out.print()
+    out.print(Text(f"Shared statements ({len(pairs)}"
+                   + ("" if full or len(pairs) <= SHOWN else f"; first {SHOWN}") + ")",
+                   style="bold"))
+    for n, p in enumerate(shown, 1):
+        kind = CLAIM_WORDS.get(p["kind"], p["kind"])
+        out.print(Text(f"[{n}] {kind} (score {p['score']:.2f})", style="bold"))
+        out.print(Text(f"  A {p['a_start']}-{p['a_end']}: "
+                       f"{_snippet(c.a.text, p['a_start'], p['a_end'])}"))
+        out.print(Text(f"  B {p['b_start']}-{p['b_end']}: "
+                       f"{_snippet(c.b.text, p['b_start'], p['b_end'])}"))
+        changes = [_detail(d) for d in p.get("details") or []]
+        if changes:
+            out.print(Text("  changed: " + "; ".join(changes[: None if full else 3])))
+
+
+def _detail(d: dict) -> str:
+    a, b = d.get("a"), d.get("b")
+    if a and b:
+        return f"{d['kind']} “{a['text']}” → “{b['text']}”"
+    if a:
+        return f"{d['kind']} only in A: “{a['text']}”"
+    return f"{d['kind']} only in B: “{(b or {}).get('text', '')}”"
+
+
+def _print_passages(c: Comparison, full: bool) -> None:
+    al = c.alignment
     out.print()
     if not al.passages:
         out.print("No reused passages found.")
-    for n, p in enumerate(al.passages, 1):
+        return
+    shown = al.passages if full else al.passages[:SHOWN]
+    out.print(Text(f"Reused passages ({len(al.passages)})", style="bold"))
+    for n, p in enumerate(shown, 1):
         out.print(Text(f"[{n}] {p.kind} (score {p.score:.2f}; {p.evidence})", style="bold"))
         out.print(Text(f"  A {p.a_start}-{p.a_end}: {_snippet(c.a.text, p.a_start, p.a_end)}"))
         out.print(Text(f"  B {p.b_start}-{p.b_end}: {_snippet(c.b.text, p.b_start, p.b_end)}"))
+    if not full:
+        return
     for label, art, side in (("A", c.a, "a"), ("B", c.b, "b")):
         for x in c.boilerplate.get(side, []):
             out.print(Text(f"set aside in {label} {x['start']}-{x['end']} ({x['reason']}): "
@@ -113,7 +188,35 @@ def print_comparison(c: Comparison) -> None:
             spans = ", ".join(f"{s}-{e}" for s, e in r.occurrences)
             out.print(Text(f"repeated in {label} ({len(r.occurrences)}×: {spans}): "
                            f"{_snippet(art.text, *r.occurrences[0], width=100)}"))
-    _print_details(c)
+
+
+def _print_only(c: Comparison, claims: dict, full: bool) -> None:
+    for label, art, key in (("A", c.a, "a_only"), ("B", c.b, "b_only")):
+        items = claims.get(key) or []
+        if not items:
+            continue
+        out.print()
+        out.print(Text(f"Only in {label} ({len(items)}"
+                       + ("" if full or len(items) <= SHOWN else f"; first {SHOWN}") + ")",
+                       style="bold"))
+        for x in items if full else items[:SHOWN]:
+            out.print(Text(f"  {x['start']}-{x['end']}: "
+                           f"{_snippet(art.text, x['start'], x['end'], width=140)}"))
+
+
+def _print_adds(diff: dict, full: bool) -> None:
+    summary = diff["summary"]
+    for key, heading in (("a_adds", "A adds"), ("b_adds", "B adds"),
+                         ("changed", "Changed"), ("matching", "Matching")):
+        items = summary.get(key) or []
+        if not items:
+            continue
+        out.print()
+        out.print(Text(f"{heading} ({len(items)}"
+                       + ("" if full or len(items) <= SHOWN else f"; first {SHOWN}") + ")",
+                       style="bold"))
+        for line in items if full else items[:SHOWN]:
+            out.print(Text(f"  {line}"))
 
 
 def _print_details(c: Comparison) -> None:
@@ -121,8 +224,7 @@ def _print_details(c: Comparison) -> None:
     if direction:
         out.print()
         verdict = direction["verdict"]
-        heading = {"a->b": "A was copied by B", "b->a": "B was copied by A",
-                   "siblings": "siblings (both copy a common source)"}.get(verdict, "unknown")
+        heading = VERDICTS.get(verdict, "unknown")
         out.print(Text(f"Direction: {heading} (confidence {direction['confidence']:.2f})",
                        style="bold"))
         for item in direction.get("evidence", []):
@@ -131,7 +233,7 @@ def _print_details(c: Comparison) -> None:
     if credits:
         for label in ("a", "b"):
             named = [x for x in credits[label] if x["source"] and x["source_type"] in
-                     ("outlet", "wire", "organisation", "document")]
+                     CREDIT_TYPES]
             if named:
                 out.print()
                 out.print(Text(f"{label.upper()} credits:", style="bold"))
@@ -158,13 +260,3 @@ def _print_details(c: Comparison) -> None:
             out.print(Text(f"  B adds over A: {framing['delta']['summary']}"))
         if "note" in framing:
             out.print(Text(f"  {framing['note']}"))
-    diff = c.details.get("diff")
-    if diff:
-        summary = diff["summary"]
-        for key, heading in (("a_adds", "A adds"), ("b_adds", "B adds"),
-                             ("changed", "Changed"), ("matching", "Matching")):
-            if summary.get(key):
-                out.print()
-                out.print(Text(f"{heading}:", style="bold"))
-                for line in summary[key]:
-                    out.print(Text(f"  {line}"))

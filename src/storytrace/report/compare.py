@@ -33,6 +33,7 @@ class _Page:
         self.marks: dict[str, list[Mark]] = {s: [] for s in SIDES}
         self.title_marks: dict[str, list[Mark]] = {s: [] for s in SIDES}
         self.sections: list[str] = []
+        self.summary = ""  # "In short": the numbers the text view prints first
         self.direction = ""  # shown above the texts, not with the lists below them
         self.layers: set[str] = set()
         self.kinds: set[str] = set()
@@ -54,6 +55,7 @@ def render_compare_html(result: dict, a_text: str, b_text: str, *, nav: str = ""
     HTML put above the page (the web UI's navigation bar).
     """
     page = _Page(result if isinstance(result, dict) else {}, {"a": a_text, "b": b_text})
+    _summary(page)
     _direction(page)
     _passages(page)
     _set_aside(page)
@@ -93,6 +95,7 @@ def _layout(page: _Page) -> str:
                      f'<div class="text">{highlight(page.texts[side], page.marks[side])}</div>'
                      "</section>")
     body = [f'<h1>Compare two versions</h1><div class="heads">{"".join(heads)}</div>']
+    body.append(page.summary)
     body.append(page.direction)
     body.append(legend(page.layers, page.kinds))
     body.append('<p class="hint">Click a highlighted passage to jump to its counterpart in '
@@ -103,6 +106,19 @@ def _layout(page: _Page) -> str:
 
 
 # ------------------------------------------------------------------ sections
+
+
+def _summary(page: _Page) -> None:
+    """The summary ``storytrace compare`` prints first, from the same function."""
+    from storytrace.comparison import summarize, summary_lines
+
+    try:
+        lines = summary_lines(summarize(page.result))
+    except (KeyError, TypeError, ValueError, AttributeError):  # a malformed result
+        return
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    page.summary = (f'<section class="block" id="summary"><h2>In short</h2>'
+                    f'<ul class="items">{items}</ul></section>')
 
 
 def _passages(page: _Page) -> None:

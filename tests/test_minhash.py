@@ -91,6 +91,23 @@ def test_minhash_words_are_the_doc_words_without_joiners() -> None:
         assert shingle_count(text, 3) == max(1, len(doc_words) - 2)
 
 
+def test_vectorised_words_on_characters_of_every_utf8_length() -> None:
+    # 1- to 4-byte word characters (some whose lower case differs, one that changes length),
+    # non-word characters and joiners of each length, mixed at random: the signer hashes
+    # exactly the reference words, each as it would hash alone.
+    rng = np.random.default_rng(17)
+    alphabet = [*"aZ9_ ,.'-", "é", "Ä", "Σ", "ς", "ж", "’", "–", "\u00b4", "Ꮳ", "東", "—",
+                "\u2032", "𝐀", "𐐀", "😀", "𝟘", "İ", "  "]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet, size=rng.integers(0, 30)))
+        ws = words(text)
+        expected = (np.concatenate([shingle_hashes(w, k=1) for w in ws])
+                    if ws else np.zeros(0, np.uint64))
+        assert np.array_equal(shingle_hashes(text, k=1), expected), text
+        if "İ" not in text:  # its lower case is two characters, "i" and a combining dot
+            assert np.array_equal(shingle_hashes(text.lower(), k=1), expected), text
+
+
 def test_word_hashes_do_not_depend_on_position_case_or_neighbours() -> None:
     text = ("Ünïcode naïve CAFÉ ascii internationalisation internationalisations "
             "supercalifragilisticexpialidocious Ελλάδα x")

@@ -117,7 +117,6 @@ def _word_table() -> np.ndarray:
 # >= 0x80 are handled apart.
 _ASCII_WORD = _word_table()
 _LOW_MASK = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
-_FOLD_CACHE: dict[int, bytes] = {}
 
 
 def _fold(cp: int) -> int:
@@ -136,13 +135,56 @@ def _fold(cp: int) -> int:
     return ord(ch)
 
 
-def _fold_utf8(cp: int) -> bytes:
-    """UTF-8 bytes of the folded character (b"" for a non-word character), cached."""
-    out = _FOLD_CACHE.get(cp)
-    if out is None:
+# What each code point is, learnt the first time a batch holds it: _UNSEEN until then; a
+# character that is not a word character (_OTHER), a joiner, a word character whose folded
+# form has its UTF-8 length (_WORD, its bytes in _CP_UTF8, little-endian) or another length
+# (_RESIZED: "İ", the Kelvin sign). Looked up per character, no sorting; np.zeros leaves
+# the pages of code points never met unallocated.
+_UNSEEN, _OTHER, _JOINER, _WORD, _RESIZED = 0, 1, 2, 3, 4
+_CP_KIND = np.zeros(0x110000, dtype=np.uint8)
+_CP_UTF8 = np.zeros(0x110000, dtype=np.uint32)
+
+
+def _learn(cps: np.ndarray) -> None:
+    """Classify the code points ``cps`` and fill in their folded bytes (once each)."""
+    for cp in np.unique(cps).tolist():
         f = _fold(cp)
-        out = _FOLD_CACHE[cp] = chr(f).encode("utf-8", "surrogatepass") if f else b""
-    return out
+        if chr(cp) in JOINERS:
+            kind = _JOINER
+        elif not f:
+            kind = _OTHER
+        else:
+            utf8 = chr(f).encode("utf-8", "surrogatepass")
+            same = len(utf8) == len(chr(cp).encode("utf-8", "surrogatepass"))
+            kind = _WORD if same else _RESIZED
+            _CP_UTF8[cp] = int.from_bytes(utf8, "little")
+        _CP_KIND[cp] = kind
+
+
+def _code_points(buf: np.ndarray, leads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code points and UTF-8 lengths of the characters whose lead bytes are at ``leads``.
+
+    The buffer comes from str.encode, so every sequence is complete.
+    """
+    lb = buf[leads].astype(np.uint32)
+    cp = (lb & 0x1F) << 6
+    cp |= buf[leads + 1] & 0x3F
+    width = 2 + (lb >= 0xE0) + (lb >= 0xF0)
+    wide = np.flatnonzero(lb >= 0xE0)
+    if len(wide):
+        at, lw = leads[wide], lb[wide]
+        c = (lw & 0x0F) << 12
+        c |= (buf[at + 1] & 0x3F).astype(np.uint32) << 6
+        c |= buf[at + 2] & 0x3F
+        four = np.flatnonzero(lw >= 0xF0)
+        if len(four):
+            at4 = at[four]
+            c4 = (lw[four] & 0x07) << 18
+            for i, shift in ((1, 12), (2, 6), (3, 0)):
+                c4 |= (buf[at4 + i] & 0x3F).astype(np.uint32) << shift
+            c[four] = c4
+        cp[wide] = c
+    return cp, width
 
 
 def _fold_bytes(buf: np.ndarray) -> np.ndarray | dict[int, str]:
@@ -158,37 +200,30 @@ def _fold_bytes(buf: np.ndarray) -> np.ndarray | dict[int, str]:
     n = len(buf)
     vals = np.zeros((n + 23) // 8 * 8, dtype=np.uint8)
     np.take(_ASCII_WORD, buf, out=vals[:n])
-    high = np.flatnonzero(buf >= 0x80)
-    if not high.size:
+    leads = np.flatnonzero(buf >= 0xC0)
+    if not len(leads):
         return vals
-    leads = high[buf[high] >= 0xC0]
-    lb = buf[leads].astype(np.uint32)
-    width = 2 + (lb >= 0xE0) + (lb >= 0xF0)
-    cp = np.where(width == 2, lb & 0x1F, np.where(width == 3, lb & 0x0F, lb & 0x07))
-    # The buffer comes from str.encode, so every sequence is complete.
-    for i in (1, 2, 3):
-        more = width > i
-        nxt = buf[np.where(more, leads + i, leads)].astype(np.uint32) & 0x3F
-        cp = np.where(more, (cp << 6) | nxt, cp)
-    uniq, inv = np.unique(cp, return_inverse=True)
-    folded = [_fold_utf8(c) for c in uniq.tolist()]
-    uw = np.array([len(f) for f in folded])
-    cw = 2 + (uniq >= 0x800) + (uniq >= 0x10000)
-    odd = (uw > 0) & (uw != cw)
-    if odd.any():
-        return {c: chr(_fold(c)) for c in uniq[odd].tolist()}
-    table = np.zeros((len(uniq), 4), dtype=np.uint8)
-    for i, f in enumerate(folded):
-        table[i, : len(f)] = np.frombuffer(f, dtype=np.uint8)
-    is_word = (uw > 0)[inv]
+    cp, width = _code_points(buf, leads)
+    kind = _CP_KIND[cp]
+    if not kind.all():
+        _learn(cp[kind == _UNSEEN])
+        kind = _CP_KIND[cp]
+    resized = kind == _RESIZED
+    if resized.any():
+        return {c: chr(_fold(c)) for c in np.unique(cp[resized]).tolist()}
+    word = kind == _WORD
+    at, width, utf8 = leads[word], width[word], _CP_UTF8[cp[word]]
     for i in range(4):
-        sel = is_word & (width > i)
-        vals[leads[sel] + i] = table[inv[sel], i]
-    vals[leads[np.isin(uniq, _WIDE_JOINERS)[inv]]] = _JOIN
+        if i > 1:  # every character takes 2 bytes or more
+            more = width > i
+            at, width, utf8 = at[more], width[more], utf8[more]
+        vals[at + i] = (utf8 >> (8 * i)).astype(np.uint8)  # byte i, little-endian
+    vals[leads[kind == _JOINER]] = _JOIN
     return vals
 
 
-_WIDE_JOINERS = np.array(sorted(ord(c) for c in JOINERS if ord(c) >= 0x80), dtype=np.uint32)
+# _drop_joiners reads a joiner's length off its lead byte: 1, 2 or 3 bytes.
+assert all(len(c.encode("utf-8")) <= 3 for c in JOINERS)
 
 
 def _drop_joiners(buf: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

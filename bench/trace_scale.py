@@ -126,12 +126,16 @@ def measure(n: int, reuse: float, seed: int, workdir: Path, extra: list[str]) ->
     cmd = [sys.executable, "-m", "storytrace", "trace", str(corpus), "--db", str(db),
            "--format", "json", *extra]
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"trace failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # user+sys of the trace process and of the worker processes it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak_mb = after.ru_maxrss / 1024
     con = sqlite3.connect(db)
     ids = dict(con.execute("SELECT id, seq FROM articles"))
     checked = set(con.execute("SELECT a_seq, b_seq FROM checked"))
@@ -155,7 +159,8 @@ def measure(n: int, reuse: float, seed: int, workdir: Path, extra: list[str]) ->
     summary = json.loads(proc.stdout) if proc.stdout.strip() else {}
     return {
         "articles": n, "planted_pairs": len(pairs), "generate_s": round(gen_s, 1),
-        "trace_wall_s": round(wall, 1), "trace_peak_rss_mb": round(peak_mb),
+        "trace_wall_s": round(wall, 1), "trace_cpu_s": round(cpu, 1),
+        "trace_peak_rss_mb": round(peak_mb),
         "candidates_checked": len(checked), "reuse_links": len(links),
         "candidate_recall": round(sum(r["candidates"] for r in by_level.values()) / len(pairs), 4),
         "link_recall": round(sum(r["links"] for r in by_level.values()) / len(pairs), 4),

@@ -196,3 +196,25 @@ def test_cap_notes_name_both_caps(monkeypatch):
     trace_cli.print_cap_notes(SimpleNamespace(capped_buckets=0, capped_articles=0,
                                               capped_examples=[]), TraceOptions())
     assert buffer.getvalue() == ""
+
+
+def test_parallel_verification_gives_the_same_links():
+    """Two worker processes align the candidate pairs: the stored links (with their
+    evidence) are those of one process, in the same order."""
+    rng = random.Random(11)
+    arts = []
+    for f in range(6):
+        src = _body()
+        arts.append(Article(id=f"src{f}", text=src, outlet="Wire"))
+        for c in range(3):
+            text = " ".join(rng.choice(_VOCAB) if rng.random() < 0.08 else w
+                            for w in src.split())
+            arts.append(Article(id=f"copy{f}.{c}", text=text, outlet=f"Site{c}"))
+    found = []
+    for workers in (1, 2):
+        store = Store(":memory:")
+        store.add(arts)
+        report = run_trace(store, TraceOptions(same_story=False), workers=workers)
+        assert report.verified >= 30
+        found.append(CorpusIndex(store).links())
+    assert found[0] == found[1] and len(found[0]) == 36

@@ -52,6 +52,10 @@ def trace_cmd(
     engine: str = typer.Option("local", help="local (the SQLite store, incremental) or spark "
                                              "(reads SRC itself; needs storytrace[spark])."),
     master: str = typer.Option("local[*]", help="Spark master URL, with --engine spark."),
+    workers: int = typer.Option(1, "--workers", "-j", min=1,
+                                help="Processes that align candidate pairs (local engine): "
+                                     "alignment is most of the work, and the links are the "
+                                     "same for any number."),
 ) -> None:
     """Find which stored articles reuse each other's text or tell the same story, and group
     them into stories.
@@ -91,7 +95,8 @@ def trace_cmd(
             with progress("tracing") as advance:
                 result = trace_store(store, options, progress=lambda *_: advance(),
                                      on_error=lambda story, exc: err.print(
-                                         f"warning: story {story}: no family tree ({exc})"))
+                                         f"warning: story {story}: no family tree ({exc})"),
+                                     workers=workers)
         except ValueError as exc:
             raise fail(str(exc)) from None
         report, stories, tree_of = result.report, result.stories, result.trees

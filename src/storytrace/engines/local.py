@@ -8,6 +8,7 @@ loses at most the batch in flight; the next run picks up where it stopped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -74,9 +75,86 @@ class TraceReport:
         return asdict(self)
 
 
+class Verifier:
+    """The plan's verify step (:func:`~storytrace.engines.core.verify_link`) over a chunk of
+    candidate pairs, in this process or spread over ``workers`` processes.
+
+    Alignment is most of a trace's work and each pair is independent, so the chunk is cut
+    into slices that worker processes align; the links come back in the chunk's order, the
+    same as with one process. Workers are started with ``spawn`` (a fork of a process that
+    holds the sentence model's threads can hang) and build their aligner once.
+
+    >>> with Verifier(TraceOptions(), workers=1) as v:
+    ...     v.verify([], {}, {})
+    []
+    """
+
+    def __init__(self, options: TraceOptions, workers: int = 1) -> None:
+        self.options = options
+        self.workers = max(1, int(workers))
+        self._aligner: Aligner | None = None
+        self._pool = None
+
+    def __enter__(self) -> Verifier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def verify(self, chunk: list[tuple[int, int]], articles: dict[int, Article],
+               aside: dict[int, int]) -> list[Link]:
+        """The links among ``chunk``'s pairs (``articles`` with boilerplate blanked)."""
+        if self.workers == 1 or len(chunk) < 2 * self.workers:
+            if self._aligner is None:
+                self._aligner = Aligner(semantic=self.options.semantic)
+            return _verify_pairs(chunk, articles, aside, self._aligner, self.options)
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(self.options,))
+        size = -(-len(chunk) // (4 * self.workers))
+        slices = [chunk[k : k + size] for k in range(0, len(chunk), size)]
+        jobs = [(part, {s: articles[s] for pair in part for s in pair},
+                 {s: aside[s] for pair in part for s in pair if s in aside})
+                for part in slices]
+        return [link for links in self._pool.map(_verify_in_worker, jobs) for link in links]
+
+
+def _verify_pairs(chunk: list[tuple[int, int]], articles: dict[int, Article],
+                  aside: dict[int, int], aligner: Aligner, options: TraceOptions
+                  ) -> list[Link]:
+    return [link for a, b in chunk
+            if (link := verify_link(a, b, articles[a], articles[b], aligner,
+                                    options.verify, aside))]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(options: TraceOptions) -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _WORKER["options"] = options
+    _WORKER["aligner"] = Aligner(semantic=options.semantic)
+
+
+def _verify_in_worker(job: tuple[list[tuple[int, int]], dict[int, Article], dict[int, int]]
+                      ) -> list[Link]:
+    chunk, articles, aside = job
+    return _verify_pairs(chunk, articles, aside, _WORKER["aligner"],  # type: ignore[arg-type]
+                         _WORKER["options"])  # type: ignore[arg-type]
+
+
 def run_trace(store: Store, options: TraceOptions = TraceOptions(),
-              progress: Progress | None = None) -> TraceReport:
+              progress: Progress | None = None, workers: int = 1) -> TraceReport:
     """Index new articles, find and verify candidate pairs, store the links.
+
+    ``workers``: processes that align candidate pairs (:class:`Verifier`); the links are
+    the same for any number.
 
     >>> from storytrace.store import Store
     >>> from storytrace.model import Article
@@ -137,20 +215,18 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     ids = index.article_ids([seq for seq, _ in largest])
     report.capped_examples = [[ids[seq], n] for seq, n in largest]
     todo = index.unchecked(pairs)
-    aligner = Aligner(semantic=options.semantic)
-    for start in range(0, len(todo), 500):
-        chunk = todo[start : start + 500]
-        articles, aside = without_boilerplate(
-            index.articles({s for pair in chunk for s in pair}), model)
-        links = [link for a, b in chunk
-                 if (link := verify_link(a, b, articles[a], articles[b], aligner,
-                                         options.verify, aside))]
-        index.add_links(chunk, links)
-        report.verified += len(chunk)
-        report.links_added += len(links)
-        report.quote_links += sum(x.kind == "shared_quote" for x in links)
-        if progress:
-            progress("verify", report.verified, len(todo))
+    with Verifier(options, workers) as verifier:
+        for start in range(0, len(todo), 500):
+            chunk = todo[start : start + 500]
+            articles, aside = without_boilerplate(
+                index.articles({s for pair in chunk for s in pair}), model)
+            links = verifier.verify(chunk, articles, aside)
+            index.add_links(chunk, links)
+            report.verified += len(chunk)
+            report.links_added += len(links)
+            report.quote_links += sum(x.kind == "shared_quote" for x in links)
+            if progress:
+                progress("verify", report.verified, len(todo))
     if options.same_story:
         _find_same_story(index, sketcher, traced_through, options, report, progress, model,
                          relinked)
@@ -376,14 +452,16 @@ class TraceResult:
 
 def trace_store(store: Store, options: TraceOptions = TraceOptions(),
                 progress: Progress | None = None,
-                on_error: Callable[[str, Exception], None] | None = None) -> TraceResult:
+                on_error: Callable[[str, Exception], None] | None = None,
+                workers: int = 1) -> TraceResult:
     """The whole trace plan over a store: sign, candidates, verify, same story
     (:func:`run_trace`), cluster into stories with stable ids (:func:`build_stories`),
     family trees and, with ``options.changes``, what each copy changed
     (:func:`update_trees`). Everything is stored; a second run redoes only what changed.
 
     ``progress(stage, done, total)`` is called as each stage advances; ``on_error(story,
-    exception)`` for a story whose tree fails (it keeps its links).
+    exception)`` for a story whose tree fails (it keeps its links); ``workers``: processes
+    that align candidate pairs (:class:`Verifier`).
 
     >>> from datetime import datetime, timezone
     >>> from storytrace.model import Article
@@ -396,7 +474,7 @@ def trace_store(store: Store, options: TraceOptions = TraceOptions(),
     >>> [len(s.articles) for s in result.stories], result.parents()
     ([2], {'a': None, 'b': 'a'})
     """
-    report = run_trace(store, options, progress)
+    report = run_trace(store, options, progress, workers)
     stories = build_stories(store)
     trees: dict[str, FamilyTree] = {}
     if options.trees:

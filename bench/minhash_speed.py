@@ -3,17 +3,21 @@ paths, and LSH recall of planted near-duplicates.
 
 Run: .venv/bin/python bench/minhash_speed.py [--gen-n 2000] [--words 600] [--perm 128]
      [--shingle 5] [--seed 1] [--repeat 5] [--recall-n 20000] [--baseline OLD_minhash.py]
+     [--fnn-copies 4] [--tables raw_text,ready_shingles,ready_hashes] [--only ours,rensa]
      [--format text|json]
 
-Two corpora: the FakeNewsNet article texts (real news, ``--fnn``; the 422 texts ``--fnn-copies`` times over, so that a run lasts long enough to time) and generated news-like prose
-(Zipf words, names, accents, curly quotes, apostrophes, dashes; ``make_corpus``). Three tables
-per corpus, every row signing the whole corpus into ``--perm`` slots of word ``--shingle``-grams:
+Two corpora: the FakeNewsNet article texts (real news, ``--fnn``; its 422 texts
+``--fnn-copies`` times over, so that a run lasts long enough to time) and generated news-like
+prose (Zipf words, names, accents, curly quotes, apostrophes, dashes; ``make_corpus``). Three
+tables per corpus, every row signing the whole corpus into ``--perm`` slots of word
+``--shingle``-grams:
 
 * raw text: each signer starts from the ``str`` texts. Peers without a tokeniser (rensa,
   datasketch) get the fastest Python tokenisation we know, counted in their time:
   ``re.findall(r"\\w+", text.lower())`` and ``map(" ".join, zip(...))`` for the n-grams
   (the "python tokenise" row times that alone). gaoya tokenises in Rust (its ``word``
-  analyzer, lower-cased, ``ngram_range=(k, k)``) through ``bulk_hash_docs``.
+  analyzer, which splits at non-alphanumerics, lower-cased, ``ngram_range=(k, k)``) through
+  ``bulk_hash_docs``.
 * ready shingles: everyone gets the same prebuilt per-document lists of n-gram strings (bytes
   for datasketch); ours through ``MinHasher.sign_shingles``.
 * ready hashes: everyone gets the same flat ``uint64`` array of xxh3-64 n-gram hashes with
@@ -230,8 +234,8 @@ def raw_rows(perm: int, k: int, seed: int, baseline: str | None) -> list[Row]:
     return [
         *rows,
         Row("ours_classic", ours.replace("OPH", f"{perm} hash functions"), mine(scheme="classic")),
-        Row("gaoya", "Rust: whitespace words, lower-case, k-grams, 32-bit MinHash; "
-            "bulk_hash_docs", gaoya),
+        Row("gaoya", "Rust: words split at non-alphanumerics, lower-case, k-grams, 32-bit "
+            "MinHash; bulk_hash_docs", gaoya),
         Row("rensa", py + "R-MinHash digest_matrix_from_token_sets",
             rensa("digest_matrix_from_token_sets")),
         Row("rensa_rho", py + "rho (samples token positions: not full-set MinHash)",
@@ -244,10 +248,12 @@ def raw_rows(perm: int, k: int, seed: int, baseline: str | None) -> list[Row]:
 
 def shingle_rows(perm: int, k: int, seed: int, baseline: str | None) -> list[Row]:
     """Signers given the same prebuilt per-document lists of k-gram strings."""
-    def ours(texts: Sequence[str]) -> Callable[[], object]:
-        mh = MinHasher(num_perm=perm, shingle=k, seed=seed)
-        sets = [py_shingles(t, k) for t in texts]
-        return lambda: mh.sign_shingles(sets)
+    def ours(cls: type[MinHasher] = MinHasher) -> Callable:
+        def setup(texts: Sequence[str]) -> Callable[[], object]:
+            mh = cls(num_perm=perm, shingle=k, seed=seed)
+            sets = [py_shingles(t, k) for t in texts]
+            return lambda: mh.sign_shingles(sets)
+        return setup
 
     def rensa(method: str, as_bytes: bool = False) -> Callable:
         def setup(texts: Sequence[str]) -> Callable[[], object]:
@@ -275,8 +281,13 @@ def shingle_rows(perm: int, k: int, seed: int, baseline: str | None) -> list[Row
             return index
         return run
 
+    mine = [Row("ours", "hash strings (numpy, 8 bytes a step), OPH; MinHasher.sign_shingles",
+                ours())]
+    old = load_baseline(baseline) if baseline else None
+    if old is not None and hasattr(old, "sign_shingles"):
+        mine.append(Row("ours_baseline", f"as ours, minhash.py from {baseline}", ours(old)))
     return [
-        Row("ours", "hash strings (numpy, 8 bytes a step), OPH; MinHasher.sign_shingles", ours),
+        *mine,
         Row("rensa", "R-MinHash digest_matrix_from_token_sets (str)",
             rensa("digest_matrix_from_token_sets")),
         Row("rensa_bytes", "R-MinHash digest_matrix_from_token_byte_sets (bytes)",
@@ -302,10 +313,12 @@ def flat_hashes(texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def hash_rows(perm: int, k: int, seed: int, baseline: str | None) -> list[Row]:
     """Signers given the same flat uint64 k-gram hashes and document offsets."""
-    def ours(texts: Sequence[str]) -> Callable[[], object]:
-        mh = MinHasher(num_perm=perm, shingle=k, seed=seed)
-        flat, offsets = flat_hashes(texts, k)
-        return lambda: mh.sign_hashes(flat, offsets.astype(np.int64))
+    def ours(cls: type[MinHasher] = MinHasher) -> Callable:
+        def setup(texts: Sequence[str]) -> Callable[[], object]:
+            mh = cls(num_perm=perm, shingle=k, seed=seed)
+            flat, offsets = flat_hashes(texts, k)
+            return lambda: mh.sign_hashes(flat, offsets.astype(np.int64))
+        return setup
 
     def rensa(texts: Sequence[str]) -> Callable[[], object]:
         from rensa import RMinHash
@@ -320,8 +333,12 @@ def hash_rows(perm: int, k: int, seed: int, baseline: str | None) -> list[Row]:
         sets = [low[a:b] for a, b in itertools.pairwise(bounds)]
         return lambda: MinHash.bulk(sets, num_perm=perm, seed=seed, hashfunc=int)
 
+    mine = [Row("ours", "OPH on the given hashes; MinHasher.sign_hashes(flat, offsets)", ours())]
+    old = load_baseline(baseline) if baseline else None
+    if old is not None and hasattr(old, "sign_hashes"):
+        mine.append(Row("ours_baseline", f"as ours, minhash.py from {baseline}", ours(old)))
     return [
-        Row("ours", "OPH on the given hashes; MinHasher.sign_hashes(flat, offsets)", ours),
+        *mine,
         Row("rensa", "R-MinHash digest_matrix_from_flat_token_hashes", rensa),
         Row("datasketch", "MinHash.bulk, hashfunc=int on the low 32 bits (affine32)",
             datasketch),

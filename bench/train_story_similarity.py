@@ -9,13 +9,20 @@ near-duplicates with target 1 (storytrace.eval.similarity.near_duplicates: 300
 texts each with itself, its first half and ~70% of its sentences): ``lexical``
 (storytrace.stories.similarity.LEXICAL_FEATURES, each similarity once times
 ``same_language`` and once times ``1 - same_language``) and ``semantic`` (the
-same plus the all-MiniLM-L6-v2 features).
+same plus the all-MiniLM-L6-v2 features). The features' names and numbers are
+storytrace.text.doc.Doc's; ``sketch_cosine`` is computed with the CSV's texts as the
+corpus (``trace`` uses its store's), so shared names and key words count by their
+rarity there.
 
 * C is the value of ``C_GRID`` with the best grouped 5-fold CV Pearson (seed 0);
   folds never share an article (storytrace.eval.similarity.groups_of).
 * The figure to quote is the nested grouped CV (C re-chosen inside each
   training part), recorded as ``training.cross_validated``; ``training.shipped``
   is the final model on its own training data, optimistic by construction.
+* ``calibration``: the score's logit rescaled (Platt) to the probability that a pair
+  is the same story (Overall <= 1.5), fitted on the nested CV's out-of-fold scores
+  of the English pairs; ``trace`` links a pair on that probability
+  (``TraceOptions.story_min_score``). Its checks on the English pairs are recorded.
 * Everything is seeded, so a rerun writes the same weights. Embeddings are
   cached under build/story-similarity-cache (encoding takes ~10 minutes on 2 CPU
   cores).
@@ -149,16 +156,15 @@ def train(name: str, base: tuple[str, ...], pairs: list, encoder: CachedEncoder 
 
 def calibrate(pairs: list, oof: np.ndarray) -> dict:
     """The score's logit rescaled to the probability of "same story" (Overall <= 1.5),
-    fitted on the out-of-fold scores of the same-language pairs (Platt scaling; the
-    pairs ``trace`` scores are English, so the cross-language ones are left out); with
-    the checks of that probability on the English pairs."""
+    fitted on the out-of-fold scores of the English pairs (Platt scaling: the pairs
+    ``trace`` scores are English, and scores mean more there than across languages);
+    with the checks of that probability on them."""
     from sklearn.linear_model import LogisticRegression
 
     overall = np.array([p.overall for p in pairs])
-    mono = np.array([p.lang1 == p.lang2 for p in pairs])
     english = np.array([p.english for p in pairs])
     logit = np.log(np.clip(oof, 1e-9, 1.0)) - np.log(np.clip(1.0 - oof, 1e-9, 1.0))
-    fit = LogisticRegression(C=1e6).fit(logit[mono, None], overall[mono] <= SAME_STORY)
+    fit = LogisticRegression(C=1e6).fit(logit[english, None], overall[english] <= SAME_STORY)
     slope, intercept = float(fit.coef_[0, 0]), float(fit.intercept_[0])
     chance = 1.0 / (1.0 + np.exp(-(slope * logit + intercept)))
     same, different = overall <= SAME_STORY, overall >= DIFFERENT
@@ -174,10 +180,10 @@ def calibrate(pairs: list, oof: np.ndarray) -> dict:
             "share_same_story": round(float(same[linked].mean()), 3) if linked.any() else None}
     return {"slope": round(slope, 6), "intercept": round(intercept, 6),
             "target": f"SemEval-2022 Overall <= {SAME_STORY} (same story)",
-            "fitted_on": f"out-of-fold scores of the {int(mono.sum())} same-language pairs",
+            "fitted_on": f"out-of-fold scores of the {int(english.sum())} English pairs",
             "checks": checks,
             "note": "checks: English pairs, out-of-fold scores (the two calibration "
-                    "numbers were fitted on these scores too); different = Overall >= "
+                    "numbers were fitted on these same scores); different = Overall >= "
                     f"{DIFFERENT}"}
 
 

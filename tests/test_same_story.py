@@ -20,7 +20,8 @@ FLOOD_A = ("Flash floods killed twelve people in Valencia on Tuesday, officials 
            "region said. Mayor Maria Catala declared three days of mourning. Rescue teams from "
            "Madrid searched the Turia riverbed overnight, and the regional government of "
            "Valencia asked the army for help. Roads to Alicante remain closed.")
-FLOOD_B = ("Valencia is mourning twelve victims after torrential rain swept through the city. "
+FLOOD_B = ("Valencia is mourning twelve people killed on Tuesday when flash floods swept "
+           "through the city. "
            "Maria Catala, the mayor, called for three days of mourning while soldiers joined "
            "rescuers along the Turia. Authorities warned that the road to Alicante would stay "
            "shut, and teams sent from Madrid kept searching through the night.")
@@ -100,3 +101,41 @@ def test_seeds_become_one_story():
     stories = build_stories(store)
     assert len(stories) == 1 and len(stories[0].articles) == 2
     assert stories[0].links[0].score >= 0.75
+
+
+def test_reports_months_apart_are_not_the_same_story():
+    from datetime import UTC, datetime, timedelta
+
+    day = datetime(2024, 10, 30, tzinfo=UTC)
+    for apart, linked in ((timedelta(days=1), True), (timedelta(days=40), False)):
+        store = Store(":memory:")
+        store.add([Article(id="a", text=FLOOD_A, outlet="El Diario", published=day),
+                   Article(id="b", text=FLOOD_B, outlet="The Post", published=day + apart)])
+        run_trace(store)
+        links = CorpusIndex(store).links()
+        assert bool(links) is linked
+        if linked:
+            assert links[0].evidence["days_apart"] == 1.0
+    # Without dates, or with the gate off, time says nothing.
+    store = Store(":memory:")
+    store.add([Article(id="a", text=FLOOD_A, published=day),
+               Article(id="b", text=FLOOD_B, published=day + timedelta(days=40))])
+    run_trace(store, TraceOptions(story_max_days=None))
+    assert len(CorpusIndex(store).links()) == 1
+
+
+def test_same_story_links_carry_a_calibrated_probability():
+    from storytrace.stories import StorySimilarity
+
+    sim = StorySimilarity(semantic=False)
+    cal = sim.weights["calibration"]
+    assert cal["target"].startswith("SemEval-2022 Overall <= 1.5")
+    x = sim.features([(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE)])
+    p, s = sim.probability_features(x), sim.predict_features(x)
+    assert p[0] > 0.5 > p[1] and (p[0] - p[1]) * (s[0] - s[1]) > 0  # same order as the score
+    store = Store(":memory:")
+    store.add([Article(id="a", text=FLOOD_A), Article(id="b", text=FLOOD_B)])
+    run_trace(store)
+    link = CorpusIndex(store).links()[0]
+    assert link.score == link.evidence["same_story_score"]
+    assert 0 < link.evidence["sketch_cosine"] <= 1

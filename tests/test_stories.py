@@ -77,9 +77,14 @@ def test_copies_score_at_least_as_high_as_rewrites(lexical: StorySimilarity) -> 
 
 def test_score_pairs_matches_score_and_features_shape(lexical: StorySimilarity) -> None:
     pairs = [(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE), (PHONE, PHONE)]
-    batch = lexical.score_pairs(pairs)
+    # Given each pair's sketch cosine (trace has it from the corpus), a pair's score is
+    # its own however the pairs are batched; without, the texts of the call are the corpus.
+    cosines = [0.4, 0.1, 1.0]
+    batch = lexical.score_pairs(pairs, cosines)
     assert batch.shape == (3,)
-    assert batch.tolist() == pytest.approx([lexical.score(a, b) for a, b in pairs])
+    assert batch.tolist() == pytest.approx(
+        [lexical.score_pairs([pair], [c])[0] for pair, c in zip(pairs, cosines, strict=True)])
+    assert lexical.score(*pairs[0]) == pytest.approx(lexical.score_pairs(pairs[:1])[0])
     x = lexical.features(pairs)
     assert x.shape == (3, len(lexical.feature_names))
     assert lexical.model == "lexical"

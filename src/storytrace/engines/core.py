@@ -93,7 +93,7 @@ class TraceOptions:
     story_min_cosine: float = 0.2
     story_min_score: float = 0.75
     story_min_names: int = 2
-    story_max_days: float | None = 7.0
+    story_max_days: float | None = 14.0
     boilerplate: BoilerplateOptions | None = field(default_factory=BoilerplateOptions)
     trees: bool = True
     changes: bool = False
@@ -283,12 +283,12 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     # The same-story model is learnt from English news: other languages are not guessed.
     pairs = [(a, b) for a, b in pairs
              if is_english(articles[a].language) and is_english(articles[b].language)]
-    if set_aside:
-        # A page that is all boilerplate (a sidebar scraped as an article) has nothing
-        # left to tell a story with: its title alone would link it to its site's others.
-        hollow = {seq for seq in set_aside
-                  if len(WORD.findall(articles[seq].text)) < HOLLOW_WORDS}
-        pairs = [(a, b) for a, b in pairs if a not in hollow and b not in hollow]
+    # A page that is all boilerplate (a sidebar scraped as an article), or a body of a
+    # line or two ("Your ads will be inserted here"), has nothing left to tell a story
+    # with: its title alone would link it to its site's others.
+    hollow = {seq for seq in {s for pair in pairs for s in pair}
+              if len(WORD.findall(articles[seq].text)) < HOLLOW_WORDS}
+    pairs = [(a, b) for a, b in pairs if a not in hollow and b not in hollow]
     names = {seq: entity_words(story_text(a)) for seq, a in articles.items()}
     # Reports of one story name the same people and places: 95% of SemEval's
     # "very similar" English pairs share two or more names, 42% of unrelated

@@ -2,13 +2,15 @@
 
 Pipeline, all in numpy over one flat buffer per batch of documents (no Python work per word):
 
-1. Each text is UTF-8 encoded and the batch joined with spaces. A 256-entry table lower-cases
-   ASCII and zeroes non-word bytes; the few non-ASCII characters are decoded, classified (a word
-   character is what ``re`` calls ``\\w``: ``str.isalnum()`` or ``_``) and their bytes
-   replaced by those of the lower-cased character. A joiner (an apostrophe, dot or hyphen,
-   or a look-alike: :data:`storytrace.text.words.JOINERS`) between two word characters is
-   deleted, so a word is what :data:`storytrace.text.words.WORD` matches, without its
-   joiners ("it's" is "its", "U.S." "us"): a maximal run of non-zero bytes.
+1. Each text is UTF-8 encoded and the batch (about 1 MiB) joined with spaces. A 256-entry
+   table lower-cases ASCII, zeroes non-word bytes and marks the ASCII joiners; the few
+   non-ASCII characters are decoded and looked up in per-code-point tables, filled the first
+   time a code point is met (a word character is what ``re`` calls ``\\w``:
+   ``str.isalnum()`` or ``_``; its bytes are replaced by those of the lower-cased character;
+   a wide joiner is marked). A joiner (an apostrophe, dot or hyphen, or a look-alike:
+   :data:`storytrace.text.words.JOINERS`) between two word characters is then deleted, so a
+   word is what :data:`storytrace.text.words.WORD` matches, without its joiners ("it's" is
+   "its", "U.S." "us"): a maximal run of non-zero bytes.
 2. Word hashes: the word's bytes read 8 at a time as little-endian uint64 (two aligned loads
    and shifts per word, for all words at once), chained through MurmurHash3's 64-bit
    finaliser; words of up to 8 bytes, most of them, cannot collide.
@@ -23,6 +25,10 @@ Pipeline, all in numpy over one flat buffer per batch of documents (no Python wo
    of the O(shingles * num_perm) of one hash function per slot, which is also available as
    ``scheme="classic"`` (multiply-add-shift hash functions, permutations processed in chunks,
    minima with ``np.minimum.reduceat``).
+
+Shingles made elsewhere are signed by :meth:`MinHasher.sign_shingles` (strings, hashed as
+words are) and :meth:`MinHasher.sign_hashes` (64-bit hashes, e.g. :func:`shingle_hashes`
+output computed on another machine), which run steps 2 and 4 or only 4.
 
 Signatures are ``uint32`` and depend only on the text and the parameters (no ``hash()``, no
 process state). A text without words gets the all-``EMPTY`` signature, which :func:`jaccard`

@@ -22,6 +22,9 @@ def _register_more() -> None:
     bench_app.command("provenance")(make_provenance_cmd)
     bench_app.command("families")(make_families_cmd)
     register(eval_app)
+    from storytrace.cli.eval_claims import register as register_claims
+
+    register_claims(eval_app)
 
 
 _register_more()

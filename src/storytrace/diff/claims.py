@@ -28,7 +28,7 @@ Every offset indexes the article's text as given.
 ...         "for allegedly rubbing against a woman on a train. The weather was fine.")
 >>> b = Doc("Gonzalez faced charges of allegedly rubbing against a woman. Officers "
 ...         "detained David Gonzalez, 52, on March 2.")
->>> claims = match_claims(a, b, [], ClaimScorer(semantic=False))
+>>> claims = match_claims(a, b, [], ClaimScorer(semantic=False)).claims
 >>> [(c.kind, c.a_text(a.text)[:24], c.b_text(b.text)[:24]) for c in claims]
 [('changed_detail', 'Police arrested David Go', 'Officers detained David '), \
 ('edited', 'He faced misdemeanor cha', 'Gonzalez faced charges o')]
@@ -152,11 +152,11 @@ class ClaimScorer:
     >>> scorer = ClaimScorer(semantic=False)
     >>> scorer.model
     'lexical'
-    >>> a = ["The NYPD alerted ICE agents about the arrest of David Gonzalez, 51."]
-    >>> b = ["Police told immigration agents that David Gonzalez, 51, had been arrested.",
+    >>> a = ["Police arrested David Gonzalez, 51, on Monday in Queens."]
+    >>> b = ["David Gonzalez, 51, was arrested by police in Queens on Monday.",
     ...      "Heavy rain is expected across the region on Sunday."]
-    >>> (scorer.matrix(a, b) > 0.5).tolist()
-    [[True, False]]
+    >>> scorer.matrix(a, b).round(2).tolist()
+    [[0.97, 0.01]]
     """
 
     def __init__(self, semantic: bool | str = "auto", *, weights: dict[str, Any] | None = None,
@@ -329,13 +329,73 @@ class Claims:
                 "method": self.method}
 
 
-DEFAULT_THRESHOLD = {"lexical": 0.5, "semantic": 0.5}  # set by bench/train_claims.py
+CONTEXT_FEATURES = ("logit", "logit_contrast", "tfidf", "row_best", "col_best")
+HUB_K = 3  # neighbours whose mean a pair's contrast is measured against
+SEMANTIC_CONTEXT = (*CONTEXT_FEATURES, "cosine", "cosine_contrast")
 
 
 def claim_threshold(scorer: ClaimScorer) -> float:
     """The probability from which :func:`match_claims` pairs two sentences: the model's
     ``claim_threshold`` (set on the seed pair's labels), else its MSRP threshold."""
     return float(scorer.weights.get("claim_threshold", scorer.threshold))
+
+
+def context_features(prob: np.ndarray, tfidf: np.ndarray,
+                     cosine: np.ndarray | None = None) -> np.ndarray:
+    """Features of every sentence pair of two articles, in the context of the others
+    (:data:`CONTEXT_FEATURES`, plus the cosine ones with ``cosine``): ``n_a × n_b × k``.
+
+    The scorer judges a pair alone; within two versions of one story, a statement's
+    counterpart is the sentence that stands out from the rest of the other version:
+    the pair's logit against its row's and column's best (:func:`_csls`), whether it is
+    the best of its row or column, and the tf-idf cosine with weights from both texts
+    (so the story's common words count little).
+
+    >>> context_features(np.array([[0.9, 0.1], [0.2, 0.3]]), np.zeros((2, 2)))[0, 0]
+    array([2.19722458, 1.99449202, 0.        , 1.        , 1.        ])
+    """
+    p = np.clip(prob, 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p))
+    row_best = (prob >= prob.max(axis=1, keepdims=True)).astype(float)
+    col_best = (prob >= prob.max(axis=0, keepdims=True)).astype(float)
+    out = [logit, _csls(logit), tfidf, row_best, col_best]
+    if cosine is not None:
+        out += [cosine, _csls(cosine)]
+    return np.stack(out, axis=2)
+
+
+def _csls(x: np.ndarray, k: int = HUB_K) -> np.ndarray:
+    """``x`` less the mean of the ``k`` highest values of its row and of its column, as
+    CSLS (Conneau et al. 2018) corrects hubs: a sentence close to many sentences of the
+    other version (a general remark on the story) is nobody's counterpart for that.
+
+    >>> _csls(np.array([[3.0, 1.0], [1.0, 1.0]]), k=1).tolist()
+    [[0.0, -1.0], [-1.0, 0.0]]
+    """
+    kr, kc = min(k, x.shape[1]), min(k, x.shape[0])
+    row = np.sort(x, axis=1)[:, -kr:].mean(axis=1, keepdims=True)
+    col = np.sort(x, axis=0)[-kc:, :].mean(axis=0, keepdims=True)
+    return x - (row + col) / 2
+
+
+def claim_probabilities(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer) -> np.ndarray:
+    """Probability that sentence ``i`` of A and ``j`` of B report the same fact, for every
+    pair: the scorer's, read in context by the model's ``context`` weights (fitted on the
+    labelled seed pair by ``bench/train_claims.py``) when it has them."""
+    from storytrace.align.similarity import lexical_similarity
+
+    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
+    ea, eb = scorer.embed(texts_a), scorer.embed(texts_b)
+    prob = scorer.matrix(texts_a, texts_b, ea, eb)
+    context = scorer.weights.get("context")
+    if context is None or prob.size == 0:
+        return prob
+    cosine = None if ea is None or eb is None else ea @ eb.T
+    x = context_features(prob, lexical_similarity(doc_a, doc_b), cosine)
+    coef = np.asarray(context["coef"], dtype=np.float64)
+    if len(coef) != x.shape[2]:
+        raise ValueError("claim model context weights do not match its features")
+    return 1 / (1 + np.exp(-np.clip(x @ coef + float(context["intercept"]), -50, 50)))
 
 
 def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: ClaimScorer,
@@ -363,7 +423,7 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     if not spans_a or not spans_b:
         return Claims([], list(spans_a), list(spans_b), method)
     texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
-    prob = scorer.matrix(texts_a, texts_b, scorer.embed(texts_a), scorer.embed(texts_b))
+    prob = claim_probabilities(doc_a, doc_b, scorer)
     how: dict[tuple[int, int], str] = {}
     for i, j in _passage_pairs(doc_a, doc_b, passages, prob):
         how[i, j] = "passage"

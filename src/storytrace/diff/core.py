@@ -22,11 +22,13 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storytrace.align import Aligner
+from storytrace.diff.claims import Claims, ClaimScorer, match_claims
 from storytrace.diff.counterparts import (
     LEXICAL,
     SEMANTIC,
@@ -85,6 +87,7 @@ class FactsDiff:
     b_facts: list[FactStatus]
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     method: dict[str, Any] = field(default_factory=dict)
+    claims: Claims | None = None  # statements both versions report (diff/claims.py)
 
     @property
     def a_new(self) -> list[NewSentence]:
@@ -203,13 +206,17 @@ class FactsDiff:
             "changed": [{"kind": a.kind, "a": a.to_dict(), "b": b.to_dict(), "note": note}
                         for a, b, note in self.changed],
             "sentence_pairs": self.sentence_pairs(),
+            "claims": None if self.claims is None else self.claims.to_dict(self.a.text,
+                                                                           self.b.text),
             "entities": self.entities,
             "method": self.method,
         }
 
 
 def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, *,
-                  aligner: Aligner | None = None, spacy: bool | str = "auto") -> FactsDiff:
+                  aligner: Aligner | None = None, spacy: bool | str = "auto",
+                  claims: bool = True, claim_scorer: ClaimScorer | None = None,
+                  claim_threshold: float | None = None) -> FactsDiff:
     """The facts diff of two versions of a story.
 
     Parameters
@@ -220,6 +227,9 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
     aligner : supplies the sentence similarity (embeddings when it uses them).
     spacy : ``"auto"`` adds entities from an installed Explosion ``en_core_web_sm``;
         ``False`` keeps to the rules.
+    claims : also match the statements both versions report (``FactsDiff.claims``, see
+        :mod:`storytrace.diff.claims`), with ``claim_scorer`` (default: the bundled
+        model, with embeddings when ``aligner`` uses them) and ``claim_threshold``.
 
     >>> a = Article(text="Gonzalez, a 51-year-old, was arrested on March 2 in Queens. "
     ...                  "He faced burglary charges.")
@@ -263,7 +273,19 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
         "thresholds": {"high": thresholds.high, "low": thresholds.low},
         "entities": "rules+spacy" if spacy and spacy_pipeline() is not None else "rules",
     }
-    return FactsDiff(a, b, links_a, links_b, status_a, status_b, entities, method)
+    found = None
+    if claims:
+        scorer = claim_scorer or _claim_scorer(aligner.uses_embeddings)
+        found = match_claims(ta, tb, passages, scorer, facts_a=facts_a, facts_b=facts_b,
+                             threshold=claim_threshold)
+        method["claims"] = found.method
+    return FactsDiff(a, b, links_a, links_b, status_a, status_b, entities, method, found)
+
+
+@lru_cache(maxsize=2)
+def _claim_scorer(semantic: bool) -> ClaimScorer:
+    """The bundled claim scorer, loaded once (with embeddings, the aligner's encoder)."""
+    return ClaimScorer(semantic=semantic)
 
 
 def _remembering(aligner: Aligner, memo: dict[tuple[str, str], np.ndarray]) -> Aligner:

@@ -1,0 +1,49 @@
+"""`storytrace eval claims LABELS`: claims found against statement pairs labelled by hand.
+
+Registered on the ``eval`` Typer app by :func:`register`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from storytrace.cli.articles import FormatOption
+from storytrace.cli.output import Format, fail, out, print_json
+
+
+def eval_claims(
+    labels: list[Path] = typer.Argument(..., help="Claims labels TSV(s): a, b, a_start, "
+                                        "a_end, b_start, b_end, label (bench/labels/)."),
+    lexical: bool = typer.Option(False, "--lexical", help="Do not use sentence embeddings."),
+    threshold: float = typer.Option(None, "--threshold", help="Claim probability threshold "
+                                    "(default: the model's)."),
+    fmt: Format = FormatOption,
+) -> None:
+    """How many labelled parallel statements are found as claim pairs (each side no
+    longer than 3x the statement), and how many claims match no labelled pair."""
+    from storytrace.eval.claims import evaluate_claims
+
+    try:
+        results = [evaluate_claims(p, semantic=not lexical and "auto", threshold=threshold)
+                   for p in labels]
+    except (ValueError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        print_json(results if len(results) > 1 else results[0])
+        return
+    for r in results:
+        out.print(f"{r['path']} ({r['model']}): found {r['found']}/{r['labelled']} labelled "
+                  f"pairs; {r['false']} false of {r['claims']} claims "
+                  f"(precision {r['precision']:.3f})")
+        for pair in r["pairs"]:
+            for m in pair["missed"]:
+                out.print(f"  missed: {m['a'][:70]!r} ~ {m['b'][:70]!r}", markup=False)
+            for f in pair["false_claims"]:
+                out.print(f"  false:  {f['a'][:70]!r} ~ {f['b'][:70]!r}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``claims`` to the ``eval`` app."""
+    app.command("claims")(eval_claims)

@@ -1,0 +1,285 @@
+"""Claims: the scorer without torch, kinds, many-to-one, reordering, details, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from storytrace.align import Aligner
+from storytrace.diff import diff_versions
+from storytrace.diff.claims import (
+    KINDS,
+    ClaimScorer,
+    doc_features,
+    match_claims,
+)
+from storytrace.eval.claims import read_labels, score_pairs
+from storytrace.model import Article
+from storytrace.text.doc import Doc
+
+LABELS = Path(__file__).resolve().parents[1] / "bench" / "labels"
+
+
+class FixedScorer:
+    """A scorer whose probabilities are given: the matcher's rules without a model."""
+
+    model = "fixed"
+    weights: ClassVar[dict] = {"threshold": 0.5}
+    threshold = 0.5
+
+    def __init__(self, prob: list[list[float]]) -> None:
+        self.prob = np.array(prob, dtype=float)
+
+    def embed(self, sentences):
+        return None
+
+    def matrix(self, a, b, ea=None, eb=None):
+        assert self.prob.shape == (len(a), len(b))
+        return self.prob.copy()
+
+
+def claims_of(a: str, b: str, prob: list[list[float]]):
+    return match_claims(Doc(a), Doc(b), [], FixedScorer(prob))
+
+
+def assert_offsets(found, a: str, b: str) -> None:
+    data = json.loads(json.dumps(found.to_dict(a, b)))
+    for c in data["pairs"]:
+        assert a[c["a_start"]:c["a_end"]] == c["a_text"] and c["a_text"].strip()
+        assert b[c["b_start"]:c["b_end"]] == c["b_text"] and c["b_text"].strip()
+        assert c["kind"] in KINDS and 0 <= c["score"] <= 1
+        for d in c["details"]:
+            for side, text in (("a", a), ("b", b)):
+                if d[side] is not None:
+                    assert text[d[side]["start"]:d[side]["end"]] == d[side]["text"]
+                    assert c[f"{side}_start"] <= d[side]["start"] < d[side]["end"] \
+                        <= c[f"{side}_end"]
+    for side, text in (("a_only", a), ("b_only", b)):
+        for s in data[side]:
+            assert text[s["start"]:s["end"]] == s["text"]
+
+
+# --------------------------------------------------------------------------- scorer
+
+
+def test_lexical_scorer_needs_no_torch():
+    code = ("import sys; from storytrace.diff.claims import ClaimScorer; "
+            "s = ClaimScorer(semantic=False); "
+            "p = s.matrix(['Police arrested David Gonzalez, 51, on Monday.'], "
+            "['David Gonzalez, 51, was arrested by police on Monday.', 'Rain fell.']); "
+            "assert s.model == 'lexical' and p.shape == (1, 2) and p[0, 0] > p[0, 1]; "
+            "assert 'torch' not in sys.modules and 'sklearn' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_scorer_pairs_and_matrix_agree():
+    scorer = ClaimScorer(semantic=False)
+    a = ["The mayor signed the law in 2014.", "Rain is expected on Sunday."]
+    b = ["In 2014 the mayor signed the law.", "Shares fell 3 percent."]
+    m = scorer.matrix(a, b)
+    assert np.allclose(np.diag(m), scorer.score(a, b))
+    assert m[0, 0] > 0.5 > m[1, 1]
+    assert scorer.predict(a, b).tolist() == [True, False]
+    assert scorer.matrix([], b).shape == (0, 2)
+
+
+def test_doc_features_numbers_and_names():
+    x = doc_features(["Smith, 51, left Paris.", "No numbers here at all."],
+                     ["Smith, 52, left.", "Nor here."], all_pairs=True)
+    assert x.shape == (2, 2, 4)
+    assert x[0, 0].tolist() == [1.0, 0.0, 0.0, 1.0]  # numbers conflict, names agree
+    assert x[1, 1].tolist() == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_bundled_models_record_their_training():
+    scorer = ClaimScorer(semantic=False)
+    cv = scorer.weights["training"]["msrp_cv"]
+    assert cv["folds"] == 10 and cv["accuracy"] > cv["always_paraphrase"]
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def test_kinds_copied_edited_paraphrased_changed():
+    a = ("The city will not cooperate with federal immigration agents. "
+         "Officials met the governor on Monday to discuss the budget. "
+         "Police arrested 12 protesters outside City Hall. "
+         "The storm knocked out power to thousands of homes.")
+    b = ("The city will not cooperate with federal immigration agents. "
+         "On Monday officials met the governor to talk about the budget. "
+         "Police arrested 15 protesters outside City Hall. "
+         "Thousands of households lost electricity when the tempest hit.")
+    found = claims_of(a, b, np.eye(4).tolist())
+    assert [c.kind for c in found.claims] == ["copied", "edited", "changed_detail",
+                                              "paraphrased"]
+    (number,) = found.claims[2].details
+    assert (number.kind, number.change) == ("number", "changed")
+    assert (number.a_text(a), number.b_text(b)) == ("12", "15")
+    assert found.a_only == [] and found.b_only == []
+    assert_offsets(found, a, b)
+
+
+def test_below_threshold_is_what_each_version_adds():
+    a = "The council approved the budget. A parade is planned for May."
+    b = "The budget was approved by the council. Tickets sold out in minutes."
+    found = claims_of(a, b, [[0.9, 0.1], [0.2, 0.3]])
+    assert [(c.a_sentences, c.b_sentences) for c in found.claims] == [((0,), (0,))]
+    assert [a[s:e] for s, e in found.a_only] == ["A parade is planned for May."]
+    assert [b[s:e] for s, e in found.b_only] == ["Tickets sold out in minutes."]
+
+
+# ----------------------------------------------------------- many-to-one, reordering
+
+
+def test_adjacent_sentences_with_one_counterpart_are_one_side():
+    a = ("Gonzalez had been deported before, but reentered the country. "
+         "He faced charges for allegedly rubbing against a woman.")
+    b = "He had been deported but re-entered and faced charges of rubbing against a woman."
+    found = claims_of(a, b, [[0.8], [0.9]])
+    (claim,) = found.claims
+    assert claim.a_sentences == (0, 1) and claim.b_sentences == (0,)
+    assert claim.a_text(a) == a and claim.score == pytest.approx(0.9)
+
+
+def test_distant_sentences_with_one_counterpart_share_a_group():
+    a = ("The NYPD notified ICE of the arrest. The weather was cold. "
+         "The city did not honour the detainer.")
+    b = "The police ignored the detainer but told ICE about the arrest."
+    found = claims_of(a, b, [[0.8], [0.1], [0.7]])
+    assert [(c.a_sentences, c.b_sentences) for c in found.claims] == [((0,), (0,)),
+                                                                      ((2,), (0,))]
+    assert found.claims[0].group == found.claims[1].group
+    assert [a[s:e] for s, e in found.a_only] == ["The weather was cold."]
+
+
+def test_reordered_statements_are_all_found():
+    a = "First fact about the budget. Second fact about the school. Third fact on roads."
+    b = "Third fact on roads. First fact about the budget. Second fact about the school."
+    prob = [[0.1, 0.9, 0.1], [0.1, 0.1, 0.9], [0.9, 0.1, 0.1]]
+    found = claims_of(a, b, prob)
+    assert [(c.a_sentences, c.b_sentences) for c in found.claims] == [
+        ((0,), (1,)), ((1,), (2,)), ((2,), (0,))]
+    assert all(c.kind == "copied" for c in found.claims)
+
+
+def test_a_passage_makes_a_claim_whatever_the_scorer_says():
+    a = "Unrelated opening here. The mayor signed the sanctuary law in the spring of 2014."
+    b = "The mayor signed the sanctuary law in the spring of 2014, the paper said."
+    aligner = Aligner(semantic=False, min_words=5, min_sentence_words=5)
+    passages = aligner.align(a, b).passages
+    assert passages
+    found = match_claims(Doc(a), Doc(b), passages, FixedScorer([[0.0], [0.0]]))
+    (claim,) = found.claims
+    assert claim.how == "passage" and claim.a_sentences == (1,)
+
+
+# --------------------------------------------------------------------------- details
+
+
+def test_changed_details_with_offsets():
+    a = ("Police arrested David Gonzalez, 51, on March 2. He faced misdemeanor charges "
+         "for allegedly rubbing against a woman on a train.")
+    b = ("Gonzalez faced charges of allegedly rubbing against a woman. Officers detained "
+         "David Gonzalez, 52, on March 2.")
+    found = match_claims(Doc(a), Doc(b), [], ClaimScorer(semantic=False), threshold=0.3)
+    by_a = {c.a_sentences: c for c in found.claims}
+    age = by_a[(0,)]
+    assert age.b_sentences == (1,) and age.kind == "changed_detail"
+    assert [(d.kind, d.change, d.a_text(a), d.b_text(b)) for d in age.details] == [
+        ("number", "changed", "51", "52")]
+    charges = by_a[(1,)]
+    assert [(d.kind, d.change, d.a_text(a)) for d in charges.details] == [
+        ("qualifier", "only_a", "misdemeanor"), ("clause", "only_a", "on a train")]
+    assert_offsets(found, a, b)
+
+
+def test_hedges_in_reworded_claims():
+    a = "The NYPD is supposedly alerting immigration officers about court dates."
+    b = "Police tell federal deportation agents when defendants must appear before judges."
+    (claim,) = claims_of(a, b, [[0.9]]).claims
+    assert claim.kind == "paraphrased"
+    assert [(d.kind, d.change, d.a_text(a)) for d in claim.details] == [
+        ("name", "only_a", "NYPD"), ("qualifier", "only_a", "supposedly")]
+
+
+# ----------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("", ""), ("", "Something happened here."), ("...!!! ??", "— — —"),
+    ("\u200b\u00a0 \n\n", "Text."), ("😀 " * 50, "Police said 😀 nothing."),
+    ("a" * 5000, "b " * 3000),
+])
+def test_empty_and_garbage_input(a, b):
+    found = match_claims(Doc(a), Doc(b), [], ClaimScorer(semantic=False))
+    assert_offsets(found, a, b)
+    assert all(c.a_start < c.a_end and c.b_start < c.b_end for c in found.claims)
+
+
+# ------------------------------------------------------------------ in the facts diff
+
+
+def test_facts_diff_carries_claims():
+    a = Article(id="a", text="Gonzalez, a 51-year-old, was arrested on March 2 in Queens. "
+                             "He faced burglary charges.")
+    b = Article(id="b", text="David Gonzalez, 51, was arrested on 2 March, police said.")
+    d = diff_versions(a, b, aligner=Aligner(semantic=False), spacy=False)
+    data = json.loads(json.dumps(d.to_dict()))["claims"]
+    assert set(data) == {"pairs", "a_only", "b_only", "counts", "method"}
+    assert data["counts"]["claims"] == len(data["pairs"]) >= 1
+    first = data["pairs"][0]
+    assert set(first) == {"a_start", "a_end", "b_start", "b_end", "kind", "score", "how",
+                          "group", "a_text", "b_text", "details"}
+    assert first["a_text"].startswith("Gonzalez, a 51-year-old")
+    assert data["method"]["model"] == "lexical"
+    assert diff_versions(a, b, aligner=Aligner(semantic=False), spacy=False,
+                         claims=False).to_dict()["claims"] is None
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize("name", ["claims_seeds.tsv", "claims_heavy.tsv"])
+def test_labels_point_at_their_statements(name):
+    from tests.conftest import shared_path
+
+    from storytrace.api import read_article
+
+    shared_path("examples", "seeds")  # skips without ../shared
+    labels = read_labels(LABELS / name)
+    rows = [line.split("\t") for line in (LABELS / name).read_text().splitlines()
+            if line and not line.startswith("#")][1:]
+    assert len(labels) == len(rows) and sum(x.label == "same" for x in labels) >= 6
+    for x, row in zip(labels, rows, strict=True):
+        a, b = read_article(x.a), read_article(x.b)
+        assert " ".join(a.text[slice(*x.a_span)].split()) == row[7]
+        assert " ".join(b.text[slice(*x.b_span)].split()) == row[8]
+
+
+def test_score_pairs_counts_found_and_false():
+    from storytrace.eval.claims import LabelledPair
+
+    lab = [LabelledPair(Path("a"), Path("b"), (0, 10), (0, 10), "same"),
+           LabelledPair(Path("a"), Path("b"), (20, 30), (20, 30), "related")]
+    r = score_pairs([((0, 12), (2, 9)), ((0, 40), (0, 9)), ((21, 25), (22, 28)),
+                     ((50, 60), (50, 60))], lab)
+    assert (r["found"], r["claims"], r["false"]) == (1, 4, 1)
+    r = score_pairs([((0, 31), (0, 10))], lab)  # longer than 3x the statement
+    assert r["found"] == 0 and r["false"] == 0
+
+
+def test_bad_labels_are_refused(tmp_path):
+    path = tmp_path / "x.tsv"
+    path.write_text("a\tb\ta_start\ta_end\tb_start\tb_end\tlabel\n"
+                    "x.txt\ty.txt\t0\tten\t0\t5\tsame\n")
+    with pytest.raises(ValueError, match="row 2"):
+        read_labels(path)
+    path.write_text("# nothing\n")
+    with pytest.raises(ValueError, match="no labelled pairs"):
+        read_labels(path)

@@ -712,10 +712,10 @@ class MinHasher:
             p = self.num_perm
             self._tries(0, _DENSIFY_ATTEMPTS, np.arange(p))
             tries = self._dens_table[:_DENSIFY_ATTEMPTS]
-            rank = np.full((p, p), _DENSIFY_ATTEMPTS, dtype=np.int16)
-            t = np.broadcast_to(np.arange(_DENSIFY_ATTEMPTS, dtype=np.int16)[:, None], tries.shape)
-            np.minimum.at(rank, (np.broadcast_to(np.arange(p), tries.shape), tries), t)
-            self._rank = rank
+            rank = np.full(p * p, _DENSIFY_ATTEMPTS, dtype=np.int16)
+            pair = (tries + np.arange(0, p * p, p)).ravel()  # row i, column tries[t, i]
+            np.minimum.at(rank, pair, np.arange(_DENSIFY_ATTEMPTS, dtype=np.int16).repeat(p))
+            self._rank = rank.reshape(p, p)
         return self._rank
 
     def _tries(self, lo: int, hi: int, bins: np.ndarray) -> np.ndarray:

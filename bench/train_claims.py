@@ -263,11 +263,13 @@ def seed_pairs() -> tuple:
 def calibrate(weights: dict) -> dict:
     """Fit the context weights (claims.CONTEXT_FEATURES) on the labelled seed pair, then
     the claim threshold that finds the most labelled pairs for the fewest false claims
-    (objective: found - false / 2; ties go to the higher threshold). In-sample for the
-    seeds, by design: they are the only labelled article pair used."""
+    (objective: found - false / 2; ties go to the higher threshold), with the facts
+    diff's sentence counterparts as claims as diff_versions gives them. In-sample for
+    the seeds, by design: they are the only labelled article pair used."""
     from storytrace.align import Aligner
     from storytrace.align.similarity import lexical_similarity
     from storytrace.diff.claims import ClaimScorer, context_features, match_claims
+    from storytrace.diff.core import diff_versions
     from storytrace.eval.claims import score_pairs
 
     labels, a, b, da, db, y = seed_pairs()
@@ -286,10 +288,14 @@ def calibrate(weights: dict) -> dict:
                             "other sentence pair (related pairs left out), C="
                             f"{CONTEXT_C}, balanced classes"}
     scorer = ClaimScorer(weights=weights | {"context": context})
-    passages = Aligner(semantic=scorer.semantic).align(a, b, repeats=False).passages
+    aligner = Aligner(semantic=scorer.semantic)
+    passages = aligner.align(a, b, repeats=False).passages
+    diff = diff_versions(a, b, aligner=aligner, spacy=False, claims=False)
+    known = [(k.index, k.counterpart) for k in diff.a_sentences if k.counterpart is not None]
+    known += [(k.counterpart, k.index) for k in diff.b_sentences if k.counterpart is not None]
     best: tuple[float, float, dict] = (-1e9, 0.0, {})
     for t in np.round(np.arange(0.05, 0.996, 0.005), 3):
-        found = match_claims(da, db, passages, scorer, threshold=float(t))
+        found = match_claims(da, db, passages, scorer, threshold=float(t), counterparts=known)
         spans = [((c.a_start, c.a_end), (c.b_start, c.b_end)) for c in found.claims]
         r = score_pairs(spans, labels)
         best = max(best, (r["found"] - r["false"] / 2, float(t),

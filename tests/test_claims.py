@@ -283,3 +283,29 @@ def test_bad_labels_are_refused(tmp_path):
     path.write_text("# nothing\n")
     with pytest.raises(ValueError, match="no labelled pairs"):
         read_labels(path)
+
+
+def test_known_counterparts_are_claims():
+    a = "The council met on Monday. It approved the new budget for schools."
+    b = "Schools get more money in the budget the council approved."
+    found = match_claims(Doc(a), Doc(b), [], FixedScorer([[0.0], [0.1]]),
+                         counterparts=[(1, 0), (7, 7)])  # out-of-range pairs are ignored
+    (claim,) = found.claims
+    assert (claim.a_sentences, claim.how) == ((1,), "counterpart")
+
+
+@pytest.mark.slow
+def test_labelled_pairs_found_with_the_sentence_model():
+    """Checks the shipped semantic model on the labels (seeds: in-sample threshold)."""
+    from tests.conftest import shared_path
+
+    from storytrace.align.semantic import default_encoder
+    from storytrace.eval.claims import evaluate_claims
+
+    shared_path("examples", "seeds")
+    if default_encoder() is None:
+        pytest.skip("the semantic extra is not installed")
+    heavy = evaluate_claims(LABELS / "claims_heavy.tsv")
+    assert heavy["found"] >= 5 and heavy["false"] <= 1
+    seeds = evaluate_claims(LABELS / "claims_seeds.tsv")
+    assert seeds["found"] >= 6 and seeds["precision"] >= 0.75

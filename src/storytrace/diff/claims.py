@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -84,7 +84,7 @@ illegal illegally undocumented criminal convicted accused charged
 # The qualifiers that change a claim whatever else is reworded: hedges, negations, grades.
 HEDGES = frozenset("""
 allegedly reportedly supposedly apparently reputedly purportedly possibly probably
-likely unlikely perhaps maybe seemingly suspected alleged claimed unconfirmed
+likely unlikely perhaps maybe seemingly suspected alleged unconfirmed
 not no never misdemeanor misdemeanour felony felonies violent nonviolent
 """.split())
 
@@ -275,7 +275,8 @@ class Claim:
     ``a_sentences``/``b_sentences`` are the sentence indices (of ``Doc.sentence_spans``)
     each side covers; ``group`` is shared by claims that share a statement (many-to-one);
     ``how`` says what matched them: ``passage`` (an aligned passage covers them),
-    ``same text`` or ``scorer``.
+    ``same text``, ``counterpart`` (the facts diff's sentence counterparts: similar and
+    sharing a specific fact) or ``scorer``.
     """
 
     a_start: int
@@ -400,14 +401,17 @@ def claim_probabilities(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer) -> np.ndarr
 
 def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: ClaimScorer,
                  *, facts_a: Sequence[Fact] | None = None,
-                 facts_b: Sequence[Fact] | None = None,
-                 threshold: float | None = None) -> Claims:
+                 facts_b: Sequence[Fact] | None = None, threshold: float | None = None,
+                 counterparts: Iterable[tuple[int, int]] = ()) -> Claims:
     """Every claim the two texts share (see the module's description), in A's order.
 
     ``passages`` are the aligned passages of A and B (their sentences are claims
     whatever the scorer says); ``facts_a``/``facts_b`` the facts of each text (from
     :func:`storytrace.diff.core.diff_versions`; extracted here when not given) tell
-    changed numbers and names; ``threshold`` overrides :func:`claim_threshold`.
+    changed numbers and names; ``threshold`` overrides :func:`claim_threshold`;
+    ``counterparts`` are sentence pairs ``(i, j)`` already known to correspond (the
+    facts diff's sentence counterparts: a similar pair sharing a specific fact), each
+    a claim too.
 
     >>> a = Doc("The city will not cooperate with ICE. Rain fell all day.")
     >>> b = Doc("Sunny skies are forecast. The city won't cooperate with ICE, it said.")
@@ -432,8 +436,12 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
         j = norm_b.get(_norm(t))
         if j is not None and _norm(t):
             how[i, j] = "same text"
+    for i, j in counterparts:
+        if 0 <= i < len(spans_a) and 0 <= j < len(spans_b):
+            how.setdefault((i, j), "counterpart")
     for i, j in how:
-        prob[i, j] = max(prob[i, j], 0.99 if how[i, j] == "passage" else 1.0)
+        prob[i, j] = max(prob[i, j], {"passage": 0.99, "same text": 1.0}.get(how[i, j],
+                                                                             prob[i, j]))
     pairs = set(how)
     for i in range(len(spans_a)):  # each sentence's best counterpart, both ways
         j = int(prob[i].argmax())
@@ -447,9 +455,8 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     claims = []
     for group, (side_a, side_b) in _grouped(sorted(pairs), spans_a, spans_b):
         score = float(max(prob[i, j] for i in side_a for j in side_b))
-        found = "passage" if any(how.get((i, j)) == "passage" for i in side_a
-                                 for j in side_b) else \
-            "same text" if any((i, j) in how for i in side_a for j in side_b) else "scorer"
+        hows = {how.get((i, j), "scorer") for i in side_a for j in side_b}
+        found = next(h for h in ("passage", "same text", "counterpart", "scorer") if h in hows)
         claims.append(_claim(doc_a, doc_b, side_a, side_b, score, found, group, facts))
     in_a = {i for c in claims for i in c.a_sentences}
     in_b = {j for c in claims for j in c.b_sentences}

@@ -276,8 +276,10 @@ def diff_versions(a: Article, b: Article, comparison: Comparison | None = None, 
     found = None
     if claims:
         scorer = claim_scorer or _claim_scorer(aligner.uses_embeddings)
+        known = [(k.index, k.counterpart) for k in links_a if k.counterpart is not None]
+        known += [(k.counterpart, k.index) for k in links_b if k.counterpart is not None]
         found = match_claims(ta, tb, passages, scorer, facts_a=facts_a, facts_b=facts_b,
-                             threshold=claim_threshold)
+                             threshold=claim_threshold, counterparts=known)
         method["claims"] = found.method
     return FactsDiff(a, b, links_a, links_b, status_a, status_b, entities, method, found)
 

@@ -439,3 +439,24 @@ def test_set_aside_boilerplate_is_struck_through_listed_and_escaped():
     assert f"{start}–{start + len(promo)}" in page or "promotion" in page
     assert "&lt;i&gt;evil&lt;/i&gt;" in page and "<i>evil</i>" not in _without_data(page)
     assert "&lt;b&gt;newsletter&lt;/b&gt;" in page
+
+
+def test_shared_statements_are_linked_across_the_texts_and_escaped():
+    a_text = "Gonzalez, a 51-year-old, faced <i>misdemeanor</i> charges on a train."
+    b_text = "He faced charges, police said. Gonzalez is 51."
+    result = {"a": {"id": "a"}, "b": {"id": "b"}, "passages": [],
+              "diff": {"claims": {"pairs": [
+                  {"a_start": 0, "a_end": len(a_text), "b_start": 0, "b_end": 30,
+                   "kind": "changed_detail", "score": 0.81, "details": [
+                       {"kind": "qualifier", "change": "only_a",
+                        "a": {"start": 31, "end": 51, "text": "<i>misdemeanor</i>"},
+                        "b": None}]},
+                  {"a_start": 5, "a_end": 500, "b_start": 0, "b_end": 3, "kind": "x"},
+                  "junk"],
+                  "a_only": [], "b_only": [], "counts": {"claims": 1}}}}
+    page = render_compare_html(result, a_text, b_text)
+    assert "Shared statements (2)" in page  # the junk item is dropped, not the page
+    assert 'id="a-c1"' in page and 'id="b-c1"' in page and 'data-layer="claim"' in page
+    assert "qualifier only in A: “&lt;i&gt;misdemeanor&lt;/i&gt;”" in page
+    assert "<i>misdemeanor</i>" not in _without_data(page)
+    assert "with a changed detail" in page

@@ -145,6 +145,22 @@ def _pct(x: object) -> str:
     return f"{x:.0%}" if isinstance(x, int | float) else "?"
 
 
+def claim_change(d: dict) -> str:
+    """One change inside a shared statement (a ``details`` item of ``diff.claims``), as
+    text: ``number “51-year-old” → “51”``, or what one side only has.
+
+    >>> claim_change({"kind": "qualifier", "a": {"text": "misdemeanor"}, "b": None})
+    'qualifier only in A: “misdemeanor”'
+    """
+    a, b = d.get("a"), d.get("b")
+    at = a.get("text") if isinstance(a, dict) else None
+    bt = b.get("text") if isinstance(b, dict) else None
+    kind = str(d.get("kind") or "detail")
+    if at and bt:
+        return f"{kind} “{at}” → “{bt}”"
+    return f"{kind} only in {'A' if at else 'B'}: “{at or bt or ''}”"
+
+
 def decisive_reason(direction: dict) -> str:
     """The evidence line that weighs most for the verdict (for "unknown", the strongest
     line seen, saying it did not decide)."""

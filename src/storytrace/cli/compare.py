@@ -17,6 +17,7 @@ from storytrace.comparison import (
     DETAILS,
     VERDICTS,
     Comparison,
+    claim_change,
     compare,
 )
 from storytrace.model import Article
@@ -151,18 +152,9 @@ def _print_claims(c: Comparison, pairs: list[dict], full: bool) -> None:
                        f"{_snippet(c.a.text, p['a_start'], p['a_end'])}"))
         out.print(Text(f"  B {p['b_start']}-{p['b_end']}: "
                        f"{_snippet(c.b.text, p['b_start'], p['b_end'])}"))
-        changes = [_detail(d) for d in p.get("details") or []]
+        changes = [claim_change(d) for d in p.get("details") or []]
         if changes:
             out.print(Text("  changed: " + "; ".join(changes[: None if full else 3])))
-
-
-def _detail(d: dict) -> str:
-    a, b = d.get("a"), d.get("b")
-    if a and b:
-        return f"{d['kind']} “{a['text']}” → “{b['text']}”"
-    if a:
-        return f"{d['kind']} only in A: “{a['text']}”"
-    return f"{d['kind']} only in B: “{(b or {}).get('text', '')}”"
 
 
 def _print_passages(c: Comparison, full: bool) -> None:

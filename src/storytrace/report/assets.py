@@ -10,7 +10,7 @@ CSS = """
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d5dae3;--bg:#f6f7f9;--card:#fff;
 --verbatim:#ffb8a6;--edited:#ffe08a;--paraphrase:#bcd6ff;--other:#e0e0e0;--new:#c9efc2;
 --fact:#b5179e;--src:#087f73;--rep:rgba(106,60,201,.55);--sig:#e8590c;--flash:#e63946;
---aside:#8a8f98}
+--aside:#8a8f98;--claim:#1f5fbf}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -64,8 +64,10 @@ background:#fbfbfc;font-size:15px}
 .k-edited{background:var(--edited)}
 .k-paraphrase{background:var(--paraphrase)}
 .k-other{background:var(--other)}
-.seg.k-verbatim,.seg.k-edited,.seg.k-paraphrase,.seg.k-other,.seg.rep,.seg.fact{cursor:pointer}
+.seg.k-verbatim,.seg.k-edited,.seg.k-paraphrase,.seg.k-other,.seg.rep,.seg.fact,
+.seg.claim{cursor:pointer}
 .rep{box-shadow:inset 0 -.3em 0 var(--rep)}
+.claim{box-shadow:inset 0 -2px 0 var(--claim)}
 .aside{color:var(--aside);text-decoration:line-through 1px var(--aside)}
 .src{text-decoration:underline 2px var(--src);text-underline-offset:3px}
 .cue{text-decoration:underline dotted 1px var(--src);text-underline-offset:3px}
@@ -86,6 +88,7 @@ body.hide-credit .l-credit{text-decoration:none;font-weight:inherit}
 body.hide-fact .l-fact{outline:none}
 body.hide-framing .l-framing{border-bottom:none}
 body.hide-aside .l-aside{color:inherit;text-decoration:none}
+body.hide-claim .l-claim{box-shadow:none}
 .legend .seg{padding:0 .3em}
 table.list{border-collapse:collapse;width:100%;font-size:.9rem}
 .list th,.list td{border-top:1px solid var(--line);padding:5px 6px;text-align:left;
@@ -186,9 +189,10 @@ JS = """
     flash(tok);
     return true;
   }
-  // a-p3 <-> b-p3 (passages), a-f2 <-> b-f2 (facts); a-r1-0 -> a-r1-1 -> ... (repeats)
+  // a-p3 <-> b-p3 (passages), a-c1 <-> b-c1 (statements), a-f2 <-> b-f2 (facts);
+  // a-r1-0 -> a-r1-1 -> ... (repeats)
   function partner(tok) {
-    var m = /^([ab])-([pf])(\\d+)$/.exec(tok);
+    var m = /^([ab])-([pcf])(\\d+)$/.exec(tok);
     if (m) { return (m[1] === "a" ? "b" : "a") + "-" + m[2] + m[3]; }
     m = /^([ab])-r(\\d+)-(\\d+)$/.exec(tok);
     if (m) {
@@ -199,7 +203,7 @@ JS = """
   }
   function pick(el) {
     var toks = (el.getAttribute("data-ann") || "").split(" ");
-    var order = [/^[ab]-p\\d+$/, /^[ab]-f\\d+$/, /^[ab]-r\\d+-\\d+$/];
+    var order = [/^[ab]-p\\d+$/, /^[ab]-c\\d+$/, /^[ab]-f\\d+$/, /^[ab]-r\\d+-\\d+$/];
     for (var i = 0; i < order.length; i++) {
       for (var j = 0; j < toks.length; j++) {
         if (order[i].test(toks[j])) { return toks[j]; }

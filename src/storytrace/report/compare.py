@@ -57,6 +57,7 @@ def render_compare_html(result: dict, a_text: str, b_text: str, *, nav: str = ""
     page = _Page(result if isinstance(result, dict) else {}, {"a": a_text, "b": b_text})
     _summary(page)
     _direction(page)
+    _claims(page)
     _passages(page)
     _set_aside(page)
     _repeats(page)
@@ -152,6 +153,47 @@ def _passages(page: _Page) -> None:
             f'<tbody>{"".join(rows)}</tbody></table>'
             if rows else '<p class="muted">No reused passages found.</p>')
     page.sections.append(f'<section class="block" id="passages"><h2>Reused passages '
+                         f"({len(rows)})</h2>{body}</section>")
+
+
+def _claims(page: _Page) -> None:
+    """The statements both versions report (``diff.claims``), linked across the texts,
+    with what changed inside each."""
+    from storytrace.comparison import CLAIM_WORDS, claim_change
+
+    diff = page.result.get("diff")
+    claims = diff.get("claims") if isinstance(diff, dict) else None
+    pairs = claims.get("pairs") if isinstance(claims, dict) else None
+    if not isinstance(pairs, list):
+        return
+    rows = []
+    for i, c in enumerate(pairs[:_MAX_ITEMS], 1):
+        if not isinstance(c, dict):
+            continue
+        spans = {s: page.span(s, (c.get(f"{s}_start"), c.get(f"{s}_end"))) for s in SIDES}
+        if not spans["a"] or not spans["b"]:
+            continue
+        kind = str(c.get("kind") or "claim")
+        words = CLAIM_WORDS.get(kind, kind)
+        for s in SIDES:
+            page.marks[s].append(Mark(*spans[s], f"{s}-c{i}", "claim", "claim",
+                                      f"statement {i}: {words}", focus=True))
+        score = num(c.get("score"))
+        cells = "".join(
+            f'<td>{page.jump(f"{s}-c{i}", f"{s.upper()} {spans[s][0]}–{spans[s][1]}")}'
+            f'<div class="snip">{page.snippet(s, *spans[s])}</div></td>' for s in SIDES)
+        changed = "; ".join(claim_change(d) for d in (c.get("details") or [])[:20]
+                            if isinstance(d, dict))
+        rows.append(f"<tr><td>{i}</td><td>{chip(words)}</td>"
+                    f"<td>{'' if score is None else f'{score:.2f}'}</td>{cells}"
+                    f"<td>{esc(changed)}</td></tr>")
+    if rows:
+        page.layers.add("claim")
+    body = ('<table class="list"><thead><tr><th>#</th><th>kind</th><th>score</th><th>in A</th>'
+            '<th>in B</th><th>changed inside</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            if rows else '<p class="muted">No statement of one is reported by the other.</p>')
+    page.sections.append('<section class="block" id="claims"><h2>Shared statements '
                          f"({len(rows)})</h2>{body}</section>")
 
 

@@ -7,6 +7,7 @@ from storytrace.report.html import esc, safe_href, short
 # Layers the legend can show or hide, in the order shown, with their legend sample class.
 LAYERS = {
     "passage": ("reused passage", None),
+    "claim": ("statement both report (click for the other's)", "claim"),
     "repeat": ("printed twice in one text", "rep"),
     "credit": ("credited source", "src"),
     "new": ("new sentence (no counterpart)", "new"),

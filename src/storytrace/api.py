@@ -97,7 +97,7 @@ class Tracer:
     max_bucket: int = 200
     max_candidates: int = 200
     same_story: bool = True
-    story_min_score: float = 0.75
+    story_min_score: float = 0.5
     trees: bool = True
     changes: bool = False
     semantic: bool | str = False

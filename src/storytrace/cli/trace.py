@@ -36,7 +36,8 @@ def trace_cmd(
     same_story: bool = typer.Option(True, "--same-story/--no-same-story",
                                     help="Also link reports of one story that share little "
                                          "wording (tier 2)."),
-    story_min_score: float = typer.Option(0.75, help="Same-story score needed for a link."),
+    story_min_score: float = typer.Option(0.5, help="Same-story probability needed for a "
+                                                    "link (calibrated on SemEval-2022)."),
     trees: bool = typer.Option(True, "--trees/--no-trees",
                                help="Infer and store each story's family tree (who copied "
                                     "whom); a later run rebuilds only the trees of stories "

@@ -66,13 +66,13 @@ class TraceOptions:
     same_story : also look for articles that tell the same story in other words
         (tier 2): each new article's ``story_k`` nearest story sketches with cosine
         at least ``story_min_cosine`` are scored by
-        :class:`storytrace.stories.StorySimilarity`, and a score of at least
-        ``story_min_score`` makes a ``same_story`` link. 0.75 is "very similar"
-        or closer on SemEval-2022 Task 8's scale (Overall ≤ 1.75). Only pairs that
+        :class:`storytrace.stories.StorySimilarity`, and a calibrated probability of
+        at least ``story_min_score`` that the two are the same story (SemEval-2022
+        Task 8 Overall ≤ 1.5, "very similar") makes a ``same_story`` link; 0.5: more
+        likely the same story than not. Only pairs that
         share ``story_min_names`` names (capitalised words inside sentences) and, when
         both publication dates are known, came out at most ``story_max_days`` apart
-        (``None``: any time apart) are scored. The score is the model's calibrated
-        probability that the two report the same story.
+        (``None``: any time apart) are scored.
     boilerplate : when recurring text is site boilerplate, blanked before every pair is
         aligned or scored (``None``: keep it).
     trees : each story's family tree (who copied whom), stored with it.
@@ -91,7 +91,7 @@ class TraceOptions:
     same_story: bool = True
     story_k: int = 5
     story_min_cosine: float = 0.2
-    story_min_score: float = 0.75
+    story_min_score: float = 0.5
     story_min_names: int = 2
     story_max_days: float | None = 14.0
     boilerplate: BoilerplateOptions | None = field(default_factory=BoilerplateOptions)

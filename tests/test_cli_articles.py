@@ -238,3 +238,19 @@ def test_db_from_a_newer_version_is_refused(tmp_path, db):
     result = invoke("ls", "--db", str(db))
     assert result.exit_code == 2
     assert f"written by a newer storytrace (schema 99 > {SCHEMA_VERSION})" in result.stderr
+
+
+def test_show_json_says_where_the_text_starts_in_the_file(tmp_path, seeds_dir):
+    """A .txt article's spans count from its body; `show` says where that body starts in
+    the file, so a span can be checked by opening the file."""
+    db = tmp_path / "s.db"
+    seed = sorted(seeds_dir.glob("*.txt"))[1]
+    assert runner.invoke(app, ["ingest", str(seed), "--db", str(db)]).exit_code == 0
+    ident = json.loads(runner.invoke(app, ["ls", "--db", str(db), "--format", "json"])
+                       .stdout)[0]["id"]
+    shown = json.loads(runner.invoke(app, ["show", ident, "--db", str(db),
+                                           "--format", "json"]).stdout)
+    raw = seed.read_text(encoding="utf-8")
+    offset = shown["text_offset"]
+    assert offset > 0 and raw[offset:offset + 40] == shown["text"][:40]
+    assert raw[shown["title_offset"]:].startswith(shown["title"])

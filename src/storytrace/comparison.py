@@ -101,6 +101,8 @@ def summarize(result: dict) -> dict:
         out["framing"] = delta.get("summary") or framing.get("note") or ""
     aside = result.get("boilerplate") if isinstance(result.get("boilerplate"), dict) else {}
     out["set_aside"] = {s: n(aside.get(s)) for s in ("a", "b")}
+    repeats = result.get("repeats") if isinstance(result.get("repeats"), dict) else {}
+    out["repeats"] = {s: n(repeats.get(s)) for s in ("a", "b")}
     return out
 
 
@@ -138,6 +140,11 @@ def summary_lines(summary: dict) -> list[str]:
     if any(aside.values()):
         lines.append(f"Set aside before comparing: {aside.get('a', 0)} blocks of A, "
                      f"{aside.get('b', 0)} of B (site boilerplate, promotion)")
+    repeats = summary.get("repeats") or {}
+    if any(repeats.values()):
+        lines.append("Printed twice inside one text: " + "; ".join(
+            f"{repeats[s]} passage{'s' * (repeats[s] != 1)} repeated in {s.upper()}"
+            for s in ("a", "b") if repeats.get(s)))
     return lines
 
 
@@ -180,7 +187,9 @@ def _credit_names(found: object) -> list[str]:
     for x in found if isinstance(found, list) else []:
         src = x.get("source") if isinstance(x, dict) else None
         if isinstance(src, dict) and x.get("source_type") in CREDIT_TYPES:
-            name = str(src.get("text") or "").strip()
+            means = x.get("refers_to")
+            name = str((means if isinstance(means, dict) and means.get("text") else src)
+                       .get("text") or "").strip()
             key = name.lower().removeprefix("the ")
             if name and key not in {m.lower().removeprefix("the ") for m in names}:
                 names.append(name)

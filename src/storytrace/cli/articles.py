@@ -95,7 +95,9 @@ def show_cmd(
     with open_store(db) as store:
         a = resolve_article(store, article)
     if fmt is Format.json:
-        print_json(a.to_dict(include_raw=raw))
+        # where the text and the title start in the input file (see README "Offsets")
+        print_json(a.to_dict(include_raw=raw)
+                   | {"text_offset": a.text_offset, "title_offset": a.title_offset})
         return
     out.print(Text(a.title or "(no title)", style="bold"))
     for label, value in (("id", a.id), ("outlet", a.outlet), ("url", a.url),

@@ -230,8 +230,10 @@ def _print_details(c: Comparison) -> None:
                 out.print()
                 out.print(Text(f"{label.upper()} credits:", style="bold"))
                 for x in named:
-                    src = x["source"]
-                    out.print(Text(f"  {src['text']} ({x['source_type']}, {x['kind']}) "
+                    src, means = x["source"], x.get("refers_to")
+                    name = (f"{src['text']} ({means['text']})" if isinstance(means, dict)
+                            and means.get("text") else src["text"])
+                    out.print(Text(f"  {name} ({x['source_type']}, {x['kind']}) "
                                    f"at {src['start']}-{src['end']}"))
     framing = c.details.get("framing")
     if framing:

@@ -29,7 +29,7 @@ from storytrace.ingest.fields import RecordError
 from storytrace.ingest.html import html_article
 from storytrace.ingest.plaintext import text_article
 from storytrace.model import Article
-from storytrace.provenance import extract_attributions
+from storytrace.provenance.credits import extract_credits
 from storytrace.report import render_compare_html, render_trace_html
 from storytrace.report.extras import comparison_dict, story_dict
 from storytrace.store import Store
@@ -204,7 +204,7 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
         article = get_article(article_id)
         with store() as s:
             story = CorpusIndex(s).story_of(article.id)
-        found = [x.to_dict(article.text) for x in extract_attributions(article.text)]
+        found = [x.to_dict(article.text) for x in extract_credits(article.text)]
         return pages.article_page(article, story, found)
 
     @app.get("/articles/{article_id}/reuse", response_class=HTMLResponse,

@@ -98,8 +98,10 @@ def article_page(article: Article, story: str | None, attributions: list[dict]) 
         token = f"a-s{i}"
         if src:
             marks.append(Mark(*src, token, "src", "credit", "credited source"))
+            means = span_of(att.get("refers_to"), len(article.text))
+            named = f" ({esc(article.text[slice(*means)])})" if means else ""
             items.append(f'<li><a class="jump" href="#{token}">{esc(article.text[slice(*src)])}'
-                         f'</a> {chip(att.get("source_type") or "unknown")}</li>')
+                         f'</a>{named} {chip(att.get("source_type") or "unknown")}</li>')
         if cue:
             marks.append(Mark(*cue, token, "cue", "credit", "credit cue"))
     head = article.to_dict()

@@ -117,7 +117,9 @@ def test_semantic_scores_paraphrases_high_and_unrelated_low(semantic):
 
 
 def test_semantic_true_without_extra_raises(monkeypatch):
-    monkeypatch.setattr(paraphrase, "default_encoder", lambda: None)
+    import storytrace.align.semantic as semantic
+
+    monkeypatch.setattr(semantic, "default_encoder", lambda: None)
     with pytest.raises(SemanticUnavailable):
         ParaphraseScorer(semantic=True)
     assert ParaphraseScorer(semantic="auto").model == "lexical"  # falls back quietly

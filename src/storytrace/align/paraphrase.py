@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.align.semantic import SemanticUnavailable, choose_model, default_encoder
 from storytrace.text.normalize import normalize
 from storytrace.text.words import STOPWORDS, WORD, plain_word, stem
 
@@ -304,13 +304,8 @@ class ParaphraseScorer:
     def __init__(self, semantic: bool | str = "auto", *, weights: dict[str, Any] | None = None,
                  encoder: Encoder | None = None) -> None:
         if weights is None:
-            if semantic and encoder is None:
-                encoder = default_encoder()
-                if encoder is None and semantic is True:
-                    raise SemanticUnavailable(
-                        "semantic=True but the semantic extra is unavailable")
-            weights = load_weights("semantic" if semantic and encoder is not None
-                                   else "lexical")
+            which, encoder = choose_model(semantic, encoder)
+            weights = load_weights(which)
         names = tuple(weights["features"])
         if names not in (LEXICAL_FEATURES, SEMANTIC_FEATURES):
             raise ValueError(f"model features {names} do not match this version's features")

@@ -107,3 +107,19 @@ def default_encoder() -> SentenceEncoder | None:
         return SentenceEncoder()
     except SemanticUnavailable:
         return None
+
+
+def choose_model(semantic: bool | str, encoder: object = None) -> tuple[str, object]:
+    """Which bundled model a scorer loads, ``"semantic"`` or ``"lexical"``, and the
+    sentence encoder it uses: ``semantic`` ``"auto"`` takes the sentence model when the
+    semantic extra is installed, ``True`` requires it, ``False`` never uses it; a given
+    ``encoder`` is used as it is.
+
+    >>> choose_model(False)
+    ('lexical', None)
+    """
+    if semantic and encoder is None:
+        encoder = default_encoder()
+        if encoder is None and semantic is True:
+            raise SemanticUnavailable("semantic=True but the semantic extra is unavailable")
+    return ("semantic" if semantic and encoder is not None else "lexical"), encoder

@@ -184,31 +184,28 @@ def _print_passages(c: Comparison, full: bool) -> None:
 
 def _print_only(c: Comparison, claims: dict, full: bool) -> None:
     for label, art, key in (("A", c.a, "a_only"), ("B", c.b, "b_only")):
-        items = claims.get(key) or []
-        if not items:
-            continue
-        out.print()
-        out.print(Text(f"Only in {label} ({len(items)}"
-                       + ("" if full or len(items) <= SHOWN else f"; first {SHOWN}") + ")",
-                       style="bold"))
-        for x in items if full else items[:SHOWN]:
-            out.print(Text(f"  {x['start']}-{x['end']}: "
-                           f"{_snippet(art.text, x['start'], x['end'], width=140)}"))
+        _print_list(f"Only in {label}", [
+            f"{x['start']}-{x['end']}: {_snippet(art.text, x['start'], x['end'], width=140)}"
+            for x in claims.get(key) or []], full)
 
 
 def _print_adds(diff: dict, full: bool) -> None:
     summary = diff["summary"]
     for key, heading in (("a_adds", "A adds"), ("b_adds", "B adds"),
                          ("changed", "Changed"), ("matching", "Matching")):
-        items = summary.get(key) or []
-        if not items:
-            continue
-        out.print()
-        out.print(Text(f"{heading} ({len(items)}"
-                       + ("" if full or len(items) <= SHOWN else f"; first {SHOWN}") + ")",
-                       style="bold"))
-        for line in items if full else items[:SHOWN]:
-            out.print(Text(f"  {line}"))
+        _print_list(heading, summary.get(key) or [], full)
+
+
+def _print_list(heading: str, lines: list[str], full: bool) -> None:
+    """A heading with its count, then the lines (the first :data:`SHOWN` unless ``full``)."""
+    if not lines:
+        return
+    out.print()
+    out.print(Text(f"{heading} ({len(lines)}"
+                   + ("" if full or len(lines) <= SHOWN else f"; first {SHOWN}") + ")",
+                   style="bold"))
+    for line in lines if full else lines[:SHOWN]:
+        out.print(Text(f"  {line}"))
 
 
 def _print_details(c: Comparison) -> None:

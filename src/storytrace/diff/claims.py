@@ -51,7 +51,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from storytrace.align.paraphrase import LEXICAL_FEATURES, pair_features
-from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.align.semantic import SemanticUnavailable, choose_model, default_encoder
 from storytrace.text.doc import Doc
 from storytrace.text.words import STOPWORDS
 
@@ -162,13 +162,8 @@ class ClaimScorer:
     def __init__(self, semantic: bool | str = "auto", *, weights: dict[str, Any] | None = None,
                  encoder: Encoder | None = None) -> None:
         if weights is None:
-            if semantic and encoder is None:
-                encoder = default_encoder()
-                if encoder is None and semantic is True:
-                    raise SemanticUnavailable(
-                        "semantic=True but the semantic extra is unavailable")
-            weights = load_claim_weights("semantic" if semantic and encoder is not None
-                                         else "lexical")
+            which, encoder = choose_model(semantic, encoder)
+            weights = load_claim_weights(which)
         if tuple(weights["features"]) != (*LEXICAL_CLAIM_FEATURES,
                                           *(("embedding_cosine",) if "product" in weights
                                             else ())):

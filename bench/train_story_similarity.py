@@ -1,6 +1,7 @@
 """Train the same-story similarity models bundled in src/storytrace/data.
 
-Run: .venv/bin/python bench/train_story_similarity.py [--lexical-only] [--no-write]
+Run: .venv/bin/python bench/train_story_similarity.py [--lexical-only | --check-only]
+[--no-write]
 
 Fits two logistic models (soft labels: ``(4 - Overall) / 3``) on the SemEval-2022
 Task 8 pairs in ../shared/data/semeval2022-task8/training_set.csv, all 1,283 rows
@@ -23,6 +24,9 @@ rarity there.
   is the same story (Overall <= 1.5), fitted on the nested CV's out-of-fold scores
   of the English pairs; ``trace`` links a pair on that probability
   (``TraceOptions.story_min_score``). Its checks on the English pairs are recorded.
+* ``check`` (story_similarity_check.json): the sentence check that ``trace`` asks about
+  the pairs the lexical model links, when the semantic extra is installed: a logistic
+  model over the embedding features alone, same story or not, on the English pairs.
 * Everything is seeded, so a rerun writes the same weights. Embeddings are
   cached under build/story-similarity-cache (encoding takes ~10 minutes on 2 CPU
   cores).
@@ -187,21 +191,83 @@ def calibrate(pairs: list, oof: np.ndarray) -> dict:
                     f"{DIFFERENT}"}
 
 
+CHECK_FEATURES = ("embedding_mean", "embedding_lead", "embedding_align", "embedding_title")
+
+
+def train_check(pairs: list, encoder: CachedEncoder, command: str) -> dict:
+    """The sentence check (storytrace.stories.similarity.SentenceCheck): a logistic model,
+    same story (Overall <= 1.5) or not, over the embedding features of the English pairs
+    (the pairs ``trace`` scores); C = 1, grouped 5-fold CV for the figures."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    from storytrace.eval.similarity import _folds
+    from storytrace.stories.similarity import SentenceCheck
+
+    english = [p for p in pairs if p.english]
+    placeholder = {"features": list(CHECK_FEATURES),
+                   "scaler": {"mean": [0.0] * 4, "scale": [1.0] * 4},
+                   "logistic_regression": {"coef": [0.0] * 4, "intercept": 0.0}}
+    x = SentenceCheck(encoder, placeholder).features((p.text1, p.text2) for p in english)
+    overall = np.array([p.overall for p in english])
+    same = overall <= SAME_STORY
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    z = (x - mean) / scale
+    oof = np.zeros(len(english))
+    for train, test in _folds(groups_of(english), FOLDS, SEED):
+        oof[test] = LogisticRegression(C=1.0).fit(z[train], same[train]).predict_proba(
+            z[test])[:, 1]
+    fit = LogisticRegression(C=1.0).fit(z, same)
+    checks = {"auc": round(float(roc_auc_score(same, oof)), 4)}
+    for cut in (0.3, 0.5, 0.7):
+        kept = oof >= cut
+        checks[f"at_{cut}"] = {
+            "same_story_kept": f"{int((kept & same).sum())}/{int(same.sum())}",
+            "different_kept": f"{int((kept & (overall >= DIFFERENT)).sum())}/"
+                              f"{int((overall >= DIFFERENT).sum())}"}
+    print(f"\ncheck: {len(english)} English pairs, out-of-fold {checks}")
+    return {
+        "model": "check",
+        "description": "Logistic regression: probability that two articles are the same "
+                       "story (SemEval-2022 Overall <= 1.5) from all-MiniLM-L6-v2 embedding "
+                       "features alone. Apply (x - mean) / scale, then coef, intercept, then "
+                       "the logistic function.",
+        "features": list(CHECK_FEATURES),
+        "scaler": {"mean": mean.tolist(), "scale": scale.tolist()},
+        "logistic_regression": {"coef": fit.coef_[0].tolist(),
+                                "intercept": float(fit.intercept_[0]), "C": 1.0},
+        "training": {"data": f"SemEval-2022 Task 8 training_set.csv, the {len(english)} "
+                             "English pairs, target Overall <= 1.5",
+                     "command": command, "date": datetime.date.today().isoformat(),
+                     "scikit_learn": sklearn.__version__,
+                     "cross_validated": checks,
+                     "note": f"{FOLDS}-fold grouped CV (seed {SEED}), out-of-fold scores"},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lexical-only", action="store_true", help="skip the semantic model")
     parser.add_argument("--no-write", action="store_true", help="print scores only")
+    parser.add_argument("--check-only", action="store_true",
+                        help="train only the sentence check (story_similarity_check.json)")
     parser.add_argument("--csv", type=Path, default=CSV, help="the SemEval-2022 Task 8 CSV")
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "story-similarity-cache",
                         help="folder for cached embeddings")
     args = parser.parse_args()
     command = "python bench/train_story_similarity.py" + (
-        " --lexical-only" if args.lexical_only else "")
+        " --lexical-only" if args.lexical_only else "") + (
+        " --check-only" if args.check_only else "")
     pairs = read_pairs(args.csv)
-    models = [("lexical", LEXICAL_FEATURES, None)]
-    if not args.lexical_only:
+    models = [] if args.check_only else [("lexical", LEXICAL_FEATURES, None)]
+    if not args.lexical_only and not args.check_only:
         models.append(("semantic", (*LEXICAL_FEATURES, *EMBEDDING_FEATURES),
                        CachedEncoder(args.cache)))
+    if not args.lexical_only:
+        check = train_check(pairs, CachedEncoder(args.cache), command)
+        if not args.no_write:
+            (DATA / "story_similarity_check.json").write_text(
+                json.dumps(check, indent=1) + "\n", encoding="utf-8")
     for name, base, encoder in models:
         weights = train(name, base, pairs, encoder, command)
         if not args.no_write:

@@ -139,3 +139,55 @@ def test_same_story_links_carry_a_calibrated_probability():
     link = CorpusIndex(store).links()[0]
     assert link.score == link.evidence["same_story_score"]
     assert 0 < link.evidence["sketch_cosine"] <= 1
+
+
+def test_the_sentence_check_vetoes_same_story_links_it_doubts(monkeypatch):
+    import storytrace.engines.core as core
+
+    class Doubtful:
+        def __init__(self):
+            self.asked = []
+
+        def probabilities(self, pairs):
+            self.asked += pairs
+            return np.full(len(pairs), 0.2)
+
+    assert core.sentence_check(False) is None and not TraceOptions().story_check
+    doubtful = Doubtful()
+    for check, linked in ((doubtful, False), (None, True)):
+        monkeypatch.setattr(core, "sentence_check", lambda mode, c=check: c)
+        store = Store(":memory:")
+        store.add([Article(id="a", text=FLOOD_A), Article(id="b", text=FLOOD_B),
+                   Article(id="c", text=PHONE)])
+        run_trace(store, TraceOptions(story_check=True))
+        assert bool(CorpusIndex(store).links()) is linked
+    assert len(doubtful.asked) == 1  # only the pair the lexical model linked was asked
+
+
+def test_sentence_check_scores_pairs_with_any_encoder():
+    from storytrace.stories.similarity import SentenceCheck
+
+    class Letters:
+        """A toy encoder: letter counts, unit length."""
+
+        def encode(self, sentences):
+            x = np.array([[s.lower().count(c) for c in "abcdefghijklmnopqrstuvwxyz"]
+                          for s in sentences], dtype=float) + 1e-9
+            return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+    check = SentenceCheck(Letters())
+    x = check.features([(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE), (FLOOD_A, FLOOD_A)])
+    assert x.shape == (3, len(check.feature_names)) and np.allclose(x[2], 1.0)
+    p = check.probabilities([(FLOOD_A, FLOOD_B), (FLOOD_A, FLOOD_A)])
+    assert ((0 <= p) & (p <= 1)).all() and check.probabilities([]).shape == (0,)
+    assert check.weights["training"]["data"].startswith("SemEval-2022")
+
+
+def test_the_sentence_model_tells_the_same_story_from_another():
+    from storytrace.align.semantic import default_encoder
+    from storytrace.stories.similarity import SentenceCheck
+
+    if default_encoder() is None:
+        pytest.skip("semantic extra not installed")
+    p = SentenceCheck().probabilities([(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE)])
+    assert p[0] >= 0.5 > p[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -72,7 +73,11 @@ class TraceOptions:
         likely the same story than not. Only pairs that
         share ``story_min_names`` names (capitalised words inside sentences) and, when
         both publication dates are known, came out at most ``story_max_days`` apart
-        (``None``: any time apart) are scored.
+        (``None``: any time apart) are scored. ``story_check``: a pair so linked that
+        shares no copied text must also pass the sentence model's check
+        (:func:`sentence_check`; ``"auto"``: when the semantic extra is installed). Off
+        by default: it raises precision on long political news but vetoes some true
+        rewrites (the seeds' clickbait version), see docs/results.md.
     boilerplate : when recurring text is site boilerplate, blanked before every pair is
         aligned or scored (``None``: keep it).
     trees : each story's family tree (who copied whom), stored with it.
@@ -94,6 +99,7 @@ class TraceOptions:
     story_min_score: float = 0.5
     story_min_names: int = 2
     story_max_days: float | None = 14.0
+    story_check: bool | str = False
     boilerplate: BoilerplateOptions | None = field(default_factory=BoilerplateOptions)
     trees: bool = True
     changes: bool = False
@@ -299,29 +305,61 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
     sketch = [cosine[p] for p in named]
     chances = similarity.probabilities(texts, sketch) if texts else np.zeros(0)
+    kept = [k for k, chance in enumerate(chances.tolist()) if chance >= options.story_min_score]
+    check = sentence_check(options.story_check) if kept else None
+    second = (dict(zip(kept, check.probabilities([texts[k] for k in kept]).tolist(),
+                       strict=True)) if check is not None else {})
     links = []
-    for (a, b), pair, chance, near in zip(named, texts, chances.tolist(), sketch, strict=True):
-        if chance < options.story_min_score:
-            continue
+    for k in kept:
+        (a, b), pair, chance, near = named[k], texts[k], float(chances[k]), sketch[k]
         explained = similarity.explain(*pair, sketch_cosine=near)
         evidence = {"same_story_score": round(chance, 4), "model": similarity.model,
                     "sketch_cosine": near,
                     "shared_entities": explained["shared_entities"][:20],
-                    "features": {k: round(v, 4) for k, v in explained["features"].items()}}
+                    "features": {f: round(v, 4) for f, v in explained["features"].items()}}
         days = _days_apart(articles[a], articles[b])
         if days is not None:
             evidence["days_apart"] = round(days, 2)
+        if k in second:
+            evidence["sentence_check"] = round(second[k], 4)
         # Two versions of one story may still share a passage that MinHash
         # missed (too small a part of either): align them before settling.
         reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify, set_aside)
         if reuse is not None and reuse.kind == "reuse":
             reuse.evidence["same_story"] = evidence
             links.append(reuse)
-        else:  # two reports of one story, perhaps quoting the same people
+        elif second.get(k, 1.0) >= STORY_CHECK_MIN:
+            # two reports of one story, perhaps quoting the same people
             if reuse is not None:
                 evidence["quotes"] = reuse.evidence["quotes"]
             links.append(Link(a, b, "same_story", round(chance, 4), 0.0, 0.0, evidence))
     return links
+
+
+#: The sentence check's probability a same-story link needs (see :func:`sentence_check`).
+STORY_CHECK_MIN = 0.5
+
+
+@lru_cache(maxsize=2)
+def sentence_check(mode: bool | str) -> Any:
+    """The sentence model's check of the pairs the lexical model links as the same story
+    (:class:`~storytrace.stories.similarity.SentenceCheck`), loaded once per process and
+    only when a pair needs it; ``None`` when ``mode`` is off, or ``"auto"`` and the
+    semantic extra is not installed. On long news about one broad event the lexical
+    model cannot tell two stories of it apart and the sentence model can (see
+    docs/results.md), at about a second per pair on 2 CPU cores, so it is asked only
+    about the few pairs already linked."""
+    if not mode:
+        return None
+    from storytrace.align.semantic import SemanticUnavailable
+    from storytrace.stories.similarity import SentenceCheck
+
+    try:
+        return SentenceCheck()
+    except SemanticUnavailable:
+        if mode is True:
+            raise
+        return None
 
 
 def _days_apart(a: Article, b: Article) -> float | None:

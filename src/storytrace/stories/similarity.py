@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EMBEDDING_FEATURES",
     "LEXICAL_FEATURES",
+    "SentenceCheck",
     "StorySimilarity",
     "content_words",
     "entity_words",
@@ -420,20 +421,79 @@ def _base_features(d: _Docs, i: np.ndarray, j: np.ndarray,
         "sketch_cosine": np.asarray(sketch_cosine, dtype=np.float64),
     }
     if d.embeddings is not None:
-        e = d.embeddings
-        out["embedding_lead"] = (e["lead"][i] * e["lead"][j]).sum(axis=1)
-        out["embedding_title"] = (e["title"][i] * e["title"][j]).sum(axis=1)
-        out["embedding_mean"] = (e["mean"][i] * e["mean"][j]).sum(axis=1)
-        align = np.zeros(len(i))
-        for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
-            sim = e["sentences"][a] @ e["sentences"][b].T
-            align[k] = (sim.max(axis=1).mean() + sim.max(axis=0).mean()) / 2
-        out["embedding_align"] = align
+        out.update(_embedding_features(d.embeddings, i, j))
     return out
 
 
+def _embedding_features(e: dict[str, Any], i: np.ndarray, j: np.ndarray
+                        ) -> dict[str, np.ndarray]:
+    """The :data:`EMBEDDING_FEATURES` of each pair, from :func:`_embed`'s output."""
+    align = np.zeros(len(i))
+    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        sim = e["sentences"][a] @ e["sentences"][b].T
+        align[k] = (sim.max(axis=1).mean() + sim.max(axis=0).mean()) / 2
+    return {"embedding_lead": (e["lead"][i] * e["lead"][j]).sum(axis=1),
+            "embedding_title": (e["title"][i] * e["title"][j]).sum(axis=1),
+            "embedding_mean": (e["mean"][i] * e["mean"][j]).sum(axis=1),
+            "embedding_align": align}
+
+
+class SentenceCheck:
+    """The sentence model's second opinion on a pair the lexical model calls the same story.
+
+    On long political news, pairs about one broad event (two stories of one debate)
+    share names and words as much as two reports of one story do; what they say, sentence
+    by sentence, differs more. The check is a logistic model over the
+    :data:`EMBEDDING_FEATURES` of all-MiniLM-L6-v2 (``story_similarity_check.json``,
+    trained on SemEval-2022's English pairs by ``bench/train_story_similarity.py``): the
+    probability that the pair is the same story (Overall <= 1.5) from the embeddings
+    alone. It costs the encoder's time on each text (about a second per pair of long
+    articles on 2 CPU cores), so ``trace`` asks it only about the pairs the lexical
+    model already links.
+
+    Raises :class:`~storytrace.align.semantic.SemanticUnavailable` when no encoder is
+    given and the semantic extra is not installed.
+    """
+
+    def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None
+                 ) -> None:
+        if encoder is None:
+            encoder = default_encoder()
+            if encoder is None:
+                raise SemanticUnavailable("the sentence check needs the semantic extra")
+        self.encoder = encoder
+        self.weights = weights or load_weights("check")
+        self.feature_names = tuple(self.weights["features"])
+        self._mean = np.asarray(self.weights["scaler"]["mean"], dtype=np.float64)
+        self._scale = np.asarray(self.weights["scaler"]["scale"], dtype=np.float64)
+        self._coef = np.asarray(self.weights["logistic_regression"]["coef"], dtype=np.float64)
+        self._intercept = float(self.weights["logistic_regression"]["intercept"])
+
+    def features(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+        """The check's feature values, one row per pair (each distinct text embedded once)."""
+        index: dict[str, int] = {}
+        i, j = [], []
+        for a, b in pairs:
+            i.append(index.setdefault(a, len(index)))
+            j.append(index.setdefault(b, len(index)))
+        if not i:
+            return np.zeros((0, len(self.feature_names)))
+        texts = list(index)
+        found = _embedding_features(_embed(texts, [title_of(t) for t in texts], self.encoder),
+                                    np.array(i), np.array(j))
+        return np.column_stack([found[name] for name in self.feature_names])
+
+    def probabilities(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+        """The probability that each pair is the same story, by the sentence model."""
+        x = self.features(pairs)
+        if not len(x):
+            return np.zeros(0)
+        z = (x - self._mean) / self._scale @ self._coef + self._intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
 def load_weights(name: str) -> dict[str, Any]:
-    """The bundled model ``name`` (``"lexical"`` or ``"semantic"``) as a dict."""
+    """The bundled model ``name`` (``"lexical"``, ``"semantic"`` or ``"check"``) as a dict."""
     path = resources.files("storytrace") / "data" / f"story_similarity_{name}.json"
     return json.loads(path.read_text(encoding="utf-8"))
 

@@ -73,3 +73,21 @@ def test_the_same_story_model_reads_only_english():
     assert arts[1].language == "de"
     assert len(model.scored) == 1  # only the English pair (unknown counts as English)
     assert {(x.a_seq, x.b_seq) for x in links} == {(3, 4)}
+
+
+def test_plain_english_is_told_without_loading_the_model():
+    """Most English news is told by its function words; the language model (about 0.6
+    CPU-s to load) is read only for other texts."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from storytrace.text.language import detect_language as d; "
+            "print(d('The city council voted on Tuesday to close the old bridge for two years "
+            "of repairs after the engineers said that it was not safe for cars.'), "
+            "'py3langid' in sys.modules); "
+            "print(d('Der Stadtrat hat am Dienstag beschlossen, die alte Brücke für zwei Jahre "
+            "zu schließen, nachdem Ingenieure Risse in drei ihrer Stahlträger gefunden hatten, "
+            "sagte die Stadt.'), 'py3langid' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["en", "False", "de", "True"]

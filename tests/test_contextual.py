@@ -150,6 +150,7 @@ def test_contextual_work_grows_linearly(unit: str, k: int, monkeypatch) -> None:
     work = []
     for copies in (k, 2 * k):
         counting.pieces = 0
+        attribution_module._extracted.cache_clear()  # tag the text, not the cache's copy
         _, ops = count_operations(extract_attributions, unit * copies, semantic=True)
         work.append((counting.pieces, ops))
     (pieces_1, ops_1), (pieces_2, ops_2) = work

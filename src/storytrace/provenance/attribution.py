@@ -1170,7 +1170,14 @@ def extract_attributions(text: str, *, semantic: bool | str = False) -> list[Att
     told 'Sources' anonymous
     according_to 'New York Daily News' outlet
     """
-    return _default_extractor(semantic).extract(text)
+    # compare reads one text's attributions in several steps (credits, the facts diff,
+    # direction): each text is tagged once (Attributions are frozen; the list is a copy).
+    return list(_extracted(text, semantic))
+
+
+@lru_cache(maxsize=16)
+def _extracted(text: str, semantic: bool | str) -> tuple[Attribution, ...]:
+    return tuple(_default_extractor(semantic).extract(text))
 
 
 @lru_cache(maxsize=4)

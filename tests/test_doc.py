@@ -67,4 +67,5 @@ def test_compare_analyses_each_text_once(monkeypatch) -> None:
 
     result = compare(a, b, Aligner(semantic=False), details=("diff",))
     assert result.alignment.passages and result.details["diff"]
-    assert sorted(calls) == sorted([len(a.text), len(b.text)])
+    # (other steps may analyse pieces of a text, such as one sentence, on their own)
+    assert calls.count(len(a.text)) == 1 and calls.count(len(b.text)) == 1

@@ -79,12 +79,16 @@ def test_eval_similarity_bad_csv_fails_cleanly(tmp_path):
 
 def test_eval_clusters_scores_gold_clusters(tmp_path):
     p = tmp_path / "c.jsonl"
-    rows = ["flood valencia dead", "valencia flood dead toll", "iphone apple unveil",
-            "apple iphone unveil event"]
+    flood = ("Floods in Valencia killed at least 62 people on Tuesday after a year's rain "
+             "fell in eight hours, regional officials said, as rescuers searched cars swept "
+             "into ravines and the army was sent to clear roads in the towns south of the city.")
+    phone = ("Apple unveiled a thinner iPhone at its September event in Cupertino on Monday, "
+             "with a faster chip, a new camera and a price that starts at 799 dollars, and said "
+             "it would ship in 40 countries next week while analysts expected slower sales.")
+    rows = [flood, "Breaking: " + flood, phone, phone.replace("Monday", "Tuesday")]
     p.write_text("".join(json.dumps({"text": t, "cluster": i // 2}) + "\n"
                          for i, t in enumerate(rows)))
-    result = runner.invoke(app, ["eval", "clusters", str(p), "--lexical", "--threshold", "0.1",
-                                 "--format", "json"])
+    result = runner.invoke(app, ["eval", "clusters", str(p), "--lexical", "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["nmi"] == 1.0 and report["bcubed_f1"] == 1.0

@@ -67,7 +67,7 @@ def true_jaccard(a: str, b: str, k: int) -> float:
     "   ,,, —— ...",
 ])
 def test_words_match_the_re_module(text: str) -> None:
-    joined = re.sub(r"(?<=\w)['’.—-](?=\w)", "", text)
+    joined = re.sub(r"(?<=\w)['’.–-](?=\w)", "", text)
     assert words(text) == re.findall(r"\w+", joined.lower())
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from storytrace.text.normalize import _DROP, _FOLD, normalize
 from storytrace.text.segment import sentences, words
+from storytrace.text.words import JOINERS
 
 # -- unit tests ---------------------------------------------------------------
 
@@ -19,7 +20,7 @@ from storytrace.text.segment import sentences, words
 def test_curly_quotes_dashes_and_whitespace_runs():
     original = "“It’s  done” \u2014 he\u00a0said…\n\n\tNext"
     n = normalize(original)
-    assert n.text == "\"It's done\" - he said... Next"
+    assert n.text == "\"It's done\" \u2014 he said... Next"  # an em dash separates words
     # "done" in the normalised text maps back to "done" in the original
     i = n.text.index("done")
     s, e = n.to_original(i, i + 4)
@@ -273,5 +274,6 @@ def test_word_spans_are_ordered_words(text):
     pos = 0
     for sp in spans:
         assert pos <= sp.start < sp.end <= len(text)
-        assert re.fullmatch(r"\w+(?:[’'.-]\w+)*", sp.of(text))
+        # runs of \w joined by single joiners (apostrophes, dots, hyphens, look-alikes)
+        assert re.fullmatch(rf"\w+(?:[{re.escape(JOINERS)}]\w+)*", sp.of(text))
         pos = sp.end

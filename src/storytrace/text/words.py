@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 #: Characters that join two runs of letters or digits into one word: apostrophes, dots
-#: and hyphens, with the look-alikes that normalisation folds to them ("’", "–", "−").
+#: and hyphens, with the look-alikes that normalisation folds to them ("’", "–", "−");
+#: not the em dash, which separates words ("stop—it's" is two).
 JOINERS = ("'.-" + "\u2018\u2019\u201a\u201b\u2032\u00b4"
-           + "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+           + "\u2010\u2011\u2012\u2013\u2212")
 
 #: A word: runs of letters and digits (``\w``) joined by single :data:`JOINERS` ("it's",
 #: "U.S", "re-entered", "52–48"). Matched on normalised text by

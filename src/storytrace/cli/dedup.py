@@ -65,7 +65,7 @@ def dedup_cmd(
 def _local(sources: list[str], db: Path, out_path: str, kind: str, drops: str,
            min_overlap: float, trace: bool) -> tuple[dict, int]:
     from storytrace.cli.articles import open_store
-    from storytrace.cli.output import progress
+    from storytrace.cli.output import ingest_with_progress, progress
     from storytrace.engines.dedup import dedup_store, write_store_dedup
 
     if not sources and not db.exists():
@@ -73,12 +73,7 @@ def _local(sources: list[str], db: Path, out_path: str, kind: str, drops: str,
     rejected = 0
     with open_store(db) as store:
         if sources:
-            from storytrace.pipeline import ingest
-
-            with progress("ingesting") as advance:
-                summary = ingest(sources, store, on_error=lambda e: err.print(f"error: {e}"),
-                                 on_record=advance)
-            rejected = summary.rejected
+            rejected = ingest_with_progress(sources, store)
         try:
             with progress("deduplicating") as advance:
                 result = dedup_store(store, min_overlap, trace=trace,

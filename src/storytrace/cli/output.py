@@ -44,3 +44,14 @@ def progress(description: str, total: int | None = None):
     with bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
+
+
+def ingest_with_progress(sources: list[str], store: Any) -> int:
+    """Read ``sources`` into ``store`` with a progress bar, each bad record reported as a
+    one-line error (the rest still go in); returns how many were rejected."""
+    from storytrace.pipeline import ingest
+
+    with progress("ingesting") as advance:
+        summary = ingest(sources, store, on_error=lambda e: err.print(f"error: {e}"),
+                         on_record=advance)
+    return summary.rejected

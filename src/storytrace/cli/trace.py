@@ -8,12 +8,19 @@ import typer
 from rich.text import Text
 
 from storytrace.cli.articles import DbOption, FormatOption, open_store
-from storytrace.cli.output import Format, err, fail, out, print_json, progress
+from storytrace.cli.output import (
+    Format,
+    err,
+    fail,
+    ingest_with_progress,
+    out,
+    print_json,
+    progress,
+)
 from storytrace.cli.stories import print_cap_notes, print_story
 from storytrace.engines.core import TraceOptions, story_line, story_record
 from storytrace.engines.local import trace_store
 from storytrace.model import Story
-from storytrace.pipeline import ingest
 from storytrace.store.corpus import CorpusIndex
 
 
@@ -86,10 +93,7 @@ def trace_cmd(
     rejected = 0
     with open_store(db) as store:
         if sources:
-            with progress("ingesting") as advance:
-                summary = ingest(sources, store, on_error=lambda e: err.print(f"error: {e}"),
-                                 on_record=advance)
-            rejected = summary.rejected
+            rejected = ingest_with_progress(sources, store)
         if reindex:
             CorpusIndex(store).reset()
         try:

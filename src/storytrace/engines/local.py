@@ -177,8 +177,6 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
         texts = [a.text for _, a in batch]
         counts = [shingle_count(t, options.shingle) for t in texts]
         index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
-        if options.same_story:
-            index.add_sketches([s for s, _ in batch], sketcher.sketch_many(texts))
         report.signed += len(batch)
         if progress:
             progress("sign", report.signed, total)
@@ -320,9 +318,13 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
     """Tier 2: same-story links between articles that share little wording."""
     from storytrace.stories import StorySimilarity
 
-    missing = index.unsketched()
+    # Sketched once the boilerplate is known, from the text without it (a sidebar of the
+    # site's other headlines would make each page's nearest sketches its own site's);
+    # an article printing text that has just become boilerplate is sketched again.
+    missing = sorted({*index.unsketched(), *relinked})
     for start in range(0, len(missing), options.batch):
-        articles = index.articles(missing[start : start + options.batch])
+        articles, _ = without_boilerplate(
+            index.articles(missing[start : start + options.batch]), model)
         index.add_sketches(list(articles), sketcher.sketch_many(
             [a.text for a in articles.values()]))
     seqs, sketches = index.all_sketches()

@@ -725,7 +725,7 @@ def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
     disk = StorageLevel.MEMORY_AND_DISK
     sc = spark.sparkContext
     with clock("sketch"):
-        sketches = _sketch(articles).persist(disk)
+        sketches = _sketch(articles, model).persist(disk)
         entries = _weigh(sketches, report.signed, options.max_bucket).persist(disk)
         entries.count()
         sketches.unpersist()
@@ -757,19 +757,28 @@ def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
     return links.unionByName(found)
 
 
-def _sketch(articles: DataFrame) -> DataFrame:
-    """``seq, terms, weights``: each article's ``StorySketcher`` sketch, in sketch order."""
+def _sketch(articles: DataFrame, model: Boilerplate | None = None) -> DataFrame:
+    """``seq, terms, weights``: each article's ``StorySketcher`` sketch, in sketch order,
+    made from its text with its site's boilerplate (``model``) set aside, as the local
+    engine sketches it."""
     schema = "seq long, terms array<long>, weights array<float>"
+    shared = articles.sparkSession.sparkContext.broadcast(model)
 
     def sketch(batches: Iterator) -> Iterator:
         import numpy as np
         import pyarrow as pa
 
         from storytrace.index.sketch import StorySketcher
+        from storytrace.text.boilerplate import site_of
 
         sketcher = StorySketcher()
         for batch in batches:
-            found = sketcher.sketch_many(batch.column("text").to_pylist())
+            texts = batch.column("text").to_pylist()
+            if shared.value is not None:
+                texts = [shared.value.mask(t, site_of(o or "", u or ""))[0] for t, o, u in
+                         zip(texts, batch.column("outlet").to_pylist(),
+                             batch.column("url").to_pylist(), strict=True)]
+            found = sketcher.sketch_many(texts)
             offsets = pa.array(np.cumsum([0] + [len(t) for t, _ in found], dtype=np.int32))
             terms = np.concatenate([t for t, _ in found] + [np.zeros(0, np.uint32)])
             weights = np.concatenate([w for _, w in found] + [np.zeros(0, np.float32)])
@@ -778,7 +787,7 @@ def _sketch(articles: DataFrame) -> DataFrame:
                  pa.ListArray.from_arrays(offsets, pa.array(terms.astype(np.int64))),
                  pa.ListArray.from_arrays(offsets, pa.array(weights, pa.float32()))],
                 names=["seq", "terms", "weights"])
-    return articles.select("seq", "text").mapInArrow(sketch, schema)
+    return articles.select("seq", "text", "outlet", "url").mapInArrow(sketch, schema)
 
 
 def _weigh(sketches: DataFrame, n: int, max_df: int) -> DataFrame:

@@ -120,10 +120,11 @@ VERSION_4 = ""  # articles.language, from ADDED_COLUMNS
 
 VERSION_5 = ""  # signatures made again: see ONE_OFF
 VERSION_6 = ""  # boilerplate blocks counted again: see ONE_OFF
+VERSION_7 = ""  # story sketches made again, without site boilerplate: see ONE_OFF
 
 #: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
 MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5,
-                         VERSION_6]
+                         VERSION_6, VERSION_7]
 
 #: Statements run once, when a store written before schema ``k`` (and after none) is
 #: upgraded past it: ``{k: script}``. Unlike the migrations, they may remove.
@@ -131,6 +132,7 @@ ONE_OFF: dict[int, str] = {
     5: "DELETE FROM signatures",  # words keep their joiners
     6: "DELETE FROM blocks; DELETE FROM article_sites; "  # block keys hash those words
        "DELETE FROM meta WHERE key = 'blocks_through'",
+    7: "DELETE FROM sketches",  # sketched from the text without its site's boilerplate
 }
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -86,6 +86,7 @@ from storytrace.provenance.attribution import (
     classify_source,
     extract_attributions,
 )
+from storytrace.text.words import WORD
 
 __all__ = [
     "MIN_MARGIN",
@@ -144,7 +145,7 @@ QUOTE_SHARE = 0.75  # share of a passage inside quoted speech, in both texts, to
 MAX_QUOTE_CHARS = 3000  # longest quotation between two marks
 
 SHINGLE = 3
-_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+_WORD = WORD  # the one definition of a word (text/words.py)
 # Credit forms the attribution rules do not cover yet ("first reported by X",
 # "originally appeared on X", "Read more at X", a bare domain after "Source:", "From X:").
 _NAME = (r"(?:[Tt]he )?(?:[\w-]{1,40}\.(?:com|org|net|co\.uk|news|us|info)\b|"

@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 
 from storytrace.model import Span
+from storytrace.text.words import TOKEN
 
 MAX_TAGGED_TOKENS = 400  # tagger window; longer paragraphs are cut into windows
 MAX_TAGGED_TOTAL = 60_000  # tokens the tagger reads per text (a long book chapter)
 
-_TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
+_TOKEN = TOKEN  # words and single symbols (text/words.py)
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 

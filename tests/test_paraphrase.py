@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from tests.conftest import shared_path
 
-from storytrace.align import paraphrase
 from storytrace.align.paraphrase import (
     LEXICAL_FEATURES,
     SEMANTIC_FEATURES,

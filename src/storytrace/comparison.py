@@ -89,9 +89,11 @@ def summarize(result: dict) -> dict:
         out["adds"] = {s: n(diff["summary"].get(f"{s}_adds")) for s in ("a", "b")}
     direction = result.get("direction")
     if isinstance(direction, dict):
+        names = {str(result[s]["id"]): s.upper() for s in ("a", "b")
+                 if isinstance(result.get(s), dict) and result[s].get("id")}
         out["direction"] = {"verdict": direction.get("verdict"),
                             "confidence": direction.get("confidence"),
-                            "reason": decisive_reason(direction)}
+                            "reason": decisive_reason(direction, names)}
     credits = result.get("attributions")
     if isinstance(credits, dict):
         out["credits"] = {s: _credit_names(credits.get(s)) for s in ("a", "b")}
@@ -168,9 +170,10 @@ def claim_change(d: dict) -> str:
     return f"{kind} only in {'A' if at else 'B'}: “{at or bt or ''}”"
 
 
-def decisive_reason(direction: dict) -> str:
+def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str:
     """The evidence line that weighs most for the verdict (for "unknown", the strongest
-    line seen, saying it did not decide)."""
+    line seen, saying it did not decide), with article ids replaced by ``names``
+    (``{id: "A"}``)."""
     items = [e for e in direction.get("evidence") or [] if isinstance(e, dict)]
     verdict = direction.get("verdict")
     backing = [e for e in items if e.get("points") == verdict] or items
@@ -178,6 +181,9 @@ def decisive_reason(direction: dict) -> str:
         return ""
     best = max(backing, key=lambda e: abs(float(e.get("weight") or 0)))
     detail = str(best.get("detail") or "")
+    for ident, name in sorted((names or {}).items(), key=lambda x: -len(x[0])):
+        if ident and ident != name:
+            detail = detail.replace(ident, name)
     text = f"{best.get('name')}: " + (detail if len(detail) <= 160 else detail[:157] + "…")
     return text if verdict != "unknown" else f"nothing decides; strongest: {text}"
 

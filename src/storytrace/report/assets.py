@@ -98,7 +98,7 @@ vertical-align:top}
 .snip{color:#39404d;font-size:.86rem;font-family:Georgia,serif}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .items{margin:.2em 0;padding-left:1.3em}
-.items li{margin:.25em 0}
+.items li{margin:.25em 0;overflow-wrap:anywhere}
 .scores{list-style:none;padding:0;margin:.2em 0 .5em;font-size:.9rem}
 .kv{margin:.1em 0;padding-left:1.1em;font-size:.86rem}
 .key{color:var(--muted)}

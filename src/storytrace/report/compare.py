@@ -186,11 +186,11 @@ def _claims(page: _Page) -> None:
                             if isinstance(d, dict))
         rows.append(f"<tr><td>{i}</td><td>{chip(words)}</td>"
                     f"<td>{'' if score is None else f'{score:.2f}'}</td>{cells}"
-                    f"<td>{esc(changed)}</td></tr>")
+                    f'<td class="opt">{esc(changed)}</td></tr>')
     if rows:
         page.layers.add("claim")
     body = ('<table class="list"><thead><tr><th>#</th><th>kind</th><th>score</th><th>in A</th>'
-            '<th>in B</th><th>changed inside</th></tr></thead>'
+            '<th>in B</th><th class="opt">changed inside</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
             if rows else '<p class="muted">No statement of one is reported by the other.</p>')
     page.sections.append('<section class="block" id="claims"><h2>Shared statements '

@@ -69,3 +69,10 @@ def test_compare_analyses_each_text_once(monkeypatch) -> None:
     assert result.alignment.passages and result.details["diff"]
     # (other steps may analyse pieces of a text, such as one sentence, on their own)
     assert calls.count(len(a.text)) == 1 and calls.count(len(b.text)) == 1
+
+
+def test_a_name_stops_at_the_end_of_its_sentence():
+    doc = Doc("The mayor of New York met Angela Merkel. Both spoke. Mr. Smith left.")
+    names = [s.of(doc.text) for s in doc.names]
+    assert "Angela Merkel" in names and "Mr. Smith" in names
+    assert not any("Both" in n for n in names)

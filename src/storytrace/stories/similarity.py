@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.align.semantic import SemanticUnavailable, choose_model, default_encoder
 from storytrace.text.doc import Doc
 from storytrace.text.segment import sentences
 from storytrace.text.words import STOPWORDS, WORD, stem
@@ -572,13 +572,8 @@ class StorySimilarity:
         if semantic not in ("auto", True, False):
             raise ValueError(f"semantic must be 'auto', True or False, not {semantic!r}")
         if weights is None:
-            if semantic and encoder is None:
-                encoder = default_encoder()
-                if encoder is None and semantic is True:
-                    raise SemanticUnavailable(
-                        "semantic=True but the semantic extra is unavailable")
-            weights = load_weights("semantic" if semantic and encoder is not None
-                                   else "lexical")
+            which, encoder = choose_model(semantic, encoder)
+            weights = load_weights(which)
         names = tuple(weights["features"])
         self.base_features = tuple(dict.fromkeys(n.split("*")[0] for n in names))
         if names != model_features(self.base_features) or not set(self.base_features) <= {

@@ -186,8 +186,9 @@ class Doc:
             if not self._capitalised(i):
                 i += 1
                 continue
-            j = i + 1
-            while j < n and self._capitalised(j) and self._adjacent(j - 1, j):
+            j = i + 1  # a name never runs into the next sentence ("Merkel. Both")
+            while (j < n and j not in openers and self._capitalised(j)
+                   and self._adjacent(j - 1, j)):
                 j += 1
             while i < j and self.words[i] in STOPWORDS:  # "The", "In": not a name's
                 i += 1

@@ -107,7 +107,8 @@ def format_tree(tree: FamilyTree) -> list[str]:
             status = f"{origin}, {n.score:.2f}"
         else:
             status = f"{n.score:.2f}"
-        lines.append(f"{'  ' * depth}{k[:16]}  {n.label[:30]}  ({status}{reason})")
+        label = "(untitled)" if n.label == k else n.label[:30]  # a node without a title
+        lines.append(f"{'  ' * depth}{k[:16]}  {label}  ({status}{reason})")
         for c in sorted(children.get(k, [])):
             walk(c, depth + 1)
 

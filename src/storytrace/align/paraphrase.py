@@ -28,7 +28,10 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from storytrace.align.semantic import SemanticUnavailable, choose_model, default_encoder
+from storytrace.align.semantic import (
+    choose_model,
+    model_encoder,
+)
 from storytrace.text.normalize import normalize
 from storytrace.text.words import STOPWORDS, WORD, plain_word, stem
 
@@ -310,11 +313,7 @@ class ParaphraseScorer:
         if names not in (LEXICAL_FEATURES, SEMANTIC_FEATURES):
             raise ValueError(f"model features {names} do not match this version's features")
         self.semantic = names == SEMANTIC_FEATURES
-        if self.semantic and encoder is None:
-            encoder = default_encoder()
-            if encoder is None:
-                raise SemanticUnavailable("this model needs the semantic extra")
-        self.encoder = encoder if self.semantic else None
+        self.encoder = model_encoder(self.semantic, encoder)
         self.weights = weights
         self.feature_names = names
         self.threshold = float(weights["threshold"])

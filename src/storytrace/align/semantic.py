@@ -123,3 +123,21 @@ def choose_model(semantic: bool | str, encoder: object = None) -> tuple[str, obj
         if encoder is None and semantic is True:
             raise SemanticUnavailable("semantic=True but the semantic extra is unavailable")
     return ("semantic" if semantic and encoder is not None else "lexical"), encoder
+
+
+def model_encoder(needs_embeddings: bool, encoder: object = None,
+                  what: str = "this model") -> object:
+    """The sentence encoder a loaded model reads with: ``None`` for a model without
+    embedding features, else ``encoder`` or the default one; a model that needs
+    embeddings where the semantic extra is missing raises :class:`SemanticUnavailable`.
+
+    >>> model_encoder(False, encoder="unused") is None
+    True
+    """
+    if not needs_embeddings:
+        return None
+    if encoder is None:
+        encoder = default_encoder()
+        if encoder is None:
+            raise SemanticUnavailable(f"{what} needs the semantic extra")
+    return encoder

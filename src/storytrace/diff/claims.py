@@ -51,7 +51,10 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from storytrace.align.paraphrase import LEXICAL_FEATURES, pair_features
-from storytrace.align.semantic import SemanticUnavailable, choose_model, default_encoder
+from storytrace.align.semantic import (
+    choose_model,
+    model_encoder,
+)
 from storytrace.text.doc import Doc
 from storytrace.text.words import STOPWORDS
 
@@ -169,11 +172,7 @@ class ClaimScorer:
                                             else ())):
             raise ValueError("claim model features do not match this version's features")
         self.semantic = "product" in weights
-        if self.semantic and encoder is None:
-            encoder = default_encoder()
-            if encoder is None:
-                raise SemanticUnavailable("this claim model needs the semantic extra")
-        self.encoder = encoder if self.semantic else None
+        self.encoder = model_encoder(self.semantic, encoder, "this claim model")
         self.weights = weights
         self.threshold = float(weights["threshold"])
         self._w = np.asarray(weights["coef"], dtype=np.float64) / np.asarray(

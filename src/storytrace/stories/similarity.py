@@ -50,7 +50,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from storytrace.align.semantic import SemanticUnavailable, choose_model, default_encoder
+from storytrace.align.semantic import (
+    SemanticUnavailable,
+    choose_model,
+    default_encoder,
+    model_encoder,
+)
 from storytrace.text.doc import Doc
 from storytrace.text.segment import sentences
 from storytrace.text.words import STOPWORDS, WORD, stem
@@ -176,46 +181,14 @@ def title_of(text: str) -> str:
 
 def entity_spans(text: str) -> list[str]:
     """The names in the text (:attr:`storytrace.text.doc.Doc.names`: runs of capitalised
-    words, without leading stop words, a lone sentence opener left out), as written; a
-    run that goes on into the next sentence ("... met Merkel. Both spoke") is cut there.
+    words within a sentence, without leading stop words, a lone sentence opener left out),
+    as written.
 
     >>> entity_spans("The mayor of New York met Angela Merkel. Both spoke.")
     ['New York', 'Angela Merkel']
     """
     doc = Doc.of(text)
-    return [doc.text[s:e] for s, e in _name_spans(doc)]
-
-
-def _name_spans(doc: Doc) -> list[tuple[int, int]]:
-    """``(start, end)`` of each name of ``doc``, cut at sentence ends."""
-    if not doc.names:
-        return []
-    sentence = doc.sentence_of()
-    openers = {first for first, _ in doc.sentence_tokens}
-    index = {start: k for k, start in enumerate(doc.starts)}
-    out = []
-    for span in doc.names:
-        k = index.get(span.start)
-        if k is None:  # not at a word start (should not happen): keep it whole
-            out.append((span.start, span.end))
-            continue
-        words: list[int] = []
-        while k < len(doc.starts) and doc.starts[k] < span.end:
-            if words and sentence[k] != sentence[words[-1]]:
-                _keep_name(doc, words, openers, out)
-                words = []
-            words.append(k)
-            k += 1
-        _keep_name(doc, words, openers, out)
-    return out
-
-
-def _keep_name(doc: Doc, words: list[int], openers: set[int],
-               out: list[tuple[int, int]]) -> None:
-    while words and doc.words[words[0]] in STOPWORDS:
-        words = words[1:]
-    if words and (len(words) > 1 or words[0] not in openers):
-        out.append((doc.starts[words[0]], doc.ends[words[-1]]))
+    return [s.of(doc.text) for s in doc.names]
 
 
 def entity_words(text: str) -> set[str]:
@@ -226,8 +199,8 @@ def entity_words(text: str) -> set[str]:
     """
     doc = Doc.of(text)
     out: set[str] = set()
-    for s, e in _name_spans(doc):
-        out.update(w.lower() for w in WORD.findall(doc.text[s:e]))
+    for span in doc.names:
+        out.update(w.lower() for w in WORD.findall(span.of(doc.text)))
     return out - STOPWORDS
 
 
@@ -580,11 +553,7 @@ class StorySimilarity:
                 *LEXICAL_FEATURES, *EMBEDDING_FEATURES}:
             raise ValueError(f"model features {names} do not match this version's features")
         self.semantic = any(n in EMBEDDING_FEATURES for n in self.base_features)
-        if self.semantic and encoder is None:
-            encoder = default_encoder()
-            if encoder is None:
-                raise SemanticUnavailable("this model needs the semantic extra")
-        self.encoder = encoder if self.semantic else None
+        self.encoder = model_encoder(self.semantic, encoder)
         self.weights = weights
         self.feature_names = names
         self._mean = np.asarray(weights["scaler"]["mean"], dtype=np.float64)

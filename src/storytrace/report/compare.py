@@ -8,6 +8,7 @@ section drops that item, never the page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from storytrace.report.html import document, esc, num, pct, render_value, short
@@ -127,12 +128,7 @@ def _passages(page: _Page) -> None:
     if not isinstance(passages, list):
         return
     rows = []
-    for i, p in enumerate(passages[:_MAX_ITEMS], 1):
-        if not isinstance(p, dict):
-            continue
-        spans = {s: page.span(s, (p.get(f"{s}_start"), p.get(f"{s}_end"))) for s in SIDES}
-        if not spans["a"] or not spans["b"]:
-            continue
+    for i, p, spans in _spanned(page, passages):
         kind = p.get("kind") if isinstance(p.get("kind"), str) else "other"
         score = num(p.get("score"))
         label = f"passage {i}: {kind}" + (f", score {score:.2f}" if score is not None else "")
@@ -140,20 +136,14 @@ def _passages(page: _Page) -> None:
             page.marks[s].append(Mark(*spans[s], f"{s}-p{i}", kind_class(kind), "passage",
                                       label, focus=True))
         page.kinds.add(kind)
-        cells = "".join(
-            f'<td>{page.jump(f"{s}-p{i}", f"{s.upper()} {spans[s][0]}–{spans[s][1]}")}'
-            f'<div class="snip">{page.snippet(s, *spans[s])}</div></td>' for s in SIDES)
         rows.append(f"<tr><td>{i}</td><td>{chip(kind, kind_class(kind))}</td>"
-                    f"<td>{'' if score is None else f'{score:.2f}'}</td>{cells}"
+                    f"<td>{'' if score is None else f'{score:.2f}'}</td>"
+                    f"{_pair_cells(page, 'p', i, spans)}"
                     f'<td class="muted opt">{esc(p.get("evidence") or "")}</td></tr>')
     if rows:
         page.layers.add("passage")
-    body = ('<table class="list"><thead><tr><th>#</th><th>kind</th><th>score</th><th>in A</th>'
-            '<th>in B</th><th class="opt">evidence</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>'
-            if rows else '<p class="muted">No reused passages found.</p>')
-    page.sections.append(f'<section class="block" id="passages"><h2>Reused passages '
-                         f"({len(rows)})</h2>{body}</section>")
+    _pair_section(page, "passages", "Reused passages", rows, "evidence",
+                  "No reused passages found.")
 
 
 def _claims(page: _Page) -> None:
@@ -167,33 +157,52 @@ def _claims(page: _Page) -> None:
     if not isinstance(pairs, list):
         return
     rows = []
-    for i, c in enumerate(pairs[:_MAX_ITEMS], 1):
-        if not isinstance(c, dict):
-            continue
-        spans = {s: page.span(s, (c.get(f"{s}_start"), c.get(f"{s}_end"))) for s in SIDES}
-        if not spans["a"] or not spans["b"]:
-            continue
+    for i, c, spans in _spanned(page, pairs):
         kind = str(c.get("kind") or "claim")
         words = CLAIM_WORDS.get(kind, kind)
         for s in SIDES:
             page.marks[s].append(Mark(*spans[s], f"{s}-c{i}", "claim", "claim",
                                       f"statement {i}: {words}", focus=True))
         score = num(c.get("score"))
-        cells = "".join(
-            f'<td>{page.jump(f"{s}-c{i}", f"{s.upper()} {spans[s][0]}–{spans[s][1]}")}'
-            f'<div class="snip">{page.snippet(s, *spans[s])}</div></td>' for s in SIDES)
         changed = "; ".join(claim_change(d) for d in (c.get("details") or [])[:20]
                             if isinstance(d, dict))
         rows.append(f"<tr><td>{i}</td><td>{chip(words)}</td>"
-                    f"<td>{'' if score is None else f'{score:.2f}'}</td>{cells}"
+                    f"<td>{'' if score is None else f'{score:.2f}'}</td>"
+                    f"{_pair_cells(page, 'c', i, spans)}"
                     f'<td class="opt">{esc(changed)}</td></tr>')
     if rows:
         page.layers.add("claim")
+    _pair_section(page, "claims", "Shared statements", rows, "changed inside",
+                  "No statement of one is reported by the other.")
+
+
+def _spanned(page: _Page, items: list) -> Iterator[tuple[int, dict, dict]]:
+    """``(number, item, {side: span})`` for each item (a passage, a statement) with a valid
+    span in both texts, numbered from 1 in list order; malformed items are skipped."""
+    for i, x in enumerate(items[:_MAX_ITEMS], 1):
+        if not isinstance(x, dict):
+            continue
+        spans = {s: page.span(s, (x.get(f"{s}_start"), x.get(f"{s}_end"))) for s in SIDES}
+        if spans["a"] and spans["b"]:
+            yield i, x, spans
+
+
+def _pair_cells(page: _Page, letter: str, i: int, spans: dict) -> str:
+    """The "in A" and "in B" cells of item ``i``: a jump to its mark and a snippet."""
+    return "".join(
+        f'<td>{page.jump(f"{s}-{letter}{i}", f"{s.upper()} {spans[s][0]}–{spans[s][1]}")}'
+        f'<div class="snip">{page.snippet(s, *spans[s])}</div></td>' for s in SIDES)
+
+
+def _pair_section(page: _Page, anchor: str, title: str, rows: list[str], last: str,
+                  empty: str) -> None:
+    """A section listing items that span both texts (#, kind, score, in A, in B, ``last``
+    hidden on narrow screens), or ``empty`` when there is none."""
     body = ('<table class="list"><thead><tr><th>#</th><th>kind</th><th>score</th><th>in A</th>'
-            '<th>in B</th><th class="opt">changed inside</th></tr></thead>'
+            f'<th>in B</th><th class="opt">{esc(last)}</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            if rows else '<p class="muted">No statement of one is reported by the other.</p>')
-    page.sections.append('<section class="block" id="claims"><h2>Shared statements '
+            if rows else f'<p class="muted">{esc(empty)}</p>')
+    page.sections.append(f'<section class="block" id="{anchor}"><h2>{esc(title)} '
                          f"({len(rows)})</h2>{body}</section>")
 
 

@@ -460,3 +460,15 @@ def test_shared_statements_are_linked_across_the_texts_and_escaped():
     assert "qualifier only in A: “&lt;i&gt;misdemeanor&lt;/i&gt;”" in page
     assert "<i>misdemeanor</i>" not in _without_data(page)
     assert "with a changed detail" in page
+
+
+def test_report_data_carries_the_summary_it_shows(seed_texts):
+    """The page's JSON data holds the summary of everything the page shows, credits and
+    direction included, not the one made before they were added."""
+    from storytrace.comparison import summarize
+    from storytrace.report.extras import comparison_dict
+
+    a_text, b_text = seed_texts
+    d = comparison_dict(compare(Article(id="a", text=a_text), Article(id="b", text=b_text),
+                                Aligner(semantic=False)))
+    assert "credits" in d["summary"] and d["summary"] == summarize(d)

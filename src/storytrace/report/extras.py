@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from storytrace.comparison import Comparison
+from storytrace.comparison import Comparison, summarize
 from storytrace.model import Story
 from storytrace.provenance.credits import extract_credits
 
@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def comparison_dict(comparison: Comparison) -> dict:
-    """``comparison.to_dict()`` with ``attributions`` and ``direction`` added if missing."""
+    """``comparison.to_dict()`` with ``attributions`` and ``direction`` added if missing,
+    and its ``summary`` made again so that it counts them."""
     result = comparison.to_dict()
     a, b = comparison.a, comparison.b
     result.setdefault("attributions", {
@@ -30,11 +31,13 @@ def comparison_dict(comparison: Comparison) -> dict:
         try:
             from storytrace.provenance.direction import infer_direction
         except ImportError:  # a storytrace without direction: the page has no such section
-            return result
+            infer_direction = None
         try:
-            result["direction"] = infer_direction(a, b, comparison).to_dict()
+            if infer_direction is not None:
+                result["direction"] = infer_direction(a, b, comparison).to_dict()
         except Exception:  # a report without the direction beats no report
             log.exception("direction failed for %s and %s", a.id, b.id)
+    result["summary"] = summarize(result)
     return result
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from storytrace import compare
-from storytrace.engines.core import TraceOptions, same_story_links
+from storytrace.engines.core import TraceOptions
+from storytrace.engines.story_links import same_story_links
 from storytrace.model import Article
 from storytrace.pipeline import ingest
 from storytrace.store import Store

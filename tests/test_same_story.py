@@ -142,7 +142,7 @@ def test_same_story_links_carry_a_calibrated_probability():
 
 
 def test_the_sentence_check_vetoes_same_story_links_it_doubts(monkeypatch):
-    import storytrace.engines.core as core
+    import storytrace.engines.story_links as core
 
     class Doubtful:
         def __init__(self):

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article, Link, Story
 from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions, site_of
-from storytrace.text.language import is_english
-from storytrace.text.words import WORD
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
@@ -27,8 +24,6 @@ if TYPE_CHECKING:
 #: The kinds of link that make stories; a ``shared_quote`` link (two articles quoting the
 #: same words of a third party, and sharing nothing else) is kept and shown, not clustered.
 STORY_KINDS = ("reuse", "same_story")
-#: An article with fewer words than this left once its boilerplate is set aside is hollow.
-HOLLOW_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -271,117 +266,6 @@ def story_record(story: dict) -> dict:
 def story_line(story: dict) -> str:
     """One story (``Story.to_dict()``) as a JSON Lines record, without the newline."""
     return json.dumps(story, ensure_ascii=False)
-
-
-def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
-                     similarity: Any, aligner: Aligner, options: Any,
-                     set_aside: dict[int, int] | None = None) -> list:
-    """Tier 2's decision on candidate pairs: the same-story (or reuse) links among them.
-
-    ``pairs``: ``(a_seq, b_seq)`` candidates; ``articles``: seq -> Article (title and
-    text are read); ``cosine``: each pair's sketch cosine; ``similarity``: a
-    :class:`~storytrace.stories.StorySimilarity`; ``options``: the
-    :class:`TraceOptions`. A pair's link depends on that
-    pair alone, however the pairs are batched (each engine batches its own way).
-    """
-    from storytrace.stories.similarity import entity_words
-
-    # The same-story model is learnt from English news: other languages are not guessed.
-    pairs = [(a, b) for a, b in pairs
-             if is_english(articles[a].language) and is_english(articles[b].language)]
-    # A page that is all boilerplate (a sidebar scraped as an article), or a body of a
-    # line or two ("Your ads will be inserted here"), has nothing left to tell a story
-    # with: its title alone would link it to its site's others.
-    hollow = {seq for seq in {s for pair in pairs for s in pair}
-              if len(WORD.findall(articles[seq].text)) < HOLLOW_WORDS}
-    pairs = [(a, b) for a, b in pairs if a not in hollow and b not in hollow]
-    names = {seq: entity_words(story_text(a)) for seq, a in articles.items()}
-    # Reports of one story name the same people and places: 95% of SemEval's
-    # "very similar" English pairs share two or more names, 42% of unrelated
-    # ones do. Pairs that don't are not scored at all, which also keeps the
-    # model's cost off the many weak candidates of a large corpus.
-    named = [(a, b) for a, b in pairs if len(names[a] & names[b]) >= options.story_min_names
-             and not _far_apart(articles[a], articles[b], options.story_max_days)]
-    texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
-    sketch = [cosine[p] for p in named]
-    chances = similarity.probabilities(texts, sketch) if texts else np.zeros(0)
-    kept = [k for k, chance in enumerate(chances.tolist()) if chance >= options.story_min_score]
-    check = sentence_check(options.story_check) if kept else None
-    second = (dict(zip(kept, check.probabilities([texts[k] for k in kept]).tolist(),
-                       strict=True)) if check is not None else {})
-    links = []
-    for k in kept:
-        (a, b), pair, chance, near = named[k], texts[k], float(chances[k]), sketch[k]
-        explained = similarity.explain(*pair, sketch_cosine=near)
-        evidence = {"same_story_score": round(chance, 4), "model": similarity.model,
-                    "sketch_cosine": near,
-                    "shared_entities": explained["shared_entities"][:20],
-                    "features": {f: round(v, 4) for f, v in explained["features"].items()}}
-        days = _days_apart(articles[a], articles[b])
-        if days is not None:
-            evidence["days_apart"] = round(days, 2)
-        if k in second:
-            evidence["sentence_check"] = round(second[k], 4)
-        # Two versions of one story may still share a passage that MinHash
-        # missed (too small a part of either): align them before settling.
-        reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify, set_aside)
-        if reuse is not None and reuse.kind == "reuse":
-            reuse.evidence["same_story"] = evidence
-            links.append(reuse)
-        elif second.get(k, 1.0) >= STORY_CHECK_MIN:
-            # two reports of one story, perhaps quoting the same people
-            if reuse is not None:
-                evidence["quotes"] = reuse.evidence["quotes"]
-            links.append(Link(a, b, "same_story", round(chance, 4), 0.0, 0.0, evidence))
-    return links
-
-
-#: The sentence check's probability a same-story link needs (see :func:`sentence_check`).
-STORY_CHECK_MIN = 0.5
-
-
-@lru_cache(maxsize=2)
-def sentence_check(mode: bool | str) -> Any:
-    """The sentence model's check of the pairs the lexical model links as the same story
-    (:class:`~storytrace.stories.similarity.SentenceCheck`), loaded once per process and
-    only when a pair needs it; ``None`` when ``mode`` is off, or ``"auto"`` and the
-    semantic extra is not installed. On long news about one broad event the lexical
-    model cannot tell two stories of it apart and the sentence model can (see
-    docs/results.md), at about a second per pair on 2 CPU cores, so it is asked only
-    about the few pairs already linked."""
-    if not mode:
-        return None
-    from storytrace.align.semantic import SemanticUnavailable
-    from storytrace.stories.similarity import SentenceCheck
-
-    try:
-        return SentenceCheck()
-    except SemanticUnavailable:
-        if mode is True:
-            raise
-        return None
-
-
-def _days_apart(a: Article, b: Article) -> float | None:
-    """Days between two articles' publication, or ``None`` when either date is unknown."""
-    if a.published is None or b.published is None:
-        return None
-    return abs((a.published - b.published).total_seconds()) / 86400
-
-
-def _far_apart(a: Article, b: Article, max_days: float | None) -> bool:
-    """Whether both dates are known and more than ``max_days`` apart: reports of one event
-    come out within days of each other; a story months later is another story, however
-    alike the two read."""
-    days = _days_apart(a, b)
-    return max_days is not None and days is not None and days > max_days
-
-
-def story_text(article: Article) -> str:
-    """The text StorySimilarity reads: title on the first line, then the body."""
-    if article.title and not article.text.lstrip().startswith(article.title.strip()):
-        return f"{article.title}\n{article.text}"
-    return article.text
 
 
 def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None

@@ -24,12 +24,12 @@ from storytrace.engines.core import (
     cap_candidates,
     cluster_links,
     estimated_containment,
-    same_story_links,
     stable_story_ids,
     story_tree,
     verify_link,
     without_boilerplate,
 )
+from storytrace.engines.story_links import same_story_links
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.index.minhash import shingle_count
 from storytrace.index.sketch import StorySketcher, sketch_candidates

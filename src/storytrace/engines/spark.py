@@ -8,7 +8,7 @@ them, :meth:`~storytrace.index.LSHIndex.band_hashes` bands them,
 reuse, :class:`~storytrace.index.sketch.StorySketcher`,
 :func:`~storytrace.index.sketch.tfidf_rows` and
 :func:`~storytrace.index.sketch.nearest_sketches` propose same-story candidates,
-:func:`~storytrace.engines.core.same_story_links` decides them, and
+:func:`~storytrace.engines.story_links.same_story_links` decides them, and
 :func:`~storytrace.engines.core.cluster_links`,
 :func:`~storytrace.engines.core.stable_story_ids` and ``Story.to_dict`` make the stories.
 Spark only moves data between them:
@@ -943,7 +943,8 @@ def _score_same_story(spark: SparkSession, todo: DataFrame, pairs: int, articles
 
     def score(rows: Iterator) -> Iterator[tuple]:
         from storytrace.align import Aligner
-        from storytrace.engines.core import same_story_links, without_boilerplate
+        from storytrace.engines.core import without_boilerplate
+        from storytrace.engines.story_links import same_story_links
         from storytrace.stories import StorySimilarity
 
         similarity = StorySimilarity(semantic=options.semantic)

@@ -6,24 +6,11 @@ Call :func:`register` with the ``eval`` Typer app to add the three commands.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.table import Table
 
 from storytrace.cli.articles import FormatOption
-from storytrace.cli.output import Format, fail, out, print_json
-
-
-def _table(rows: dict[str, dict[str, Any]], columns: tuple[str, ...]) -> Table:
-    table = Table(show_edge=False)
-    table.add_column("")
-    for c in columns:
-        table.add_column(c, justify="right")
-    for name, row in rows.items():
-        table.add_row(name, *(f"{row[c]:.4f}" if isinstance(row.get(c), float)
-                              else str(row.get(c, "")) for c in columns))
-    return table
+from storytrace.cli.output import Format, out, score_table, scored
 
 
 def eval_clickbait(
@@ -38,20 +25,16 @@ def eval_clickbait(
     """
     from storytrace.eval.framing import evaluate_clickbait
 
-    try:
-        result = evaluate_clickbait(path)
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+    result = scored(lambda: evaluate_clickbait(path), fmt)
+    if result is None:
         return
     out.print(f"{path}: {result['dataset']}, {result['n']} items scored "
               f"({result['skipped_trained']} skipped: seen in training)")
     if result["dataset"] == "chakraborty":
         rows = {"shipped": result, "model only": result["model_only"]}
-        out.print(_table(rows, ("accuracy", "precision", "recall", "f1")))
+        out.print(score_table(rows, ("accuracy", "precision", "recall", "f1")))
     else:
-        out.print(_table({"strength": result},
+        out.print(score_table({"strength": result},
                          ("mse", "accuracy", "precision", "recall", "f1")))
         out.print(f"MSE of always predicting the mean: {result['mse_of_predicting_mean']}")
 
@@ -65,16 +48,12 @@ def eval_hyperpartisan(
     """Hyperpartisan: accuracy, precision, recall and F1 under stratified k-fold CV."""
     from storytrace.eval.framing import evaluate_hyperpartisan
 
-    try:
-        result = evaluate_hyperpartisan(folder, folds=folds, seed=seed)
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+    result = scored(lambda: evaluate_hyperpartisan(folder, folds=folds, seed=seed), fmt)
+    if result is None:
         return
     out.print(f"{folder}: {result['articles']} articles ({result['hyperpartisan']} "
               f"hyperpartisan), {folds}-fold CV, seed {seed}")
-    out.print(_table({"cross-validated": result}, ("accuracy", "precision", "recall", "f1")))
+    out.print(score_table({"cross-validated": result}, ("accuracy", "precision", "recall", "f1")))
 
 
 def eval_propaganda(
@@ -87,17 +66,13 @@ def eval_propaganda(
     """
     from storytrace.eval.framing import evaluate_propaganda
 
-    try:
-        result = evaluate_propaganda(folder)
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+    result = scored(lambda: evaluate_propaganda(folder), fmt)
+    if result is None:
         return
     out.print(f"{folder}: {result['n']} articles scored ({result['skipped_trained']} skipped: "
               f"seen in training)")
     rows = {"tagger + lexicon": result["with_lexicon"], "tagger only": result["model_only"]}
-    out.print(_table(rows, ("predicted", "gold", "precision", "recall", "f1")))
+    out.print(score_table(rows, ("predicted", "gold", "precision", "recall", "f1")))
 
 
 def register(eval_app: typer.Typer) -> None:

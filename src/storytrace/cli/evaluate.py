@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from storytrace.cli.articles import FormatOption
-from storytrace.cli.output import Format, err, fail, out, print_json, progress
+from storytrace.cli.output import Format, err, fail, out, print_json, progress, score_table, scored
 
 eval_app = typer.Typer(help="Evaluate storytrace on standard data sets.", no_args_is_help=True)
 bench_app = typer.Typer(help="Generate evaluation sets from real articles.", no_args_is_help=True)
@@ -30,17 +29,6 @@ def _register_more() -> None:
 _register_more()
 
 LexicalOption = typer.Option(False, "--lexical", help="Do not use sentence embeddings.")
-
-
-def _score_table(rows: dict[str, dict], columns: tuple[str, ...]) -> Table:
-    table = Table(show_edge=False)
-    table.add_column("")
-    for c in columns:
-        table.add_column(c, justify="right")
-    for name, r in rows.items():
-        table.add_row(name, *(f"{r[c]:.4f}" if isinstance(r[c], float) else str(r[c])
-                              for c in columns))
-    return table
 
 
 @eval_app.command("links")
@@ -143,15 +131,18 @@ def eval_align(
     if not (corpus / "pairs").is_file():
         raise fail(f"{corpus}: no 'pairs' file (expected a PAN text-alignment folder)")
     aligner = Aligner(semantic=not lexical and "auto")
-    with progress("aligning pairs", total=len(read_pairs(corpus))) as advance:
-        result = evaluate(corpus, aligner, by_obfuscation, out_dir, on_pair=advance)
-    if fmt is Format.json:
-        print_json(result)
+
+    def measure() -> dict:
+        with progress("aligning pairs", total=len(read_pairs(corpus))) as advance:
+            return evaluate(corpus, aligner, by_obfuscation, out_dir, on_pair=advance)
+
+    result = scored(measure, fmt, ())
+    if result is None:
         return
     rows = {"all": result} | result.get("by_obfuscation", {})
     out.print(f"{result['corpus']}: {result['pairs']} pairs, "
               f"{'lexical + embeddings' if result['semantic'] else 'lexical only'}")
-    out.print(_score_table(rows, ("cases", "detections", "precision", "recall", "granularity",
+    out.print(score_table(rows, ("cases", "detections", "precision", "recall", "granularity",
                                   "plagdet")))
 
 
@@ -165,14 +156,11 @@ def eval_paraphrase(
     from storytrace.align.paraphrase import ParaphraseScorer
     from storytrace.eval.paraphrase import evaluate
 
-    try:
-        result = evaluate(path, ParaphraseScorer(semantic=not lexical and "auto"))
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+    result = scored(lambda: evaluate(path, ParaphraseScorer(semantic=not lexical and "auto")),
+                    fmt)
+    if result is None:
         return
-    out.print(_score_table({str(path): result}, tuple(
+    out.print(score_table({str(path): result}, tuple(
         k for k in ("n", "accuracy", "precision", "recall", "f1") if k in result)))
     out.print(f"model: {result.get('model', '?')}")
 
@@ -218,23 +206,23 @@ def eval_attribution(
     skipped: list[str] = []
     extractor = AttributionExtractor(use_tagger=not rules_only, semantic=not lexical and "auto")
     tagger = extractor.learned.name if extractor.learned is not None else "none"
-    try:
+
+    def measure() -> dict:
         result = evaluate_attribution(corpus, extract=extractor.extract,
-                                      on_error=skipped.append)
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    result["tagger"] = tagger
-    for message in skipped:
-        err.print(f"skipped: {message}")
-    if fmt is Format.json:
-        print_json(result)
+                                      on_error=skipped.append) | {"tagger": tagger}
+        for message in skipped:
+            err.print(f"skipped: {message}")
+        return result
+
+    result = scored(measure, fmt)
+    if result is None:
         return
     out.print(f"{corpus}: {result.get('documents', '?')} documents, "
               f"rules + tagger: {result['tagger']}")
     for mode in ("exact", "overlap", "token"):
         rows = {role: result[role][mode] for role in ("Source", "Cue", "Content")}
         out.print(f"{mode} match")
-        out.print(_score_table(rows, ("precision", "recall", "f1")))
+        out.print(score_table(rows, ("precision", "recall", "f1")))
 
 
 @eval_app.command("similarity")
@@ -248,13 +236,10 @@ def eval_similarity(
     from storytrace.eval.similarity import evaluate_similarity
     from storytrace.stories import StorySimilarity
 
-    try:
-        result = evaluate_similarity(path, StorySimilarity(semantic=not lexical and "auto"),
-                                     folds=folds)
-    except (ValueError, OSError, KeyError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+    result = scored(lambda: evaluate_similarity(
+        path, StorySimilarity(semantic=not lexical and "auto"), folds=folds), fmt,
+        (ValueError, OSError, KeyError))
+    if result is None:
         return
     out.print(f"{path}: {result['pairs']} pairs, model {result['model']}")
     for name in ("cross_validated", "shipped_model"):
@@ -262,7 +247,7 @@ def eval_similarity(
             rows = {subset: result[name][subset] for subset in ("official", "english", "all")
                     if subset in result[name]}
             out.print(name.replace('_', ' '))
-            out.print(_score_table(rows, ("pairs", "pearson")))
+            out.print(score_table(rows, ("pairs", "pearson")))
     out.print("cross validated is the honest figure; the shipped model was trained on this file.")
 
 
@@ -275,15 +260,11 @@ def eval_clusters(
     """Adjusted Rand index, NMI and B-cubed precision/recall/F1 of the stories `trace` makes."""
     from storytrace.eval.clusters import evaluate_clusters
 
-    try:
-        result = evaluate_clusters(path, semantic=not lexical and "auto")
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+    result = scored(lambda: evaluate_clusters(path, semantic=not lexical and "auto"), fmt)
+    if result is None:
         return
     out.print(f"{path}: {result['items']} items, {result['gold_clusters']} gold clusters, "
               f"{result['predicted_clusters']} predicted ({result['in_stories']} items in "
               "stories of two or more)")
-    out.print(_score_table({"clusters": result}, (
+    out.print(score_table({"clusters": result}, (
         "ari", "nmi", "bcubed_precision", "bcubed_recall", "bcubed_f1")))

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storytrace.cli.articles import DbOption, FormatOption, open_store
-from storytrace.cli.output import Format, err, fail, out, print_json, progress
+from storytrace.cli.output import Format, err, fail, out, progress, scored
 from storytrace.provenance.tree import FamilyTree, to_dot, to_gexf, to_graphml, to_json
 
 __all__ = ["GraphFormat", "eval_provenance_cmd", "graph_cmd",
@@ -100,13 +100,13 @@ def eval_provenance_cmd(
     for path in (corpus, truth, *([families] if families else [])):
         if not path.is_file():
             raise fail(f"{path}: no such file")
-    try:
+
+    def measure() -> dict:
         with progress("tracing") as advance:
-            result = evaluate_provenance(corpus, truth, families, progress=lambda *_: advance())
-    except (ValueError, OSError) as exc:
-        raise fail(str(exc)) from None
-    if fmt is Format.json:
-        print_json(result)
+            return evaluate_provenance(corpus, truth, families, progress=lambda *_: advance())
+
+    result = scored(measure, fmt)
+    if result is None:
         return
     out.print(f"{result['corpus']}: {result['articles']} articles "
               f"({result['with_time']} with a time), {result['stories']} stories; "

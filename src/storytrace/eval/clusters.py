@@ -4,7 +4,7 @@ The input is JSON lines with a ``text`` and a gold ``cluster`` per line, as in t
 GoogleNews story-clustering set of Yin & Wang (GSDMM; ``T.jsonl`` titles,
 ``S.jsonl`` snippets, ``TS.jsonl`` both; 11,109 items in 152 stories). The stories
 scored are the ones ``trace`` makes (:func:`trace_labels`): the texts are traced as a
-corpus (reuse links, same-story links, Louvain communities, stable ids), the one
+corpus (reuse links, same-story links, ``cluster_links``, stable ids), the one
 story clustering of the product. GoogleNews texts are lower-cased and stemmed, so
 the same-story tier, which needs shared names (capitalised words), finds nothing there.
 
@@ -16,13 +16,14 @@ both are averaged over items.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from storytrace.eval.jsonl import json_lines
 
 if TYPE_CHECKING:
     from storytrace.engines.core import TraceOptions
@@ -40,13 +41,7 @@ def read_clusters(path: str | Path) -> tuple[list[str], list[Hashable]]:
     texts: list[str] = []
     gold: list[Hashable] = []
     with open(path, encoding="utf-8-sig") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path}, line {number}: not JSON ({e.msg})") from None
+        for number, record in json_lines(f, str(path)):
             if not isinstance(record, dict) or not isinstance(record.get("text"), str) \
                     or not isinstance(record.get("cluster"), (int, str)) \
                     or isinstance(record.get("cluster"), bool):

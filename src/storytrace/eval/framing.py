@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 import xxhash
 
+from storytrace.eval.jsonl import json_lines
+
 __all__ = ["Headline", "PartisanArticle", "PtcArticle", "evaluate_clickbait",
            "evaluate_hyperpartisan", "evaluate_propaganda", "held_out", "key_hash",
            "read_chakraborty", "read_hyperpartisan", "read_ptc", "read_webis", "si_score",
@@ -169,15 +171,8 @@ def read_webis(path: PathLike) -> list[Headline]:
             raise ValueError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from None
         out = [_webis_record(r, f"{path}: item {i}") for i, r in enumerate(records, 1)]
     else:
-        out = []
-        for i, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{i}: invalid JSON ({exc.msg})") from None
-            out.append(_webis_record(obj, f"{path}:{i}"))
+        out = [_webis_record(obj, f"{path}:{i}")
+               for i, obj in json_lines(raw.splitlines(), str(path))]
     if not out:
         raise ValueError(f"{path}: no posts")
     return out

@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from storytrace.ingest.decode import BinaryContent, decode
 from storytrace.ingest.errors import IngestError
@@ -151,26 +152,28 @@ def _read_file(path: Path, options: IngestOptions) -> Iterator[Result]:
         yield IngestError(where, f"file too large ({size:,} bytes > cap {options.max_bytes:,}; "
                                  "raise --max-bytes)")
         return
-    try:
-        if gz:
-            with open(path, "rb") as f:
-                data = _gunzip(f, options.max_bytes)
-        else:
-            data = path.read_bytes()
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        yield IngestError(where, f"truncated or corrupt gzip ({exc})")
-        return
-    if len(data) > options.max_bytes:
-        yield IngestError(where, f"file too large (> cap {options.max_bytes:,} bytes once "
-                                 "decompressed; raise --max-bytes)")
+    if gz:
+        with open(path, "rb") as f:
+            data = _gunzip(f, where, options.max_bytes, "file too large (> cap "
+                           f"{options.max_bytes:,} bytes once decompressed; raise --max-bytes)")
+    else:
+        data = path.read_bytes()
+    if isinstance(data, IngestError):
+        yield data
         return
     yield from _read_bytes(data, fmt, where, options)
 
 
-def _gunzip(fileobj, cap: int) -> bytes:
-    """Decompress at most ``cap + 1`` bytes: a small file must not inflate past the cap."""
-    with gzip.GzipFile(fileobj=fileobj, mode="rb") as f:
-        return f.read(cap + 1)
+def _gunzip(fileobj: BinaryIO, where: str, cap: int, too_large: str) -> bytes | IngestError:
+    """The decompressed bytes, reading at most ``cap + 1`` (a small file must not inflate
+    past the cap); a corrupt stream, or more than ``cap`` bytes (``too_large`` says so),
+    is an :class:`IngestError` instead."""
+    try:
+        with gzip.GzipFile(fileobj=fileobj, mode="rb") as f:
+            data = f.read(cap + 1)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        return IngestError(where, f"truncated or corrupt gzip ({exc})")
+    return IngestError(where, too_large) if len(data) > cap else data
 
 
 def read_bytes(data: bytes, where: str = "<bytes>", options: IngestOptions | None = None
@@ -196,15 +199,12 @@ def _read_data(data: bytes, where: str, options: IngestOptions) -> Iterator[Resu
         yield IngestError(where, f"input too large (> cap {options.max_bytes:,} bytes)")
         return
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = _gunzip(io.BytesIO(data), options.max_bytes)
-        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            yield IngestError(where, f"truncated or corrupt gzip ({exc})")
+        unzipped = _gunzip(io.BytesIO(data), where, options.max_bytes, "input too large (> cap "
+                           f"{options.max_bytes:,} bytes once decompressed)")
+        if isinstance(unzipped, IngestError):
+            yield unzipped
             return
-        if len(data) > options.max_bytes:
-            yield IngestError(where, f"input too large (> cap {options.max_bytes:,} bytes "
-                                     "once decompressed)")
-            return
+        data = unzipped
     if not data.strip():
         yield IngestError(where, "empty input")
         return

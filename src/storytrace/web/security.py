@@ -58,7 +58,24 @@ class TooLarge(HTTPException):
         super().__init__(413, f"request body too large: the limit is {limit:,} bytes")
 
 
-class BodyLimitMiddleware:
+class _HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests (:meth:`http`) and passes anything
+    else (lifespan, websockets) through untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class BodyLimitMiddleware(_HttpMiddleware):
     """413 for any request whose body is larger than ``max_bytes``.
 
     A declared ``Content-Length`` over the cap is refused before anything is read;
@@ -66,13 +83,10 @@ class BodyLimitMiddleware:
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
@@ -105,17 +119,14 @@ class BodyLimitMiddleware:
                 await _reply(send, 413, exc.detail)
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(_HttpMiddleware):
     """Adds CSP and the usual hardening headers to every response."""
 
     def __init__(self, app: ASGIApp, docs_paths: tuple[str, ...] = ()) -> None:
-        self.app = app
+        super().__init__(app)
         self.docs_paths = docs_paths
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
 
         async def with_headers(message: Message) -> None:

@@ -15,14 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storytrace.diff.normalize import (
-    normalize_age,
-    normalize_date,
-    normalize_money,
-    normalize_number,
-    normalize_quote,
-    normalize_time,
-)
+from storytrace.diff import normalize as norm
 from storytrace.text.words import STOPWORDS
 
 NUMERIC_KINDS = ("money", "percent", "age", "date", "time", "number")
@@ -148,13 +141,13 @@ def _make(kind: str, text: str, start: int, end: int) -> Fact | None:
     value: str | int | None
     about, about_span = "", None
     if kind == "money":
-        value = normalize_money(surface)
+        value = norm.normalize_money(surface)
     elif kind == "percent":
-        number = normalize_number(re.sub(r"(?i)\s*(%|per\s?cent|percentage points?)$", "",
+        number = norm.normalize_number(re.sub(r"(?i)\s*(%|per\s?cent|percentage points?)$", "",
                                          surface))
         value = None if number is None else number + "%"
     elif kind == "age":
-        value = normalize_age(surface)
+        value = norm.normalize_age(surface)
         if value is not None and surface.isdigit():
             # A bare number after a comma is an age only right after a name.
             name = _name_before(text, start)
@@ -170,14 +163,14 @@ def _make(kind: str, text: str, start: int, end: int) -> Fact | None:
         if surface == "May" and not re.search(r"(?i)\b(?:in|of|since|until|by|early|late)\s$",
                                               text[max(0, start - 10):start]):
             return None  # the verb
-        value = normalize_date(surface)
+        value = norm.normalize_date(surface)
     elif kind == "time":
-        value = normalize_time(surface)
+        value = norm.normalize_time(surface)
     else:
         words = surface.lower().split()
         if words and words[0] in ("one", "a"):
             return None  # "one of them", "a hundred": too often not a fact
-        value = normalize_number(surface)
+        value = norm.normalize_number(surface)
         if value is not None:
             unit = _unit_after(text, end)
             if unit:
@@ -224,7 +217,7 @@ def _unit_after(text: str, end: int) -> tuple[str, tuple[int, int]] | None:
 def _quote_facts(text: str) -> list[Fact]:
     facts = []
     for m in _QUOTES.finditer(text):
-        value = normalize_quote(m.group())
+        value = norm.normalize_quote(m.group())
         if value:
             facts.append(Fact("quote", m.start(), m.end(), m.group(), value))
     return facts

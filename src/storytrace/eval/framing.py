@@ -43,12 +43,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xxhash
 
 from storytrace.eval.jsonl import json_lines
+
+if TYPE_CHECKING:
+    from storytrace.framing.clickbait import ClickbaitModel
+    from storytrace.framing.propaganda import PropagandaTagger
 
 __all__ = ["Headline", "PartisanArticle", "PtcArticle", "evaluate_clickbait",
            "evaluate_hyperpartisan", "evaluate_propaganda", "held_out", "key_hash",
@@ -102,6 +106,26 @@ class Headline:
     label: int
     truth_mean: float | None = None
     where: str = ""
+
+
+@dataclass(frozen=True)
+class PartisanArticle:
+    """A by-article hyperpartisan item: ``label`` 1 when hyperpartisan."""
+
+    id: str
+    title: str
+    text: str
+    label: int
+
+
+@dataclass(frozen=True)
+class PtcArticle:
+    """A propaganda-corpus article: its text and gold ``(start, end)`` spans."""
+
+    id: str
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    techniques: tuple[tuple[int, int, str], ...] = ()
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -178,16 +202,6 @@ def read_webis(path: PathLike) -> list[Headline]:
     return out
 
 
-@dataclass(frozen=True)
-class PartisanArticle:
-    """A by-article hyperpartisan item: ``label`` 1 when hyperpartisan."""
-
-    id: str
-    title: str
-    text: str
-    label: int
-
-
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
 
@@ -251,16 +265,6 @@ def read_hyperpartisan(folder: PathLike) -> list[PartisanArticle]:
     if not out:
         raise ValueError(f"{articles[0]}: no <article> elements")
     return out
-
-
-@dataclass(frozen=True)
-class PtcArticle:
-    """A propaganda-corpus article: its text and gold ``(start, end)`` spans."""
-
-    id: str
-    text: str
-    spans: tuple[tuple[int, int], ...]
-    techniques: tuple[tuple[int, int, str], ...] = ()
 
 
 _PTC_ARTICLES = ("articles", "train-articles", "dev-articles")
@@ -381,7 +385,8 @@ def _binary(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- evaluations
 
-def evaluate_clickbait(path: PathLike, model: Any = None) -> dict[str, Any]:
+def evaluate_clickbait(path: PathLike, model: ClickbaitModel | None = None
+                       ) -> dict[str, Any]:
     """Score the clickbait model on a Chakraborty folder or a Webis JSON file.
 
     Items the model was trained on are skipped (see the module docstring). A folder
@@ -460,7 +465,8 @@ def evaluate_hyperpartisan(folder: PathLike, folds: int = FOLDS, seed: int = 0
             "seconds": round(time.perf_counter() - start, 2)}
 
 
-def evaluate_propaganda(folder: PathLike, tagger: Any = None, *, lexicon: bool = True
+def evaluate_propaganda(folder: PathLike, tagger: PropagandaTagger | None = None, *,
+                        lexicon: bool = True
                         ) -> dict[str, Any]:
     """SemEval-2020 Task 11 span F1 of the propaganda spans on articles not trained on.
 

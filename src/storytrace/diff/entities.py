@@ -22,10 +22,10 @@ Mentions are linked across versions by :mod:`storytrace.diff.linking`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from storytrace.diff.facts import Fact
 from storytrace.diff.lexicon import (
@@ -45,6 +45,10 @@ from storytrace.diff.lexicon import (
 from storytrace.provenance.attribution import classify_source
 from storytrace.text.segment import sentences
 from storytrace.text.words import STOPWORDS
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
 
 _TOKEN = re.compile(r"[\w’'&.-]+")
 _ABBREV = re.compile(r"(?:[A-Za-z]\.){2,}")  # U.S., D.C.
@@ -355,7 +359,7 @@ def _fact(text: str, run: list[_Tok], kind: str) -> Fact:
 
 
 @lru_cache(maxsize=1)
-def spacy_pipeline() -> Any | None:
+def spacy_pipeline() -> Language | None:
     """The spaCy ``en_core_web_sm`` pipeline when installed and published by Explosion."""
     try:
         import spacy
@@ -371,7 +375,7 @@ def spacy_pipeline() -> Any | None:
     return nlp
 
 
-def _merge_spacy(text: str, rules: list[Fact], nlp: Any) -> list[Fact]:
+def _merge_spacy(text: str, rules: list[Fact], nlp: Callable[[str], SpacyDoc]) -> list[Fact]:
     """Rule entities, reclassified where spaCy overlaps an unclassified one, plus spaCy's own.
 
     ``nlp`` is any callable returning an object with ``ents`` carrying ``start_char``,

@@ -28,13 +28,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import xxhash
 
 if TYPE_CHECKING:
     from storytrace.model import Article, Link
     from storytrace.store import Store
+    from storytrace.store.corpus import CorpusIndex
 
 #: Default share of each article that shared passages must cover for a near duplicate.
 DEFAULT_MIN_OVERLAP = 0.8
@@ -352,7 +353,7 @@ def near_pairs(links: Iterable[Link], entries: dict[int, Entry],
     return found
 
 
-def _read(index: Any, seqs: list[int], chunk: int = 1000) -> Iterator[tuple[int, Article]]:
+def _read(index: CorpusIndex, seqs: list[int], chunk: int = 1000) -> Iterator[tuple[int, Article]]:
     for start in range(0, len(seqs), chunk):
         batch = index.articles(seqs[start : start + chunk])
         for seq in seqs[start : start + chunk]:

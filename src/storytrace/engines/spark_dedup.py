@@ -22,14 +22,15 @@ depend on another component, so running it per component gives the same drops.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from storytrace.engines.core import TraceOptions
 from storytrace.engines.dedup import DEFAULT_MIN_OVERLAP, DROP_FIELDS, EXPORT_FIELDS
 
 if TYPE_CHECKING:
+    from pyspark import RDD
     from pyspark.sql import DataFrame, SparkSession
 
     from storytrace.engines.spark import SparkTraceReport
@@ -117,7 +118,7 @@ def _articles(spark: SparkSession, inputs: list[str]) -> DataFrame:
     return _dedupe(records.where(F.col("reason").isNull()))[0]
 
 
-def _frame(spark: SparkSession, rows: Any, schema: str) -> DataFrame:
+def _frame(spark: SparkSession, rows: RDD[tuple], schema: str) -> DataFrame:
     return spark.createDataFrame(rows, schema, verifySchema=False)
 
 
@@ -174,7 +175,7 @@ def _keepers(spark: SparkSession, labels: DataFrame, entries: DataFrame, near: D
     return _frame(spark, keyed.groupByKey().flatMap(_component_drops), _DROP_SCHEMA)
 
 
-def _component_drops(item: tuple[int, Any]) -> Iterator[tuple]:
+def _component_drops(item: tuple[int, Iterable[tuple[str, tuple]]]) -> Iterator[tuple]:
     from storytrace.engines.dedup import Entry, choose_keepers, drop_row, json_line
 
     entries, near = [], {}

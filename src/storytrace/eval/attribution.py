@@ -43,9 +43,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storytrace.model import Span
+
+if TYPE_CHECKING:
+    from storytrace.provenance.attribution import Attribution
 
 __all__ = [
     "LABELS",
@@ -264,7 +267,7 @@ def score_spans(
 
 def evaluate_attribution(
     directory: PathLike,
-    extract: Callable[[str], Iterable[Any]] | None = None,
+    extract: Callable[[str], Iterable[Attribution]] | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Score an attribution extractor on a PolNeAR split folder.

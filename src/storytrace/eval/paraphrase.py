@@ -14,12 +14,13 @@ Two formats are read:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["evaluate", "read_pairs"]
+__all__ = ["PairClassifier", "evaluate", "read_pairs"]
 
 _PAN_SUFFIXES = ("_s1.txt", "_s2.txt", ".labels")
 
@@ -97,7 +98,15 @@ def read_pairs(path: str | Path) -> tuple[list[str], list[str], np.ndarray]:
     return _read_msrp(path, lines)
 
 
-def evaluate(path: str | Path, scorer: Any) -> dict[str, Any]:
+class PairClassifier(Protocol):
+    """What :func:`evaluate` needs of a scorer: a reuse decision per sentence pair."""
+
+    def predict(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+        """True where ``a[i]`` and ``b[i]`` say the same (one decision per pair)."""
+        ...
+
+
+def evaluate(path: str | Path, scorer: PairClassifier) -> dict[str, Any]:
     """Accuracy, precision, recall and F1 of ``scorer.predict`` on the pair set at ``path``.
 
     ``scorer`` is a :class:`storytrace.align.paraphrase.ParaphraseScorer` (or anything

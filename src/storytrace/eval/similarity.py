@@ -26,17 +26,28 @@ import hashlib
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from storytrace.text.segment import sentences
 
-__all__ = ["SimilarityPair", "cross_validate", "evaluate_similarity", "near_duplicates",
-           "read_pairs"]
+if TYPE_CHECKING:
+    from storytrace.stories.similarity import StorySimilarity
+
+
+class PairScorer(Protocol):
+    """What :func:`evaluate_similarity` needs of a scorer: a same-story score per pair."""
+
+    def score_pairs(self, pairs: Iterable[tuple[str, str]]) -> Sequence[float] | np.ndarray:
+        """One score per ``(text1, text2)`` pair, higher for the same story."""
+        ...
+
+__all__ = ["PairScorer", "SimilarityPair", "cross_validate", "evaluate_similarity",
+           "near_duplicates", "read_pairs"]
 
 REQUIRED = ("pair_id", "text1", "text2", "Overall")
 NEAR_DUPLICATES = 300  # texts that each give three synthetic same-story pairs
@@ -238,7 +249,8 @@ def _predict(weights: dict[str, Any], x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-def cross_validate(pairs: Sequence[SimilarityPair] | str | Path, scorer: Any = None, *,
+def cross_validate(pairs: Sequence[SimilarityPair] | str | Path,
+                   scorer: StorySimilarity | None = None, *,
                    features: np.ndarray | None = None, augment: bool = True, folds: int = 5,
                    seed: int = 0) -> dict[str, Any]:
     """Grouped k-fold Pearson of the similarity model, retrained per fold as it was trained.
@@ -298,7 +310,7 @@ def cross_validate(pairs: Sequence[SimilarityPair] | str | Path, scorer: Any = N
             "c_per_fold": chosen, **_report(pairs, predicted), "predictions": predicted}
 
 
-def evaluate_similarity(path: str | Path, scorer: Any = None, *, folds: int = 5,
+def evaluate_similarity(path: str | Path, scorer: PairScorer | None = None, *, folds: int = 5,
                         seed: int = 0) -> dict[str, Any]:
     """Pearson of a same-story scorer with ``-Overall`` on a SemEval-2022 Task 8 CSV.
 

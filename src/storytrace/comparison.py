@@ -337,10 +337,12 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
 
     For every ``derived`` edge of ``tree`` (a :class:`~storytrace.provenance.tree.FamilyTree`)
     whose two ends are in ``articles`` (by id), ``changes`` holds the facts ``diff`` of
-    parent → child (with offsets and a summary) and the child's ``framing``: ``delta``,
+    parent → child (with offsets and a summary), the child's ``framing``: ``delta``,
     what it adds to its parent's, and ``child``, its signals with offsets; both as
-    :func:`compare` gives them. Edges from external sources are skipped (there is no text
-    to compare).
+    :func:`compare` gives them; and ``claims``, the statements parent and child share
+    as :func:`edge_claims` keeps them for the story's claim ledger
+    (:mod:`storytrace.diff.ledger`). Edges from external sources are skipped (there is
+    no text to compare).
 
     >>> from storytrace.provenance import family_tree
     >>> body = " ".join(f"Council member {i} voted against the bridge plan on Monday after "
@@ -351,6 +353,9 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
     >>> changes = tree_changes(family_tree([src, cpy]), {"src": src, "cpy": cpy})
     >>> list(changes), changes[("src", "cpy")]["diff"]["summary"]["counts"]["b_new_sentences"]
     ([('src', 'cpy')], 2)
+    >>> claims = changes[("src", "cpy")]["claims"]
+    >>> len(claims["pairs"]), [cpy.text[x["start"]:x["end"]] for x in claims["b_only"]]
+    (8, ['Officials said 4,000 people protested.', 'Source: Daily Eagle'])
     """
     from storytrace.framing import analyze_article, framing_delta
 
@@ -361,9 +366,97 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
     # is analysed once.
     framing = {k: analyze_article(articles[k])
                for k in dict.fromkeys(x for e in edges for x in (e.source, e.target))}
-    return {(e.source, e.target): {
-        "diff": compare(articles[e.source], articles[e.target], aligner,
-                        details=("diff",)).details["diff"],
-        "framing": {"delta": framing_delta(framing[e.source], framing[e.target]),
-                    "child": framing[e.target].to_dict()},
-    } for e in edges}
+    out = {}
+    for e in edges:
+        parent, child = articles[e.source], articles[e.target]
+        diff = compare(parent, child, aligner, details=("diff",)).details["diff"]
+        out[(e.source, e.target)] = {
+            "diff": diff,
+            "framing": {"delta": framing_delta(framing[e.source], framing[e.target]),
+                        "child": framing[e.target].to_dict()},
+            "claims": edge_claims(diff.get("claims"), parent.text, child.text)}
+    return out
+
+
+#: Claims whose two sides keep at least this share of their words get word edits.
+EDITS_FROM = 0.6
+MAX_EDITS = 8  # word edits kept per claim; more is a rewrite, not an edit
+
+
+def edge_claims(claims: dict | None, text_a: str, text_b: str) -> dict | None:
+    """The claims of one tree edge (``diff.claims`` of parent A → child B), compactly:
+    spans without their text, each pair's ``kind``, ``score``, ``details`` and ``edits``,
+    the words the copy reworded inside the statement (a run of A's words replaced,
+    dropped or added in B, as a ``wording`` detail with offsets: "a 51-year-old man" →
+    "51"), for statements that keep most of their words (:data:`EDITS_FROM`) and
+    outside the details already reported.
+
+    >>> a = "Police held David Gonzalez, a 51-year-old man, on Monday."
+    >>> b = "Police held David Gonzalez, 51, on Monday."
+    >>> pair = {"a_start": 0, "a_end": len(a), "b_start": 0, "b_end": len(b),
+    ...         "kind": "edited", "score": 0.9, "details": []}
+    >>> found = edge_claims({"pairs": [pair], "a_only": [], "b_only": []}, a, b)
+    >>> [(a[d["a"]["start"]:d["a"]["end"]], b[d["b"]["start"]:d["b"]["end"]])
+    ...  for d in found["pairs"][0]["edits"]]
+    [('a 51-year-old man', '51')]
+    """
+    if not isinstance(claims, dict):
+        return None
+
+    def span(x: object) -> dict | None:
+        return {"start": x["start"], "end": x["end"]} if isinstance(x, dict) else None
+
+    pairs = []
+    for p in claims.get("pairs") or []:
+        details = [{"kind": d["kind"], "change": d["change"], "a": span(d.get("a")),
+                    "b": span(d.get("b"))} for d in p.get("details") or []]
+        pairs.append({k: p.get(k) for k in ("a_start", "a_end", "b_start", "b_end", "kind",
+                                        "score", "how")}
+                     | {"details": details,
+                        "edits": _word_edits(text_a, text_b, p, details)})
+    return {"pairs": pairs, "a_only": [span(x) for x in claims.get("a_only") or []],
+            "b_only": [span(x) for x in claims.get("b_only") or []],
+            "method": claims.get("method") or {}}
+
+
+def _word_edits(text_a: str, text_b: str, pair: dict, details: list[dict]) -> list[dict]:
+    """The runs of words that differ between a claim's two sides (adjacent differences
+    joined), each ``{kind: "wording", change, a, b}``, none overlapping a detail."""
+    from rapidfuzz.distance import Indel, Levenshtein
+
+    from storytrace.text.doc import Doc
+
+    da, db = Doc.of(text_a), Doc.of(text_b)
+    wa = _words_in(da, pair["a_start"], pair["a_end"])
+    wb = _words_in(db, pair["b_start"], pair["b_end"])
+    xa, xb = [da.words[i] for i in wa], [db.words[i] for i in wb]
+    if not xa or not xb or Indel.normalized_similarity(xa, xb) < EDITS_FROM:
+        return []
+    runs: list[list[int]] = []  # [a first, a end, b first, b end] in word ranges
+    for op in Levenshtein.opcodes(xa, xb):
+        if op.tag == "equal":
+            continue
+        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
+        else:
+            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    taken = [(d[s]["start"], d[s]["end"], s) for d in details for s in ("a", "b") if d[s]]
+    out = []
+    for a0, a1, b0, b1 in runs:
+        sa = (da.starts[wa[a0]], da.ends[wa[a1 - 1]]) if a1 > a0 else None
+        sb = (db.starts[wb[b0]], db.ends[wb[b1 - 1]]) if b1 > b0 else None
+        if any(x is not None and s < x[1] and x[0] < e and side == name
+               for s, e, side in taken for name, x in (("a", sa), ("b", sb))):
+            continue
+        out.append({"kind": "wording",
+                    "change": "changed" if sa and sb else "only_a" if sa else "only_b",
+                    "a": None if sa is None else {"start": sa[0], "end": sa[1]},
+                    "b": None if sb is None else {"start": sb[0], "end": sb[1]}})
+    return out if len(out) <= MAX_EDITS else []
+
+
+def _words_in(doc: Any, start: int, end: int) -> list[int]:
+    """Indices of the ``Doc``'s words inside ``[start, end)``."""
+    from bisect import bisect_left
+
+    return list(range(bisect_left(doc.starts, start), bisect_left(doc.starts, end)))

@@ -44,14 +44,20 @@ from storytrace.diff.lexicon import (
 )
 from storytrace.provenance.attribution import classify_source
 from storytrace.text.segment import sentences
-from storytrace.text.words import STOPWORDS
+from storytrace.text.words import STOPWORDS, WORD
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc as SpacyDoc
 
-_TOKEN = re.compile(r"[\w’'&.-]+")
+#: A name token: a :data:`~storytrace.text.words.WORD`, words joined by "&" ("AT&T")
+#: and a full stop right after it ("U.S.", "Trump."), or a lone "&" ("Johnson & Johnson").
+#: The stop is kept so that :func:`_tokens` can tell an abbreviation from a name that
+#: ends a sentence.
+_TOKEN = re.compile(rf"{WORD.pattern}(?:&{WORD.pattern})*\.?|&")
 _ABBREV = re.compile(r"(?:[A-Za-z]\.){2,}")  # U.S., D.C.
+# An apostrophe (or a look-alike that WORD joins on) with an optional "s" ending a word.
+_POSSESSIVE = re.compile("['\u2018\u2019\u201a\u201b\u2032\u00b4]s?$")
 CONNECTORS = frozenset({"of", "and", "for", "the", "&"}) | PARTICLES
 _OPENERS = frozenset("however but also yet still even so per despite although though while "
                      "after before because since unless until when whenever whereas if as "
@@ -161,7 +167,7 @@ def _at_sentence_start(text: str, pos: int, starts: set[int]) -> bool:
 
 
 def _clean_word(w: str) -> str:
-    w = re.sub(r"[’']s?$", "", w)
+    w = _POSSESSIVE.sub("", w)
     return w if _ABBREV.fullmatch(w) or w.lower() in TITLES else w.rstrip(".-")
 
 

@@ -472,3 +472,48 @@ def test_report_data_carries_the_summary_it_shows(seed_texts):
     d = comparison_dict(compare(Article(id="a", text=a_text), Article(id="b", text=b_text),
                                 Aligner(semantic=False)))
     assert "credits" in d["summary"] and d["summary"] == summarize(d)
+
+
+def test_claim_ledger_section_escapes_article_text():
+    """The story's claim ledger (issue 22 item 5): statements, marks in tree order, first
+    appearance and the change old → new, every piece of article text escaped."""
+    p_text = f"The mayor said {PWN} the city would not cooperate. {IMG} Rain fell."
+    c_text = f"The mayor said {SVG} the city would not cooperate. Rain fell."
+    old, new = p_text.index(PWN), c_text.index(SVG)
+    claims = {"pairs": [
+        {"a_start": 0, "a_end": p_text.index(IMG) - 1, "b_start": 0,
+         "b_end": c_text.index(" Rain"), "kind": "edited", "score": 0.9, "details": [],
+         "edits": [{"kind": "wording", "change": "changed",
+                    "a": {"start": old, "end": old + len(PWN)},
+                    "b": {"start": new, "end": new + len(SVG)}}]},
+        {"a_start": p_text.index("Rain"), "a_end": len(p_text),
+         "b_start": c_text.index("Rain"), "b_end": len(c_text), "kind": "copied",
+         "score": 1.0}],
+        "a_only": [{"start": p_text.index(IMG), "end": p_text.index(IMG) + len(IMG)}],
+        "b_only": []}
+    story = {"story": "s-l", "outlets": [IMG],
+             "articles": [{"id": "p", "title": PWN, "outlet": IMG,
+                           "published": "2017-03-02T10:00:00+00:00"},
+                          {"id": "c", "title": "Copy", "outlet": "Daily Post",
+                           "published": "2017-03-03T10:00:00+00:00"}],
+             "first_published": "2017-03-02T10:00:00+00:00",
+             "last_published": "2017-03-03T10:00:00+00:00", "links": [],
+             "tree": {"nodes": [{"id": "p", "kind": "article", "parent": None},
+                                {"id": "c", "kind": "article", "parent": "p"}],
+                      "edges": [{"source": "p", "target": "c", "kind": "derived",
+                                 "changes": {"claims": claims}}]}}
+    page = render_trace_html([story], {"p": Article(id="p", text=p_text),
+                                       "c": Article(id="c", text=c_text)})
+    _assert_inert(page)
+    ledger = page.split('aria-label="claim ledger"')[1].split("</section>")[0]
+    assert "3 statements across 2 versions: 2 carried by two or more, 1 changed" in ledger
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in ledger
+    assert ("wording “&lt;script&gt;window.__pwned=1&lt;/script&gt;” → "
+            "“&quot;&gt;&lt;svg onload=window.__pwned=1&gt;”") in ledger
+    assert ledger.count('class="lm lm-first"') == 4  # the legend's and the three rows'
+    assert 'class="lm lm-changed"' in ledger and "1 statement only one version has" in ledger
+    # A tree whose edges have no claims: the section says how to get them.
+    bare = {**story, "tree": {**story["tree"], "edges": [
+        {"source": "p", "target": "c", "kind": "derived"}]}}
+    assert "run <code>storytrace trace --changes</code>" in render_trace_html(
+        [bare], {"p": Article(id="p", text=p_text), "c": Article(id="c", text=c_text)})

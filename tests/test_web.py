@@ -354,3 +354,55 @@ def test_side_by_side_pages_show_the_facts_diff_and_name_the_paste(site):
         assert f'id="{section}"' in page, section
     api = client.get("/api/compare", params={"a": ids["seed_a"], "b": ids["seed_b"]}).json()
     assert {"attributions", "direction", "diff", "framing"} <= set(api)
+
+
+FIRE = ("Firefighters rescued Maria Lopez, a 34-year-old nurse from Albany, from a burning "
+        "apartment on Elm Street late on Sunday night. "
+        "The blaze started in a kitchen on the third floor and spread to two other flats. "
+        "Twelve residents were taken to the county hospital with minor injuries. "
+        "The fire chief said the building had no working smoke alarms at the time. "
+        "Investigators expect to name the cause of the fire by the end of the week.")
+
+
+def test_story_page_shows_the_claim_ledger_from_a_read_only_store(tmp_path):
+    """`trace --changes` stores each edge's claims; the story page and the API show the
+    story's claim ledger from them, and the store is not written."""
+    from datetime import UTC, datetime
+
+    from storytrace.engines.core import TraceOptions
+    from storytrace.engines.local import trace_store
+
+    day = lambda d: datetime(2024, 5, d, 9, tzinfo=UTC)  # noqa: E731
+    copy = FIRE.replace("a 34-year-old nurse", "34,")
+    grand = copy.replace("The fire chief said the building had no working smoke alarms at "
+                         "the time. ", "")
+    db = tmp_path / "ledger.db"
+    with Store(db) as store:
+        store.add([Article(id="fire-root", text=FIRE, title="Nurse rescued", outlet="Times",
+                           published=day(1)),
+                   Article(id="fire-copy", text=copy, title="Nurse saved", outlet="Post",
+                           published=day(2)),
+                   Article(id="fire-grand", text=grand, title="Nurse saved", outlet="Blog",
+                           published=day(3))])
+        result = trace_store(store, TraceOptions(changes=True))
+    assert result.parents() == {"fire-root": None, "fire-copy": "fire-root",
+                                "fire-grand": "fire-copy"}
+    story = result.stories[0].id
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    client = TestClient(create_app(db), base_url="http://127.0.0.1")
+    ledger = client.get(f"/api/stories/{story}").json()["ledger"]
+    assert ledger["versions"] == ["fire-root", "fire-copy", "fire-grand"]
+    first = ledger["entries"][0]
+    assert first["first"] == "fire-root" and first["marks"] == ["first", "changed", "same"]
+    (change,) = [c for s in first["steps"] for c in s["changes"]]
+    assert (change["parent"]["text"], change["child"]["text"]) == ("a 34-year-old nurse", "34")
+    assert FIRE[change["parent"]["start"]:change["parent"]["end"]] == "a 34-year-old nurse"
+    chief = [e for e in ledger["entries"] if e["statement"]["text"].startswith("The fire chief")]
+    assert [e["dropped_by"] for e in chief] == [["fire-grand"]]
+    page = client.get(f"/stories/{story}").text
+    section = page.split('aria-label="claim ledger"')[1].split("</section>")[0]
+    assert "<h3>Claim ledger</h3>" in section and "dropped by 3" in section
+    assert "wording “a 34-year-old nurse” → “34”" in section
+    with Store(db) as store:
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -75,6 +75,36 @@ def print_story(d: dict) -> None:
                                f"{counts['b_new_sentences']} new sentence(s), "
                                f"{counts['a_new_sentences']} dropped; framing added: "
                                f"{edge.changes['framing']['delta']['summary']}"))
+    print_ledger(d.get("ledger"))
+
+
+def print_ledger(ledger: object, limit: int = 5) -> None:
+    """The story's claim ledger in a few lines: its counts, then the statements whose
+    details changed along the tree (at most ``limit``), each change as old → new."""
+    if not isinstance(ledger, dict):
+        return
+    if ledger.get("error"):
+        out.print(Text(f"  claim ledger: not shown ({ledger['error']})"))
+        return
+    c = ledger.get("counts") or {}
+    out.print(Text(f"  claim ledger: {c.get('entries', 0)} statements, {c.get('shared', 0)} "
+                   f"carried by two versions or more, {c.get('everywhere', 0)} by all, "
+                   f"{c.get('changed', 0)} changed on the way"))
+    changed = [e for e in ledger.get("entries") or []
+               if any(s.get("changes") for s in e.get("steps") or [])]
+    for e in changed[:limit]:
+        text = " ".join(str(e["statement"]["text"]).split())
+        out.print(Text(f"    “{text[:80]}{'…' * (len(text) > 80)}” (first in "
+                       f"{str(e['first'])[:16]})"))
+        for s in e["steps"]:
+            for ch in s["changes"]:
+                old, new = (ch.get(k) or {} for k in ("parent", "child"))
+                what = (f"“{old['text']}” → “{new['text']}”" if old and new
+                        else f"{ch['change']}: “{(old or new).get('text', '')}”")
+                out.print(Text(f"      {str(s['parent'])[:16]} → {str(s['child'])[:16]}: "
+                               f"{ch['kind']} {what}"))
+    if len(changed) > limit:
+        out.print(Text(f"    … {len(changed) - limit} more changed statements (-f json)"))
 
 
 def format_tree(tree: FamilyTree) -> list[str]:

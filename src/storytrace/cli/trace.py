@@ -132,9 +132,16 @@ def trace_cmd(
 
 
 def _story_row(story: Story, tree_of: dict) -> dict:
+    """One story as JSON, with its family tree and, where the tree's edges have their
+    claims (``--changes``), its claim ledger (:mod:`storytrace.diff.ledger`)."""
+    from storytrace.diff.ledger import ledger_dict
+
     row = story.to_dict()
     if story.id in tree_of:
         row["tree"] = tree_of[story.id].to_dict()
+        ledger = ledger_dict(row["tree"], {a.id: a.text for a in story.articles})
+        if ledger is not None:
+            row["ledger"] = ledger
     return row
 
 

@@ -149,6 +149,16 @@ background:#1d2330;color:#fff;cursor:pointer}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 .row > input{flex:1 1 12em;width:auto}
 .error{border-color:#d62828;color:#8a1010}
+.ledger-scroll{overflow-x:auto;max-width:100%}
+table.ledger{min-width:34em}
+.ledger td.st{min-width:14em}
+.ledger td.marks{min-width:6em}
+.lm{display:inline-block;min-width:1.6em;text-align:center;border-radius:1em;font-size:.78rem;
+font-weight:700;margin:1px;border:1.5px solid #c3c9d4;color:#9aa2b1}
+.lm-first{background:#1f5fbf;border-color:#1f5fbf;color:#fff}
+.lm-same{border-color:#1f5fbf;color:#1f5fbf}
+.lm-changed{background:var(--edited);border-color:#b58900;color:#1d2330}
+.lm-dropped{color:#a33;border-color:#a33;text-decoration:line-through}
 @media (max-width:760px){
 main{padding:8px 10px 24px}
 .heads,.cols,.two{grid-template-columns:1fr}

@@ -141,8 +141,9 @@ def _story(i: int, story: dict, members: list[dict], outlets: list, span: str,
             f'{_many(len(members), "article")} · {_many(len(outlets), "outlet")}{esc(span)}'
             + (f" · {', '.join(esc(o) for o in outlets[:12])}" if outlets else "")
             + f"</p>{graph}<h3>Timeline</h3>{_timeline_strip(members, order, anchor)}"
-            f'<ol class="timeline">{"".join(rows)}</ol>{_links(story, members, anchor, ctx)}'
-            "</section>")
+            f'<ol class="timeline">{"".join(rows)}</ol>'
+            f"{_ledger(story, members, anchor, number, ctx)}"
+            f"{_links(story, members, anchor, ctx)}</section>")
 
 
 def _parent_line(ident: str, tree: object, anchor: dict[str, str], members: list[dict]) -> str:
@@ -354,3 +355,122 @@ def _link_end(member: dict, anchor: str) -> str:
     title = short(member.get("title"), 50) or f"(untitled) {member.get('id', '?')}"
     return (f'<a href="#{anchor}">{esc(title)}</a> <span class="muted">'
             f"{esc(member.get('outlet') or 'outlet unknown')}</span>")
+
+
+# ------------------------------------------------------------------------ claim ledger
+
+_MARK_WORDS = {"first": "first appears here", "same": "carried as its parent had it",
+               "changed": "carried, with a change on the way in",
+               "dropped": "dropped (its parent had it)", "": "not carried"}
+_LEDGER_ROWS = 300  # rows drawn per table; the page's JSON holds them all
+
+
+def _ledger(story: dict, members: list[dict], anchor: dict[str, str],
+            number: dict[str, int], ctx: _Ctx) -> str:
+    """The story's claim ledger: each statement, the versions carrying it (marks in tree
+    order, each the version's timeline number), where it first appears and what changed
+    on the way. Read from ``story["ledger"]``, else made from the stored tree's claims."""
+    from storytrace.diff.ledger import ledger_dict
+
+    ledger = story.get("ledger")
+    tree = story.get("tree")
+    if ledger is None and isinstance(tree, dict):
+        texts = {m["id"]: t for m in members
+                 if isinstance(t := ctx.article(m["id"]).get("text") or m.get("text"), str)}
+        ledger = ledger_dict(tree, texts)
+    derived = isinstance(tree, dict) and any(
+        isinstance(e, dict) and e.get("kind") == "derived" for e in tree.get("edges") or [])
+    if not isinstance(ledger, dict):
+        return ('<h3>Claim ledger</h3><p class="muted">No claim ledger: run '
+                "<code>storytrace trace --changes</code> to match the statements along the "
+                "family tree.</p>") if derived else ""
+    if ledger.get("error"):
+        return ('<h3>Claim ledger</h3><p class="muted">The stored claims do not fit the '
+                f"texts ({esc(short(ledger['error'], 200))}): run "
+                "<code>storytrace trace --changes</code> again.</p>")
+    entries = [e for e in ledger.get("entries") or [] if isinstance(e, dict)]
+    versions = [v for v in ledger.get("versions") or [] if isinstance(v, str)]
+    names = {m["id"]: m for m in members}
+    shared = [e for e in entries if len(e.get("carriers") or []) > 1]
+    single = [e for e in entries if len(e.get("carriers") or []) <= 1]
+    counts = ledger.get("counts") if isinstance(ledger.get("counts"), dict) else {}
+    table = _ledger_table(shared, versions, names, anchor, number)
+    rest = (f"<details><summary>{_many(len(single), 'statement')} only one version "
+            f"has</summary>{_ledger_table(single, versions, names, anchor, number)}"
+            "</details>") if single else ""
+    missing = ledger.get("missing") or []
+    return ('<section class="ledger" aria-label="claim ledger"><h3>Claim ledger</h3>'
+            f'<p class="meta">{_many(len(entries), "statement")} across '
+            f'{_many(len(versions), "version")}: {counts.get("shared", len(shared))} carried '
+            f'by two or more, {counts.get("changed", 0)} changed on the way, '
+            f'{counts.get("everywhere", 0)} carried by every version.'
+            + (f" {len(missing)} tree edge(s) without matched statements (run "
+               "<code>trace --changes</code> again)." if missing else "") + "</p>"
+            '<p class="muted">Each mark is a version, by its number in the timeline, in tree '
+            'order (parents before their copies): <span class="lm lm-first">n</span> first '
+            'appears, <span class="lm lm-same">n</span> carried as its parent had it, '
+            '<span class="lm lm-changed">n</span> carried with a change, '
+            '<span class="lm lm-dropped">n</span> dropped, <span class="lm">n</span> not '
+            "carried.</p>"
+            + (table if shared else '<p class="muted">No statement is carried by two '
+               "versions.</p>") + rest + "</section>")
+
+
+def _ledger_table(entries: list[dict], versions: list[str], names: dict[str, dict],
+                  anchor: dict[str, str], number: dict[str, int]) -> str:
+    rows = []
+    for e in entries[:_LEDGER_ROWS]:
+        st = e.get("statement") if isinstance(e.get("statement"), dict) else {}
+        marks = e.get("marks") if isinstance(e.get("marks"), list) else []
+        cells = "".join(
+            f'<span class="lm lm-{esc(m or "none")}" title="{esc(_version(v, names, number))}'
+            f': {esc(_MARK_WORDS.get(m, m))}">{number.get(v, "?")}</span>'
+            for v, m in zip(versions, marks, strict=False))
+        first = e.get("first")
+        first_cell = (f'<a href="#{anchor[first]}">{number.get(first, "?")}</a> '
+                      f'<span class="muted">{esc(short(names[first].get("outlet"), 30))}</span>'
+                      if first in anchor else esc(first))
+        where = (f'{esc(first)} {st.get("start")}–{st.get("end")}'
+                 if isinstance(first, str) else "")
+        rows.append(f'<tr><td class="st"><span class="snip" title="{where}">'
+                    f'{esc(short(st.get("text"), 300))}</span></td>'
+                    f'<td class="marks">{cells}</td><td class="nw">{first_cell}</td>'
+                    f"<td>{_ledger_changes(e, number)}</td></tr>")
+    more = (f'<p class="muted">{len(entries) - _LEDGER_ROWS} more rows not drawn (the '
+            "page's data holds them all).</p>" if len(entries) > _LEDGER_ROWS else "")
+    return ('<div class="ledger-scroll"><table class="list ledger"><thead><tr>'
+            "<th>statement</th><th>versions</th><th>first</th><th>changes along the way</th>"
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{more}')
+
+
+def _ledger_changes(entry: dict, number: dict[str, int]) -> str:
+    """What changed in a statement on each edge (old → new, escaped) and who dropped it."""
+    items = []
+    for s in entry.get("steps") or []:
+        if not isinstance(s, dict):
+            continue
+        edge = f"{number.get(s.get('parent'), '?')} → {number.get(s.get('child'), '?')}"
+        for c in s.get("changes") or []:
+            if not isinstance(c, dict):
+                continue
+            old = (c.get("parent") or {}).get("text") if isinstance(c.get("parent"), dict) \
+                else None
+            new = (c.get("child") or {}).get("text") if isinstance(c.get("child"), dict) \
+                else None
+            what = (f"“{esc(short(old, 80))}” → “{esc(short(new, 80))}”" if old and new else
+                    f"{esc(c.get('change'))}: “{esc(short(old or new, 80))}”")
+            items.append(f"<li><b>{edge}</b> {esc(c.get('kind'))} {what}</li>")
+    dropped = [number.get(v, "?") for v in entry.get("dropped_by") or []]
+    if dropped:
+        items.append(f"<li>dropped by {', '.join(str(n) for n in dropped)}</li>")
+    if not items:
+        return '<span class="muted">—</span>'
+    shown = items[:8] + ([f'<li class="muted">… {len(items) - 8} more</li>']
+                         if len(items) > 8 else [])
+    return f'<ul class="items">{"".join(shown)}</ul>'
+
+
+def _version(ident: object, names: dict[str, dict], number: dict[str, int]) -> str:
+    """``3. Title — Outlet`` for a mark's tooltip (not escaped)."""
+    member = names.get(ident) if isinstance(ident, str) else None
+    return f"{number.get(ident, '?')}. {_name(member, 50)}" if member else str(ident)

@@ -22,6 +22,7 @@ import storytrace.web.pages as pages
 from storytrace import __version__
 from storytrace.align import Aligner
 from storytrace.comparison import DETAILS, compare
+from storytrace.diff.ledger import ledger_dict
 from storytrace.engines.core import TraceOptions
 from storytrace.engines.local import ArticleMatches, match_article, stored_stories
 from storytrace.ingest.decode import BinaryContent, decode
@@ -130,6 +131,11 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
             if not found:
                 raise HTTPException(404, f"no story {story_id!r}")
             data = story_dict(found[0], s)
+        # The claim ledger chains the claims `trace --changes` stored on the tree's edges
+        # (no model runs, nothing is written).
+        ledger = ledger_dict(data.get("tree"), {a.id: a.text for a in found[0].articles})
+        if ledger is not None:
+            data["ledger"] = ledger
         return data, {a.id: a for a in found[0].articles}
 
     @app.exception_handler(StarletteHTTPException)

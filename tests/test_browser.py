@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,44 @@ def test_readme_screenshots_of_the_story_and_compare_pages(page, server):
     if write:
         page.screenshot(path=str(README_SHOTS / "compare.png"))
     page.set_viewport_size(WIDE)
+
+
+def test_claim_ledger_is_readable_at_400px(page):
+    """The claim ledger of an 8-version chain with a long unbroken word: the page never
+    scrolls sideways at 400 px, the table scrolls in its own box, and nothing runs."""
+    sentences = ["Police held David Gonzalez, a 51-year-old man, on Monday.",
+                 f"The report {PWN} cites https://example.com/{'x' * 160} as its source.",
+                 "Officials declined to comment on the arrest or on the charges."]
+    versions = [f"v{k}" for k in range(8)]
+    parts = {v: [s.replace("a 51-year-old man", "51") if k >= 3 and i == 0 else s
+                 for i, s in enumerate(sentences)] for k, v in enumerate(versions)}
+    texts = {v: " ".join(p) for v, p in parts.items()}
+
+    def spans(v: str) -> list[tuple[int, int]]:
+        starts = [sum(len(s) + 1 for s in parts[v][:i]) for i in range(len(parts[v]))]
+        return [(s, s + len(x)) for s, x in zip(starts, parts[v], strict=True)]
+
+    edges = []
+    for p, c in pairwise(versions):
+        pairs = [{"a_start": a[0], "a_end": a[1], "b_start": b[0], "b_end": b[1],
+                  "kind": "edited", "score": 0.9}
+                 for a, b in zip(spans(p), spans(c), strict=True)]
+        edges.append({"source": p, "target": c, "kind": "derived",
+                      "changes": {"claims": {"pairs": pairs, "a_only": [], "b_only": []}}})
+    story = {"story": "s-ledger", "outlets": ["Outlet"], "links": [],
+             "first_published": None, "last_published": None,
+             "articles": [{"id": v, "title": f"Version {v}", "outlet": "Outlet",
+                           "published": None} for v in versions],
+             "tree": {"nodes": [{"id": v, "kind": "article", "parent": p}
+                                for v, p in zip(versions, [None, *versions], strict=False)],
+                      "edges": edges}}
+    arts = {v: Article(id=v, text=t) for v, t in texts.items()}
+    page.goto(_write("ledger-report.html", render_trace_html([story], arts)))
+    assert page.locator(".ledger tbody tr").count() == 3
+    assert page.locator(".ledger tbody tr").first.locator(".lm").count() == 8
+    _shots(page, "ledger-report")
+    page.set_viewport_size(NARROW)
+    box = page.evaluate("""() => { const b = document.querySelector('.ledger-scroll');
+        return [b.getBoundingClientRect().right, b.scrollWidth, b.clientWidth]; }""")
+    assert box[0] <= NARROW["width"] and box[1] >= box[2]
+    assert _pwned(page) is None

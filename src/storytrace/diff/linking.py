@@ -62,7 +62,6 @@ def link_entities(mentions: list[list[Fact]], definitions: dict[str, str] | None
      ('New York Police Department', 'org:new york police department'),
      ('NYPD', 'org:new york police department'), ('Gonzalez', 'person:david gonzalez')]
     """
-    defs = definitions or {}
     uf = _UnionFind()
     kinds: dict[str, Counter[str]] = {}
     surfaces: dict[str, Counter[str]] = {}
@@ -71,6 +70,29 @@ def link_entities(mentions: list[list[Fact]], definitions: dict[str, str] | None
             uf.find(m.value)
             kinds.setdefault(m.value, Counter())[m.kind] += 1
             surfaces.setdefault(m.value, Counter())[m.text] += 1
+    acronyms = _join_names(uf, kinds, surfaces, definitions or {})
+    clusters: dict[str, list[str]] = {}
+    for n in kinds:
+        clusters.setdefault(uf.find(n), []).append(n)
+    info: dict[str, dict[str, Any]] = {}
+    key_of: dict[str, str] = {}
+    kind_by_name: dict[str, str] = {}
+    for members in clusters.values():
+        key, entity = _entity(members, kinds, surfaces, acronyms)
+        info[key] = entity
+        for n in members:
+            key_of[n] = key
+            kind_by_name[n] = entity["kind"]
+    linked = [[replace(m, kind=kind_by_name[m.value], value=key_of[m.value]) for m in ms]
+              for ms in mentions]
+    return linked, info
+
+
+def _join_names(uf: _UnionFind, kinds: dict[str, Counter[str]],
+                surfaces: dict[str, Counter[str]], defs: dict[str, str]) -> set[str]:
+    """Join the names that stand for one entity (an acronym and what it abbreviates, an
+    organisation and its longer name, a surname and the one full name it fits, a place
+    and its "city"/"state"); returns the names that are acronyms."""
     names = list(kinds)
 
     def kind_of(n: str) -> str:
@@ -104,34 +126,26 @@ def link_entities(mentions: list[list[Fact]], definitions: dict[str, str] | None
         for b in names:
             if kind_of(a) == kind_of(b) == "place" and b in (a + " city", a + " state"):
                 uf.union(a, b)
+    return acronyms
 
-    clusters: dict[str, list[str]] = {}
-    for n in names:
-        clusters.setdefault(uf.find(n), []).append(n)
-    info: dict[str, dict[str, Any]] = {}
-    key_of: dict[str, str] = {}
-    kind_by_name: dict[str, str] = {}
-    for members in clusters.values():
-        votes: Counter[str] = Counter()
-        for n in members:
-            votes.update(kinds[n])
-        specific = [k for k in _KIND_ORDER[:-1] if votes[k]]
-        if "person" in specific and votes["person"] * 2 >= sum(votes[k] for k in specific):
-            kind = "person"
-        else:
-            kind = max(specific, key=lambda k: (votes[k], -_KIND_ORDER.index(k))) \
-                if specific else "entity"
-        full = [n for n in members if n not in acronyms] or members
-        head = max(full, key=lambda n: (len(n.split()), len(n), n))
-        key = f"{kind}:{head}"
-        display = max(surfaces[head], key=lambda s: (len(s.split()), surfaces[head][s], s))
-        acro = [n for n in members if n in acronyms and n != head]
-        if acro:
-            display += f" ({max(surfaces[acro[0]], key=surfaces[acro[0]].get)})"
-        info[key] = {"kind": kind, "name": display, "names": sorted(members)}
-        for n in members:
-            key_of[n] = key
-            kind_by_name[n] = kind
-    linked = [[replace(m, kind=kind_by_name[m.value], value=key_of[m.value]) for m in ms]
-              for ms in mentions]
-    return linked, info
+
+def _entity(members: list[str], kinds: dict[str, Counter[str]],
+            surfaces: dict[str, Counter[str]], acronyms: set[str]
+            ) -> tuple[str, dict[str, Any]]:
+    """One cluster of names as an entity: its key and ``{"kind", "name", "names"}``."""
+    votes: Counter[str] = Counter()
+    for n in members:
+        votes.update(kinds[n])
+    specific = [k for k in _KIND_ORDER[:-1] if votes[k]]
+    if "person" in specific and votes["person"] * 2 >= sum(votes[k] for k in specific):
+        kind = "person"
+    else:
+        kind = max(specific, key=lambda k: (votes[k], -_KIND_ORDER.index(k))) \
+            if specific else "entity"
+    full = [n for n in members if n not in acronyms] or members
+    head = max(full, key=lambda n: (len(n.split()), len(n), n))
+    display = max(surfaces[head], key=lambda s: (len(s.split()), surfaces[head][s], s))
+    acro = [n for n in members if n in acronyms and n != head]
+    if acro:
+        display += f" ({max(surfaces[acro[0]], key=surfaces[acro[0]].get)})"
+    return f"{kind}:{head}", {"kind": kind, "name": display, "names": sorted(members)}

@@ -20,15 +20,19 @@ for the side whose reading is at least :data:`MARGIN` less surprising.
 
 Known limits: a doubled rare word, or a swap of two rare words, goes unnoticed; a
 word added or dropped on purpose between two words seldom paired counts as a slip.
-On human rewrites the votes are noise: 3.6% of the 5,000 PAN-PC-10 paraphrase pairs
+On human rewrites the votes are noise: 3.4% of the 5,000 PAN-PC-10 paraphrase pairs
 get one, split evenly between the two sides (``bench/readings_votes.py``).
+
+Words are the shared :data:`storytrace.text.words.WORD` (so "U.S" and "re-entered" are
+one word each), matched on the text as given so spans point into it; the bundled
+counts were made with the same words.
 
 >>> model = WordModel.default()
 >>> a = "The mayor said the bridge will close for repairs in May."
 >>> b = "The mayor the said the bridge will close for the repairs in May."
 >>> v = compare_readings(a, b, model)
 >>> v.worse_in_a, v.worse_in_b, [(b[slice(*p.b)], round(p.nats)) for p in v.examples]
-(0, 1, [('the', 10)])
+(0, 1, [('the', 11)])
 """
 
 from __future__ import annotations
@@ -44,11 +48,12 @@ import numpy as np
 import xxhash
 from rapidfuzz.distance import Levenshtein
 
+from storytrace.text.words import WORD
+
 __all__ = ["MARGIN", "Place", "Readings", "WordModel", "compare_readings", "tokens"]
 
 MARGIN = 1.0  # surprise (nats) by which one reading must exceed the other to vote
 MAX_WORDS = 4  # longer differences are added or dropped text, not a reading
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
 _START, _END = "<s>", "</s>"
 _DATA = "word_bigrams.npz"
@@ -134,7 +139,7 @@ def tokens(text: str) -> list[tuple[str, tuple[int, int]]]:
     pos = 0
     for brk in [*_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
-        out += [(m.group().lower(), m.span()) for m in _WORD.finditer(text, pos, end)]
+        out += [(m.group().lower(), m.span()) for m in WORD.finditer(text, pos, end)]
         if brk is None:
             break
         out += [(_END, brk.span()), (_START, brk.span())]

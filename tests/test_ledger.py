@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from storytrace.align import Aligner
@@ -114,3 +116,54 @@ def test_bad_claims_name_the_edge() -> None:
     assert "edge p → c" in ledger_dict(tree, texts)["error"]
     tree["edges"][0].pop("changes")
     assert ledger_dict(tree, texts) is None  # traced without --changes: no ledger
+
+
+def test_a_pair_of_two_sentences_gives_each_entry_its_own_changes() -> None:
+    """A claim restating two parent sentences as two: each entry shows the changes inside
+    its own sentence, not the other's (a detail only the copy has goes by position)."""
+    texts = {"p": "Ann won 5 votes. Bob lost.", "c": "Ann won 6 votes. Bob lost badly."}
+    claims = {"pairs": [{"a_start": 0, "a_end": 26, "b_start": 0, "b_end": 32,
+                         "kind": "changed_detail", "score": 0.9, "details": [
+                             {"kind": "number", "change": "changed",
+                              "a": {"start": 8, "end": 9}, "b": {"start": 8, "end": 9}},
+                             {"kind": "qualifier", "change": "only_b", "a": None,
+                              "b": {"start": 26, "end": 31}}]},
+                        {"a_start": 0, "a_end": 16, "b_start": 0, "b_end": 16,
+                         "kind": "changed_detail", "score": 0.9, "details": []}],
+              "a_only": [], "b_only": []}
+    ledger = build_ledger(["p", "c"], {"p": None, "c": "p"}, {("p", "c"): claims}, texts)
+    ann, bob = ledger.entries
+    assert ann.carriers == {"p": [(0, 16)], "c": [(0, 16)]}
+    assert bob.carriers == {"p": [(16, 26)], "c": [(16, 32)]}
+    said = [[change_text(ch, texts, s) for s in e.steps for ch in s.changes]
+            for e in (ann, bob)]
+    assert said == [["number “5” → “6”"], ["qualifier added: “badly”"]]
+    # one step without a change is enough for neither: a change on any step marks it
+    assert ledger.marks(ann) == ["first", "changed"] and ledger.marks(bob) == ["first",
+                                                                                "changed"]
+
+
+def test_a_later_root_sharing_statements_with_an_earlier_one() -> None:
+    """Two roots quoting one outside report: a statement both carry first appears in the
+    earlier (published first), and the later root drops nothing it never copied."""
+    quote = "The report said the drugs were watered down by the maker in India last year."
+    early = Article(id="early", text=quote + " Shut the charity down now, readers say today.",
+                    published=datetime(2016, 9, 20, 16, 40, tzinfo=UTC))
+    late = Article(id="late", text="A new scandal broke this week at the charity. " + quote,
+                   published=datetime(2016, 9, 21, 0, 8, tzinfo=UTC))
+    arts = {a.id: a for a in (early, late)}
+    tree = FamilyTree("s", {k: TreeNode(k, "article", k, published=a.published.isoformat())
+                            for k, a in arts.items()},
+                      [TreeEdge("late", "early", "related", 0.7, link="reuse")])
+    found = tree_changes(tree, arts, Aligner(semantic=False))
+    assert list(found) == [("late", "early")] and found[("late", "early")]["earlier"] == "early"
+    tree.edges[0].changes = found[("late", "early")]
+    texts = {k: a.text for k, a in arts.items()}
+    ledger = tree_ledger(tree.to_dict(), texts)
+    assert ledger.related == [("early", "late")] and ledger.missing == []
+    shared = [e for e in ledger.entries if len(e.carriers) == 2]
+    assert [(e.first, texts["late"][slice(*e.carriers["late"][0])]) for e in shared] == [
+        ("early", quote)]
+    assert all(e.dropped_by == [] for e in ledger.entries)
+    assert ledger.marks(shared[0]) == ["first", "same"]
+    assert [e.first for e in ledger.entries if len(e.carriers) == 1] == ["early", "late"]

@@ -342,7 +342,11 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
     :func:`compare` gives them; and ``claims``, the statements parent and child share
     as :func:`edge_claims` keeps them for the story's claim ledger
     (:mod:`storytrace.diff.ledger`). Edges from external sources are skipped (there is
-    no text to compare).
+    no text to compare). A root that shares text with an earlier version it was not
+    copied from (:func:`storytrace.diff.ledger.root_links`: say both quote one outside
+    source) gets, on the ``related`` edge between them, only ``claims`` (the earlier
+    version being side A) and ``earlier`` (its id), so the ledger knows which
+    statements appeared before that root.
 
     >>> from storytrace.provenance import family_tree
     >>> body = " ".join(f"Council member {i} voted against the bridge plan on Monday after "
@@ -357,6 +361,7 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
     >>> len(claims["pairs"]), [cpy.text[x["start"]:x["end"]] for x in claims["b_only"]]
     (8, ['Officials said 4,000 people protested.', 'Source: Daily Eagle'])
     """
+    from storytrace.diff.ledger import root_links
     from storytrace.framing import analyze_article, framing_delta
 
     aligner = aligner or Aligner()
@@ -375,6 +380,12 @@ def tree_changes(tree: Any, articles: dict[str, Article], aligner: Aligner | Non
             "framing": {"delta": framing_delta(framing[e.source], framing[e.target]),
                         "child": framing[e.target].to_dict()},
             "claims": edge_claims(diff.get("claims"), parent.text, child.text)}
+    for earlier, root, ends in root_links(tree.to_dict()):
+        a, b = articles.get(earlier), articles.get(root)
+        if a is not None and b is not None:
+            diff = compare(a, b, aligner, details=("diff",)).details["diff"]
+            out[ends] = {"claims": edge_claims(diff.get("claims"), a.text, b.text),
+                         "earlier": earlier}
     return out
 
 

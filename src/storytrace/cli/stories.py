@@ -69,7 +69,7 @@ def print_story(d: dict) -> None:
         for line in format_tree(tree):
             out.print(Text("    " + line))
         for edge in tree.edges:
-            if edge.changes:
+            if edge.changes and "diff" in edge.changes:  # not a related edge's claims
                 counts = edge.changes["diff"]["summary"]["counts"]
                 out.print(Text(f"    {edge.source[:16]} → {edge.target[:16]}: "
                                f"{counts['b_new_sentences']} new sentence(s), "

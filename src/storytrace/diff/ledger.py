@@ -103,26 +103,28 @@ class Entry:
 class Ledger:
     """Every statement of a story's versions (``entries``, in order of first appearance),
     the versions in tree order (``order``) with their ``parents``, the edges whose
-    claims were read (``edges``) and the tree edges that had none (``missing``: traced
-    without ``--changes``)."""
+    claims were read (``edges``), those of them that join a later root to an earlier
+    version it shares text with but was not copied from (``related``), and the tree
+    edges that had none (``missing``: traced without ``--changes``)."""
 
     order: list[str]
     parents: dict[str, str | None]
     entries: list[Entry]
     edges: list[tuple[str, str]]
     missing: list[tuple[str, str]] = field(default_factory=list)
+    related: list[tuple[str, str]] = field(default_factory=list)
 
     def marks(self, entry: Entry) -> list[str]:
         """One mark per version in tree order (:data:`MARKS`): ``first`` appearance,
-        ``same`` (carried as its parent had it), ``changed`` (a detail changed on the
-        way in), ``dropped`` (its parent carries it, it does not), else ``""``."""
-        into = {s.child: s for s in entry.steps}
+        ``same`` (carried as its parent had it), ``changed`` (a detail changed on some
+        step into it), ``dropped`` (its parent carries it, it does not), else ``""``."""
+        changed = {s.child for s in entry.steps if s.changes}
         out = []
         for v in self.order:
             if v == entry.first:
                 out.append("first")
             elif v in entry.carriers:
-                out.append("changed" if v in into and into[v].changes else "same")
+                out.append("changed" if v in changed else "same")
             else:
                 out.append("dropped" if v in entry.dropped_by else "")
         return out
@@ -144,6 +146,7 @@ class Ledger:
                 "dropped_by": e.dropped_by})
         return {"versions": self.order, "parents": self.parents, "entries": entries,
                 "counts": self.counts(), "edges": [list(x) for x in self.edges],
+                "related": [list(x) for x in self.related],
                 "missing": [list(x) for x in self.missing]}
 
     def counts(self) -> dict[str, int]:
@@ -190,8 +193,8 @@ def change_text(c: Change, texts: Mapping[str, str], step: Step) -> str:
 
 def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
                  edge_claims: Mapping[tuple[str, str], Mapping[str, Any]],
-                 texts: Mapping[str, str], missing: Sequence[tuple[str, str]] = ()
-                 ) -> Ledger:
+                 texts: Mapping[str, str], missing: Sequence[tuple[str, str]] = (),
+                 related: Sequence[tuple[str, str]] = ()) -> Ledger:
     """The ledger of one story (see the module's description).
 
     ``order``: the versions in tree order (parents before their copies); ``parents``:
@@ -199,7 +202,10 @@ def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
     claims`` as :meth:`storytrace.diff.claims.Claims.to_dict` gives them (``pairs`` with
     ``a_start``..``b_end``, ``kind``, ``score``, ``details``, optionally ``edits``;
     ``a_only``; ``b_only``), the parent being side A; ``texts``: each version's text,
-    which every span indexes. Raises ``ValueError`` naming the edge and the span when a
+    which every span indexes; ``related``: those of the ``edge_claims`` keys that join
+    a root to an earlier version it was not copied from (a statement both carry is one
+    entry, first appearing in the earlier; a statement the root lacks is not one it
+    dropped). Raises ``ValueError`` naming the edge and the span when a
     span is not in its text.
 
     Entries pass down the tree: a sentence of a copy carries the entries of the parent
@@ -217,13 +223,23 @@ def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
         if v in into:
             p, claims = into[v]
             for pair, kept_a, kept_b in _followed(claims, units[p], units[v]):
-                ids = sorted({e for i in kept_a for e in carried.get((p, i), ())})
-                for j in kept_b:
-                    carried.setdefault((v, j), set()).update(ids)
-                step = _step(p, v, pair, [units[p][i] for i in kept_a],
-                             [units[v][j] for j in kept_b])
-                for e in ids:
-                    entries[e].steps.append(step)
+                by_entry: dict[int, list[int]] = {}  # entry -> its sentences in kept_a
+                for k, i in enumerate(kept_a):
+                    for e in carried.get((p, i), ()):
+                        by_entry.setdefault(e, []).append(k)
+                # a pair restating several sentences as several: each of the copy's
+                # carries the entries of the parent's at the same place in the pair
+                facing = [[k for k in range(len(kept_a)) if _facing(k, n, len(kept_a),
+                                                                     len(kept_b))]
+                          for n in range(len(kept_b))]
+                for n, j in enumerate(kept_b):
+                    carried.setdefault((v, j), set()).update(
+                        e for e, ks in by_entry.items() if set(ks) & set(facing[n]))
+                for e, ks in sorted(by_entry.items()):
+                    own = [units[v][j] for n, j in enumerate(kept_b) if set(ks) & set(facing[n])]
+                    entries[e].steps.append(_step(
+                        p, v, pair, [units[p][kept_a[k]] for k in ks],
+                        [units[v][j] for j in kept_b], own))
         for j, span in enumerate(units[v]):
             if not carried.get((v, j)):
                 entries.append(Entry({}, v))
@@ -232,10 +248,11 @@ def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
                 entries[e].carriers.setdefault(v, []).append(span)
     for e in entries:
         e.carriers = {k: e.carriers[k] for k in sorted(e.carriers, key=pos.__getitem__)}
-        e.dropped_by = [c for (p, c) in edge_claims if p in e.carriers and c not in e.carriers]
+        e.dropped_by = [c for (p, c) in edge_claims if p in e.carriers and c not in e.carriers
+                        and (p, c) not in related]
     entries.sort(key=lambda e: (pos[e.first], e.carriers[e.first][0]))
     return Ledger(list(order), {k: parents.get(k) for k in order}, entries,
-                  list(edge_claims), list(missing))
+                  list(edge_claims), list(missing), [x for x in related if x in edge_claims])
 
 
 #: A match is not followed when its score is this much below the best match of the
@@ -262,6 +279,18 @@ def _followed(claims: Mapping[str, Any], parent_units: list[Span], child_units: 
             and float(pair.get("score") or 0.0) >= max(best[j] for j in b) - WEAK]
 
 
+def _facing(k: int, n: int, len_a: int, len_b: int) -> bool:
+    """Whether sentence ``k`` of ``len_a`` on a pair's parent side and sentence ``n`` of
+    ``len_b`` on its child side sit at overlapping places (shares of the pair).
+
+    >>> [[_facing(k, n, 2, 2) for n in range(2)] for k in range(2)]
+    [[True, False], [False, True]]
+    >>> [_facing(k, 0, 2, 1) for k in range(2)], [_facing(0, n, 1, 3) for n in range(3)]
+    ([True, True], [True, True, True])
+    """
+    return k * len_b < (n + 1) * len_a and n * len_a < (k + 1) * len_b
+
+
 def _inside(units: list[Span], span: Span) -> list[int]:
     """Indices of the units inside ``span`` (units never straddle a claim's side)."""
     return [i for i, (s, e) in enumerate(units) if span[0] <= s and e <= span[1]]
@@ -280,14 +309,18 @@ def _lacked(unit: Span, pair: Mapping[str, Any], side: str) -> bool:
 
 
 def _step(p: str, c: str, pair: Mapping[str, Any], kept_a: list[Span],
-          kept_b: list[Span]) -> Step:
-    """The pair as a step of the entries it carries, with the changes that fall in the
-    sentences it carries over."""
+          kept_b: list[Span], own_b: list[Span]) -> Step:
+    """The pair as a step of one entry, whose sentences in the parent are ``kept_a``,
+    with the changes that fall in them: those with a side in the parent inside
+    ``kept_a`` (and their child side inside ``kept_b``, the sentences the pair carries
+    over), those only the child has inside ``own_b`` (the sentences of ``kept_b`` facing
+    the entry's)."""
     def within(span: Span | None, units: list[Span]) -> bool:
         return span is None or any(s <= span[0] and span[1] <= e for s, e in units)
 
     changes = [x for x in _changes([*(pair.get("details") or ()), *(pair.get("edits") or ())])
-               if within(x.parent, kept_a) and within(x.child, kept_b)]
+               if within(x.parent, kept_a)
+               and within(x.child, kept_b if x.parent else own_b)]
     changes.sort(key=lambda x: (x.parent or x.child or (0, 0)))
     return Step(p, c, str(pair.get("kind") or ""), float(pair.get("score") or 0.0),
                 (pair["a_start"], pair["a_end"]), (pair["b_start"], pair["b_end"]),
@@ -382,12 +415,44 @@ def _when(node: Mapping[str, Any], k: str) -> tuple[str, str]:
     return str(node.get("published") or "~"), k
 
 
+def root_links(tree: Mapping[str, Any]) -> list[tuple[str, str, tuple[str, str]]]:
+    """For each root of a stored tree but the first in tree order, the earlier version
+    it shares text with (the ``related`` edge between them with the highest score), as
+    ``(earlier, root, (edge source, edge target))``: two versions that neither copied
+    from the other (say both quote one outside source) yet carry the same statements.
+    ``trace --changes`` matches their claims so the ledger says where a statement first
+    appears across roots.
+
+    >>> tree = {"nodes": [{"id": "a", "kind": "article", "parent": None, "published": "1"},
+    ...                   {"id": "b", "kind": "article", "parent": None, "published": "2"}],
+    ...         "edges": [{"source": "b", "target": "a", "kind": "related", "score": 0.5}]}
+    >>> root_links(tree)
+    [('a', 'b', ('b', 'a'))]
+    """
+    order, parents = tree_order(tree)
+    pos = {k: i for i, k in enumerate(order)}
+    best: dict[str, tuple[float, str, tuple[str, str]]] = {}
+    for e in tree.get("edges") or ():
+        if not isinstance(e, Mapping) or e.get("kind") != "related":
+            continue
+        ends = (e.get("source"), e.get("target"))
+        if not all(k in pos for k in ends):
+            continue
+        earlier, root = sorted(ends, key=pos.__getitem__)
+        score = float(e.get("score") or 0.0)
+        if parents[root] is None and score > best.get(root, (-1.0, "", ("", "")))[0]:
+            best[root] = (score, earlier, (ends[0], ends[1]))
+    return [(best[k][1], k, best[k][2]) for k in order if k in best]
+
+
 def tree_ledger(tree: Mapping[str, Any], texts: Mapping[str, str]) -> Ledger:
     """The ledger of a stored family tree: its ``derived`` edges between the story's
     versions, each with the claims ``trace --changes`` stored (``changes.claims``, as
     :func:`storytrace.comparison.edge_claims` keeps them with their word edits, else the
-    facts diff's ``changes.diff.claims``);
-    edges without them are listed as ``missing``. ``texts``: each version's text.
+    facts diff's ``changes.diff.claims``), and the ``related`` edges of
+    :func:`root_links` that have their claims (``changes.claims``, the earlier version
+    being side A, named by ``changes.earlier``);
+    derived edges without claims are listed as ``missing``. ``texts``: each version's text.
 
     >>> tree = {"nodes": [{"id": "r", "kind": "article", "parent": None},
     ...                   {"id": "c", "kind": "article", "parent": "r"}],
@@ -398,21 +463,28 @@ def tree_ledger(tree: Mapping[str, Any], texts: Mapping[str, str]) -> Ledger:
     """
     order, parents = tree_order(tree)
     edge_claims: dict[tuple[str, str], Mapping[str, Any]] = {}
-    missing = []
+    missing, related = [], []
+    links = {ends: (earlier, root) for earlier, root, ends in root_links(tree)}
     for e in tree.get("edges") or ():
-        if not isinstance(e, Mapping) or e.get("kind") != "derived":
+        if not isinstance(e, Mapping):
             continue
         p, c = e.get("source"), e.get("target")
-        if p not in parents or c not in parents or parents[c] != p:
-            continue
         changes = e.get("changes") if isinstance(e.get("changes"), Mapping) else {}
         diff = changes.get("diff") if isinstance(changes.get("diff"), Mapping) else {}
         claims = changes.get("claims") or diff.get("claims")  # the compact form first
-        if isinstance(claims, Mapping) and c in texts and p in texts:
+        has = isinstance(claims, Mapping) and c in texts and p in texts
+        if e.get("kind") == "related" and (p, c) in links and has \
+                and changes.get("earlier") == links[(p, c)][0]:
+            edge_claims[links[(p, c)]] = claims
+            related.append(links[(p, c)])
+        elif e.get("kind") != "derived" or p not in parents or c not in parents \
+                or parents[c] != p:
+            continue
+        elif has:
             edge_claims[(p, c)] = claims
         else:
             missing.append((p, c))
-    return build_ledger(order, parents, edge_claims, texts, missing)
+    return build_ledger(order, parents, edge_claims, texts, missing, related)
 
 
 def ledger_dict(tree: object, texts: Mapping[str, str]) -> dict[str, Any] | None:

@@ -405,7 +405,8 @@ def _ledger(story: dict, members: list[dict], anchor: dict[str, str],
             f'by two or more, {counts.get("changed", 0)} changed on the way, '
             f'{counts.get("everywhere", 0)} carried by every version.'
             + (f" {len(missing)} tree edge(s) without matched statements (run "
-               "<code>trace --changes</code> again)." if missing else "") + "</p>"
+               "<code>trace --changes</code> again)." if missing else "")
+            + _related_note(ledger.get("related"), number) + "</p>"
             '<p class="muted">Each mark is a version, by its number in the timeline, in tree '
             'order (parents before their copies): <span class="lm lm-first">n</span> first '
             'appears, <span class="lm lm-same">n</span> carried as its parent had it, '
@@ -414,6 +415,19 @@ def _ledger(story: dict, members: list[dict], anchor: dict[str, str],
             "carried.</p>"
             + (table if shared else '<p class="muted">No statement is carried by two '
                "versions.</p>") + rest + "</section>")
+
+
+def _related_note(related: object, number: dict[str, int]) -> str:
+    """A sentence naming the roots matched against an earlier version they were not
+    copied from (their marks compare them with that version, not with a parent)."""
+    pairs = [x for x in related or [] if isinstance(x, list) and len(x) == 2] \
+        if isinstance(related, list) else []
+    if not pairs:
+        return ""
+    said = ", ".join(f"{number.get(r, '?')} with {number.get(e, '?')}" for e, r in pairs)
+    return (f" Versions not copied from an earlier one but sharing its statements are "
+            f"matched with it ({esc(said)}): a statement both carry first appears in the "
+            "earlier.")
 
 
 def _ledger_table(entries: list[dict], versions: list[str], names: dict[str, dict],

@@ -156,7 +156,7 @@ def read_chakraborty(folder: PathLike) -> list[Headline]:
     return out
 
 
-def _webis_record(obj: Any, where: str) -> Headline:
+def _webis_record(obj: object, where: str) -> Headline:
     if not isinstance(obj, dict):
         raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     text = obj.get("post_text", obj.get("postText"))

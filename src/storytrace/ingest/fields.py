@@ -6,7 +6,6 @@ import ast
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
@@ -55,7 +54,7 @@ class FieldMap:
             names[key] = (value.strip(),)
         return cls(names)
 
-    def lookup(self, record: dict, attr: str) -> Any:
+    def lookup(self, record: dict, attr: str) -> object:
         for name in self.names[attr]:
             value = _get_path(record, name)
             if value not in (None, "", [], {}):
@@ -95,11 +94,11 @@ class FieldMap:
         )
 
 
-def _get_path(record: dict, name: str) -> Any:
+def _get_path(record: dict, name: str) -> object:
     """``record["a"]["b"]`` for the name ``"a.b"`` (exact keys win over paths)."""
     if name in record:
         return record[name]
-    value: Any = record
+    value: object = record
     for part in name.split("."):
         if not isinstance(value, dict) or part not in value:
             return None
@@ -107,7 +106,7 @@ def _get_path(record: dict, name: str) -> Any:
     return value
 
 
-def _as_str(value: Any) -> str:
+def _as_str(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -123,7 +122,7 @@ def outlet_from_url(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def parse_authors(value: Any) -> list[str]:
+def parse_authors(value: object) -> list[str]:
     """Authors from a list, a ``"['A', 'B']"`` repr, or ``"A, B and C"``."""
     if value is None:
         return []
@@ -148,7 +147,7 @@ def parse_authors(value: Any) -> list[str]:
     return out
 
 
-def parse_time(value: Any) -> datetime | None:
+def parse_time(value: object) -> datetime | None:
     """A timezone-aware datetime, or ``None`` when missing.
 
     Accepts ISO 8601 and common date strings, epoch seconds or milliseconds,

@@ -14,7 +14,6 @@ import html
 import json
 import math
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from storytrace.report.assets import CSS, JS
@@ -58,7 +57,7 @@ def safe_href(url: object) -> str | None:
     return esc(url)
 
 
-def json_script(data: Any, element_id: str) -> str:
+def json_script(data: object, element_id: str) -> str:
     """``data`` as JSON in a ``<script type="application/json">`` that cannot be broken out of.
 
     ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so a ``</script>`` inside any string
@@ -74,7 +73,7 @@ def json_script(data: Any, element_id: str) -> str:
     return f'<script type="application/json" id="{element_id}">{body}</script>'
 
 
-def _finite(value: Any, depth: int = 0) -> Any:
+def _finite(value: object, depth: int = 0) -> object:
     """``value`` with NaN and infinities as ``None`` (JSON has no such numbers)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
@@ -103,7 +102,7 @@ CSP = ("default-src 'none'; "
        "form-action 'self'")
 
 
-def document(title: str, body: str, *, nav: str = "", data: Any = None) -> str:
+def document(title: str, body: str, *, nav: str = "", data: object = None) -> str:
     """A complete, self-contained page: CSP meta, inline CSS and JS, optional JSON data.
 
     ``title`` is escaped here; ``body`` and ``nav`` must already be safe HTML.
@@ -143,7 +142,7 @@ def short(text: object, width: int = 120) -> str:
     return s if len(s) <= width else s[: width - 1].rstrip() + "…"
 
 
-def render_value(value: Any, depth: int = 0) -> str:
+def render_value(value: object, depth: int = 0) -> str:
     """Any JSON-like evidence as escaped nested lists (bounded, for unknown shapes)."""
     if depth > 4:
         return "…"

@@ -35,6 +35,21 @@ def _site_articles(outlet: str, n: int, start: int = 0, words: int = 90) -> list
                     outlet=outlet) for i in range(start, start + n)]
 
 
+def _sidebar(outlet: str) -> str:
+    """A box of the site's own news teasers in mid-page: no promotion or small print, not
+    at the page's edge, so only the learnt model knows it is the site's, not a story's."""
+    return (f"\n\nThe harbour festival of {outlet} returns to the old town square this weekend "
+            f"with music and food stalls. The city marathon route changes again after "
+            f"residents on the east side complained about closed roads. The school board "
+            f"meets on Thursday to discuss the new timetable for the autumn term. A local "
+            f"bakery wins the regional bread prize for the third year running.\n\n")
+
+
+def _sidebar_articles(outlet: str, n: int, start: int = 0) -> list[Article]:
+    return [Article(id=f"{outlet[:3].lower()}{i}", text=_body(60) + _sidebar(outlet) + _body(60),
+                    outlet=outlet) for i in range(start, start + n)]
+
+
 def _reuse_pairs(store: Store) -> set[frozenset[str]]:
     index = CorpusIndex(store)
     ids = index.article_ids(index.all_seqs())
@@ -61,17 +76,23 @@ def test_without_the_model_the_footers_link_everything():
     from storytrace.engines.core import TraceOptions
 
     store = Store(":memory:")
-    store.add(_site_articles("Daily Eagle", 5))
+    store.add(_sidebar_articles("Daily Eagle", 5))
     run_trace(store, replace(TraceOptions(), boilerplate=None, same_story=False))
     assert len(_reuse_pairs(store)) >= 6  # the false links the model exists to prevent
+    # a footer of small print, at the end of every page, makes no link even then: it is no
+    # copied article content (storytrace.provenance.content)
+    footers = Store(":memory:")
+    footers.add(_site_articles("Daily Eagle", 5))
+    run_trace(footers, replace(TraceOptions(), boilerplate=None, same_story=False))
+    assert _reuse_pairs(footers) == set()
 
 
 def test_links_made_before_a_footer_was_known_are_verified_again():
     store = Store(":memory:")
-    store.add(_site_articles("Daily Eagle", 2))
+    store.add(_sidebar_articles("Daily Eagle", 2))
     first = run_trace(store)
     assert first.boilerplate_blocks == 0 and _reuse_pairs(store) == {frozenset(("dai0", "dai1"))}
-    store.add(_site_articles("Daily Eagle", 3, start=2))  # now 5 pages print the footer
+    store.add(_sidebar_articles("Daily Eagle", 3, start=2))  # now 5 pages print the box
     second = run_trace(store)
     assert second.boilerplate_blocks == 4 and second.relinked == 2
     assert _reuse_pairs(store) == set()

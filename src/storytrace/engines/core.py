@@ -293,7 +293,10 @@ def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner
     """Align two stored articles and make a reuse :class:`Link` if they share enough.
 
     ``a`` and ``b`` come with their boilerplate already blanked (:func:`without_boilerplate`);
-    ``set_aside`` (seq -> characters blanked) goes into the evidence.
+    ``set_aside`` (seq -> characters blanked) goes into the evidence. Of what they share,
+    only copied article content counts towards a reuse link (:func:`copy_kind`): two
+    articles that share only a third party's quotation get a ``shared_quote`` link, two
+    that share only small print, credit lines or a few words of a paraphrase, none.
     """
     alignment = aligner.align(a, b, repeats=False)
     evidence = reuse_evidence(alignment, len(a.text), len(b.text), options)
@@ -301,17 +304,64 @@ def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner
         return None
     if set_aside and (set_aside.get(a_seq) or set_aside.get(b_seq)):
         evidence["boilerplate_chars"] = [set_aside.get(a_seq, 0), set_aside.get(b_seq, 0)]
-    from storytrace.provenance.direction import shared_quotes
-
-    quotes = shared_quotes(a.text, b.text, alignment.passages)
-    kind = "reuse"
-    if quotes["all"]:  # the same words of a third party, quoted by each: not a copy
-        kind = "shared_quote"
-        evidence["quotes"] = [{k: q[k] for k in ("text", "speaker", "a_start", "a_end",
-                                                 "b_start", "b_end")}
-                              for q in quotes["quotes"][:5]]
+    kind = copy_kind(a, b, alignment, evidence, options)
+    if kind is None:
+        return None
     return Link(a_seq, b_seq, kind, round(max(alignment.coverage_a, alignment.coverage_b), 4),
                 round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
+
+
+#: Shared quoted characters (in the shorter text) that make two articles sharing no copied
+#: content a ``shared_quote`` pair rather than no pair at all.
+MIN_QUOTE_CHARS = 40
+
+
+def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
+              options: VerifyOptions = VerifyOptions()) -> str | None:
+    """What an aligned pair that passed :func:`reuse_evidence` is: ``"reuse"`` when the
+    copied article content (:func:`storytrace.provenance.content.copied_content`: shared
+    runs of words outside quoted speech in both texts and outside small print and credit
+    lines) itself reaches ``min_chars`` and ``min_coverage`` of the shorter text (with
+    the shared quotations, when a run of narrative between two of them is shared too;
+    ``min_paraphrase_coverage`` when every passage is a paraphrase);
+    ``"shared_quote"`` when it does not and what they share is mostly a third party's
+    quoted words (at least :data:`MIN_QUOTE_CHARS`); else ``None`` (no link). The counts,
+    and the shared quotations, go into ``evidence``.
+    """
+    from storytrace.provenance.content import copied_content
+    from storytrace.provenance.direction import shared_quotes
+
+    same_site = site_of(a.outlet, a.url) == site_of(b.outlet, b.url) != ""
+    shared = copied_content(a.text, b.text, alignment.passages, same_site=same_site)
+    side = 0 if len(a.text) <= len(b.text) else 1
+    content, quoted = shared["content"][side], shared["quoted"][side]
+    evidence.update(content_chars=content, quoted_chars=quoted,
+                    furniture_chars=shared["furniture"][side])
+    shorter = max(1, min(len(a.text), len(b.text)))
+    # the reporter's own words between two shared quotations, copied with them, make
+    # the quotations copied content too (the passage's arrangement was reused)
+    counted = content + (quoted if shared["bridges"] else 0)
+    # a paraphrase shares a few phrases of the story it retells: as with the passages
+    # themselves (reuse_evidence), their copied words must reach half the shorter text
+    least = (options.min_paraphrase_coverage
+             if all(p.kind == "paraphrase" for p in alignment.passages)
+             else options.min_coverage)
+    if counted >= options.min_chars and counted / shorter >= least:
+        if shared["bridges"]:
+            evidence["bridges"] = [list(x) for x in shared["bridges"][:5]]
+        return "reuse"
+    if quoted < max(MIN_QUOTE_CHARS, content):
+        return None
+    quotes = []
+    for run in shared["quote_runs"][:5]:
+        found = shared_quotes(a.text, b.text, [run])["quotes"]
+        a0, a1, b0, b1 = run
+        quotes.append(found[0] if found else {"text": a.text[a0:a1], "speaker": None,
+                                              "a_start": a0, "a_end": a1,
+                                              "b_start": b0, "b_end": b1})
+    evidence["quotes"] = [{k: q[k] for k in ("text", "speaker", "a_start", "a_end",
+                                             "b_start", "b_end")} for q in quotes]
+    return "shared_quote"
 
 
 #: Two groups of articles become one story when the strength of the links between them

@@ -52,8 +52,22 @@ _PROMO = re.compile(
     r"|follow (?:us|[\w.]+) on (?:twitter|facebook|instagram)"
     r"|the views expressed|opinions expressed|donate now|donate today|share this (?:article|story)"
     r"|featured image|follow us|like us on|click here|terms of (?:use|service)"
-    r"|privacy policy|related (?:stories|articles|posts)|recommended for you)\b|©",
+    r"|privacy policy|related (?:stories|articles|posts)|recommended for you"
+    # a paywall or registration form, an ad break, a financial disclosure
+    r"|free trial|registered users can|enter your (?:details|email)|first name last name"
+    r"|password (?:for your account|must)|request a (?:full |free )?trial"
+    r"|(?:article|story) continue[sd]? below|has no position in (?:any|the) stocks?"
+    r"|may not be (?:published|reproduced|republished|redistributed))\b|©",
     re.IGNORECASE)
+
+# A line that credits where a text comes from ("Source: X", "Originally published by X",
+# "Reprinted with permission from X"): evidence of provenance, but not copied content.
+_CREDIT_LINE = re.compile(
+    r"^\W*(?:source|via|h/t|hat tip)\b\s*:|\boriginally (?:published|appeared)\b"
+    r"|\breprinted (?:with permission|by permission|from)\b|\bas (?:first )?reported (?:by|at|in)\b"
+    r"|\bcourtesy of\b", re.IGNORECASE)
+#: A credit line longer than this many words is a sentence of the story that names a source.
+CREDIT_LINE_WORDS = 30
 
 
 # The heading of a list of links to other stories (a sidebar, a "related" box).
@@ -259,6 +273,23 @@ def promo_blocks(text: str, min_words: int = 4) -> list[tuple[int, int]]:
     """
     return _union([*((s, e) for s, e, _ in block_keys(text, min_words)
                       if _PROMO.search(text[s:e])), *navigation_blocks(text)])
+
+
+def furniture_blocks(text: str) -> list[tuple[int, int]]:
+    """Everything of ``text`` that is no article content whoever prints it: the blocks
+    :func:`promo_blocks` finds, and credit lines ("Source: X", "This article was originally
+    published by X"), which say where a text comes from but are not its story. Sorted,
+    merged spans.
+
+    >>> t = ("The bridge closes. Source: City Hall. This article was originally published "
+    ...      "on the Town Crier site. Sign up for our newsletter today.")
+    >>> [t[s:e][:24] for s, e in furniture_blocks(t)]
+    ['Source: City Hall.', 'This article was origina', 'Sign up for our newslett']
+    """
+    credits = [(s.start, s.end) for s in sentences(text)
+               if _CREDIT_LINE.search(text[s.start : s.end])
+               and len(WORD.findall(text[s.start : s.end])) <= CREDIT_LINE_WORDS]
+    return _union([*promo_blocks(text, min_words=2), *credits])
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

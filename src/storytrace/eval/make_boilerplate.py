@@ -9,9 +9,13 @@ donation appeal, a related-stories list made of the site's own headlines, a foot
 a few words changed, that site's boilerplate around it), which is real reuse.
 
 ``LABELS.tsv`` (``a, b, label, note``, as ``storytrace eval links`` reads it) holds every
-planted copy (``reuse``) and every SemEval pair with Overall <= 1.5 (``same_story``) or
->= 3.0 (``unrelated``); no other pair of the corpus reuses text, so the labels are complete
-for reuse (``eval links --closed`` counts any other link as wrong).
+planted copy (``reuse``), every SemEval pair with Overall <= 1.5 (``same_story``) or
+>= 3.0 (``unrelated``), the articles SemEval holds twice under two ids (``duplicate``:
+most of their word 5-grams shared, :func:`same_articles`), and for each planted copy its
+source's labelled pairs (a copy stands to a third article as its source does). No other
+pair of the corpus is meant to reuse text, so the labels are complete for reuse (``eval
+links --closed`` counts any other link as wrong; a few pairs of the source texts do share
+text, such as two auto-generated stock notes of one template).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storytrace.eval.make_reuse import edit_words
+from storytrace.text.boilerplate import furniture_blocks, mask
 from storytrace.text.segment import sentences
+from storytrace.text.words import WORD
 
 _BLOCKS = (
     "Sign up for the {site} newsletter and get the stories the mainstream media won't "
@@ -99,6 +105,41 @@ def _copy_of(body: str, rng: random.Random, vocab: Sequence[str]) -> str:
     return edit_words(text, 0.03, rng, vocab)
 
 
+def same_articles(bodies: dict[str, str], min_share: float = 0.8, n: int = 5,
+                  min_common: int = 50) -> list[tuple[str, str, float]]:
+    """Pairs of ``bodies`` that are one article (a source corpus may hold an article under
+    two ids): at least ``min_share`` of the smaller one's word ``n``-grams, and
+    ``min_common`` of them, are in the other, small print and forms
+    (:func:`~storytrace.text.boilerplate.furniture_blocks`) left out (two paywall pages
+    share their sign-up form, not their story); ``(a, b, share)`` in id order.
+
+    >>> t = " ".join(f"the mayor said on day {k} that the bridge would close" for k in range(9))
+    >>> same_articles({"1": t, "2": t + " indeed", "3": "other words entirely here now"})
+    [('1', '2', 1.0)]
+    """
+    grams: dict[str, set[tuple[str, ...]]] = {}
+    holders: dict[tuple[str, ...], list[str]] = {}
+    for key, body in bodies.items():
+        body = mask(body, furniture_blocks(body))
+        words = [w.lower() for w in WORD.findall(body)]
+        grams[key] = {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
+        for g in grams[key]:
+            holders.setdefault(g, []).append(key)
+    common: dict[tuple[str, str], int] = {}
+    for keys in holders.values():
+        if len(keys) <= 20:  # a stock phrase in many articles says nothing
+            for i, a in enumerate(keys):
+                for b in keys[i + 1 :]:
+                    pair = (a, b) if a < b else (b, a)
+                    common[pair] = common.get(pair, 0) + 1
+    out = []
+    for (a, b), k in sorted(common.items()):
+        share = k / max(1, min(len(grams[a]), len(grams[b])))
+        if share >= min_share and k >= min_common:
+            out.append((a, b, round(share, 4)))
+    return out
+
+
 def make_boilerplate_set(semeval_csv: str | Path, out_dir: str | Path, *, outlets: int = 10,
                          copies: int = 40, seed: int = 7, pairs: int | None = None) -> dict:
     """Write ``corpus.jsonl`` and ``LABELS.tsv`` under ``out_dir`` (from the first ``pairs``
@@ -128,7 +169,11 @@ def make_boilerplate_set(semeval_csv: str | Path, out_dir: str | Path, *, outlet
         elif overall >= 3.0:
             labels.append((ids[0], ids[1], "unrelated", f"SemEval Overall {overall:g}"))
     originals = list(articles)
+    labels += [(a, b, "duplicate", f"the same article twice in SemEval ({share:.0%} of "
+                f"its word 5-grams shared)") for a, b, share in same_articles(
+                    {k: a["body"] for k, a in articles.items()})]
     vocab = sorted({w for a in articles.values() for w in a["body"].split()[:200]})
+    copied: dict[str, str] = {}
     for k, source in enumerate(rng.sample(originals, min(copies, len(originals)))):
         src = articles[source]
         site = rng.choice([i for i in range(len(sites)) if i != src["site"]])
@@ -137,6 +182,12 @@ def make_boilerplate_set(semeval_csv: str | Path, out_dir: str | Path, *, outlet
         articles[key] = {"id": key, "title": src["title"], "body": body, "site": site,
                          "published": src["published"] + timedelta(hours=rng.uniform(1, 48))}
         labels.append((source, key, "reuse", f"planted copy on {sites[site].name}"))
+        copied[source] = key
+    # a copy stands to every other article as its source does
+    labels += [(x, y, label, f"{note}, as its source")
+               for a, b, label, note in list(labels) if label != "reuse"
+               for x in (a, copied.get(a)) for y in (b, copied.get(b))
+               if x and y and (x, y) != (a, b)]
     by_time = sorted(articles.values(), key=lambda a: a["published"])
     latest: dict[str, list[str]] = {}
     for i in range(len(sites)):

@@ -60,6 +60,9 @@ def test_score_links_counts_wrong_kinds_and_unlabelled():
     r = score_links([("a", "b", "reuse"), ("c", "d", "same_story"), ("e", "f", "reuse")], labels)
     assert r["reuse"]["precision"] == 0.0 and r["reuse"]["labels"] == {"shared_quote": 1}
     assert r["same_story"]["precision"] == 1.0 and r["unlabelled"] == 1
+    assert r["wrong"] == [["a", "b", "reuse", "shared_quote"]]
+    closed = score_links([("a", "b", "shared_quote"), ("e", "f", "reuse")], labels, closed=True)
+    assert closed["wrong"] == [["e", "f", "reuse", "unrelated"]]
 
 
 def test_boilerplate_bench_makes_no_false_links(tmp_path: Path):

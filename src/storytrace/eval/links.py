@@ -60,11 +60,15 @@ def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[st
     linked: dict[frozenset[str], str] = {}
     unlabelled: list[list[str]] = []
     by_kind: dict[str, list[str]] = {}
+    wrong: list[list[str]] = []
     for a, b, kind in links:
         pair = frozenset((a, b))
         linked[pair] = kind
         if pair in labels or closed:
-            by_kind.setdefault(kind, []).append(labels.get(pair, "unrelated"))
+            label = labels.get(pair, "unrelated")
+            by_kind.setdefault(kind, []).append(label)
+            if kind in RIGHT and label not in RIGHT[kind]:
+                wrong.append([a, b, kind, label])
         else:
             unlabelled.append([a, b, kind])
     for kind, right in RIGHT.items():
@@ -83,4 +87,5 @@ def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[st
                      for label in LABELS if label in labels.values()}
     out["unlabelled"] = len(unlabelled)
     out["unlabelled_examples"] = unlabelled[:10]
+    out["wrong"] = wrong
     return out

@@ -128,11 +128,9 @@ def capitalised_words(texts: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for text in texts:
         starts = _sentence_starts(text)
-        for m in re.finditer(r"[A-Z][\w’'-]*", text):
-            if m.start() > 0 and text[m.start() - 1] in "-’'":
-                continue
-            if not _at_sentence_start(text, m.start(), starts):
-                out.add(_clean_word(m.group()).lower())
+        for t in _tokens(text):
+            if _is_cap(t.word) and not _at_sentence_start(text, t.start, starts):
+                out.add(t.word.lower())
     return out
 
 
@@ -167,8 +165,12 @@ def _at_sentence_start(text: str, pos: int, starts: set[int]) -> bool:
 
 
 def _clean_word(w: str) -> str:
+    """``w`` without a possessive or a closing stop or hyphen ("Trump’s." is "Trump"),
+    except an abbreviation or a title ("U.S.", "Gov.")."""
     w = _POSSESSIVE.sub("", w)
-    return w if _ABBREV.fullmatch(w) or w.lower() in TITLES else w.rstrip(".-")
+    if _ABBREV.fullmatch(w) or w.lower() in TITLES:
+        return w
+    return _POSSESSIVE.sub("", w.rstrip(".-"))
 
 
 def _tokens(text: str) -> list[_Tok]:

@@ -145,12 +145,17 @@ def test_the_sentence_check_vetoes_same_story_links_it_doubts(monkeypatch):
     import storytrace.engines.story_links as core
 
     class Doubtful:
+        feature_names = ("embedding_lead",)
+
         def __init__(self):
             self.asked = []
 
-        def probabilities(self, pairs):
+        def features(self, pairs):
             self.asked += pairs
-            return np.full(len(pairs), 0.2)
+            return np.full((len(pairs), 1), 0.3)
+
+        def probability_features(self, x):
+            return np.full(len(x), 0.2)
 
     assert core.sentence_check(False) is None and not TraceOptions().story_check
     doubtful = Doubtful()
@@ -178,6 +183,9 @@ def test_sentence_check_scores_pairs_with_any_encoder():
     check = SentenceCheck(Letters())
     x = check.features([(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE), (FLOOD_A, FLOOD_A)])
     assert x.shape == (3, len(check.feature_names)) and np.allclose(x[2], 1.0)
+    assert "embedding_title" not in check.feature_names  # a new title is no new story
+    share = x[:, check.feature_names.index("sentence_share")]
+    assert ((0 <= share) & (share <= 1)).all()
     p = check.probabilities([(FLOOD_A, FLOOD_B), (FLOOD_A, FLOOD_A)])
     assert ((0 <= p) & (p <= 1)).all() and check.probabilities([]).shape == (0,)
     assert check.weights["training"]["data"].startswith("SemEval-2022")
@@ -189,5 +197,29 @@ def test_the_sentence_model_tells_the_same_story_from_another():
 
     if default_encoder() is None:
         pytest.skip("semantic extra not installed")
-    p = SentenceCheck().probabilities([(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE)])
+    check = SentenceCheck()
+    x = check.features([(FLOOD_A, FLOOD_B), (FLOOD_A, PHONE)])
+    p = check.probability_features(x)
     assert p[0] >= 0.5 > p[1]
+    share = x[:, check.feature_names.index("sentence_share")]
+    assert share[0] > share[1]  # the rewrite's sentences have counterparts, the phone's not
+
+
+def test_the_sentence_check_keeps_the_seeds_one_story():
+    """A partisan rewrite with a clickbait title is still the same story: the check reads
+    the leads and sentences, not the titles, and its evidence is in the link."""
+    from storytrace.align.semantic import default_encoder
+    from storytrace.pipeline import ingest
+
+    if default_encoder() is None:
+        pytest.skip("semantic extra not installed")
+    store = Store(":memory:")
+    ingest([SEEDS], store)
+    run_trace(store, TraceOptions(story_check=True, trees=False))
+    stories = build_stories(store)
+    assert len(stories) == 1 and len(stories[0].articles) == 2
+    link = stories[0].links[0]
+    check = link.evidence["sentence_check"]
+    assert link.kind == "same_story" and check["probability"] >= 0.5
+    assert set(check["features"]) == {"embedding_mean", "embedding_lead", "embedding_align",
+                                      "sentence_share"}

@@ -56,8 +56,7 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     chances = similarity.probabilities(texts, sketch) if texts else np.zeros(0)
     kept = [k for k, chance in enumerate(chances.tolist()) if chance >= options.story_min_score]
     check = sentence_check(options.story_check) if kept else None
-    second = (dict(zip(kept, check.probabilities([texts[k] for k in kept]).tolist(),
-                       strict=True)) if check is not None else {})
+    second = _checked(check, kept, texts) if check is not None else {}
     links = []
     for k in kept:
         (a, b), pair, chance, near = named[k], texts[k], float(chances[k]), sketch[k]
@@ -70,14 +69,14 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         if days is not None:
             evidence["days_apart"] = round(days, 2)
         if k in second:
-            evidence["sentence_check"] = round(second[k], 4)
+            evidence["sentence_check"] = second[k]
         # Two versions of one story may still share a passage that MinHash
         # missed (too small a part of either): align them before settling.
         reuse = verify_link(a, b, articles[a], articles[b], aligner, options.verify, set_aside)
         if reuse is not None and reuse.kind == "reuse":
             reuse.evidence["same_story"] = evidence
             links.append(reuse)
-        elif second.get(k, 1.0) >= STORY_CHECK_MIN:
+        elif k not in second or second[k]["probability"] >= STORY_CHECK_MIN:
             # two reports of one story, perhaps quoting the same people
             if reuse is not None:
                 evidence["quotes"] = reuse.evidence["quotes"]
@@ -87,6 +86,17 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
 
 #: The sentence check's probability a same-story link needs (see :func:`sentence_check`).
 STORY_CHECK_MIN = 0.5
+
+
+def _checked(check: Any, kept: list[int], texts: list[tuple[str, str]]) -> dict[int, dict]:
+    """The sentence check's verdict on each kept pair (by its index in ``texts``): its
+    probability and the feature values it read, as the link's evidence shows them."""
+    x = check.features([texts[k] for k in kept])
+    chances = check.probability_features(x)
+    return {k: {"probability": round(float(chance), 4),
+                "features": {name: round(float(v), 4)
+                             for name, v in zip(check.feature_names, row, strict=True)}}
+            for k, chance, row in zip(kept, chances, x, strict=True)}
 
 
 @lru_cache(maxsize=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -199,3 +200,64 @@ def test_matched_words_count_in_the_shorter_side():
 
     assert matched_tokens([Seed(0, 10, 0, 7, "sentence")]) == 7
     assert matched_tokens([Seed(0, 5, 20, 25, "ngram"), Seed(3, 8, 40, 45, "ngram")]) == 8
+
+
+class _HashingEncoder:
+    """A stand-in sentence model: unit-length bags of hashed words, counting what it reads."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def encode(self, sentences: list[str]):
+        import zlib
+
+        import numpy as np
+
+        self.read += sentences
+        out = np.zeros((len(sentences), 64), dtype=np.float32)
+        for i, s in enumerate(sentences):
+            for w in s.lower().split():
+                out[i, zlib.crc32(w.encode()) % 64] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+class _FullMatrix(Aligner):
+    """The aligner as it was: every sentence embedded, every pair's cosine computed."""
+
+    def seed_similarity(self, a, b, bonus):
+        return self.sentence_similarity(a, b) + bonus
+
+
+def test_only_sentences_that_can_seed_are_embedded(seeds):
+    from storytrace.align.aligner import _shared_run_bonus
+    from storytrace.align.seeds import drop_shadowed, ngram_seeds, sentence_seeds
+    from storytrace.text.doc import Doc
+
+    a, b = (Doc.of(x) for x in seeds)
+    pruned = Aligner(encoder=_HashingEncoder())
+    full = _FullMatrix(encoder=_HashingEncoder())
+    assert [p.to_dict() for p in pruned.passages(a, b)] == \
+        [p.to_dict() for p in full.passages(a, b)]
+    bonus = _shared_run_bonus(a, b, drop_shadowed(ngram_seeds(a, b, 3)))
+    got = sentence_seeds(a, b, pruned.seed_similarity(a, b, bonus), pruned.sentence_threshold)
+    want = sentence_seeds(a, b, full.seed_similarity(a, b, bonus), full.sentence_threshold)
+    assert got == want and got
+    total = len(a.sentence_texts()) + len(b.sentence_texts())
+    assert len(full.encoder.read) == 2 * total  # passages, then the check above
+    assert 0 < len(pruned.encoder.read) < total  # twice over, still fewer than once each
+
+
+@pytest.mark.skipif(default_encoder() is None, reason="semantic extra not installed")
+def test_the_encoder_reads_each_sentence_once(seeds):
+    from storytrace.align.semantic import SentenceEncoder
+
+    encoder = SentenceEncoder()
+    a, b = seeds
+    first = Aligner(encoder=encoder).align(a, b)
+    read = encoder.embedded
+    assert read > 0 and encoder.calls == 1  # one call per pair, both texts batched
+    again = Aligner(encoder=encoder).align(a, b)
+    assert encoder.embedded == read and encoder.calls == 1
+    assert again.to_dict() == first.to_dict()
+    whole = encoder.encode(a.text.split(". ")[:5])
+    assert whole.shape == (5, 384) and np.allclose(np.linalg.norm(whole, axis=1), 1, atol=1e-5)

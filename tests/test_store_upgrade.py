@@ -7,10 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import storytrace.engines.local as tree_module
+from storytrace.align.semantic import default_encoder
 from storytrace.cli import app
 from storytrace.engines.local import stored_stories, update_trees
 from storytrace.model import Article, Link
@@ -152,3 +154,46 @@ def test_a_store_from_a_newer_release_is_refused(old_store):
     db.close()
     with pytest.raises(RuntimeError, match="newer storytrace"):
         Store(old_store)
+
+
+def test_an_upgraded_store_has_an_empty_embeddings_table(old_store):
+    from storytrace.store.embeddings import EmbeddingStore
+
+    with Store(old_store) as store:
+        cache = EmbeddingStore(store)
+        assert cache.count() == 0
+        cache.put_embeddings("m", {"k": np.arange(4, dtype=np.float32)})
+        cache.flush()
+    with Store(old_store, read_only=True) as store:
+        cache = EmbeddingStore(store)
+        assert cache.get_embeddings("m", ["k", "other"])["k"].tolist() == [0, 1, 2, 3]
+        cache.put_embeddings("m", {"new": np.ones(4, dtype=np.float32)})
+        cache.flush()  # a read-only store is only read
+        assert cache.count() == 1 and cache.get_embeddings("other-model", ["k"]) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(default_encoder() is None, reason="semantic extra not installed")
+def test_a_second_semantic_trace_embeds_nothing(old_store):
+    from storytrace.engines.core import TraceOptions
+    from storytrace.engines.local import trace_store
+    from storytrace.store.embeddings import EmbeddingStore
+
+    options = TraceOptions(semantic=True)
+    runs = []
+    for _ in range(2):
+        # the encoder forgets, as a new process would: only the store remembers
+        encoder = default_encoder()
+        encoder.forget()
+        calls, read = encoder.calls, encoder.embedded
+        with Store(old_store) as store:
+            CorpusIndex(store).reset()  # every candidate pair is aligned again
+            result = trace_store(store, options)
+            runs.append((result.report.verified, encoder.calls - calls, encoder.embedded - read,
+                         EmbeddingStore(store).count(encoder.model_id),
+                         _parents({k: t.to_dict() for k, t in result.trees.items()})))
+    (verified1, calls1, read1, rows1, trees1), (verified2, calls2, read2, rows2, trees2) = runs
+    assert verified1 == verified2 > 0
+    assert calls1 > 0 and read1 == rows1 > 0
+    assert calls2 == read2 == 0 and rows2 == rows1
+    assert trees2 == trees1

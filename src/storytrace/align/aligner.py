@@ -10,7 +10,7 @@ import numpy as np
 from storytrace.align.extend import cluster, merge_nearby
 from storytrace.align.passages import Passage, build_passage, matched_tokens
 from storytrace.align.seeds import Seed, drop_shadowed, ngram_seeds, sentence_seeds
-from storytrace.align.semantic import SemanticUnavailable, default_encoder
+from storytrace.align.semantic import SemanticUnavailable, SentenceEncoder, default_encoder
 from storytrace.align.similarity import lexical_similarity
 from storytrace.model import Article
 from storytrace.text.doc import Doc
@@ -63,6 +63,8 @@ class Aligner:
         sentence pair.
     semantic : sentence embeddings for paraphrase seeds: ``"auto"`` uses them
         when the semantic extra is installed, ``False`` never, ``True`` requires them.
+    encoder : anything with ``encode(list[str]) -> ndarray`` of unit-length rows, in
+        place of :func:`~storytrace.align.semantic.default_encoder` (with ``semantic``).
 
     >>> aligner = Aligner()
     >>> a = ("Budget talks stalled. The city will not cooperate with federal immigration "
@@ -76,7 +78,8 @@ class Aligner:
     def __init__(self, ngram: int = 3, max_gap: int = 10, min_words: int = 15,
                  sentence_threshold: float = 0.65, edited_threshold: float = 0.6,
                  repeat_min_words: int = 12, min_sentence_words: int = 10,
-                 semantic: bool | str = "auto") -> None:
+                 semantic: bool | str = "auto", encoder: SentenceEncoder | None = None
+                 ) -> None:
         self.ngram = ngram
         self.max_gap = max_gap
         self.min_words = min_words
@@ -87,13 +90,18 @@ class Aligner:
         self.semantic = semantic
         self._encoder = None
         if semantic:
-            self._encoder = default_encoder()
+            self._encoder = encoder if encoder is not None else default_encoder()
             if self._encoder is None and semantic is True:
                 raise SemanticUnavailable("semantic=True but the semantic extra is unavailable")
 
     @property
     def uses_embeddings(self) -> bool:
         return self._encoder is not None
+
+    @property
+    def encoder(self) -> SentenceEncoder | None:
+        """The sentence encoder this aligner reads with (``None``: lexical only)."""
+        return self._encoder
 
     def sentence_similarity(self, a: Doc, b: Doc) -> np.ndarray:
         """Lexical similarity, averaged with embedding cosine when embeddings are on."""
@@ -103,6 +111,29 @@ class Aligner:
         ea = self._encoder.encode(a.sentence_texts())
         eb = self._encoder.encode(b.sentence_texts())
         return (lexical + ea @ eb.T) / 2
+
+    def seed_similarity(self, a: Doc, b: Doc, bonus: np.ndarray) -> np.ndarray:
+        """:meth:`sentence_similarity` plus ``bonus``, exact wherever the sum can reach
+        ``sentence_threshold``: what :func:`sentence_seeds` reads.
+
+        An embedding cosine is at most 1, so a pair whose lexical similarity stays below
+        the threshold even with cosine 1 cannot seed, and a sentence in no pair that can
+        is never embedded (on news pairs, about one sentence in ten needs the model).
+        The cosine of such a pair counts as 0; every value that can reach the threshold,
+        and so every seed, is the one the full matrix gives.
+        """
+        lexical = lexical_similarity(a, b)
+        if self._encoder is None or lexical.size == 0:
+            return lexical + bonus
+        reach = (lexical + 1) / 2 + bonus >= self.sentence_threshold
+        rows, cols = np.flatnonzero(reach.any(axis=1)), np.flatnonzero(reach.any(axis=0))
+        cosine = np.zeros_like(lexical)
+        if rows.size:
+            texts_a, texts_b = a.sentence_texts(), b.sentence_texts()
+            found = self._encoder.encode([texts_a[i] for i in rows]
+                                         + [texts_b[j] for j in cols])
+            cosine[np.ix_(rows, cols)] = found[:rows.size] @ found[rows.size:].T
+        return (lexical + cosine) / 2 + bonus
 
     def align(self, a: str | Article | Doc, b: str | Article | Doc,
               repeats: bool = True) -> Alignment:
@@ -137,7 +168,7 @@ class Aligner:
         # A sentence pair adds evidence only where shared word runs do not already
         # cover it; otherwise its whole-sentence extent would blur exact boundaries.
         covered_a = {i for s in seeds for i in range(s.a0, s.a1)}
-        similarity = self.sentence_similarity(a, b) + _shared_run_bonus(a, b, seeds)
+        similarity = self.seed_similarity(a, b, _shared_run_bonus(a, b, seeds))
         # Sentence pairs already covered by word runs still vouch for those runs:
         # a short reused sentence is real reuse even below ``min_words``.
         vouched: list[Seed] = []

@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -52,15 +55,63 @@ def verify(path: Path) -> None:
             raise SemanticUnavailable(f"{file} does not match the publisher's SHA-256; refusing it")
 
 
+class EmbeddingCache(Protocol):
+    """Where sentence embeddings outlive a process (the store's ``embeddings`` table):
+    rows keyed by :func:`sentence_key` and the model's id."""
+
+    def get_embeddings(self, model: str, keys: list[str]) -> dict[str, np.ndarray]: ...
+
+    def put_embeddings(self, model: str, rows: dict[str, np.ndarray]) -> None: ...
+
+
+#: Caches attached with :func:`embedding_cache` (the innermost is used).
+_ATTACHED: list[EmbeddingCache] = []
+
+
+@contextmanager
+def embedding_cache(cache: EmbeddingCache | None) -> Iterator[None]:
+    """Inside the block, every :class:`SentenceEncoder` of this process without a
+    ``cache`` of its own reads and writes ``cache`` (``None``: no change); a cache with
+    a ``flush`` method is flushed on the way out."""
+    if cache is None:
+        yield
+        return
+    _ATTACHED.append(cache)
+    try:
+        yield
+    finally:
+        _ATTACHED.remove(cache)
+        flush = getattr(cache, "flush", None)
+        if flush is not None:
+            flush()
+
+
+def sentence_key(sentence: str) -> str:
+    """The hash a sentence's embedding is kept under (32 hex digits of BLAKE2b).
+
+    >>> sentence_key("Hello.") == sentence_key("Hello.") != sentence_key("Hello!")
+    True
+    """
+    return hashlib.blake2b(sentence.encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
 class SentenceEncoder:
     """Unit-length 384-d sentence embeddings from the verified local model.
 
     Never touches the network: the model loads from site-packages, run by
     :class:`~storytrace.align.minilm.MiniLM` (torch, safetensors and tokenizers; the
     same numbers as sentence-transformers, without its seconds of imports).
+
+    Each sentence is embedded once: embeddings are kept by sentence (the last
+    ``memo_size`` in memory, and in ``cache`` when one is attached, e.g. the store's, so
+    a later process reads them instead). ``calls`` and ``embedded`` count the model's
+    batches of work and the sentences it read.
     """
 
-    def __init__(self, batch_size: int = 64) -> None:
+    model_id = "sentence-transformers/all-MiniLM-L6-v2"
+
+    def __init__(self, batch_size: int = 64, memo_size: int = 20_000) -> None:
         path = model_dir()
         verify(path)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -80,24 +131,65 @@ class SentenceEncoder:
         except ImportError as exc:
             raise SemanticUnavailable(f"the semantic extra is incomplete ({exc})") from None
         self.batch_size = batch_size
-        # The last few lists encoded: `compare` reads the same two texts' sentences in the
-        # alignment and again in the facts diff. Whole lists only, so a repeat gets the
-        # very numbers the model gave (a sentence's embedding differs in the last bits
-        # with the batch it is read in).
-        self._recent: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
+        self.memo_size = memo_size
+        self.cache: EmbeddingCache | None = None
+        self.calls = 0
+        self.embedded = 0
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, sentences: list[str]) -> np.ndarray:
-        if not sentences:
-            return np.zeros((0, 384), dtype=np.float32)
-        key = tuple(sentences)
-        if key in self._recent:
-            self._recent.move_to_end(key)
-            return self._recent[key].copy()
-        out = self.model.encode(sentences, batch_size=self.batch_size)
-        self._recent[key] = out.copy()
-        if len(self._recent) > 8:
-            self._recent.popitem(last=False)
+        """``(len(sentences), 384)`` float32 rows: kept ones as they were, the rest read
+        by the model in one call (longest first, in batches)."""
+        out = np.zeros((len(sentences), 384), dtype=np.float32)
+        missing = self._recall(sentences, out)
+        if missing:
+            texts = list(missing)
+            found = self.model.encode(texts, batch_size=self.batch_size)
+            self.calls += 1
+            self.embedded += len(texts)
+            fresh = dict(zip(texts, found, strict=True))
+            for sentence, rows in missing.items():
+                out[rows] = fresh[sentence]
+            self._remember(fresh)
+            cache = self._cache()
+            if cache is not None:
+                cache.put_embeddings(self.model_id, {sentence_key(s): e
+                                                     for s, e in fresh.items()})
         return out
+
+    def forget(self) -> None:
+        """Drop the embeddings held in memory (an attached cache keeps its own)."""
+        self._memo.clear()
+
+    def _cache(self) -> EmbeddingCache | None:
+        return self.cache if self.cache is not None else (
+            _ATTACHED[-1] if _ATTACHED else None)
+
+    def _recall(self, sentences: list[str], out: np.ndarray) -> dict[str, list[int]]:
+        """Fill ``out``'s rows of kept sentences; the rest, each with its rows."""
+        missing: dict[str, list[int]] = {}
+        for i, sentence in enumerate(sentences):
+            kept = self._memo.get(sentence)
+            if kept is None:
+                missing.setdefault(sentence, []).append(i)
+            else:
+                self._memo.move_to_end(sentence)
+                out[i] = kept
+        cache = self._cache()
+        if missing and cache is not None:
+            keys = {sentence_key(s): s for s in missing}
+            stored = cache.get_embeddings(self.model_id, list(keys))
+            found = {keys[k]: e for k, e in stored.items() if k in keys}
+            for sentence, row in found.items():
+                out[missing.pop(sentence)] = row
+            self._remember(found)
+        return missing
+
+    def _remember(self, rows: dict[str, np.ndarray]) -> None:
+        for sentence, row in rows.items():
+            self._memo[sentence] = row
+        while len(self._memo) > self.memo_size:
+            self._memo.popitem(last=False)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storytrace.align import Aligner, Alignment, Passage
+from storytrace.align.semantic import embedding_cache
 from storytrace.engines.core import (
     STORY_KINDS,
     TraceOptions,
@@ -36,6 +37,7 @@ from storytrace.index.sketch import StorySketcher, sketch_candidates
 from storytrace.model import Article, Link, Story
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
+from storytrace.store.embeddings import EmbeddingStore
 from storytrace.text.boilerplate import (
     Boilerplate,
     BoilerplateOptions,
@@ -89,9 +91,11 @@ class Verifier:
     []
     """
 
-    def __init__(self, options: TraceOptions, workers: int = 1) -> None:
+    def __init__(self, options: TraceOptions, workers: int = 1,
+                 embeddings: str | None = None) -> None:
         self.options = options
         self.workers = max(1, int(workers))
+        self.embeddings = embeddings  # a store whose embeddings the workers share
         self._aligner: Aligner | None = None
         self._pool = None
 
@@ -116,7 +120,7 @@ class Verifier:
 
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(self.options,))
+                initializer=_start_worker, initargs=(self.options, self.embeddings))
         size = -(-len(chunk) // (4 * self.workers))
         slices = [chunk[k : k + size] for k in range(0, len(chunk), size)]
         jobs = [(part, {s: articles[s] for pair in part for s in pair},
@@ -136,17 +140,22 @@ def _verify_pairs(chunk: list[tuple[int, int]], articles: dict[int, Article],
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(options: TraceOptions) -> None:
+def _start_worker(options: TraceOptions, embeddings: str | None = None) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _WORKER["options"] = options
-    _WORKER["aligner"] = Aligner(semantic=options.semantic)
+    _WORKER["aligner"] = aligner = Aligner(semantic=options.semantic)
+    if embeddings and aligner.encoder is not None:
+        aligner.encoder.cache = _WORKER["embeddings"] = EmbeddingStore(Store(embeddings))
 
 
 def _verify_in_worker(job: tuple[list[tuple[int, int]], dict[int, Article], dict[int, int]]
                       ) -> list[Link]:
     chunk, articles, aside = job
-    return _verify_pairs(chunk, articles, aside, _WORKER["aligner"],  # type: ignore[arg-type]
-                         _WORKER["options"])  # type: ignore[arg-type]
+    links = _verify_pairs(chunk, articles, aside, _WORKER["aligner"],  # type: ignore[arg-type]
+                          _WORKER["options"])  # type: ignore[arg-type]
+    if "embeddings" in _WORKER:
+        _WORKER["embeddings"].flush()  # type: ignore[attr-defined]
+    return links
 
 
 def run_trace(store: Store, options: TraceOptions = TraceOptions(),
@@ -213,7 +222,8 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     ids = index.article_ids([seq for seq, _ in largest])
     report.capped_examples = [[ids[seq], n] for seq, n in largest]
     todo = index.unchecked(pairs)
-    with Verifier(options, workers) as verifier:
+    shared = store.path if options.semantic and store.path != ":memory:" else None
+    with Verifier(options, workers, embeddings=shared) as verifier:
         for start in range(0, len(todo), 500):
             chunk = todo[start : start + 500]
             articles, aside = without_boilerplate(
@@ -476,14 +486,15 @@ def trace_store(store: Store, options: TraceOptions = TraceOptions(),
     >>> [len(s.articles) for s in result.stories], result.parents()
     ([2], {'a': None, 'b': 'a'})
     """
-    report = run_trace(store, options, progress, workers)
-    stories = build_stories(store)
-    trees: dict[str, FamilyTree] = {}
-    if options.trees:
-        done = iter(range(1, len(stories) + 1))
-        trees = update_trees(store, stories, changes=options.changes, on_error=on_error,
-                             progress=(lambda: progress("trees", next(done), len(stories)))
-                             if progress else None)
+    with embedding_cache(EmbeddingStore(store) if options.semantic else None):
+        report = run_trace(store, options, progress, workers)
+        stories = build_stories(store)
+        trees: dict[str, FamilyTree] = {}
+        if options.trees:
+            done = iter(range(1, len(stories) + 1))
+            trees = update_trees(store, stories, changes=options.changes, on_error=on_error,
+                                 progress=(lambda: progress("trees", next(done), len(stories)))
+                                 if progress else None)
     return TraceResult(report, stories, trees)
 
 

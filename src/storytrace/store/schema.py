@@ -27,6 +27,10 @@ Versions:
 6. Boilerplate blocks are counted again: a block's key hashes the same words (and the
    four-word minimum counts them) as MinHash does. The next ``trace`` counts every
    article's blocks again; nothing else changes.
+7. Story sketches are made again, from each text without its site's boilerplate.
+8. ``embeddings``: sentence embeddings by the sentence's hash and the model's id
+   (:mod:`storytrace.store.embeddings`), so ``trace --semantic`` embeds a sentence once
+   across runs. Empty in an upgraded store; filled as sentences are embedded.
 """
 
 from __future__ import annotations
@@ -122,9 +126,18 @@ VERSION_5 = ""  # signatures made again: see ONE_OFF
 VERSION_6 = ""  # boilerplate blocks counted again: see ONE_OFF
 VERSION_7 = ""  # story sketches made again, without site boilerplate: see ONE_OFF
 
+VERSION_8 = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    model TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    vec   BLOB NOT NULL,
+    PRIMARY KEY (model, key)
+) WITHOUT ROWID;
+"""
+
 #: ``MIGRATIONS[k]`` brings a store from schema ``k`` to ``k + 1`` (0: a new file).
 MIGRATIONS: list[str] = [VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5,
-                         VERSION_6, VERSION_7]
+                         VERSION_6, VERSION_7, VERSION_8]
 
 #: Statements run once, when a store written before schema ``k`` (and after none) is
 #: upgraded past it: ``{k: script}``. Unlike the migrations, they may remove.

@@ -115,3 +115,18 @@ def test_content_is_counted_in_shared_word_runs_with_offsets():
     out = copied_content(a, b, [p])
     assert out["content"][0] == len(a) - 1 - a.index("The quick")  # up to "bank"
     assert out["quoted"] == [0, 0] and out["quote_runs"] == []
+
+
+def test_one_shared_quoted_sentence_is_a_shared_quote_however_short_the_pair():
+    # 107 characters of quoted speech: too little for a reuse link (min_chars 150), yet
+    # worth reporting as what the two share
+    line = ("I don’t think it’s a good idea to get the moderator into essentially serving as "
+            "the Encyclopedia Britannica")
+    a, b = _reports(f"“{line},” Brown said on Sunday.", f"She put it bluntly: “{line}.”")
+    link = _link(a, b)
+    assert link is not None and link.kind == "shared_quote"
+    assert link.evidence["reused_chars"] < 150 and link.evidence["content_chars"] == 0
+    assert "Encyclopedia Britannica" in link.evidence["quotes"][0]["text"]
+    # a shared phrase of the reporters' own is no relation at all
+    a, b = _reports(f"{line}, Brown said on Sunday.", f"She put it bluntly: {line}.")
+    assert _link(a, b) is None

@@ -130,18 +130,28 @@ def reuse_evidence(alignment: Alignment, len_a: int, len_b: int,
     >>> ev["passages"], ev["kinds"]
     (1, {'verbatim': 1})
     """
+    summary = passage_summary(alignment, len_a, len_b)
+    if summary is None:
+        return None
+    coverage = alignment.coverage_a if len_a <= len_b else alignment.coverage_b
+    if summary["reused_chars"] < options.min_chars or coverage < options.min_coverage:
+        return None
+    if (all(p.kind == "paraphrase" for p in alignment.passages)
+            and coverage < options.min_paraphrase_coverage):
+        return None
+    return summary
+
+
+def passage_summary(alignment: Alignment, len_a: int, len_b: int) -> dict | None:
+    """What an alignment shares, whatever its size: passages, their kinds, the reused
+    characters of the shorter text and the longest passage's offsets (``None`` without
+    passages)."""
     passages = alignment.passages
     if not passages:
         return None
     shorter_is_a = len_a <= len_b
     reused = sum((p.a_end - p.a_start) if shorter_is_a else (p.b_end - p.b_start)
                  for p in passages)
-    coverage = alignment.coverage_a if shorter_is_a else alignment.coverage_b
-    if reused < options.min_chars or coverage < options.min_coverage:
-        return None
-    if (all(p.kind == "paraphrase" for p in passages)
-            and coverage < options.min_paraphrase_coverage):
-        return None
     kinds: dict[str, int] = {}
     for p in passages:
         kinds[p.kind] = kinds.get(p.kind, 0) + 1
@@ -296,16 +306,23 @@ def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner
     ``set_aside`` (seq -> characters blanked) goes into the evidence. Of what they share,
     only copied article content counts towards a reuse link (:func:`copy_kind`): two
     articles that share only a third party's quotation get a ``shared_quote`` link, two
-    that share only small print, credit lines or a few words of a paraphrase, none.
+    that share only small print, credit lines or a few words of a paraphrase, none. A
+    pair too small for a reuse link that shares a quotation of at least
+    :data:`MIN_SHORT_QUOTE_CHARS` (one sentence of a speech, a tweet) and nothing else is
+    a ``shared_quote`` pair too.
     """
     alignment = aligner.align(a, b, repeats=False)
     evidence = reuse_evidence(alignment, len(a.text), len(b.text), options)
-    if evidence is None:
-        return None
+    small = evidence is None
+    if small:
+        evidence = passage_summary(alignment, len(a.text), len(b.text))
+        if evidence is None or evidence["reused_chars"] < MIN_SHORT_QUOTE_CHARS:
+            return None
     if set_aside and (set_aside.get(a_seq) or set_aside.get(b_seq)):
         evidence["boilerplate_chars"] = [set_aside.get(a_seq, 0), set_aside.get(b_seq, 0)]
     kind = copy_kind(a, b, alignment, evidence, options)
-    if kind is None:
+    if kind is None or (small and (kind != "shared_quote"
+                                   or evidence["quoted_chars"] < MIN_SHORT_QUOTE_CHARS)):
         return None
     return Link(a_seq, b_seq, kind, round(max(alignment.coverage_a, alignment.coverage_b), 4),
                 round(alignment.coverage_a, 4), round(alignment.coverage_b, 4), evidence)
@@ -314,6 +331,9 @@ def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner
 #: Shared quoted characters (in the shorter text) that make two articles sharing no copied
 #: content a ``shared_quote`` pair rather than no pair at all.
 MIN_QUOTE_CHARS = 40
+#: Shared quoted characters (in the shorter text) that make a ``shared_quote`` pair of two
+#: articles sharing too little for a reuse link (about 15 words: a sentence of a speech).
+MIN_SHORT_QUOTE_CHARS = 80
 
 
 def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,

@@ -23,21 +23,22 @@ word added or dropped on purpose between two words seldom paired counts as a sli
 On human rewrites the votes are noise: 3.4% of the 5,000 PAN-PC-10 paraphrase pairs
 get one, split evenly between the two sides (``bench/readings_votes.py``).
 
-Words are the shared :data:`storytrace.text.words.WORD` (so "U.S" and "re-entered" are
-one word each), matched on the text as given so spans point into it; the bundled
-counts were made with the same words.
+Words and sentences are the text's :class:`~storytrace.text.doc.Doc` (the shared
+:data:`storytrace.text.words.WORD`, normalised and lower-cased, so "U.S" and
+"re-entered" are one word each and "it’s" reads "it's"; sentences end where every
+component's do, not after "Mr." or "U.S."), with spans into the text as given; the
+bundled counts were made with the same words.
 
 >>> model = WordModel.default()
 >>> a = "The mayor said the bridge will close for repairs in May."
 >>> b = "The mayor the said the bridge will close for the repairs in May."
 >>> v = compare_readings(a, b, model)
 >>> v.worse_in_a, v.worse_in_b, [(b[slice(*p.b)], round(p.nats)) for p in v.examples]
-(0, 1, [('the', 11)])
+(0, 1, [('the', 12)])
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -48,13 +49,12 @@ import numpy as np
 import xxhash
 from rapidfuzz.distance import Levenshtein
 
-from storytrace.text.words import WORD
+from storytrace.text.doc import Doc
 
 __all__ = ["MARGIN", "Place", "Readings", "WordModel", "compare_readings", "tokens"]
 
 MARGIN = 1.0  # surprise (nats) by which one reading must exceed the other to vote
 MAX_WORDS = 4  # longer differences are added or dropped text, not a reading
-_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
 _START, _END = "<s>", "</s>"
 _DATA = "word_bigrams.npz"
 
@@ -132,18 +132,17 @@ class WordModel:
 
 
 def tokens(text: str) -> list[tuple[str, tuple[int, int]]]:
-    """Lower-cased words with their character spans, and sentence boundary marks
-    (``</s>``, ``<s>``, spanning the break) so a reading at a sentence's edge is judged
-    as one."""
+    """The words of ``text``'s :class:`~storytrace.text.doc.Doc` (normalised, lower-cased)
+    with their character spans, and sentence boundary marks (``</s>``, ``<s>``, spanning
+    from the sentence's last word to the next one's first) so a reading at a sentence's
+    edge is judged as one."""
+    doc = Doc.of(text)
     out: list[tuple[str, tuple[int, int]]] = [(_START, (0, 0))]
-    pos = 0
-    for brk in [*_BREAK.finditer(text), None]:
-        end = brk.start() if brk else len(text)
-        out += [(m.group().lower(), m.span()) for m in WORD.finditer(text, pos, end)]
-        if brk is None:
-            break
-        out += [(_END, brk.span()), (_START, brk.span())]
-        pos = brk.end()
+    for n, (first, end) in enumerate(doc.sentence_tokens):
+        if n:
+            brk = (doc.ends[first - 1], doc.starts[first])
+            out += [(_END, brk), (_START, brk)]
+        out += [(doc.words[k], (doc.starts[k], doc.ends[k])) for k in range(first, end)]
     out.append((_END, (len(text), len(text))))
     return out
 

@@ -450,3 +450,25 @@ def test_comparison_in_either_order():
     swapped = diff_versions(a, b, compare(b, a, LEXICAL), aligner=LEXICAL, spacy=False)
     assert forward.summary() == swapped.summary()
     assert_offsets(swapped)
+
+
+def test_same_words_are_the_same_text_whatever_quotes_and_spacing():
+    import numpy as np
+
+    from storytrace.diff.counterparts import LEXICAL, link_sentences
+    from storytrace.text.doc import Doc
+
+    a = Doc("Police said it’s over. The mayor said: “No comment.”")
+    b = Doc('The mayor  said: "no comment." Police said it\'s over!')
+    spans_a, spans_b = a.sentence_spans, b.sentence_spans
+    assert len(spans_a) == len(spans_b) == 2
+    sim = np.zeros((2, 2))  # no similarity and no passage: only the words can link them
+    links_a, links_b = link_sentences(a, b, spans_a, spans_b, sim, [], [set()] * 2,
+                                      [set()] * 2, LEXICAL)
+    assert [(x.counterpart, x.how) for x in links_a] == [(1, "same text"), (0, "same text")]
+    assert [(x.counterpart, x.how) for x in links_b] == [(1, "same text"), (0, "same text")]
+    # One word more is another text.
+    c = Doc("A storm hit the coast. The mayor said: no comment at all.")
+    links_c, _ = link_sentences(a, c, spans_a, c.sentence_spans, sim, [], [set()] * 2,
+                                [set()] * 2, LEXICAL)
+    assert [x.counterpart for x in links_c] == [None, None]

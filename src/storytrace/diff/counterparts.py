@@ -11,7 +11,7 @@ from a sentence on the same topic.
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,7 +79,7 @@ def _links(tx: Doc, ty: Doc, spans_x: Sequence[tuple[int, int]],
            spans_y: Sequence[tuple[int, int]], sim: np.ndarray,
            ranges: list[tuple[int, int, int, int]], anchors_x: Sequence[set[str]],
            anchors_y: Sequence[set[str]], th: Thresholds) -> list[SentenceLink]:
-    norm_y = {_norm(ty.text[s:e]): k for k, (s, e) in enumerate(spans_y)}
+    norm_y = {_words(ty, s, e): k for k, (s, e) in enumerate(spans_y)}
     out = []
     for k, (start, end) in enumerate(spans_x):
         row = sim[k] if sim.shape[1] else np.zeros(0)
@@ -90,7 +90,7 @@ def _links(tx: Doc, ty: Doc, spans_x: Sequence[tuple[int, int]],
             out.append(SentenceLink(k, start, end, via_passage, "passage",
                                     round(float(row[via_passage]), 4)))
             continue
-        same = norm_y.get(_norm(tx.text[start:end]))
+        same = norm_y.get(_words(tx, start, end))
         if same is not None:
             out.append(SentenceLink(k, start, end, same, "same text", 1.0))
             continue
@@ -132,5 +132,7 @@ def _passage_counterpart(tx: Doc, start: int, end: int,
     return None if best is None else best[2]
 
 
-def _norm(s: str) -> str:
-    return " ".join(re.findall(r"\w+", s.lower()))
+def _words(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    """The ``Doc``'s words (normalised, lower-cased) that start in ``start .. end``: two
+    sentences with the same words are the same text, whatever their spacing and quotes."""
+    return doc.words[bisect_left(doc.starts, start):bisect_left(doc.starts, end)]

@@ -222,5 +222,10 @@ def normalize_quote(text: str) -> str:
     >>> normalize_quote("“collusion.”") == normalize_quote('"Collusion"')
     True
     """
+    # Not the shared WORD: a quotation is the same whether its words are hyphenated or
+    # not ("stop-and-frisk" / "stop and frisk", "watered-down"), and WORD joins hyphens.
+    # On the 2,582 quotations of the seeds and FakeNewsNet, WORD's words (normalised)
+    # matched 232 pairs across texts, these words 249: 14 of the 17 more are such
+    # spellings, 3 pair a stray '" she said. "' with '"she-said"'.
     t = text.lower().replace("’", "'").replace("‘", "'")
     return " ".join(re.findall(r"\w+(?:'\w+)*", t))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -42,12 +43,14 @@ from sklearn.preprocessing import StandardScaler
 
 from storytrace.align.paraphrase import pair_features
 from storytrace.diff.claims import LEXICAL_CLAIM_FEATURES, doc_features
+from storytrace.diff.token_align import TOKEN_FEATURES, SentenceStates, token_features
 from storytrace.eval.paraphrase import read_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 MSRP = ROOT.parent / "shared" / "data" / "msrp" / "msr_paraphrase_train.txt"
 DATA = ROOT / "src" / "storytrace" / "data"
 SEED_LABELS = ROOT / "bench" / "labels" / "claims_seeds.tsv"
+CALIBRATION = {"seeds": SEED_LABELS, "heavy": ROOT / "bench" / "labels" / "claims_heavy.tsv"}
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 # The semantic model's (C1, C2), from a 10-fold CV over C1 in (0.001, 0.003, 0.01) and
 # C2 in (0.1, 1) on MSRP train (0.764-0.768 for all six; a one-layer model over all 790
@@ -56,6 +59,7 @@ STACK_C = (0.001, 1.0)
 CONTEXT_C = 0.3
 CONTEXT_NAMES = ("logit", "logit_contrast", "tfidf", "row_best", "col_best", "cosine",
                  "cosine_contrast")
+EMBEDDING_BLOCK = 1 + 2 * 384  # cosine, |u - v|, u * v
 FOLDS, INNER = 10, 3
 NEGATIVES = 2000
 SEED = 0
@@ -85,12 +89,48 @@ def embeddings(sentences: list[str], cache: Path) -> np.ndarray:
     return np.stack([known[s] for s in sentences]).astype(np.float64)
 
 
-def features(a: list[str], b: list[str], semantic: bool, cache: Path) -> np.ndarray:
-    """Rows of claim features for aligned pairs, in ClaimScorer's order."""
+def word_states(sentences: list[str], kind: str, cache: Path) -> dict[str, SentenceStates]:
+    """Each sentence's word states (token_align), ``contextual`` ones cached in one pickle
+    (word vectors kept as float16)."""
+    from storytrace.align.semantic import default_encoder
+    from storytrace.diff.token_align import states_of
+
+    encoder = default_encoder()
+    if encoder is None:
+        sys.exit("the semantic extra is unavailable: cannot train the word features")
+    wanted = sorted(set(sentences))
+    if kind == "static":
+        return dict(zip(wanted, states_of(encoder, wanted, "static"), strict=True))
+    path = cache / "states_L-1.pkl"
+    known = pickle.loads(path.read_bytes()) if path.is_file() else {}
+    missing = [s for s in wanted if s not in known]
+    if missing:
+        start = time.process_time()
+        print(f"  word states of {len(missing)} sentences ...", end="", flush=True)
+        for k in range(0, len(missing), 512):
+            chunk = missing[k:k + 512]
+            for s, st in zip(chunk, states_of(encoder, chunk), strict=True):
+                known[s] = (st.embedding.astype(np.float32), st.words.astype(np.float16),
+                            st.spans, st.content)
+        print(f" {time.process_time() - start:.0f} CPU-s", flush=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(known))
+    return {s: SentenceStates(known[s][0].astype(np.float64), known[s][1].astype(np.float64),
+                              known[s][2], known[s][3]) for s in wanted}
+
+
+def features(a: list[str], b: list[str], semantic: bool, cache: Path,
+             words: str | None = None) -> np.ndarray:
+    """Rows of claim features for aligned pairs, in ClaimScorer's order: lexical, [cosine,
+    |u - v|, u * v, [word features (token_align.TOKEN_FEATURES) from ``words`` states]]."""
     x = [pair_features(a, b), doc_features(a, b)]
     if semantic:
         ea, eb = embeddings(a, cache), embeddings(b, cache)
         x += [(ea * eb).sum(axis=1, keepdims=True), np.abs(ea - eb), ea * eb]
+    if semantic and words:
+        states = word_states(a + b, words, cache)
+        x.append(np.array([token_features(states[p], states[q]) for p, q in zip(a, b,
+                                                                                  strict=True)]))
     return np.hstack(x)
 
 
@@ -136,6 +176,7 @@ class Stacked:
     """The semantic model: a logistic regression over the embedding block (cosine,
     |u - v|, u * v; C1) whose logit joins the lexical features and the cosine in a second
     one (C2), trained on out-of-fold logits (5 folds) so it learns how far to trust them.
+    The word features (token_align), when present, join the second stage.
     Both stages are linear, so the pair is one linear model (:meth:`linear`)."""
 
     def __init__(self, c1: float = 0.001, c2: float = 1.0) -> None:
@@ -143,14 +184,14 @@ class Stacked:
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> Stacked:
         n = len(LEXICAL_CLAIM_FEATURES)
-        emb = x[:, n:]
+        emb, words = x[:, n:n + EMBEDDING_BLOCK], x[:, n + EMBEDDING_BLOCK:]
         z = np.zeros(len(y))
         inner = folds_of(y, 5, SEED + 2)
         for f in range(5):
             s1, m1 = fit(emb[inner != f], y[inner != f], self.c1)
             z[inner == f] = m1.decision_function(s1.transform(emb[inner == f]))
         self.stage1 = fit(emb, y, self.c1)
-        self.stage2 = fit(np.c_[x[:, :n + 1], z], y, self.c2)
+        self.stage2 = fit(np.c_[x[:, :n + 1], z, words], y, self.c2)
         return self
 
     def linear(self) -> tuple[np.ndarray, float]:
@@ -161,10 +202,11 @@ class Stacked:
         b1 = float(m1.intercept_[0] - w1 @ s1.mean_)
         w2 = m2.coef_[0] / s2.scale_
         b2 = float(m2.intercept_[0] - w2 @ s2.mean_)
-        w = np.zeros(n + len(w1))
+        w = np.zeros(n + len(w1) + len(w2) - n - 2)
         w[:n + 1] = w2[:n + 1]
-        w[n:] += w2[-1] * w1
-        return w, b2 + w2[-1] * b1
+        w[n:n + len(w1)] += w2[n + 1] * w1
+        w[n + len(w1):] = w2[n + 2:]
+        return w, b2 + w2[n + 1] * b1
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         w, b = self.linear()
@@ -199,7 +241,7 @@ def cross_validate(x, y, neg, neg_fold, semantic: bool = False) -> dict:
 
 
 def export(name: str, w: np.ndarray, b: float, mean: np.ndarray, scale: np.ndarray,
-           selection: dict, cv: dict, command: str) -> dict:
+           selection: dict, cv: dict, command: str, words: str | None = None) -> dict:
     """The JSON ClaimScorer reads, from the model's weights ``w``/``b`` over raw features:
     ``coef`` on standardised values for the named features, and for the semantic model
     ``abs_diff`` and ``product`` on raw embedding values."""
@@ -216,7 +258,13 @@ def export(name: str, w: np.ndarray, b: float, mean: np.ndarray, scale: np.ndarr
            "intercept": round(b + float(w[:n] @ mean[:n]), 6), "threshold": 0.5}
     if semantic:
         out["abs_diff"] = w[n:n + 384].round(6).tolist()
-        out["product"] = w[n + 384:].round(6).tolist()
+        out["product"] = w[n + 384:n + 768].round(6).tolist()
+    if semantic and words:
+        wt, mt, st = w[n + 768:], mean[n:], scale[n:]
+        out["token"] = {"features": list(TOKEN_FEATURES), "states": words,
+                        "coef": (wt * st).round(6).tolist(), "mean": mt.round(6).tolist(),
+                        "scale": st.round(6).tolist()}
+        out["intercept"] = round(out["intercept"] + float(wt @ mt), 6)
     out["training"] = {
         "data": "MSRP train (Dolan & Brockett 2005), 4,076 news sentence pairs, plus "
                 f"{NEGATIVES} random negatives (an s1 with another pair's s2)",
@@ -241,14 +289,14 @@ def train_final(x: np.ndarray, y: np.ndarray, neg: np.ndarray, neg_fold: np.ndar
         "C": c, "selection": f"C from {list(C_GRID)} by {INNER}-fold CV accuracy at 0.5"}
 
 
-def seed_pairs() -> tuple:
-    """The labelled seed articles, their Docs and labels by sentence pair (1 same,
-    -1 related: left out of fitting, 0 any other pair)."""
+def seed_pairs(path: Path = SEED_LABELS) -> tuple:
+    """The labelled article pair of ``path`` (the seeds by default), their Docs and labels
+    by sentence pair (1 same, -1 related: left out of fitting, 0 any other pair)."""
     from storytrace.api import read_article
     from storytrace.eval.claims import read_labels
     from storytrace.text.doc import Doc
 
-    labels = read_labels(SEED_LABELS)
+    labels = read_labels(path)
     a, b = read_article(labels[0].a), read_article(labels[0].b)
     da, db = Doc.of(a.text), Doc.of(b.text)
     y = np.zeros((len(da.sentence_spans), len(db.sentence_spans)), dtype=int)
@@ -260,7 +308,7 @@ def seed_pairs() -> tuple:
     return labels, a, b, da, db, y
 
 
-def calibrate(weights: dict) -> dict:
+def calibrate(weights: dict, path: Path = SEED_LABELS) -> dict:
     """Fit the context weights (claims.CONTEXT_FEATURES) on the labelled seed pair, then
     the claim threshold that finds the most labelled pairs for the fewest false claims
     (objective: found - false / 2; ties go to the higher threshold), with the facts
@@ -272,7 +320,8 @@ def calibrate(weights: dict) -> dict:
     from storytrace.diff.core import diff_versions
     from storytrace.eval.claims import score_pairs
 
-    labels, a, b, da, db, y = seed_pairs()
+    labels, a, b, da, db, y = seed_pairs(path)
+    where = str(path.relative_to(ROOT))
     scorer = ClaimScorer(weights=weights)
     ta, tb = da.sentence_texts(), db.sentence_texts()
     ea, eb = scorer.embed(ta), scorer.embed(tb)
@@ -284,8 +333,8 @@ def calibrate(weights: dict) -> dict:
     context = {"features": list(CONTEXT_NAMES[:x.shape[2]]),
                "coef": lr.coef_[0].round(6).tolist(),
                "intercept": round(float(lr.intercept_[0]), 6),
-               "fitted_on": "bench/labels/claims_seeds.tsv: 13 same pairs against every "
-                            "other sentence pair (related pairs left out), C="
+               "fitted_on": f"{where}: its {int((y == 1).sum())} same pairs against "
+                            "every other sentence pair (related pairs left out), C="
                             f"{CONTEXT_C}, balanced classes"}
     scorer = ClaimScorer(weights=weights | {"context": context})
     aligner = Aligner(semantic=scorer.semantic)
@@ -300,9 +349,9 @@ def calibrate(weights: dict) -> dict:
         r = score_pairs(spans, labels)
         best = max(best, (r["found"] - r["false"] / 2, float(t),
                           {k: r[k] for k in ("labelled", "found", "claims", "false")}))
-    print(f"  context {context['coef']}; claim threshold {best[1]} on the seeds: {best[2]}")
+    print(f"  context {context['coef']}; claim threshold {best[1]} on {where}: {best[2]}")
     return {"context": context, "claim_threshold": best[1],
-            "claim_threshold_selection": {"labels": "bench/labels/claims_seeds.tsv",
+            "claim_threshold_selection": {"labels": where,
                                           "objective": "found - false / 2",
                                           "at_threshold": best[2]}}
 
@@ -313,8 +362,16 @@ def main() -> None:
     parser.add_argument("--semantic-only", action="store_true", help="skip the lexical model")
     parser.add_argument("--no-write", action="store_true", help="print scores only")
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "claims-cache")
+    parser.add_argument("--words", choices=("contextual", "static", "none"),
+                        default="contextual", help="the semantic model's word features "
+                        "(token_align): contextual (the encoder's last layer), static (its "
+                        "input word-piece vectors) or none")
+    parser.add_argument("--calibrate-on", choices=tuple(CALIBRATION), default="seeds",
+                        help="the labelled article pair the context weights and the claim "
+                        "threshold are fitted on (the other is then held out)")
+    parser.add_argument("--recalibrate", action="store_true", help="keep the bundled "
+                        "models' MSRP weights; fit only the context weights and threshold")
     args = parser.parse_args()
-    command = "python bench/train_claims.py"
     a, b, y = read_pairs(MSRP)
     fold = folds_of(y, FOLDS)
     rng = np.random.default_rng(SEED)
@@ -327,22 +384,41 @@ def main() -> None:
     names = ("lexical",) if args.lexical_only else \
         ("semantic",) if args.semantic_only else ("lexical", "semantic")
     for name in names:
-        semantic = name == "semantic"
-        start = time.process_time()
-        x = features(a, b, semantic, args.cache)
-        neg = features([a[i] for i in neg_a], [b[j] for j in neg_b], semantic, args.cache)
-        print(f"{name}: {x.shape[1]} features ({time.process_time() - start:.0f} CPU-s)")
-        cv = cross_validate(x, y, neg, neg_fold, semantic)
-        print(f"  MSRP train {FOLDS}-fold CV: {cv}", flush=True)
-        w, bias, selection = train_final(x, y, neg, neg_fold, fold, semantic)
-        xs = x[:, :len(LEXICAL_CLAIM_FEATURES) + (1 if semantic else 0)]
-        weights = export(name, w, bias, xs.mean(axis=0), xs.std(axis=0) + 1e-12, selection, cv,
-                         command)
-        weights |= calibrate(weights)
+        if args.recalibrate:
+            from storytrace.diff.claims import load_claim_weights
+
+            weights = load_claim_weights(name)
+        else:
+            weights = train(name, args, (a, b, y), (fold, neg_a, neg_b, neg_fold))
+        weights |= calibrate(weights, CALIBRATION[args.calibrate_on])
+        if args.calibrate_on != "seeds":
+            weights["training"]["command"] += f" --calibrate-on {args.calibrate_on}"
         if not args.no_write:
             out = DATA / f"claims_{name}.json"
             out.write_text(json.dumps(weights) + "\n", encoding="utf-8")
             print(f"  wrote {out.relative_to(ROOT)}")
+
+
+def train(name: str, args: argparse.Namespace, pairs: tuple, split: tuple) -> dict:
+    """The claim model ``name`` fitted on MSRP train, with its cross-validated scores."""
+    command = "python bench/train_claims.py"
+    (a, b, y), (fold, neg_a, neg_b, neg_fold) = pairs, split
+    semantic = name == "semantic"
+    start = time.process_time()
+    words = None if args.words == "none" else args.words
+    x = features(a, b, semantic, args.cache, words)
+    neg = features([a[i] for i in neg_a], [b[j] for j in neg_b], semantic, args.cache,
+                   words)
+    print(f"{name}: {x.shape[1]} features ({time.process_time() - start:.0f} CPU-s)")
+    cv = cross_validate(x, y, neg, neg_fold, semantic)
+    print(f"  MSRP train {FOLDS}-fold CV: {cv}", flush=True)
+    w, bias, selection = train_final(x, y, neg, neg_fold, fold, semantic)
+    n = len(LEXICAL_CLAIM_FEATURES)
+    xs = np.c_[x[:, :n + 1], x[:, n + EMBEDDING_BLOCK:]] if semantic else x
+    weights = export(name, w, bias, xs.mean(axis=0), xs.std(axis=0) + 1e-12, selection, cv,
+                     command + (f" --words {args.words}" if semantic else ""),
+                     words if semantic else None)
+    return weights
 
 
 if __name__ == "__main__":

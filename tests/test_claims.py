@@ -296,7 +296,8 @@ def test_known_counterparts_are_claims():
 
 @pytest.mark.slow
 def test_labelled_pairs_found_with_the_sentence_model():
-    """Checks the shipped semantic model on the labels (seeds: in-sample threshold)."""
+    """Checks the shipped semantic model on the labels (context and threshold fitted on
+    the heavy paraphrase, so the seeds are held out)."""
     from tests.conftest import shared_path
 
     from storytrace.align.semantic import default_encoder
@@ -308,4 +309,4 @@ def test_labelled_pairs_found_with_the_sentence_model():
     heavy = evaluate_claims(LABELS / "claims_heavy.tsv")
     assert heavy["found"] >= 5 and heavy["false"] <= 1
     seeds = evaluate_claims(LABELS / "claims_seeds.tsv")
-    assert seeds["found"] >= 6 and seeds["precision"] >= 0.75
+    assert seeds["found"] >= 8 and seeds["precision"] >= 0.75

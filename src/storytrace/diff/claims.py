@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from storytrace.align.paraphrase import Encoder
     from storytrace.align.passages import Passage
     from storytrace.diff.facts import Fact
+    from storytrace.diff.token_align import SentenceStates
 
 KINDS = ("copied", "edited", "paraphrased", "changed_detail")
 DETAIL_KINDS = ("number", "name", "qualifier", "clause")
@@ -182,6 +183,15 @@ class ClaimScorer:
         if self.semantic:
             self._abs = np.asarray(weights["abs_diff"], dtype=np.float64)
             self._prod = np.asarray(weights["product"], dtype=np.float64)
+        self.token: dict[str, Any] | None = weights.get("token") if self.semantic else None
+        if self.token is not None:
+            from storytrace.diff.token_align import TOKEN_FEATURES
+
+            if tuple(self.token["features"]) != TOKEN_FEATURES:
+                raise ValueError("claim model word features do not match this version's")
+            self._tw = np.asarray(self.token["coef"], dtype=np.float64) / np.asarray(
+                self.token["scale"], dtype=np.float64)
+            self._b -= float(self._tw @ np.asarray(self.token["mean"], dtype=np.float64))
 
     @property
     def model(self) -> str:
@@ -198,12 +208,24 @@ class ClaimScorer:
             return np.zeros((0, 384))
         return np.asarray(self.encoder.encode(list(sentences)), dtype=np.float64)
 
+    def states(self, sentences: Sequence[str]) -> list[SentenceStates] | None:
+        """The sentences' word states for the model's word-level features
+        (:mod:`storytrace.diff.token_align`), or ``None`` when it has none. Pass a whole
+        text's sentences at once: the last lists read are kept."""
+        if self.token is None:
+            return None
+        from storytrace.diff.token_align import states_of
+
+        return states_of(self.encoder, sentences, self.token.get("states", "contextual"))
+
     def matrix(self, a: Sequence[str], b: Sequence[str], ea: np.ndarray | None = None,
-               eb: np.ndarray | None = None) -> np.ndarray:
+               eb: np.ndarray | None = None, sa: Sequence[SentenceStates] | None = None,
+               sb: Sequence[SentenceStates] | None = None) -> np.ndarray:
         """Probability for every pair ``(a[i], b[j])``: ``len(a) × len(b)``.
 
-        ``ea``/``eb`` are the sentences' embeddings when already computed (see
-        :meth:`embed`); the semantic model embeds them otherwise.
+        ``ea``/``eb`` are the sentences' embeddings and ``sa``/``sb`` their word states
+        when already computed (see :meth:`embed`, :meth:`states`); the model computes
+        what it needs otherwise.
         """
         if not a or not b:
             return np.zeros((len(a), len(b)))
@@ -216,6 +238,12 @@ class ClaimScorer:
             z = z + self._w[-1] * (ea @ eb.T) + (ea * self._prod) @ eb.T
             for i in range(len(a)):  # |u - v| one row at a time: memory stays len(b) × 384
                 z[i] += np.abs(ea[i] - eb) @ self._abs
+        if self.token is not None:
+            from storytrace.diff.token_align import token_matrix
+
+            sa = self.states(a) if sa is None else sa
+            sb = self.states(b) if sb is None else sb
+            z = z + token_matrix(sa, sb) @ self._tw
         return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
 
     def score(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
@@ -225,8 +253,11 @@ class ClaimScorer:
         if not a:
             return np.zeros(0)
         ea, eb = self.embed(a), self.embed(b)
+        sa, sb = self.states(a), self.states(b)
         return np.array([self.matrix([x], [y], None if ea is None else ea[i:i + 1],
-                                     None if eb is None else eb[i:i + 1])[0, 0]
+                                     None if eb is None else eb[i:i + 1],
+                                     None if sa is None else sa[i:i + 1],
+                                     None if sb is None else sb[i:i + 1])[0, 0]
                          for i, (x, y) in enumerate(zip(a, b, strict=True))])
 
     def predict(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:

@@ -1,6 +1,10 @@
 """Start-up cost: CPU seconds, wall time and peak RSS of whole `storytrace` processes.
 
-Run: .venv/bin/python bench/startup.py [--shared ../shared] [--runs 3]
+Run: .venv/bin/python bench/startup.py [--shared ../shared] [--runs 3] [--baseline SRC]
+
+With ``--baseline SRC`` (a copy of the package's ``src`` folder from another version)
+each storytrace case also runs with that copy first on PYTHONPATH, interleaved with
+the working tree's, so before and after are measured in one sitting.
 
 Each case runs as a child process; its CPU time is the user+sys that os.wait4
 reports for it, its peak RSS the ru_maxrss there. The cases are interleaved
@@ -22,10 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = ("examples/seeds/000_d761ffa0f73a1395.txt", "examples/seeds/001_36f01ec5b307d8ad.txt")
 
 
-def run_once(argv: list[str]) -> tuple[float, float, float]:
+def run_once(argv: list[str], env: dict[str, str] | None = None
+             ) -> tuple[float, float, float]:
     """(CPU seconds user+sys, wall seconds, peak RSS in MiB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -43,6 +49,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared",
                         help="the shared data folder (default ../shared next to the repo)")
     parser.add_argument("--runs", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another version's src folder, measured beside this one")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -63,15 +71,23 @@ def main() -> None:
         "compare (default)": [*exe_argv, "compare", seed0, seed1],
         "compare --format json": [*exe_argv, "compare", seed0, seed1, "--format", "json"],
     }
+    envs: dict[str, dict[str, str] | None] = {name: None for name in cases}
+    if args.baseline is not None:
+        if not (args.baseline / "storytrace" / "__init__.py").is_file():
+            parser.error(f"no storytrace package under {args.baseline}")
+        env = dict(os.environ, PYTHONPATH=str(args.baseline.resolve()))
+        for name in [n for n in cases if n != "python -c pass"]:
+            cases[f"{name} [baseline]"] = cases[name]
+            envs[f"{name} [baseline]"] = env
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cases}
     for _ in range(args.runs):
         for name, argv in cases.items():
-            results[name].append(run_once(argv))
+            results[name].append(run_once(argv, envs[name]))
     print(f"medians of {args.runs} interleaved runs ({os.cpu_count()} CPUs)")
-    print(f"{'case':<24} {'CPU s':>7} {'wall s':>7} {'RSS MiB':>8}")
+    print(f"{'case':<36} {'CPU s':>7} {'wall s':>7} {'RSS MiB':>8}")
     for name, rows in results.items():
         cpu, wall, rss = (statistics.median(col) for col in zip(*rows, strict=True))
-        print(f"{name:<24} {cpu:>7.2f} {wall:>7.2f} {rss:>8.0f}")
+        print(f"{name:<36} {cpu:>7.2f} {wall:>7.2f} {rss:>8.0f}")
 
 
 if __name__ == "__main__":

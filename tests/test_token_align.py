@@ -64,7 +64,7 @@ def encoder():
 
 
 def test_word_states_from_the_sentence_model(encoder):
-    from storytrace.diff.token_align import states_of
+    from storytrace.diff.token_align import sentence_states, states_of
 
     sentences = ["The policy prohibited police from honoring ICE detainer requests.",
                  "Officers were barred from holding people for immigration agents.",
@@ -75,7 +75,11 @@ def test_word_states_from_the_sentence_model(encoder):
         assert np.abs(st.embedding - e).max() < 1e-4  # the sentence model's embedding
         assert [s[i:j] for i, j in st.spans][:2] == s.split()[:2]
         assert np.allclose(np.linalg.norm(st.words, axis=1), 1.0)
-    assert states_of(encoder, sentences) is found  # kept: a repeat costs nothing
+    again = states_of(encoder, sentences)
+    own_pass = sentence_states(encoder.model, sentences)  # without the encoder's states
+    for x, y, z in zip(found, again, own_pass, strict=True):
+        assert np.allclose(x.words, y.words, atol=1e-5)
+        assert x.spans == z.spans and np.allclose(x.words, z.words, atol=1e-4)
     restated = token_features(found[0], found[1])[TOKEN_FEATURES.index("bs_content_f1")]
     unrelated = token_features(found[0], found[2])[TOKEN_FEATURES.index("bs_content_f1")]
     assert restated > unrelated

@@ -183,8 +183,10 @@ def states_of(encoder: Any, sentences: Sequence[str], kind: str = "contextual"
               ) -> list[SentenceStates]:
     """The word states of ``sentences`` read by ``encoder``'s model (a
     :class:`~storytrace.align.semantic.SentenceEncoder` or anything with a ``model``
-    attribute that is a :class:`~storytrace.align.minilm.MiniLM`): ``contextual``
-    (:func:`sentence_states`, one encoder pass) or ``static`` (:func:`static_states`)."""
+    attribute that is a :class:`~storytrace.align.minilm.MiniLM`): ``contextual`` (the
+    last layer: from the encoder's ``read`` where it has one, which gives the states of
+    the pass that embedded the sentences, else :func:`sentence_states`, one encoder pass)
+    or ``static`` (:func:`static_states`)."""
     model = getattr(encoder, "model", None)
     if model is None or not hasattr(model, "tokenizer"):
         raise ValueError("word-level claim features need the MiniLM sentence encoder")
@@ -192,6 +194,10 @@ def states_of(encoder: Any, sentences: Sequence[str], kind: str = "contextual"
         return static_states(model, sentences)
     if kind != "contextual":
         raise ValueError(f"unknown word states {kind!r}: contextual or static")
+    read = getattr(encoder, "read", None)
+    if callable(read):  # the pieces of the pass that embedded the sentences: no new pass
+        return [_one(s, e, np.asarray(h, dtype=np.float64), np.asarray(h, dtype=np.float64))
+                for s, (e, h) in zip(sentences, read(list(sentences)), strict=True)]
     return sentence_states(model, sentences)
 
 

@@ -73,3 +73,26 @@ def test_hidden_states_and_chunks_match_transformers(reference):
         theirs = reference[0].auto_model.eval()(**args).hidden_states
     assert len(mine) == len(theirs)
     assert all(torch.equal(a, b) for a, b in zip(mine, theirs, strict=True))
+
+
+def test_read_gives_the_embedding_pass_pieces_without_another_call():
+    from storytrace.align.semantic import SentenceEncoder
+
+    encoder = SentenceEncoder()
+    sentences = _sentence_lists()[-1]
+    embeddings = encoder.encode(sentences)
+    calls = encoder.calls
+    read = encoder.read(sentences)
+    assert encoder.calls == calls  # the pass that embedded them kept their pieces
+    model = encoder.model
+    for sentence, (encoding, states), embedding in zip(sentences, read, embeddings,
+                                                       strict=True):
+        assert list(encoding.ids) == model.tokenizer.encode([sentence],
+                                                            model.max_seq_length)[0].ids
+        assert states.shape == (len(encoding.ids), 384)
+        mean = states.mean(axis=0)
+        assert np.allclose(mean / np.linalg.norm(mean), embedding, atol=1e-5)
+    encoder.forget()
+    again = encoder.read(sentences[:3])
+    assert encoder.calls == calls + 1
+    assert all(np.allclose(x[1], y[1], atol=1e-5) for x, y in zip(again, read, strict=False))

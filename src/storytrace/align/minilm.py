@@ -123,10 +123,15 @@ class MiniLM:
         return SimpleNamespace(last_hidden_state=x,
                                hidden_states=tuple(states) if output_hidden_states else None)
 
-    def encode(self, sentences: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, sentences: list[str], batch_size: int = 64,
+               pieces: list[Any] | None = None) -> np.ndarray:
         """Unit-length sentence embeddings: the mean of each sentence's piece states, read
         longest first in batches, as ``SentenceTransformer.encode(...,
-        normalize_embeddings=True)`` gives them."""
+        normalize_embeddings=True)`` gives them.
+
+        ``pieces``, a list as long as ``sentences``, receives at each sentence's place
+        its word-piece encoding (ids, offsets) and last-layer piece states (float32,
+        pieces × 384), from the same pass: word-level readers need not run it again."""
         import torch.nn.functional as F
 
         torch = self.torch
@@ -145,6 +150,9 @@ class MiniLM:
                     mask[j, :len(e.ids)] = 1
                 states = self(input_ids=ids, attention_mask=mask,
                               token_type_ids=torch.zeros_like(ids)).last_hidden_state
+                if pieces is not None:
+                    for j, e in enumerate(found):
+                        pieces[order[start + j]] = (e, states[j, :len(e.ids)].numpy().copy())
                 weight = mask.unsqueeze(-1).to(states.dtype)
                 total = (states * weight).sum(dim=1, dtype=states.dtype)
                 count = torch.clamp(weight.sum(dim=1, dtype=states.dtype), min=1e-9)

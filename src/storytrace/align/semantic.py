@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -111,7 +111,8 @@ class SentenceEncoder:
 
     model_id = "sentence-transformers/all-MiniLM-L6-v2"
 
-    def __init__(self, batch_size: int = 64, memo_size: int = 20_000) -> None:
+    def __init__(self, batch_size: int = 64, memo_size: int = 20_000,
+                 pieces_size: int = 2_000) -> None:
         path = model_dir()
         verify(path)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -132,10 +133,14 @@ class SentenceEncoder:
             raise SemanticUnavailable(f"the semantic extra is incomplete ({exc})") from None
         self.batch_size = batch_size
         self.memo_size = memo_size
+        self.pieces_size = pieces_size
         self.cache: EmbeddingCache | None = None
         self.calls = 0
         self.embedded = 0
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        # The last sentences' word pieces and last-layer states, from the pass that
+        # embedded them (see :meth:`read`).
+        self._pieces: OrderedDict[str, tuple[Any, np.ndarray]] = OrderedDict()
 
     def encode(self, sentences: list[str]) -> np.ndarray:
         """``(len(sentences), 384)`` float32 rows: kept ones as they were, the rest read
@@ -144,10 +149,7 @@ class SentenceEncoder:
         missing = self._recall(sentences, out)
         if missing:
             texts = list(missing)
-            found = self.model.encode(texts, batch_size=self.batch_size)
-            self.calls += 1
-            self.embedded += len(texts)
-            fresh = dict(zip(texts, found, strict=True))
+            fresh, _ = self._embed(texts)
             for sentence, rows in missing.items():
                 out[rows] = fresh[sentence]
             self._remember(fresh)
@@ -157,9 +159,41 @@ class SentenceEncoder:
                                                      for s, e in fresh.items()})
         return out
 
+    def read(self, sentences: list[str]) -> list[tuple[Any, np.ndarray]]:
+        """Each sentence's word-piece encoding (``ids``, ``offsets``) and last-layer piece
+        states (float32, pieces × 384): those of the pass that embedded it when it was
+        among the last ``pieces_size`` embedded, else from one model call for the rest
+        (whose embeddings are kept too). Word-level readers (BERTScore-like alignment)
+        get the states without a second pass over the sentences."""
+        found = {s: self._pieces[s] for s in sentences if s in self._pieces}
+        todo = [s for s in dict.fromkeys(sentences) if s not in found]
+        if todo:
+            fresh, pieces = self._embed(todo)
+            self._remember({s: e for s, e in fresh.items() if s not in self._memo})
+            found.update(pieces)
+        for s in found:
+            if s in self._pieces:
+                self._pieces.move_to_end(s)
+        return [found[s] for s in sentences]
+
+    def _embed(self, texts: list[str]
+               ) -> tuple[dict[str, np.ndarray], dict[str, tuple[Any, np.ndarray]]]:
+        """One model call over distinct ``texts``: their embeddings and their pieces (the
+        last ``pieces_size`` sentences' pieces are kept)."""
+        out: list[Any] = [None] * len(texts)
+        found = self.model.encode(texts, batch_size=self.batch_size, pieces=out)
+        self.calls += 1
+        self.embedded += len(texts)
+        pieces = dict(zip(texts, out, strict=True))
+        self._pieces.update(pieces)
+        while len(self._pieces) > self.pieces_size:
+            self._pieces.popitem(last=False)
+        return dict(zip(texts, found, strict=True)), pieces
+
     def forget(self) -> None:
         """Drop the embeddings held in memory (an attached cache keeps its own)."""
         self._memo.clear()
+        self._pieces.clear()
 
     def _cache(self) -> EmbeddingCache | None:
         return self.cache if self.cache is not None else (

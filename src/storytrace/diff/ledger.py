@@ -417,23 +417,29 @@ def _when(node: Mapping[str, Any], k: str) -> tuple[str, str]:
 
 def root_links(tree: Mapping[str, Any]) -> list[tuple[str, str, tuple[str, str]]]:
     """For each root of a stored tree but the first in tree order, the earlier version
-    it shares text with (the ``related`` edge between them with the highest score), as
-    ``(earlier, root, (edge source, edge target))``: two versions that neither copied
-    from the other (say both quote one outside source) yet carry the same statements.
-    ``trace --changes`` matches their claims so the ledger says where a statement first
-    appears across roots.
+    it shares text with (the ``related`` edge of a text-reuse link between them with the
+    highest score), as ``(earlier, root, (edge source, edge target))``: two versions that
+    neither copied from the other (say both quote one outside source) yet carry the same
+    statements. ``trace --changes`` matches their claims so the ledger says where a
+    statement first appears across roots. Articles linked only as the same story (no
+    shared text) are other articles, not versions: their statements are not chained (on
+    FakeNewsNet their matches were mostly loose paraphrases, "Fifteen" → "9").
 
-    >>> tree = {"nodes": [{"id": "a", "kind": "article", "parent": None, "published": "1"},
-    ...                   {"id": "b", "kind": "article", "parent": None, "published": "2"}],
-    ...         "edges": [{"source": "b", "target": "a", "kind": "related", "score": 0.5}]}
+    >>> tree = {"nodes": [{"id": k, "kind": "article", "parent": None, "published": k}
+    ...                   for k in ("1", "2", "3")],
+    ...         "edges": [{"source": "2", "target": "1", "kind": "related", "score": 0.5,
+    ...                    "link": "reuse"},
+    ...                   {"source": "1", "target": "3", "kind": "related", "score": 0.9,
+    ...                    "link": "same_story"}]}
     >>> root_links(tree)
-    [('a', 'b', ('b', 'a'))]
+    [('1', '2', ('2', '1'))]
     """
     order, parents = tree_order(tree)
     pos = {k: i for i, k in enumerate(order)}
     best: dict[str, tuple[float, str, tuple[str, str]]] = {}
     for e in tree.get("edges") or ():
-        if not isinstance(e, Mapping) or e.get("kind") != "related":
+        if not isinstance(e, Mapping) or e.get("kind") != "related" \
+                or e.get("link") != "reuse":
             continue
         ends = (e.get("source"), e.get("target"))
         if not all(k in pos for k in ends):

@@ -9,6 +9,9 @@ Notebook use::
     result = storytrace.trace(["articles/"], db="news.db")  # stories and family trees
     result.stories, result.parents()
 
+    doc = storytrace.Doc(text)     # words, sentences, names, numbers: offsets into text
+    doc.words, doc.sentences, doc.names
+
     with storytrace.Store("news.db") as store:              # or step by step
         storytrace.ingest(["more/"], store)
         storytrace.Tracer(same_story=False).trace(store)
@@ -42,6 +45,7 @@ _EXPORTS = {
     "FamilyTree": "storytrace.provenance.tree",
     "Tracer": "storytrace.api", "compare": "storytrace.api", "trace": "storytrace.api",
     "read_article": "storytrace.api",
+    "Doc": "storytrace.text.doc",
 }
 
 __all__ = sorted([*_EXPORTS, "IngestSummary", "ingest"])

@@ -223,3 +223,51 @@ def test_the_sentence_check_keeps_the_seeds_one_story():
     assert link.kind == "same_story" and check["probability"] >= 0.5
     assert set(check["features"]) == {"embedding_mean", "embedding_lead", "embedding_align",
                                       "sentence_share"}
+
+
+QUOTE = ("We will not stand by while these people destroy the jobs of hard-working farmers "
+         "and ranchers all across our great country, believe me")
+
+
+class _QuoteMinded:
+    """A same-story model stub: 0.9 when both texts carry QUOTE (or always, ``blind``)."""
+
+    model = "stub"
+
+    def __init__(self, blind: bool = False) -> None:
+        self.blind = blind
+
+    def probabilities(self, pairs, sketch_cosine):
+        return np.array([0.9 if self.blind or all(QUOTE in t for t in pair) else 0.2
+                         for pair in pairs])
+
+    def explain(self, a, b, sketch_cosine=None):
+        return {"shared_entities": [], "features": {}}
+
+
+def test_a_shared_quotation_alone_does_not_make_one_story():
+    """Two stories that quote the same statement: scored with the quotation set aside,
+    they are not the same story, and the link says what they share (the quotation)."""
+    from storytrace.align import Aligner
+    from storytrace.engines.story_links import same_story_links
+
+    farm = (f'Senator Mary Jones toured drought-hit farms in Ohio on Monday. "{QUOTE}," '
+            "President Trump said in a statement on Tuesday. Jones asked for emergency loans "
+            "for corn growers, whose harvest fell by a third this year, and met county "
+            "officials in Lima to discuss irrigation.")
+    border = (f'Governor Tom Smith signed a border security bill in Austin on Monday. "{QUOTE},"'
+              " President Trump said in a statement on Tuesday. The bill pays for two "
+              "hundred new state troopers along the Rio Grande and a new detention centre "
+              "near Laredo, which opens next spring.")
+    articles = {0: Article(id="farm", text=farm), 1: Article(id="border", text=border)}
+    for model, kind in ((_QuoteMinded(), "shared_quote"), (_QuoteMinded(blind=True),
+                                                           "same_story")):
+        [link] = same_story_links([(0, 1)], articles, {(0, 1): 0.5}, model,
+                                  Aligner(semantic=False), TraceOptions())
+        same = link.evidence if kind == "same_story" else link.evidence["same_story"]
+        assert link.kind == kind and same["same_story_score"] == 0.9
+        assert same["without_quotes"]["same_story_score"] == (0.2 if kind != "same_story"
+                                                               else 0.9)
+        [quote] = same["quotes"]
+        assert farm[quote["a_start"]:quote["a_end"]] == border[quote["b_start"]:quote["b_end"]]
+        assert QUOTE[:40] in farm[quote["a_start"]:quote["a_end"]]

@@ -76,12 +76,44 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         if reuse is not None and reuse.kind == "reuse":
             reuse.evidence["same_story"] = evidence
             links.append(reuse)
-        elif k not in second or second[k]["probability"] >= STORY_CHECK_MIN:
-            # two reports of one story, perhaps quoting the same people
-            if reuse is not None:
-                evidence["quotes"] = reuse.evidence["quotes"]
+            continue
+        verdict = (chance, second.get(k))
+        if reuse is not None:  # they share a third party's quotation, and nothing else
+            evidence["quotes"] = reuse.evidence["quotes"]
+            verdict = _without_quotes(articles[a], articles[b], reuse.evidence["quotes"],
+                                      similarity, check, near, evidence)
+        if verdict[0] >= options.story_min_score and (
+                verdict[1] is None or verdict[1]["probability"] >= STORY_CHECK_MIN):
             links.append(Link(a, b, "same_story", round(chance, 4), 0.0, 0.0, evidence))
+        elif reuse is not None:
+            # not the same story once the quotation is set aside: what they share is it
+            reuse.evidence["same_story"] = evidence
+            links.append(reuse)
     return links
+
+
+def _without_quotes(a: Article, b: Article, quotes: list[dict], similarity: Any, check: Any,
+                    sketch_cosine: float, evidence: dict) -> tuple[float, dict | None]:
+    """The same-story probability (and the sentence check's verdict, when it is on) of two
+    articles that share a third party's quotation, scored with the quotation blanked in
+    both: the same words of a speaker, quoted by each, say that both cover what was said,
+    not that they report one story (a tweet of Trump's is quoted in many stories). The
+    scores go into ``evidence["without_quotes"]``."""
+    from dataclasses import replace
+
+    blank = {"a": list(a.text), "b": list(b.text)}
+    for q in quotes:
+        for side in ("a", "b"):
+            start, end = q[f"{side}_start"], q[f"{side}_end"]
+            blank[side][start:end] = " " * (end - start)
+    pair = (story_text(replace(a, text="".join(blank["a"]))),
+            story_text(replace(b, text="".join(blank["b"]))))
+    chance = float(similarity.probabilities([pair], [sketch_cosine])[0])
+    verdict = _checked(check, [0], [pair])[0] if check is not None else None
+    evidence["without_quotes"] = {"same_story_score": round(chance, 4)}
+    if verdict is not None:
+        evidence["without_quotes"]["sentence_check"] = verdict
+    return chance, verdict
 
 
 #: The sentence check's probability a same-story link needs (see :func:`sentence_check`).

@@ -347,13 +347,25 @@ def test_private_sentences_on_both_sides_mean_siblings():
              "The museum will reopen its painting gallery once the roof repairs are finished.",
              "Anglers reported record numbers of trout in the reservoir during the spring.",
              "An orchestra from Vienna plays three concerts in the cathedral next month."]
-    a = art("a", BODY + " " + " ".join(extra[:4]))
-    b = art("b", BODY + " " + " ".join(extra[4:]))
+    from storytrace.text.segment import sentences
+
+    head = BODY[: list(sentences(BODY))[6].end]  # seven sentences
+    a = art("a", head + " " + " ".join(extra[:4]))
+    b = art("b", head + " " + " ".join(extra[4:]))
     ev = separate_evidence(profile(a), profile(b))
     assert ev.points == "siblings" and ev.value == {"a_only_sentences": 4, "b_only_sentences": 4}
     # One private sentence on one side is what a copy adds: no evidence.
     c = art("c", BODY + " " + extra[0])
     assert separate_evidence(profile(c), profile(art("d", BODY))).weight == 0
+    # A long copy may cut three sentences and add three (a fifth of its 17): no evidence;
+    # the same counts in a text of eleven sentences are more than one copy adds.
+    source = art("s", BODY + " " + " ".join(extra[4:7]))
+    copy = art("k", BODY + " " + " ".join(extra[:3]))
+    ev = separate_evidence(profile(source), profile(copy))
+    assert ev.weight == 0 and ev.value == {"a_only_sentences": 3, "b_only_sentences": 3}
+    short = separate_evidence(profile(art("s2", head + " " + " ".join(extra[4:7]))),
+                              profile(art("k2", head + " " + " ".join(extra[:3]))))
+    assert short.points == "siblings" and short.weight > 0
 
 
 def test_branching_tells_siblings_from_a_copy_that_cut_its_source():

@@ -135,6 +135,7 @@ SLIP_MAX = 2.5  # ... capped
 READING = 1.0  # per garbled reading one version has and the other not ...
 READING_MAX = 2.5  # ... capped
 OWN_SENTENCES = 2  # whole sentences a copy step may add (and its source lack) as a matter of course
+OWN_SHARE = 0.2  # ... or this share of the sentences of the side that has fewer of its own
 SEPARATE = 1.5  # per whole sentence beyond that on the side with fewer ...
 SEPARATE_MAX = 6.0  # ... capped
 SENTENCE_FOUND = 0.25  # share of a sentence's phrases the other text must have to hold it
@@ -927,10 +928,11 @@ def separate_evidence(pa: Profile, pb: Profile) -> Evidence:
     """Innovations on both sides: each has whole sentences the other lacks.
 
     A copy leaves out what it likes of its source but adds little of its own, so between
-    a source and its copy one side's private sentences are few (the copy's additions).
-    When both sides hold many sentences the other lacks, neither copied the other as
-    it stands: they are siblings or cousins, copies of a version that may not be in the
-    corpus (stemmatics: separative errors on both sides).
+    a source and its copy one side's private sentences are few (the copy's additions:
+    :data:`OWN_SENTENCES`, or :data:`OWN_SHARE` of the copy's sentences, since a longer
+    copy adds more). When both sides hold many sentences the other lacks, neither copied
+    the other as it stands: they are siblings or cousins, copies of a version that may
+    not be in the corpus (stemmatics: separative errors on both sides).
     """
     (na, ta), (nb, tb) = own_sentences(pa, pb), own_sentences(pb, pa)
     value = {"a_only_sentences": na, "b_only_sentences": nb}
@@ -939,7 +941,10 @@ def separate_evidence(pa: Profile, pb: Profile) -> Evidence:
                         f"{pa.id} and {pb.id} share less than half their sentences: one "
                         f"reuses part of the other, not versions of one text to compare "
                         f"sentence by sentence")
-    extra = min(na, nb) - OWN_SENTENCES
+    # A copy adds sentences in proportion to its length (an intro, an outro, a comment);
+    # the side with fewer sentences of its own is the likelier copy.
+    allowed = max(OWN_SENTENCES, round(OWN_SHARE * (ta if na <= nb else tb)))
+    extra = min(na, nb) - allowed
     if extra <= 0:
         return Evidence("separate", "none", 0.0, value,
                         f"{pa.id} has {na} sentence(s) {pb.id} lacks, {pb.id} {nb} that "

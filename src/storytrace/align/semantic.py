@@ -105,14 +105,16 @@ class SentenceEncoder:
 
     Each sentence is embedded once: embeddings are kept by sentence (the last
     ``memo_size`` in memory, and in ``cache`` when one is attached, e.g. the store's, so
-    a later process reads them instead). ``calls`` and ``embedded`` count the model's
-    batches of work and the sentences it read.
+    a later process reads them instead); the word pieces and last-layer states of the last
+    ``pieces_size`` sentences embedded are kept for :meth:`read` (about 60 KB a sentence,
+    so 30 MB at the default). ``calls`` and ``embedded`` count the model's batches of
+    work and the sentences it read.
     """
 
     model_id = "sentence-transformers/all-MiniLM-L6-v2"
 
     def __init__(self, batch_size: int = 64, memo_size: int = 20_000,
-                 pieces_size: int = 2_000) -> None:
+                 pieces_size: int = 512) -> None:
         path = model_dir()
         verify(path)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -130,3 +130,30 @@ def test_one_shared_quoted_sentence_is_a_shared_quote_however_short_the_pair():
     # a shared phrase of the reporters' own is no relation at all
     a, b = _reports(f"{line}, Brown said on Sunday.", f"She put it bluntly: {line}.")
     assert _link(a, b) is None
+
+
+def test_a_copy_of_a_quote_laden_excerpt_is_a_copy():
+    # nearly all of both texts is the same three quotations with a few words between
+    # them: two versions of one text, not two reporters quoting one speaker
+    first, rest = _SPEECH.split(". ", 1)
+    excerpt = (f"Story highlights Lee spoke in Dover\n\n“{first},” Lee said. “{rest}.” Asked "
+               f"about the cost: “We have the money.”")
+    a = Article(id="a", outlet="Daily One", text=excerpt)
+    b = Article(id="b", outlet="Other Paper", text=excerpt.replace("Asked", "Then, asked"))
+    link = _link(a, b)
+    assert link is not None and link.kind == "reuse"
+    assert link.evidence["content_chars"] < 150 and link.evidence["versions"] > 0.9
+    # the same quotations inside two longer reports of one's own are a shared quote
+    c, d = _reports(excerpt.split("\n\n")[1], excerpt.split("\n\n")[1].replace("Asked", "Then"))
+    assert _link(c, d).kind == "shared_quote"
+
+
+def test_an_unclosed_quotation_mark_quotes_no_more_than_its_sentence():
+    # an edit moved the mark: without the bound the whole paragraph, the reporter's
+    # narrative included, would count as somebody's speech
+    story = _words(60)
+    a = Article(id="a", outlet="Daily One", text=f"{_words(40)}\n\nHe said, “We won. {story}")
+    b = Article(id="b", outlet="Other Paper", text=f"{_words(50)}\n\n“We won,” he said. {story}")
+    link = _link(a, b)
+    assert link is not None and link.kind == "reuse"
+    assert link.evidence["content_chars"] > 0.9 * len(story)

@@ -331,6 +331,9 @@ def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner
 #: Shared quoted characters (in the shorter text) that make two articles sharing no copied
 #: content a ``shared_quote`` pair rather than no pair at all.
 MIN_QUOTE_CHARS = 40
+#: Share of each text (small print aside) that aligned passages cover beyond which two
+#: texts are two versions of one, a reuse link even if most of what they share is quoted.
+VERSION_SHARE = 0.6
 #: Shared quoted characters (in the shorter text) that make a ``shared_quote`` pair of two
 #: articles sharing too little for a reuse link (about 15 words: a sentence of a speech).
 MIN_SHORT_QUOTE_CHARS = 80
@@ -343,7 +346,8 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
     runs of words outside quoted speech in both texts and outside small print and credit
     lines) itself reaches ``min_chars`` and ``min_coverage`` of the shorter text (with
     the shared quotations, when a run of narrative between two of them is shared too;
-    ``min_paraphrase_coverage`` when every passage is a paraphrase);
+    ``min_paraphrase_coverage`` when every passage is a paraphrase), or when the passages
+    cover :data:`VERSION_SHARE` of each text, small print aside (two versions of one text);
     ``"shared_quote"`` when it does not and what they share is mostly a third party's
     quoted words (at least :data:`MIN_QUOTE_CHARS`); else ``None`` (no link). The counts,
     and the shared quotations, go into ``evidence``.
@@ -366,6 +370,14 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
     least = (options.min_paraphrase_coverage
              if all(p.kind == "paraphrase" for p in alignment.passages)
              else options.min_coverage)
+    # two texts that are mostly each other, small print aside, are two versions of one
+    # text, whatever share of it is quotation (a copy of a quote-laden excerpt)
+    versions = min((cover * len(t.text) - furniture) / max(1, len(t.text)) for cover, t,
+                   furniture in zip((alignment.coverage_a, alignment.coverage_b), (a, b),
+                                    shared["furniture"], strict=True))
+    if versions >= VERSION_SHARE and evidence["reused_chars"] >= options.min_chars:
+        evidence["versions"] = round(versions, 4)
+        return "reuse"
     if counted >= options.min_chars and counted / shorter >= least:
         if shared["bridges"]:
             evidence["bridges"] = [list(x) for x in shared["bridges"][:5]]

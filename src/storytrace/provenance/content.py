@@ -30,6 +30,7 @@ kept).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -68,10 +69,8 @@ def copied_content(a_text: str, b_text: str, passages: Iterable[Any], *,
     shared quotations, in both texts: the reporter's own words joining the quotes, copied
     with them.
     """
-    from storytrace.provenance.direction import quote_spans
-
-    marks_a = _marks(a_text, quote_spans(a_text), furniture_blocks(a_text))
-    marks_b = _marks(b_text, quote_spans(b_text), furniture_blocks(b_text))
+    marks_a = _marks(a_text, quoted_speech(a_text), furniture_blocks(a_text))
+    marks_b = _marks(b_text, quoted_speech(b_text), furniture_blocks(b_text))
     out: dict[str, Any] = {"content": [0, 0], "quoted": [0, 0], "furniture": [0, 0],
                            "quote_runs": [], "bridges": []}
     edges = (_edges(a_text), _edges(b_text)) if same_site else None
@@ -91,6 +90,40 @@ def copied_content(a_text: str, b_text: str, passages: Iterable[Any], *,
                    if _between_quotes(got_a, k, n)]
         if any(_between_quotes(got_b, k, n) for *_, k, n in _runs(words_b, got_b, _CONTENT)):
             out["bridges"] += bridges
+    return out
+
+
+#: A closing quotation mark (double or single) right after a quotation's last character.
+_CLOSING = "”\"’'"
+#: A paragraph that goes on with a quotation opens with one of these marks.
+_REOPENING = re.compile(r"\n\s*[“\"‘]")
+#: Where a sentence ends.
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def quoted_speech(text: str) -> list[tuple[int, int, str | None]]:
+    """:func:`storytrace.provenance.direction.quote_spans`, with an opening quotation mark
+    that no mark closes trusted only to the end of its sentence: news style leaves a
+    quotation open at a paragraph's end only when the next paragraph reopens it; any
+    other unclosed mark (a mark moved or lost in editing) would make the rest of the
+    paragraph somebody's speech.
+
+    >>> t = 'He said, “We won. The vote was close and then came the count.\\n\\nNext.'
+    >>> [t[s:e] for s, e, _ in quoted_speech(t)]
+    ['We won.']
+    >>> t = '“We won.\\n\\n“It was close,” she said.'
+    >>> [t[s:e] for s, e, _ in quoted_speech(t)]
+    ['We won.', 'It was close,']
+    """
+    from storytrace.provenance.direction import quote_spans
+
+    out = []
+    for s, e, who in quote_spans(text):
+        closed = e < len(text) and text[e] in _CLOSING
+        if who is None and not closed and not _REOPENING.match(text, e):
+            end = _SENTENCE_END.search(text, s, e)
+            e = end.end() if end else e
+        out.append((s, e, who))
     return out
 
 

@@ -147,6 +147,15 @@ def test_adjacent_sentences_with_one_counterpart_are_one_side():
     assert claim.a_text(a) == a and claim.score == pytest.approx(0.9)
 
 
+def test_fragments_are_not_paired_by_the_scorer_alone():
+    a = "Let the record show. The council approved the new budget on Monday."
+    b = "From the Daily Mail. On Monday the council passed its budget."
+    found = claims_of(a, b, [[0.99, 0.2], [0.2, 0.9]])
+    # "From the Daily Mail." has two content words: no claim, whatever its score.
+    assert [(c.a_sentences, c.b_sentences) for c in found.claims] == [((1,), (1,))]
+    assert found.a_only == [(0, 20)]
+
+
 def test_distant_sentences_with_one_counterpart_share_a_group():
     a = ("The NYPD notified ICE of the arrest. The weather was cold. "
          "The city did not honour the detainer.")

@@ -73,6 +73,10 @@ EDITED = 0.6  # share of aligned words from which a claim is "edited" (as passag
 COPIED = 0.95  # ... and "copied"
 PASSAGE_COVER = 0.5  # share of a sentence's words inside one passage to count as reused
 MAX_SIDE = 3.0  # a merged side is at most this many times the other side's length
+# Content words (not stop words) a sentence needs on each side of a claim the scorer alone
+# finds: shorter ones ("From the Daily Mail:", "Let the record show.") state no fact, and
+# their scores (trained on MSRP's whole news sentences) are unreliable.
+MIN_CONTENT = 3
 NUMERIC = ("money", "percent", "age", "date", "time", "number")
 NAMES = ("person", "org", "place", "entity")
 # Words that qualify a statement: hedges, negations, legal grades, quantities. Dropping
@@ -468,13 +472,14 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
         prob[i, j] = max(prob[i, j], {"passage": 0.99, "same text": 1.0}.get(how[i, j],
                                                                              prob[i, j]))
     pairs = set(how)
+    statement_a, statement_b = _statements(doc_a), _statements(doc_b)
     for i in range(len(spans_a)):  # each sentence's best counterpart, both ways
         j = int(prob[i].argmax())
-        if prob[i, j] >= threshold:
+        if prob[i, j] >= threshold and statement_a[i] and statement_b[j]:
             pairs.add((i, j))
     for j in range(len(spans_b)):
         i = int(prob[:, j].argmax())
-        if prob[i, j] >= threshold:
+        if prob[i, j] >= threshold and statement_a[i] and statement_b[j]:
             pairs.add((i, j))
     facts = (_facts_or_extract(doc_a, facts_a), _facts_or_extract(doc_b, facts_b))
     claims = []
@@ -488,6 +493,14 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     claims.sort(key=lambda c: (c.a_start, c.b_start))
     return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
                   [s for j, s in enumerate(spans_b) if j not in in_b], method)
+
+
+def _statements(doc: Doc) -> list[bool]:
+    """Whether each sentence has :data:`MIN_CONTENT` content words (a statement the scorer
+    may pair on its own)."""
+    return [sum(1 for w in doc.words[first:stop] if w not in STOPWORDS and
+                any(ch.isalnum() for ch in w)) >= MIN_CONTENT
+            for first, stop in doc.sentence_tokens]
 
 
 def _norm(s: str) -> str:

@@ -113,7 +113,7 @@ class SentenceEncoder:
 
     model_id = "sentence-transformers/all-MiniLM-L6-v2"
 
-    def __init__(self, batch_size: int = 64, memo_size: int = 20_000,
+    def __init__(self, batch_size: int = 16, memo_size: int = 20_000,
                  pieces_size: int = 512) -> None:
         path = model_dir()
         verify(path)

@@ -233,3 +233,27 @@ def test_slips_count_only_in_shared_article_text(aligner):
     # Without an alignment the whole texts are compared, as the family tree does.
     whole = next(e for e in infer_direction(a, b).evidence if e.name == "slips")
     assert whole.weight > 0
+
+
+def test_stated_confidence_is_calibrated_unless_the_copy_credits_its_source():
+    from storytrace.provenance.direction import CALIBRATION, calibrated
+
+    for kind in CALIBRATION:
+        ys = [calibrated(kind, x / 100) for x in range(50, 101)]
+        assert ys == sorted(ys) and all(0 <= y <= 1 for y in ys), kind
+    # Copying slips and time order, no credit: a directed verdict, its confidence the
+    # accuracy such verdicts measured, below what the evidence adds up to.
+    source = Article(id="s", text=BODY.replace("voted against", "met Mayor Adams and voted against", 5),
+                     published=when(2, 8))
+    copy = Article(id="c", text=source.text.replace("Mayor Adams", "mayor adams"),
+                   published=when(2, 14))
+    d = infer_direction(source, copy)
+    item = next(e for e in d.evidence if e.name == "calibration")
+    assert d.verdict == "a->b" and item.value["kind"] == "directed"
+    assert d.confidence == item.value["calibrated"] < item.value["stated"], d.explain()
+    # The copy names its source: such verdicts were all right, the stated value stays.
+    credited = Article(id="k", text=copy.text + "\n\nSource: Daily Eagle", outlet="Metro Post",
+                       published=when(2, 14))
+    d = infer_direction(Article(id="s", text=source.text, outlet="Daily Eagle",
+                                published=when(2, 8)), credited)
+    assert d.verdict == "a->b" and "calibration" not in [e.name for e in d.evidence]

@@ -25,7 +25,6 @@ import argparse
 import sys
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +48,7 @@ def _kind(d, credit_own: float) -> str:
 
 def pairs(spec: str) -> list[tuple[str, float, bool]]:
     """(kind, stated confidence, right) for each decided family pair of one set."""
-    from families import _ancestors, _traced, build
+    from families import _traced, build, family_pairs
     from storytrace.engines.local import build_stories
     from storytrace.eval.provenance import read_corpus, read_truth
     from storytrace.provenance.direction import CREDIT_OWN, decide, profile
@@ -58,31 +57,14 @@ def pairs(spec: str) -> list[tuple[str, float, bool]]:
     folder = Path(seed) if model == "set" else build(model, int(seed))
     truth = read_truth(folder / "TRUTH.tsv")
     articles = {a.id: a for a in read_corpus(folder / "corpus.jsonl")}
-    family = {c: (_ancestors(truth, c) or [c])[-1] for c in truth}
-    for x in set(truth.values()):
-        family.setdefault(x, x)
     with _traced(folder, False) as store:
         stories = build_stories(store)
     out = []
-    for story in stories:
-        ids = [a.id for a in story.articles if a.id in family]
-        for timed in (True, False):
-            profs = {i: profile(articles[i] if timed else replace(articles[i], published=None))
-                     for i in ids}
-            for x, a in enumerate(ids):
-                for b in ids[x + 1:]:
-                    if family[a] != family[b]:
-                        continue
-                    others = [profs[i] for i in ids if i not in (a, b) and family[i] == family[a]]
-                    d = decide(profs[a], profs[b], others)
-                    if d.verdict == "unknown":
-                        continue
-                    stated = next((e.value["stated"] for e in d.evidence
-                                   if e.name == "calibration"), d.confidence)
-                    up_a, up_b = _ancestors(truth, a), _ancestors(truth, b)
-                    right = {"a->b": a in up_b, "b->a": b in up_a,
-                             "siblings": a not in up_b and b not in up_a}[d.verdict]
-                    out.append((_kind(d, CREDIT_OWN), stated, right))
+    for _, d, right, _ in family_pairs(stories, articles, truth, decide, profile):
+        if d.verdict != "unknown":
+            stated = next((e.value["stated"] for e in d.evidence if e.name == "calibration"),
+                          d.confidence)
+            out.append((_kind(d, CREDIT_OWN), stated, right))
     return out
 
 

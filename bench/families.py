@@ -135,23 +135,21 @@ def _counts(pred: dict, score: dict, unknown: set, truth: dict, articles: dict) 
     }
 
 
-def _pair_reliability(stories, articles, truth, decide, profile) -> dict:
-    """Stated confidence and rightness of the pairwise verdict on each pair of versions of
-    one family that share a story (with and without times)."""
-    family = {}
-    for child in truth:
-        family[child] = (_ancestors(truth, child) or [child])[-1]
-    for x in set(truth.values()):
-        family.setdefault(x, x)
-    out: dict[str, list] = {m: [] for m in MODES}
+def family_pairs(stories, articles, truth, decide, profile):
+    """Each pair of versions of one family that share a story, decided with and without
+    times: (mode, direction, right, direct). A directed verdict is right when it names an
+    ancestor of the other as the source, "siblings" when neither descends from the other
+    (None for "unknown"); direct: one is the other's parent."""
     from dataclasses import replace
 
+    family = {c: (_ancestors(truth, c) or [c])[-1] for c in truth}
+    for x in set(truth.values()):
+        family.setdefault(x, x)
     for story in stories:
         ids = [a.id for a in story.articles if a.id in family]
         for mode in MODES:
-            arts = {i: articles[i] if mode == "with_times" else
-                    replace(articles[i], published=None) for i in ids}
-            profs = {i: profile(a) for i, a in arts.items()}
+            profs = {i: profile(articles[i] if mode == "with_times" else
+                                replace(articles[i], published=None)) for i in ids}
             for x, a in enumerate(ids):
                 for b in ids[x + 1:]:
                     if family[a] != family[b]:
@@ -161,8 +159,15 @@ def _pair_reliability(stories, articles, truth, decide, profile) -> dict:
                     up_a, up_b = _ancestors(truth, a), _ancestors(truth, b)
                     right = {"a->b": a in up_b, "b->a": b in up_a,
                              "siblings": a not in up_b and b not in up_a}.get(d.verdict)
-                    out[mode].append((d.verdict, d.confidence, right,
-                                      truth.get(b) == a or truth.get(a) == b))
+                    yield mode, d, right, truth.get(b) == a or truth.get(a) == b
+
+
+def _pair_reliability(stories, articles, truth, decide, profile) -> dict:
+    """Stated confidence and rightness of the pairwise verdict on each pair of versions of
+    one family that share a story (with and without times)."""
+    out: dict[str, list] = {m: [] for m in MODES}
+    for mode, d, right, direct in family_pairs(stories, articles, truth, decide, profile):
+        out[mode].append((d.verdict, d.confidence, right, direct))
     return out
 
 

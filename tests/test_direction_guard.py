@@ -243,8 +243,8 @@ def test_stated_confidence_is_calibrated_unless_the_copy_credits_its_source():
         assert ys == sorted(ys) and all(0 <= y <= 1 for y in ys), kind
     # Copying slips and time order, no credit: a directed verdict, its confidence the
     # accuracy such verdicts measured, below what the evidence adds up to.
-    source = Article(id="s", text=BODY.replace("voted against", "met Mayor Adams and voted against", 5),
-                     published=when(2, 8))
+    text = BODY.replace("voted against", "met Mayor Adams and voted against", 5)
+    source = Article(id="s", text=text, published=when(2, 8))
     copy = Article(id="c", text=source.text.replace("Mayor Adams", "mayor adams"),
                    published=when(2, 14))
     d = infer_direction(source, copy)

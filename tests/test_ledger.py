@@ -102,6 +102,11 @@ def test_many_to_one_and_weak_matches() -> None:
     assert got == [("p", {"p": [(0, 10)], "c": [(0, 24)]}),
                    ("p", {"p": [(11, 21)], "c": [(0, 24)]}),
                    ("p", {"p": [(22, 32)], "c": [(25, 29)]})]
+    # a lone match the scorer rates near 0 (a facts-diff counterpart) is not followed
+    claims["pairs"][2]["score"] = 0.01
+    ledger = build_ledger(["p", "c"], {"p": None, "c": "p"}, {("p", "c"): claims}, texts)
+    assert [(e.first, e.carriers) for e in ledger.entries][2:] == [
+        ("p", {"p": [(22, 32)]}), ("c", {"c": [(25, 29)]})]
 
 
 def test_bad_claims_name_the_edge() -> None:

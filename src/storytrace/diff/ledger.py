@@ -211,8 +211,9 @@ def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
     Entries pass down the tree: a sentence of a copy carries the entries of the parent
     sentences its claims match (a sentence restating two of its parent's carries both),
     and starts an entry of its own when it matches none. A match much weaker than the
-    sentence's best (:data:`WEAK`) is not followed, nor a sentence of a claim's side
-    that the claim itself reports as a clause the other side lacks.
+    sentence's best (:data:`WEAK`) or scored near 0 (:data:`FLOOR`) is not followed, nor a
+    sentence of a claim's side that the claim itself reports as a clause the other side
+    lacks.
     """
     pos = {k: i for i, k in enumerate(order)}
     units = {k: _pieces(v, texts[k]) for k, v in _claim_sides(edge_claims, pos, texts).items()}
@@ -258,6 +259,11 @@ def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
 #: A match is not followed when its score is this much below the best match of the
 #: copy's sentence (a facts-diff counterpart at 0.14 beside a copied sentence at 1.0).
 WEAK = 0.5
+#: Nor when its score is below this at all: a facts-diff counterpart the scorer rates
+#: near 0 is a sentence sharing a name or a number, not the same statement (Eagle Rising's
+#: "Blackburn said she delivered the report ..." at 0.001 against Political Insider's
+#: "The most troubling revelations concern ...").
+FLOOR = 0.05
 
 
 def _followed(claims: Mapping[str, Any], parent_units: list[Span], child_units: list[Span]
@@ -276,7 +282,7 @@ def _followed(claims: Mapping[str, Any], parent_units: list[Span], child_units: 
         for j in b:
             best[j] = max(best.get(j, 0.0), float(pair.get("score") or 0.0))
     return [(pair, a, b) for pair, a, b in found if a and b
-            and float(pair.get("score") or 0.0) >= max(best[j] for j in b) - WEAK]
+            and float(pair.get("score") or 0.0) >= max(FLOOR, max(best[j] for j in b) - WEAK)]
 
 
 def _facing(k: int, n: int, len_a: int, len_b: int) -> bool:

@@ -271,3 +271,19 @@ def test_a_shared_quotation_alone_does_not_make_one_story():
         [quote] = same["quotes"]
         assert farm[quote["a_start"]:quote["a_end"]] == border[quote["b_start"]:quote["b_end"]]
         assert QUOTE[:40] in farm[quote["a_start"]:quote["a_end"]]
+
+
+def test_text_without_capitals_is_gated_by_its_sketch_not_by_names():
+    """Lower-cased snippets name nobody: two of one story still link (the sketch candidate
+    stands in for the name gate), an unrelated one does not, nor does a lower-cased text
+    with a normal one (whose names the gate cannot compare)."""
+    for texts, expected in (((FLOOD_A.lower(), FLOOD_B.lower(), PHONE.lower()), {("a", "b")}),
+                            ((FLOOD_A.lower(), FLOOD_B, PHONE.lower()), set())):
+        store = Store(":memory:")
+        store.add([Article(id=i, text=t) for i, t in zip("abc", texts, strict=True)])
+        run_trace(store)
+        index = CorpusIndex(store)
+        links = index.links()
+        ids = {seq: a.id for seq, a in index.articles([1, 2, 3]).items()}
+        assert {tuple(sorted((ids[x.a_seq], ids[x.b_seq]))) for x in links} == expected
+        assert all(x.kind == "same_story" and x.evidence["caseless"] for x in links)

@@ -49,7 +49,14 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     # "very similar" English pairs share two or more names, 42% of unrelated
     # ones do. Pairs that don't are not scored at all, which also keeps the
     # model's cost off the many weak candidates of a large corpus.
-    named = [(a, b) for a, b in pairs if len(names[a] & names[b]) >= options.story_min_names
+    # Text written without capitals (lower-cased snippets, keyword lists) has no names to
+    # compare: between two such texts the sketch candidate itself (rare words shared in
+    # the corpus) stands in for the gate.
+    caseless = {seq for seq in {s for pair in pairs for s in pair}
+                if not any(c.isupper() for c in story_text(articles[seq]))}
+    named = [(a, b) for a, b in pairs
+             if (len(names[a] & names[b]) >= options.story_min_names
+                 or (a in caseless and b in caseless))
              and not _far_apart(articles[a], articles[b], options.story_max_days)]
     texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
     sketch = [cosine[p] for p in named]
@@ -68,6 +75,8 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         days = _days_apart(articles[a], articles[b])
         if days is not None:
             evidence["days_apart"] = round(days, 2)
+        if a in caseless and b in caseless:
+            evidence["caseless"] = True  # no capitals: gated by the sketch, not by names
         if k in second:
             evidence["sentence_check"] = second[k]
         # Two versions of one story may still share a passage that MinHash

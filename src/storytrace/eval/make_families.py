@@ -92,14 +92,10 @@ class Doc:
 
 
 def _split(text: str) -> list[tuple[str, str]]:
-    from storytrace.text.segment import sentences
+    """Sentences, stripped, with the separator after each; empty ones left out."""
+    from storytrace.eval.make_provenance import _split as separated
 
-    spans = sentences(text)
-    out = []
-    for k, s in enumerate(spans):
-        gap = text[s.end : spans[k + 1].start] if k + 1 < len(spans) else ""
-        out.append((s.of(text).strip(), "\n\n" if "\n" in gap else " "))
-    return [x for x in out if x[0]]
+    return [(s.strip(), sep) for s, sep in separated(text) if s.strip()]
 
 
 def _phrases(text: str) -> set[int]:
@@ -135,58 +131,62 @@ def _domain(outlet: str) -> str:
 # ----------------------------------------------------------------------- word edits
 
 
-def _slips(sentence: str, rate: float, rng: random.Random) -> str:
-    """Light copying slips: a word dropped, doubled, swapped, or a name lower-cased."""
+def _walk(sentence: str, step: Callable[[list[str], int, list[str]], int]) -> str:
+    """The words of a sentence of five words or more, each edited by ``step``: it appends
+    what word ``i`` becomes to ``out`` and returns how many words it consumed."""
     words = sentence.split(" ")
     if len(words) < 5:
         return sentence
     out: list[str] = []
     i = 0
     while i < len(words):
+        i += step(words, i, out)
+    return " ".join(out)
+
+
+def _slips(sentence: str, rate: float, rng: random.Random) -> str:
+    """Light copying slips: a word dropped, doubled, swapped, or a name lower-cased."""
+
+    def step(words: list[str], i: int, out: list[str]) -> int:
         w = words[i]
         if rng.random() >= rate or i == len(words) - 1:
             out.append(w)
-            i += 1
-            continue
-        kind = rng.randrange(4)
-        if kind == 0:
-            pass  # dropped
-        elif kind == 1:
+            return 1
+        kind = rng.randrange(4)  # 0: dropped
+        if kind == 1:
             out += [w, w.lower().strip(".,;:")]
         elif kind == 2:
             out += [words[i + 1], w]
-            i += 1
-        else:
+            return 2
+        elif kind == 3:
             out.append(w.lower())
-        i += 1
-    return " ".join(out)
+        return 1
+
+    return _walk(sentence, step)
 
 
 def _scramble(sentence: str, rate: float, rng: random.Random, vocab: Sequence[str]) -> str:
     """Heavy edits of another kind: words deleted, short runs of three words shuffled, and
     words replaced by a story word of exactly the same length."""
-    words = sentence.split(" ")
-    if len(words) < 5:
-        return sentence
-    out: list[str] = []
-    i = 0
-    while i < len(words):
+
+    def step(words: list[str], i: int, out: list[str]) -> int:
         r = rng.random()
         if r >= rate or i == 0:
             out.append(words[i])
         elif r < rate / 3:
-            pass
+            pass  # deleted
         elif r < 2 * rate / 3 and i + 3 <= len(words):
             run = words[i : i + 3]
             rng.shuffle(run)
             out += run
-            i += 2
+            return 3
         else:
             core = words[i].strip(".,;:!?\"“”")
             same = [v for v in vocab if len(v) == len(core)]
             out.append(words[i].replace(core, rng.choice(same)) if same and core else words[i])
-        i += 1
-    return " ".join(out)
+        return 1
+
+    return _walk(sentence, step)
 
 
 def _reword(sentence: str, rate: float, rng: random.Random, vocab: Sequence[str]) -> str:

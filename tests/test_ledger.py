@@ -88,11 +88,11 @@ def test_ledger_of_a_three_version_chain() -> None:
 def test_many_to_one_and_weak_matches() -> None:
     """A copy sentence restating two of its parent's carries both entries; a match far
     weaker than the sentence's best is not followed."""
-    texts = {"p": "Rain fell. Wind blew. Snow came.", "c": "Rain fell and wind blew. Sun."}
+    texts = {"p": "Rain fell. Wind blew. Snow came.", "c": "Rain fell and wind blew. Snow."}
     claims = {"pairs": [
         {"a_start": 0, "a_end": 10, "b_start": 0, "b_end": 24, "kind": "edited", "score": 0.9},
         {"a_start": 11, "a_end": 21, "b_start": 0, "b_end": 24, "kind": "edited", "score": 0.8},
-        {"a_start": 22, "a_end": 32, "b_start": 25, "b_end": 29, "kind": "paraphrased",
+        {"a_start": 22, "a_end": 32, "b_start": 25, "b_end": 30, "kind": "paraphrased",
          "score": 0.2},
         {"a_start": 22, "a_end": 32, "b_start": 0, "b_end": 24, "kind": "paraphrased",
          "score": 0.1}],
@@ -101,12 +101,17 @@ def test_many_to_one_and_weak_matches() -> None:
     got = [(e.first, e.carriers) for e in ledger.entries]
     assert got == [("p", {"p": [(0, 10)], "c": [(0, 24)]}),
                    ("p", {"p": [(11, 21)], "c": [(0, 24)]}),
-                   ("p", {"p": [(22, 32)], "c": [(25, 29)]})]
+                   ("p", {"p": [(22, 32)], "c": [(25, 30)]})]
+    # a sentence sharing no content word with the claim's other side is not followed
+    texts_sun = {"p": texts["p"], "c": texts["c"].replace("Snow.", "Sun. ")}
+    got = build_ledger(["p", "c"], {"p": None, "c": "p"}, {("p", "c"): claims}, texts_sun)
+    assert [(e.first, e.carriers) for e in got.entries][2:] == [
+        ("p", {"p": [(22, 32)]}), ("c", {"c": [(25, 30)]})]
     # a lone match the scorer rates near 0 (a facts-diff counterpart) is not followed
     claims["pairs"][2]["score"] = 0.01
     ledger = build_ledger(["p", "c"], {"p": None, "c": "p"}, {("p", "c"): claims}, texts)
     assert [(e.first, e.carriers) for e in ledger.entries][2:] == [
-        ("p", {"p": [(22, 32)]}), ("c", {"c": [(25, 29)]})]
+        ("p", {"p": [(22, 32)]}), ("c", {"c": [(25, 30)]})]
 
 
 def test_bad_claims_name_the_edge() -> None:

@@ -223,7 +223,8 @@ def build_ledger(order: Sequence[str], parents: Mapping[str, str | None],
     for v in sorted(units, key=pos.__getitem__):
         if v in into:
             p, claims = into[v]
-            for pair, kept_a, kept_b in _followed(claims, units[p], units[v]):
+            for pair, kept_a, kept_b in _followed(claims, units[p], units[v],
+                                                  (texts[p], texts[v])):
                 by_entry: dict[int, list[int]] = {}  # entry -> its sentences in kept_a
                 for k, i in enumerate(kept_a):
                     for e in carried.get((p, i), ()):
@@ -266,23 +267,43 @@ WEAK = 0.5
 FLOOR = 0.05
 
 
-def _followed(claims: Mapping[str, Any], parent_units: list[Span], child_units: list[Span]
-              ) -> list[tuple[Mapping[str, Any], list[int], list[int]]]:
+def _followed(claims: Mapping[str, Any], parent_units: list[Span], child_units: list[Span],
+              texts: tuple[str, str]) -> list[tuple[Mapping[str, Any], list[int], list[int]]]:
     """The pairs of one edge worth following, each with the parent's and the child's
-    sentences (unit indices) it carries over."""
+    sentences (unit indices) it carries over: not a sentence the claim reports as a clause
+    the other side lacks, nor one that shares no content word with the other side of the
+    claim (an aligned passage or the scorer pairing "From The Daily Caller:" with "The
+    Department of Justice further levied a $500 million fine")."""
     pairs = [x for x in claims.get("pairs") or () if isinstance(x, Mapping)]
     found = []
     for pair in pairs:
-        a = _inside(parent_units, (pair["a_start"], pair["a_end"]))
-        b = _inside(child_units, (pair["b_start"], pair["b_end"]))
-        found.append((pair, [i for i in a if not _lacked(parent_units[i], pair, "a")],
-                      [j for j in b if not _lacked(child_units[j], pair, "b")]))
+        sides = ((pair["a_start"], pair["a_end"]), (pair["b_start"], pair["b_end"]))
+        other = [_stems(t[s:e]) for t, (s, e) in zip(texts[::-1], sides[::-1], strict=True)]
+        a = [i for i in _inside(parent_units, sides[0])
+             if not _lacked(parent_units[i], pair, "a")
+             and _stems(texts[0][slice(*parent_units[i])]) & other[0]]
+        b = [j for j in _inside(child_units, sides[1])
+             if not _lacked(child_units[j], pair, "b")
+             and _stems(texts[1][slice(*child_units[j])]) & other[1]]
+        found.append((pair, a, b))
     best: dict[int, float] = {}
     for pair, _, b in found:
         for j in b:
             best[j] = max(best.get(j, 0.0), float(pair.get("score") or 0.0))
     return [(pair, a, b) for pair, a, b in found if a and b
             and float(pair.get("score") or 0.0) >= max(FLOOR, max(best[j] for j in b) - WEAK)]
+
+
+def _stems(text: str) -> set[str]:
+    """The content words of ``text``, stemmed (no stop words; numbers kept).
+
+    >>> sorted(_stems("From The Daily Caller:")), sorted(_stems("It is not true."))
+    (['call', 'daily'], ['true'])
+    """
+    from storytrace.text.words import STOPWORDS, WORD, plain_word, stem
+
+    words = (w.lower() for w in WORD.findall(text))
+    return {stem(plain_word(w)) for w in words if w not in STOPWORDS}
 
 
 def _facing(k: int, n: int, len_a: int, len_b: int) -> bool:

@@ -36,7 +36,7 @@ from storytrace.eval.stats import wilson  # noqa: E402
 SOURCE = ROOT.parent / "shared" / "data" / "fakenewsnet-v1-2018"
 OUTSIDE = ROOT.parent / "shared" / "data" / "semeval2022-task8" / "training_set.csv"
 MODES = ("with_times", "without_times")
-BINS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
+BINS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 
 def build(model: str, seed: int) -> Path:

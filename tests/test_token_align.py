@@ -102,3 +102,5 @@ def test_claim_scorer_reads_word_features(encoder):
     m = scorer.matrix(a, b)
     assert np.allclose(np.diag(m), scorer.score(a, b))
     assert m[0, 0] > 0.5 > m[1, 1]
+    with pytest.raises(ValueError, match="MiniLM sentence encoder"):
+        ClaimScorer(semantic=True, encoder=object())

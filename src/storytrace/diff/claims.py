@@ -193,6 +193,9 @@ class ClaimScorer:
 
             if tuple(self.token["features"]) != TOKEN_FEATURES:
                 raise ValueError("claim model word features do not match this version's")
+            if not hasattr(getattr(self.encoder, "model", None), "tokenizer"):
+                raise ValueError("this claim model's word features need the MiniLM sentence "
+                                 "encoder (align.semantic.SentenceEncoder), not the one given")
             self._tw = np.asarray(self.token["coef"], dtype=np.float64) / np.asarray(
                 self.token["scale"], dtype=np.float64)
             self._b -= float(self._tw @ np.asarray(self.token["mean"], dtype=np.float64))

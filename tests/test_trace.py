@@ -218,3 +218,30 @@ def test_parallel_verification_gives_the_same_links():
         assert report.verified >= 30
         found.append(CorpusIndex(store).links())
     assert found[0] == found[1] and len(found[0]) == 36
+
+
+@pytest.mark.slow
+def test_cli_trace_semantic_keeps_embeddings_for_the_next_run(tmp_path, corpus):
+    from storytrace.align.semantic import default_encoder
+    from storytrace.store.embeddings import EmbeddingStore
+
+    encoder = default_encoder()
+    if encoder is None:
+        pytest.skip("semantic extra not installed")
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n"
+                           for a in corpus.values()))
+    db = tmp_path / "t.db"
+    rows, calls = [], []
+    for extra in ([str(src)], ["--reindex"]):
+        encoder.forget()  # as a new process: only the store remembers
+        before = encoder.calls
+        result = runner.invoke(app, ["trace", *extra, "--db", str(db), "--semantic",
+                                     "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["stories_total"] == 2
+        calls.append(encoder.calls - before)
+        with Store(db) as store:
+            rows.append(EmbeddingStore(store).count(encoder.model_id))
+    assert rows[0] > 0 and rows[1] == rows[0]  # the second run embedded nothing new
+    assert calls[0] > 0 and calls[1] == 0

@@ -45,6 +45,10 @@ def trace_cmd(
                                          "wording (tier 2)."),
     story_min_score: float = typer.Option(0.5, help="Same-story probability needed for a "
                                                     "link (calibrated on SemEval-2022)."),
+    semantic: bool = typer.Option(False, "--semantic",
+                                  help="Sentence embeddings in alignment (finds paraphrased "
+                                       "passages; slower). Each sentence is embedded once: "
+                                       "the store keeps its embedding for later runs."),
     trees: bool = typer.Option(True, "--trees/--no-trees",
                                help="Infer and store each story's family tree (who copied "
                                     "whom); a later run rebuilds only the trees of stories "
@@ -73,7 +77,7 @@ def trace_cmd(
     """
     options = TraceOptions(threshold=threshold, min_containment=min_containment,
                            max_bucket=max_bucket, max_candidates=max_candidates,
-                           same_story=same_story,
+                           same_story=same_story, semantic=semantic,
                            story_min_score=story_min_score, trees=trees, changes=changes)
     for name, what in options.problems()[:1]:
         raise fail(f"--{name.replace('_', '-')} {what}"

@@ -89,7 +89,8 @@ def test_small_print_and_credit_lines_are_not_copied_content():
     legal = ("Copyright © The Wire Service. All rights reserved. This material may not be "
              "published, broadcast, rewritten or redistributed. This article was originally "
              "published on the Wire Service site on January 1, 2020 at 08:18 pm. To access "
-             "the full text of the article, click here.")
+             "the full text of the article, click here. This story has not been edited by "
+             "Wire staff and is auto-generated from a syndicated feed.")
     a = Article(id="a", outlet="Daily One", text=f"{_words(150)}\n\n{legal}")
     b = Article(id="b", outlet="Other Paper", text=f"{_words(140)}\n\n{legal}")
     assert _link(a, b) is None

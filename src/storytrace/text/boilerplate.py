@@ -57,7 +57,10 @@ _PROMO = re.compile(
     r"|free trial|registered users can|enter your (?:details|email)|first name last name"
     r"|password (?:for your account|must)|request a (?:full |free )?trial"
     r"|(?:article|story) continue[sd]? below|has no position in (?:any|the) stocks?"
-    r"|may not be (?:published|reproduced|republished|redistributed))\b|©",
+    r"|may not be (?:published|reproduced|republished|redistributed)"
+    # a syndication notice ("... has not been edited by NDTV staff and is auto-generated
+    # from a syndicated feed")
+    r"|(?:auto-generated|published) from a syndicated feed)\b|©",
     re.IGNORECASE)
 
 # A line that credits where a text comes from ("Source: X", "Originally published by X",

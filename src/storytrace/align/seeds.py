@@ -7,8 +7,9 @@ n-grams (verbatim and lightly edited reuse) and pairs of similar sentences
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -40,16 +41,15 @@ def ngram_seeds(a: Doc, b: Doc, n: int = 3, max_occurrences: int = 8,
     if len(a) < n or len(b) < n:
         return []
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in range(len(a) - n + 1):
-        gram = a.stems[i : i + n]
-        if all(w in STOPWORDS for w in a.words[i : i + n]):
-            continue
-        index[gram].append(i)
+    # content[i]: words before i that are not stop words, so a gram of stop words only
+    # is one whose window adds none
+    content = [0, *accumulate(w not in STOPWORDS for w in a.words)]
+    for i, gram in enumerate(zip(*(a.stems[k:] for k in range(n)), strict=False)):
+        if content[i + n] > content[i]:
+            index[gram].append(i)
     diagonals: dict[int, list[int]] = defaultdict(list)
-    b_counts: dict[tuple[str, ...], int] = defaultdict(int)
-    b_grams = [b.stems[j : j + n] for j in range(len(b) - n + 1)]
-    for gram in b_grams:
-        b_counts[gram] += 1
+    b_grams = list(zip(*(b.stems[k:] for k in range(n)), strict=False))
+    b_counts = Counter(b_grams)
     for j, gram in enumerate(b_grams):
         positions = index.get(gram)
         if not positions or len(positions) > max_occurrences or b_counts[gram] > max_occurrences:

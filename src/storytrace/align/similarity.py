@@ -15,8 +15,9 @@ MIN_CONTENT_WORDS = 5
 
 def content_stems(t: Doc, first: int, end: int) -> list[str]:
     """Stems of the non-stop-words in tokens ``first .. end-1``."""
-    return [t.stems[i] for i in range(first, end)
-            if t.words[i] not in STOPWORDS and (len(t.words[i]) > 1 or t.words[i].isdigit())]
+    stems, words = t.stems, t.words
+    return [stems[i] for i in range(first, end)
+            if (w := words[i]) not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 def lexical_similarity(a: Doc, b: Doc) -> np.ndarray:

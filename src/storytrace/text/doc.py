@@ -111,7 +111,7 @@ class Doc:
     def stems(self) -> tuple[str, ...]:
         """Each word without inner punctuation, stemmed: "re-entered" and "reentered",
         "U.S." and "US" read the same."""
-        return tuple(stem(plain_word(w)) for w in self.words)
+        return tuple(map(_stem_of, self.words))
 
     @cached_property
     def tokens(self) -> tuple[Span, ...]:
@@ -223,3 +223,10 @@ class Doc:
 @lru_cache(maxsize=32)
 def _shared(text: str) -> Doc:
     return Doc(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem_of(word: str) -> str:
+    """``stem(plain_word(word))``, remembered: news repeats its words (Zipf), so most
+    words of a text were stemmed before."""
+    return stem(plain_word(word))

@@ -241,8 +241,8 @@ class _QuoteMinded:
         return np.array([0.9 if self.blind or all(QUOTE in t for t in pair) else 0.2
                          for pair in pairs])
 
-    def explain(self, a, b, sketch_cosine=None):
-        return {"shared_entities": [], "features": {}}
+    def feature_values(self, pairs, sketch_cosine):
+        return [{} for _ in pairs]
 
 
 def test_a_shared_quotation_alone_does_not_make_one_story():

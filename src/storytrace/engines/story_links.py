@@ -33,7 +33,7 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     :class:`TraceOptions`. A pair's link depends on that
     pair alone, however the pairs are batched (each engine batches its own way).
     """
-    from storytrace.stories.similarity import entity_words
+    from storytrace.stories.similarity import entity_words, shared_entities
 
     # The same-story model is learnt from English news: other languages are not guessed.
     pairs = [(a, b) for a, b in pairs
@@ -64,14 +64,14 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     kept = [k for k, chance in enumerate(chances.tolist()) if chance >= options.story_min_score]
     check = sentence_check(options.story_check) if kept else None
     second = _checked(check, kept, texts) if check is not None else {}
+    found = dict(zip(kept, similarity.feature_values([texts[k] for k in kept],
+                                                    [sketch[k] for k in kept]), strict=True))
     links = []
     for k in kept:
         (a, b), pair, chance, near = named[k], texts[k], float(chances[k]), sketch[k]
-        explained = similarity.explain(*pair, sketch_cosine=near)
         evidence = {"same_story_score": round(chance, 4), "model": similarity.model,
-                    "sketch_cosine": near,
-                    "shared_entities": explained["shared_entities"][:20],
-                    "features": {f: round(v, 4) for f, v in explained["features"].items()}}
+                    "sketch_cosine": near, "shared_entities": shared_entities(*pair)[:20],
+                    "features": {f: round(v, 4) for f, v in found[k].items()}}
         days = _days_apart(articles[a], articles[b])
         if days is not None:
             evidence["days_apart"] = round(days, 2)

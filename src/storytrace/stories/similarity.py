@@ -76,6 +76,7 @@ __all__ = [
     "fit_weights",
     "load_weights",
     "model_features",
+    "shared_entities",
 ]
 
 LEXICAL_FEATURES = (
@@ -210,6 +211,24 @@ def entity_words(text: str) -> set[str]:
     for span in doc.names:
         out.update(w.lower() for w in WORD.findall(span.of(doc.text)))
     return out - STOPWORDS
+
+
+def shared_entities(a: str, b: str) -> list[str]:
+    """The names found in both texts as written in ``a``: whole names first, then the
+    words of names found in both but not inside a shared whole name.
+
+    >>> shared_entities("Rescuers said Maria Catala met Pedro Ruiz in Valencia.",
+    ...                 "Police said Maria Catala and Ruiz spoke.")
+    ['Maria Catala', 'Ruiz']
+    """
+    spans_a = entity_spans(a)
+    spans_b = {s.lower() for s in entity_spans(b)}
+    words_b = entity_words(b)
+    shared = {s for s in spans_a if s.lower() in spans_b}
+    covered = {w.lower() for s in shared for w in WORD.findall(s)}
+    shared |= {w for s in spans_a for w in WORD.findall(s)
+               if w.lower() in words_b and w.lower() not in covered}
+    return sorted(shared, key=lambda s: (-len(s.split()), s.lower(), s))
 
 
 def numbers_of(text: str) -> set[str]:
@@ -679,6 +698,15 @@ class StorySimilarity:
         """Same-story score of two texts, in [0, 1]."""
         return float(self.score_pairs([(a, b)])[0])
 
+    def feature_values(self, pairs: Sequence[tuple[str, str]],
+                       sketch_cosine: Sequence[float]) -> list[dict[str, float]]:
+        """Every base feature of each pair by name (as :meth:`explain` gives them), all
+        pairs prepared at once (``sketch_cosine``: as for :meth:`score_pairs`)."""
+        if not pairs:
+            return []
+        found = self._base(list(pairs), sketch_cosine)[3]
+        return [{k: float(v[n]) for k, v in found.items()} for n in range(len(pairs))]
+
     def explain(self, a: str, b: str, sketch_cosine: float | None = None) -> dict[str, Any]:
         """The score and the evidence for it (``sketch_cosine``: as for :meth:`score_pairs`).
 
@@ -695,13 +723,6 @@ class StorySimilarity:
         x = self._matrix({k: np.array([v]) for k, v in base.items()})
         terms = ((x[0] - self._mean) / self._scale) * self._coef
         order = np.argsort(-np.abs(terms))
-        spans_a = entity_spans(a)
-        spans_b = {s.lower() for s in entity_spans(b)}
-        words_b = entity_words(b)
-        shared = {s for s in spans_a if s.lower() in spans_b}
-        covered = {w.lower() for s in shared for w in WORD.findall(s)}
-        shared |= {w for s in spans_a for w in WORD.findall(s)
-                   if w.lower() in words_b and w.lower() not in covered}
         out: dict[str, Any] = {
             "score": float(self.predict_features(x)[0]),
             "probability": float(self.probability_features(x)[0]),
@@ -709,7 +730,7 @@ class StorySimilarity:
             "features": base,
             "contributions": {self.feature_names[k]: round(float(terms[k]), 4) for k in order},
             "titles": (docs.titles[int(i[0])], docs.titles[int(j[0])]),
-            "shared_entities": sorted(shared, key=lambda s: (-len(s.split()), s.lower(), s)),
+            "shared_entities": shared_entities(a, b),
             "shared_numbers": sorted(numbers_of(a) & numbers_of(b), key=lambda s: (len(s), s)),
             "shared_dates": sorted(dates_of(a) & dates_of(b)),
             "tfidf_cosine": base["word_cosine"],

@@ -336,7 +336,7 @@ def test_copying_slips_point_to_the_copy():
     assert slip_evidence(profile(source), profile(source)).weight == 0
 
 
-def test_private_sentences_on_both_sides_mean_siblings():
+def test_private_sentences_on_both_sides_mean_siblings(monkeypatch):
     from storytrace.provenance.direction import profile, separate_evidence
 
     extra = ["Firefighters rescued two cats from a burning garage late on Sunday evening.",
@@ -357,15 +357,20 @@ def test_private_sentences_on_both_sides_mean_siblings():
     # One private sentence on one side is what a copy adds: no evidence.
     c = art("c", BODY + " " + extra[0])
     assert separate_evidence(profile(c), profile(art("d", BODY))).weight == 0
-    # A long copy may cut three sentences and add three (a fifth of its 17): no evidence;
-    # the same counts in a text of eleven sentences are more than one copy adds.
+    # With OWN_SHARE a long copy may cut three sentences and add three (a fifth of its
+    # 17); the same counts in a text of eleven sentences are more than one copy adds.
+    from storytrace.provenance import direction
+
     source = art("s", BODY + " " + " ".join(extra[4:7]))
     copy = art("k", BODY + " " + " ".join(extra[:3]))
+    short = (art("s2", head + " " + " ".join(extra[4:7])),
+             art("k2", head + " " + " ".join(extra[:3])))
+    assert separate_evidence(profile(source), profile(copy)).points == "siblings"  # off
+    monkeypatch.setattr(direction, "OWN_SHARE", 0.2)
     ev = separate_evidence(profile(source), profile(copy))
     assert ev.weight == 0 and ev.value == {"a_only_sentences": 3, "b_only_sentences": 3}
-    short = separate_evidence(profile(art("s2", head + " " + " ".join(extra[4:7]))),
-                              profile(art("k2", head + " " + " ".join(extra[:3]))))
-    assert short.points == "siblings" and short.weight > 0
+    ev = separate_evidence(*map(profile, short))
+    assert ev.points == "siblings" and ev.weight > 0
 
 
 def test_branching_tells_siblings_from_a_copy_that_cut_its_source():

@@ -157,6 +157,11 @@ def test_outside_credit_in_added_text_does_not_outrank_the_stored_parent():
     assert tree.nodes["copy"].source is None
     # The credit is still shown, as a credit of the copy, not as its source.
     assert any(e.kind == "credited" and e.target == "copy" for e in tree.edges)
+    # Without times, the copy's slips give the order: the stored parent still wins.
+    slipped = Article(id="copy", text=_slipped(copy.text), outlet="Patriot Pulse")
+    tree = family_tree([root, slipped], ignore_times=True)
+    assert tree.parents() == {"root": None, "copy": "root"}, tree.nodes["copy"].reasons
+    assert tree.nodes["copy"].source is None
 
 
 def test_reworded_sentences_are_not_innovations():

@@ -53,6 +53,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -611,20 +612,17 @@ class Stage:
         self.s_bias = float(s_bias)
 
     def emissions(self, feats: Sequence[Sequence[str]]) -> np.ndarray:
-        index = self.index
-        ids: list[int] = []
-        owner: list[int] = []
-        for i, f in enumerate(feats):
-            for x in f:
-                j = index.get(x)
-                if j is not None:
-                    ids.append(j)
-                    owner.append(i)
-        if not ids:
+        # Feature ids looked up in C (map over dict.get), -1 for unknown features; each
+        # known feature's row of weights summed per token in the order given.
+        flat = list(chain.from_iterable(feats))
+        ids = np.fromiter(map(self.index.get, flat, repeat(-1)), dtype=np.intp, count=len(flat))
+        lens = np.fromiter(map(len, feats), dtype=np.intp, count=len(feats))
+        known = ids >= 0
+        ids, own = ids[known], np.repeat(np.arange(len(feats)), lens)[known]
+        if not len(ids):
             return np.zeros((len(feats), _N))
-        own = np.asarray(owner)
         starts = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
-        rows = np.add.reduceat(self.weights[np.asarray(ids)], starts, axis=0, dtype=np.float64)
+        rows = np.add.reduceat(self.weights[ids], starts, axis=0, dtype=np.float64)
         if len(starts) == len(feats):
             return rows
         out = np.zeros((len(feats), _N))  # some token had no known feature at all

@@ -150,6 +150,10 @@ QUOTE_SHARE = 0.75  # share of a passage inside quoted speech, in both texts, to
 MAX_QUOTE_CHARS = 3000  # longest quotation between two marks
 
 SHINGLE = 3
+# What one text's analyses (shingles, cased words, readings, quotes) are remembered for: a
+# family tree compares each of its versions with every other, so a story's texts must fit;
+# more only holds memory (at 8,192 a 100,000-article trace peaked at 3.2 GB).
+TEXTS_REMEMBERED = 512
 _WORD = WORD  # the one definition of a word (text/words.py)
 # Credit forms the attribution rules do not cover yet ("first reported by X",
 # "originally appeared on X", "Read more at X", a bare domain after "Source:", "From X:").
@@ -417,7 +421,7 @@ def names_match(credit: Credit, other: Profile) -> bool:
     return False
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _shingles(text: str) -> frozenset[int]:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < SHINGLE:
@@ -430,7 +434,7 @@ def _rules() -> AttributionExtractor:
     return AttributionExtractor(use_tagger=False)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def credited_sources(text: str) -> tuple[Credit, ...]:
     """Every source ``text`` credits, in text order (attribution extraction plus a few
     credit-line forms it does not cover yet).
@@ -573,7 +577,7 @@ def _credit_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[E
     return items
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _joined(text: str) -> str:
     """The text's lower-cased words joined by single spaces (padded), for phrase search."""
     return " " + " ".join(w.lower() for w in _WORD.findall(text)) + " "
@@ -732,7 +736,7 @@ def _innovation_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> li
     return items
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _cased_at(text: str) -> tuple[tuple[tuple[str, str, str], int, bool], ...]:
     """Each word in its context (the word before and after, lower-cased), with its offset
     and whether it is written with a capital (not all in capitals)."""
@@ -747,7 +751,7 @@ def _cased_at(text: str) -> tuple[tuple[tuple[str, str, str], int, bool], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _cased(text: str, spans: tuple[tuple[int, int], ...] | None = None
            ) -> tuple[frozenset, frozenset]:
     """Words in their context: those written with a capital inside a sentence, and those
@@ -817,7 +821,7 @@ def slip_evidence(pa: Profile, pb: Profile, passages: Any = None) -> Evidence:
                     f"way): copyists make such slips, a sign that {copy} is the copy")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _readings(a: str, b: str):
     from storytrace.provenance.readings import compare_readings
 
@@ -875,7 +879,7 @@ def _quote(p: Profile, example: dict, side: str, limit: int = 60) -> str:
     return " ".join(text[start:end].split())[:limit]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _sentence_shingles(text: str) -> tuple[frozenset[int], ...]:
     """The 3-word phrases of each sentence of six words or more."""
     from storytrace.text.segment import sentences
@@ -894,7 +898,7 @@ _STOP = frozenset(
     "about after more said says our you your all one out".split())
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def _sentence_words(text: str) -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
     """The content words (three letters or more, lower-cased, no function words) of each
     sentence :func:`_sentence_shingles` keeps, and for each word the sentences that hold it."""
@@ -1008,7 +1012,7 @@ def containment_evidence(pa: Profile, pb: Profile, comparison: Any = None) -> Ev
 # ---------------------------------------------------------------------- quotations
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def quote_spans(text: str) -> tuple[tuple[int, int, str | None], ...]:
     """Quoted speech in ``text``: ``(start, end, speaker)`` spans of the words between
     quotation marks (“…”, "…", ‘…’), and of embedded social-media posts (a paragraph

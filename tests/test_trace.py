@@ -245,3 +245,16 @@ def test_cli_trace_semantic_keeps_embeddings_for_the_next_run(tmp_path, corpus):
             rows.append(EmbeddingStore(store).count(encoder.model_id))
     assert rows[0] > 0 and rows[1] == rows[0]  # the second run embedded nothing new
     assert calls[0] > 0 and calls[1] == 0
+
+
+def test_cli_trace_story_check_without_the_semantic_extra_is_one_error_line(tmp_path, monkeypatch):
+    import storytrace.cli.trace as trace_cli
+
+    monkeypatch.setattr(trace_cli, "default_encoder", lambda: None)
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "One two three four five six."}) + "\n")
+    result = runner.invoke(app, ["trace", str(src), "--db", str(tmp_path / "t.db"),
+                                 "--story-check"])
+    assert result.exit_code != 0
+    assert "need the sentence model" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

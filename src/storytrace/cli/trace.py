@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
+from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import (
     Format,
@@ -45,6 +46,11 @@ def trace_cmd(
                                          "wording (tier 2)."),
     story_min_score: float = typer.Option(0.5, help="Same-story probability needed for a "
                                                     "link (calibrated on SemEval-2022)."),
+    story_check: bool = typer.Option(False, "--story-check",
+                                     help="A same-story link that shares no copied text "
+                                          "must also pass the sentence model's check "
+                                          "(fewer wrong same-story links on long news; "
+                                          "about 0.3 CPU-s per pair checked)."),
     semantic: bool = typer.Option(False, "--semantic",
                                   help="Sentence embeddings in alignment (finds paraphrased "
                                        "passages; slower). Each sentence is embedded once: "
@@ -78,10 +84,14 @@ def trace_cmd(
     options = TraceOptions(threshold=threshold, min_containment=min_containment,
                            max_bucket=max_bucket, max_candidates=max_candidates,
                            same_story=same_story, semantic=semantic,
+                           story_check=story_check,
                            story_min_score=story_min_score, trees=trees, changes=changes)
     for name, what in options.problems()[:1]:
         raise fail(f"--{name.replace('_', '-')} {what}"
                    + (" (drop --no-trees)" if name == "changes" else ""))
+    if (semantic or story_check) and default_encoder() is None:
+        raise fail("--semantic and --story-check need the sentence model: pip install "
+                   "torch==2.13.0 'storytrace[semantic]'")
     if out_path and out_path.suffix not in (".jsonl", ".parquet"):
         raise fail("--out must end in .jsonl or .parquet")
     if engine not in ("local", "spark"):
@@ -106,7 +116,7 @@ def trace_cmd(
                                      on_error=lambda story, exc: err.print(
                                          f"warning: story {story}: no family tree ({exc})"),
                                      workers=workers)
-        except ValueError as exc:
+        except (ValueError, SemanticUnavailable) as exc:
             raise fail(str(exc)) from None
         report, stories, tree_of = result.report, result.stories, result.trees
         if html_path:

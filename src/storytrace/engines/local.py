@@ -177,18 +177,9 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     report = TraceReport()
     index = CorpusIndex(store)
     index.params(options.index_params())
-    hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
-    lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
     sketcher = StorySketcher()
     traced_through = index.traced_through()
-    total = index.unindexed_count()
-    for batch in index.unindexed(options.batch):
-        texts = [a.text for _, a in batch]
-        counts = [shingle_count(t, options.shingle) for t in texts]
-        index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
-        report.signed += len(batch)
-        if progress:
-            progress("sign", report.signed, total)
+    _sign_new(index, options, report, progress)
 
     model, relinked = None, []
     if options.boilerplate:
@@ -207,21 +198,7 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
     if not is_new.any():
         # Nothing new, but an earlier run may have been stopped before verifying.
         is_new = np.ones(len(seqs), dtype=bool)
-    rows, report.capped_buckets = bucket_pairs(lsh.band_hashes(sigs), is_new,
-                                               options.max_bucket)
-    report.candidates = len(rows)
-    scored = []
-    for i, j in rows:
-        containment = estimated_containment(sigs[i], sigs[j], counts[i], counts[j])
-        if containment >= options.min_containment:
-            scored.append((int(seqs[i]), int(seqs[j]), containment))
-    report.below_containment = report.candidates - len(scored)
-    pairs, over = cap_candidates(scored, options.max_candidates)
-    report.capped_articles = len(over)
-    largest = sorted(over.items(), key=lambda x: (-x[1], x[0]))[:3]
-    ids = index.article_ids([seq for seq, _ in largest])
-    report.capped_examples = [[ids[seq], n] for seq, n in largest]
-    todo = index.unchecked(pairs)
+    todo = index.unchecked(_candidates(index, options, report, (seqs, counts, sigs), is_new))
     shared = store.path if options.semantic and store.path != ":memory:" else None
     with Verifier(options, workers, embeddings=shared) as verifier:
         for start in range(0, len(todo), 500):
@@ -240,6 +217,46 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
                          relinked)
     index.set_traced_through(int(seqs.max()))
     return report
+
+
+def _sign_new(index: CorpusIndex, options: TraceOptions, report: TraceReport,
+              progress: Progress | None) -> None:
+    """The plan's sign step: a MinHash signature and shingle count for each article not
+    yet indexed, stored in batches."""
+    hasher = MinHasher(num_perm=options.num_perm, shingle=options.shingle, seed=1)
+    total = index.unindexed_count()
+    for batch in index.unindexed(options.batch):
+        texts = [a.text for _, a in batch]
+        counts = [shingle_count(t, options.shingle) for t in texts]
+        index.add_signatures([s for s, _ in batch], counts, hasher.sign_many(texts))
+        report.signed += len(batch)
+        if progress:
+            progress("sign", report.signed, total)
+
+
+def _candidates(index: CorpusIndex, options: TraceOptions, report: TraceReport,
+                signed: tuple[np.ndarray, np.ndarray, np.ndarray], is_new: np.ndarray
+                ) -> list[tuple[int, int]]:
+    """The plan's candidates, containment and cap steps over every stored signature
+    (``signed``: seqs, shingle counts, signatures): the pairs with a new article to
+    verify, most similar first per article, counted in ``report``."""
+    seqs, counts, sigs = signed
+    lsh = LSHIndex(num_perm=options.num_perm, threshold=options.threshold, weights=(0.1, 0.9))
+    rows, report.capped_buckets = bucket_pairs(lsh.band_hashes(sigs), is_new,
+                                               options.max_bucket)
+    report.candidates = len(rows)
+    scored = []
+    for i, j in rows:
+        containment = estimated_containment(sigs[i], sigs[j], counts[i], counts[j])
+        if containment >= options.min_containment:
+            scored.append((int(seqs[i]), int(seqs[j]), containment))
+    report.below_containment = report.candidates - len(scored)
+    pairs, over = cap_candidates(scored, options.max_candidates)
+    report.capped_articles = len(over)
+    largest = sorted(over.items(), key=lambda x: (-x[1], x[0]))[:3]
+    ids = index.article_ids([seq for seq, _ in largest])
+    report.capped_examples = [[ids[seq], n] for seq, n in largest]
+    return pairs
 
 
 def boilerplate_model(store: Store, options: BoilerplateOptions = BoilerplateOptions()

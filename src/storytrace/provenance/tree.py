@@ -695,6 +695,20 @@ def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:
     return outside[u[1]]["name"] if isinstance(u, tuple) else arts[u].id
 
 
+def _root_reasons(k: int, weights: dict, arts: Sequence[Article], outside: dict,
+                  parent_of: dict, credited_by: dict[int, int], rooting: _Rooting
+                  ) -> list[str]:
+    """Why article ``k`` has no parent in the corpus: its likeliest parent and why it was
+    not named, who credits it, and what rooted the tree there."""
+    alternatives = sorted(((w, _name(u, arts, outside), u) for u, w in weights.items()
+                           if u != _ROOT), key=lambda x: x[:2], reverse=True)
+    reasons = [_why_no_parent(k, alternatives[0], weights[_ROOT], parent_of) if alternatives
+               else "no candidate parent: no other version shares enough text"]
+    if credited_by.get(k):
+        reasons.append(f"{credited_by[k]} other version(s) credit it")
+    return reasons + rooting.reasons.get(k, [])
+
+
 def _assemble(story: str, arts: Sequence[Article], members: int,
               profiles: Sequence[Profile], graph: nx.DiGraph, parent_of: dict,
               directions: dict, outside: dict, orient: dict[int, float],
@@ -725,16 +739,8 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
         best_other = max((w for u, w in weights.items() if u != chosen), default=-math.inf)
         node.score = min(_sigmoid(weights[chosen] - best_other), orient.get(k, 1.0))
         if chosen == _ROOT:
-            alternatives = sorted(((w, _name(u, arts, outside), u) for u, w in weights.items()
-                                   if u != _ROOT), key=lambda x: x[:2], reverse=True)
-            if alternatives:
-                node.reasons.append(_why_no_parent(k, alternatives[0], weights[_ROOT],
-                                                   parent_of))
-            else:
-                node.reasons.append("no candidate parent: no other version shares enough text")
-            if credited_by.get(k):
-                node.reasons.append(f"{credited_by[k]} other version(s) credit it")
-            node.reasons += rooting.reasons.get(k, [])
+            node.reasons += _root_reasons(k, weights, arts, outside, parent_of,
+                                          credited_by, rooting)
             continue
         if isinstance(chosen, tuple):  # an outside source that was not collected
             node.source = external_node(chosen[1])

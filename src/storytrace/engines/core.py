@@ -8,7 +8,7 @@ here touches a store, a file or a cluster.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -117,6 +117,31 @@ class TraceOptions:
                   ("story_min_score", 0 < self.story_min_score <= 1, "must be in (0, 1]"),
                   ("changes", self.trees or not self.changes, "needs the family trees")]
         return [(name, what) for name, ok, what in checks if not ok]
+
+
+
+@dataclass
+class TraceReport:
+    """What one run did: the counts of each step of the plan, as both engines report
+    them (the Spark engine's report adds its own counts and stage times)."""
+
+    signed: int = 0
+    candidates: int = 0
+    capped_buckets: int = 0
+    below_containment: int = 0
+    capped_articles: int = 0
+    capped_examples: list = field(default_factory=list)  # [article id, candidates], largest first
+    verified: int = 0
+    links_added: int = 0
+    story_candidates: int = 0
+    story_links_added: int = 0
+    boilerplate_blocks: int = 0  # blocks of text that are boilerplate (site or corpus)
+    boilerplate_sites: int = 0  # sites with boilerplate of their own
+    relinked: int = 0  # articles whose links were verified again (new boilerplate)
+    quote_links: int = 0  # of links_added: pairs that share only a third party's quotation
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 def reuse_evidence(alignment: Alignment, len_a: int, len_b: int,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from storytrace.align.semantic import embedding_cache
 from storytrace.engines.core import (
     STORY_KINDS,
     TraceOptions,
+    TraceReport,
     bucket_pairs,
     cap_candidates,
     cluster_links,
@@ -52,29 +53,6 @@ if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass
-class TraceReport:
-    """What one run did."""
-
-    signed: int = 0
-    candidates: int = 0
-    capped_buckets: int = 0
-    below_containment: int = 0
-    capped_articles: int = 0
-    capped_examples: list = field(default_factory=list)  # [article id, candidates], largest first
-    verified: int = 0
-    links_added: int = 0
-    story_candidates: int = 0
-    story_links_added: int = 0
-    boilerplate_blocks: int = 0  # blocks of text that are boilerplate (site or corpus)
-    boilerplate_sites: int = 0  # sites with boilerplate of their own
-    relinked: int = 0  # articles whose links were verified again (new boilerplate)
-    quote_links: int = 0  # of links_added: pairs that share only a third party's quotation
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class Verifier:

@@ -67,12 +67,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storytrace.engines.core import STORY_KINDS, TraceOptions
+from storytrace.engines.core import STORY_KINDS, TraceOptions, TraceReport
 from storytrace.ingest import IngestError, IngestOptions
 from storytrace.model import Article
 from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions
@@ -110,7 +110,7 @@ STORY_COLUMNS = ["story", "articles", "outlets", "first_published", "last_publis
 
 
 @dataclass
-class SparkTraceReport:
+class SparkTraceReport(TraceReport):
     """What one Spark run did: the local engine's counts first, then the Spark-only ones.
 
     ``links_added`` counts tier 1's reuse links, ``story_links_added`` tier 2's links
@@ -123,18 +123,6 @@ class SparkTraceReport:
     next starts, so these are per-stage costs, not overlapping).
     """
 
-    signed: int = 0
-    candidates: int = 0
-    capped_buckets: int = 0
-    below_containment: int = 0
-    capped_articles: int = 0
-    capped_examples: list = field(default_factory=list)  # [article id, candidates]
-    verified: int = 0
-    links_added: int = 0
-    story_candidates: int = 0
-    story_links_added: int = 0
-    boilerplate_blocks: int = 0
-    boilerplate_sites: int = 0
     files: int = 0
     read: int = 0
     rejected: int = 0
@@ -149,9 +137,6 @@ class SparkTraceReport:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

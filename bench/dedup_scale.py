@@ -16,58 +16,22 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+import proctree  # bench/, the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
-TICK = os.sysconf("SC_CLK_TCK")
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _tree(root: int) -> dict[int, tuple[float, int]]:
-    """``pid -> (cpu seconds, rss bytes)`` of ``root`` and its descendants."""
-    stats, parent = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        parent[int(entry)] = int(fields[1])
-        stats[int(entry)] = ((int(fields[11]) + int(fields[12])) / TICK, int(fields[21]) * PAGE)
-    inside = {root}
-    changed = True
-    while changed:
-        found = {p for p, pp in parent.items() if pp in inside} - inside
-        changed = bool(found)
-        inside |= found
-    return {p: stats[p] for p in inside if p in stats}
 
 
 def measure(cmd: list[str]) -> dict:
     """Run ``cmd``; its CPU seconds, wall seconds and peak RSS (whole process tree)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    cpu: dict[int, float] = {}
-    peak = 0
-    while proc.poll() is None:
-        tree = _tree(proc.pid)
-        for pid, (seconds, _) in tree.items():
-            cpu[pid] = max(cpu.get(pid, 0.0), seconds)
-        peak = max(peak, sum(rss for _, rss in tree.values()))
-        time.sleep(0.2)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{cmd} failed ({proc.returncode}): {err[-3000:]}")
-    return {"cpu_s": round(sum(cpu.values()), 1), "wall_s": round(wall, 1),
-            "peak_rss_mb": round(peak / 2**20), "summary": json.loads(out)}
+    m = proctree.measured(cmd)
+    if m["rc"] not in (0, 1):
+        raise SystemExit(f"{cmd} failed ({m['rc']}): {m['stderr'][-3000:]}")
+    return {"cpu_s": round(m["cpu_seen_s"], 1), "wall_s": round(m["wall_s"], 1),
+            "peak_rss_mb": round(m["peak_rss_mb"]), "summary": json.loads(m["stdout"])}
 
 
 def _lines(path: Path) -> list[str]:

@@ -35,18 +35,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+import proctree  # noqa: E402  (bench/, the script's folder)
 from storytrace.eval.pan import (  # noqa: E402
     Annotation,
     read_pairs,
@@ -56,58 +54,15 @@ from storytrace.eval.pan import (  # noqa: E402
 )
 from storytrace.ingest.decode import decode  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _tree(root: int) -> dict[int, tuple[float, int]]:
-    """CPU seconds (utime+stime) and RSS bytes of ``root`` and all its descendants."""
-    parents: dict[int, int] = {}
-    stats: dict[int, tuple[float, int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2:].split()
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        stats[pid] = ((int(fields[11]) + int(fields[12])) / TICK, int(fields[21]) * PAGE)
-    out, todo = {}, [root]
-    children: dict[int, list[int]] = {}
-    for pid, ppid in parents.items():
-        children.setdefault(ppid, []).append(pid)
-    while todo:
-        pid = todo.pop()
-        if pid in stats:
-            out[pid] = stats[pid]
-        todo += children.get(pid, [])
-    return out
-
 
 def measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
              ) -> dict:
-    """Run ``cmd``; its CPU seconds (whole process tree), wall seconds, peak RSS and exit code."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    seen: dict[int, float] = {}
-    peak = 0
-    while proc.poll() is None:
-        tree = _tree(proc.pid)
-        for pid, (cpu, _) in tree.items():
-            seen[pid] = max(seen.get(pid, 0.0), cpu)
-        peak = max(peak, sum(rss for _, rss in tree.values()))
-        time.sleep(0.2)
-    output = proc.stdout.read() if proc.stdout else ""
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    accounted = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"cpu_s": round(max(accounted, sum(seen.values())), 2), "wall_s": round(wall, 2),
-            "peak_rss_mb": round(peak / 2**20), "rc": proc.returncode, "output": output}
+    """Run ``cmd``; its CPU seconds (whole process tree: the larger of the sampled and the
+    kernel-accounted figure), wall seconds, peak RSS, exit code and output."""
+    m = proctree.measured(cmd, env=env, cwd=cwd, merge_stderr=True)
+    return {"cpu_s": round(max(m["cpu_accounted_s"], m["cpu_seen_s"]), 2),
+            "wall_s": round(m["wall_s"], 2), "peak_rss_mb": round(m["peak_rss_mb"]),
+            "rc": m["rc"], "output": m["stdout"]}
 
 
 def passim_input(corpus: Path, out: Path) -> dict[str, str]:

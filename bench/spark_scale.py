@@ -30,9 +30,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+import proctree  # bench/, the script's folder
 
 HERE = Path(__file__).resolve().parent
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -98,60 +99,17 @@ def child_spark(corpus: str, workdir: str, master: str, partitions: int | None,
 
 # -- measuring ------------------------------------------------------------------------
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return sum(rss.get(p, 0) for p in tree) / 2**20
-
-
 def run_child(args: list[str], timeout: float) -> dict:
     """Run this script as a child; return its JSON answer plus wall time and peak RSS."""
     cmd = [sys.executable, __file__, "--child", *args]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=os.environ | THREADS)
-    peak = 0.0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_mb(proc.pid))
-            done.wait(0.2)
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
     try:
-        out, err = proc.communicate(timeout=timeout)
+        m = proctree.measured(cmd, env=os.environ | THREADS, timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
         return {"error": f"timed out after {timeout:.0f} s"}
-    finally:
-        done.set()
-        sampler.join()
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        return {"error": f"exit {proc.returncode}: {err[-1500:]}"}
-    answer = json.loads(out.strip().splitlines()[-1])
-    return answer | {"wall_s": round(wall, 1), "peak_rss_mb": round(peak)}
+    if m["rc"] != 0:
+        return {"error": f"exit {m['rc']}: {m['stderr'][-1500:]}"}
+    answer = json.loads(m["stdout"].strip().splitlines()[-1])
+    return answer | {"wall_s": round(m["wall_s"], 1), "peak_rss_mb": round(m["peak_rss_mb"])}
 
 
 def _spark_lines(folder: Path) -> list[str]:

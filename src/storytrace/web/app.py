@@ -72,11 +72,7 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     max_chars : longest pasted article text in characters (413 beyond).
     allowed_hosts : Host header values accepted (default: loopback names only).
     """
-    db = Path(db_path)
-    if not db.is_file():
-        raise FileNotFoundError(f"no store at {db}")
-    with Store(db, read_only=True) as s:  # fail now, not on the first request, if no store
-        _counts(s)
+    site = _Site(Path(db_path), semantic=semantic, max_body=max_body, max_chars=max_chars)
     app = FastAPI(title="storytrace", version=__version__,
                   description="Trace how a news story travels: search the stored articles, "
                               "open stories, compare two versions, trace a pasted article.",
@@ -86,17 +82,43 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     app.add_middleware(SecurityHeadersMiddleware, docs_paths=(DOCS,))
     add_docs(app)  # Swagger UI from a package, not a CDN: the docs work offline
 
-    def store() -> Store:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return HTMLResponse(pages.error_page(exc.status_code, str(exc.detail)),
+                            status_code=exc.status_code)
+
+    _add_api(app, site)
+    _add_pages(app, site)
+    _add_paste_check(app, site)
+    return app
+
+
+class _Site:
+    """What every route needs: the store (opened read-only per request), the aligner's
+    mode and the size limits. Routes call its methods; it knows nothing of HTTP routing."""
+
+    def __init__(self, db: Path, *, semantic: bool | str, max_body: int, max_chars: int
+                 ) -> None:
+        if not db.is_file():
+            raise FileNotFoundError(f"no store at {db}")
+        with Store(db, read_only=True) as s:  # fail now, not on the first request
+            _counts(s)
+        self.db, self.semantic = db, semantic
+        self.max_body, self.max_chars = max_body, max_chars
+        self.check_options = TraceOptions(semantic=semantic, max_candidates=MAX_ALIGNED)
+
+    def store(self) -> Store:
         """The store for one request (SQLite connections belong to one thread), refusing
         writes: nothing the web UI does can change it."""
-        return Store(db, read_only=True)
+        return Store(self.db, read_only=True)
 
-    check_options = TraceOptions(semantic=semantic, max_candidates=MAX_ALIGNED)
-
-    def get_article(ref: str) -> Article:
+    def article(self, ref: str) -> Article:
         """An article by exact id or unique id prefix; 400 for a bad id, 404 if none."""
         check_id(ref)
-        with store() as s:
+        with self.store() as s:
             ids = s.resolve(ref)
             if len(ids) > 1:
                 raise HTTPException(400, f"id prefix {ref!r} is ambiguous")
@@ -105,29 +127,45 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
             raise HTTPException(404, f"no article {ref!r}")
         return found
 
-    def compared(a: Article, b: Article) -> dict:
+    def story_of(self, article: Article) -> str | None:
+        """The id of the stored story ``article`` belongs to, if any."""
+        with self.store() as s:
+            return CorpusIndex(s).story_of(article.id)
+
+    def compared(self, a: Article, b: Article) -> dict:
         """What ``storytrace compare`` reports: passages, credits, direction, facts diff,
         framing."""
-        return comparison_dict(compare(a, b, Aligner(semantic=semantic), details=DETAILS))
+        return comparison_dict(compare(a, b, Aligner(semantic=self.semantic), details=DETAILS))
 
-    def comparison(a_ref: str, b_ref: str) -> tuple[dict, Article, Article]:
-        a, b = get_article(a_ref), get_article(b_ref)
-        return compared(a, b), a, b
+    def comparison(self, a_ref: str, b_ref: str) -> tuple[dict, Article, Article]:
+        a, b = self.article(a_ref), self.article(b_ref)
+        return self.compared(a, b), a, b
 
-    def reuse(article: Article) -> ArticleMatches:
+    def check_length(self, text: str) -> None:
+        """413 for a pasted text longer than ``max_chars``."""
+        if len(text) > self.max_chars:
+            raise HTTPException(413, f"article text too long: the limit is "
+                                     f"{self.max_chars:,} characters")
+
+    def reuse(self, article: Article) -> ArticleMatches:
         """The links a trace of ``article`` would make (a stored one is checked as itself)."""
-        if len(article.text) > max_chars:
-            raise HTTPException(413, f"article text too long: the limit is {max_chars:,} "
-                                     "characters")
+        self.check_length(article.text)
         if not article.text.strip():
             raise HTTPException(400, "the article has no text")
-        with store() as s:
-            return match_article(s, article, check_options)
+        with self.store() as s:
+            return match_article(s, article, self.check_options)
 
-    def story_or_404(story_id: str) -> tuple[dict, dict[str, Article]]:
+    def stories(self, limit: int, offset: int) -> tuple[int, list[dict]]:
+        """How many stories are stored, and one page of their summaries."""
+        with self.store() as s:
+            index = CorpusIndex(s)
+            return index.story_count(), index.story_summaries(limit, offset)
+
+    def story(self, story_id: str) -> tuple[dict, dict[str, Article]]:
+        """A stored story as the CLI reads it (404 if none), with its articles by id."""
         check_id(story_id, "story id")
-        with store() as s:
-            found = stored_stories(s, only=[story_id])  # as the CLI reads it
+        with self.store() as s:
+            found = stored_stories(s, only=[story_id])
             if not found:
                 raise HTTPException(404, f"no story {story_id!r}")
             data = story_dict(found[0], s)
@@ -138,97 +176,84 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
             data["ledger"] = ledger
         return data, {a.id: a for a in found[0].articles}
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
-        return HTMLResponse(pages.error_page(exc.status_code, str(exc.detail)),
-                            status_code=exc.status_code)
 
-    # ------------------------------------------------------------------ JSON API
+def _add_api(app: FastAPI, site: _Site) -> None:
+    """The JSON API under ``/api``."""
 
     @app.get("/api/articles", tags=["articles"], summary="Search articles")
     def api_search(q: Annotated[str, Query(max_length=500, description="Substring of the "
                                            "title, outlet, text or id (ASCII case-insensitive)"
                                            "; empty lists all.")] = "",
                    limit: Limit = 50, offset: Offset = 0) -> dict:
-        with store() as s:
+        with site.store() as s:
             total, items = s.search(q.strip(), limit, offset)
         return {"total": total, "offset": offset, "items": items}
 
     @app.get("/api/articles/{article_id}", tags=["articles"], summary="One article")
     def api_article(article_id: str) -> dict:
-        article = get_article(article_id)
-        with store() as s:
-            story = CorpusIndex(s).story_of(article.id)
-        return article.to_dict() | {"story": story}
+        article = site.article(article_id)
+        return article.to_dict() | {"story": site.story_of(article)}
 
     @app.get("/api/articles/{article_id}/reuse", tags=["trace"],
              summary="Stored articles sharing text with a stored article")
     def api_article_reuse(article_id: str) -> dict:
-        article = get_article(article_id)
-        return reuse(article).to_dict()
+        return site.reuse(site.article(article_id)).to_dict()
 
     @app.get("/api/stories", tags=["stories"], summary="Stories of the last trace run")
     def api_stories(limit: Limit = 50, offset: Offset = 0) -> dict:
-        with store() as s:
-            index = CorpusIndex(s)
-            total, items = index.story_count(), index.story_summaries(limit, offset)
+        total, items = site.stories(limit, offset)
         return {"total": total, "offset": offset, "items": items}
 
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story with its links")
     def api_story(story_id: str) -> dict:
-        return story_or_404(story_id)[0]
+        return site.story(story_id)[0]
 
     @app.get("/api/compare", tags=["compare"], summary="Passages two articles share")
     def api_compare(a: Annotated[str, Query(description="id or unique id prefix")],
                     b: Annotated[str, Query(description="id or unique id prefix")]) -> dict:
-        return comparison(a, b)[0]
+        return site.comparison(a, b)[0]
 
     @app.post("/api/trace", tags=["trace"],
               summary="Trace a pasted article against the corpus (nothing is stored)")
     def api_trace(req: TraceRequest) -> dict:
         article = Article(text=req.text, title=req.title, outlet=req.outlet, url=req.url)
-        return reuse(article).to_dict()
+        return site.reuse(article).to_dict()
 
-    # --------------------------------------------------------------------- pages
+
+def _add_pages(app: FastAPI, site: _Site) -> None:
+    """The HTML pages people read."""
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
-        with store() as s:
+        with site.store() as s:
             return pages.home(_counts(s))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(q: Annotated[str, Query(max_length=500)] = "", offset: Offset = 0) -> str:
-        with store() as s:
+        with site.store() as s:
             total, items = s.search(q.strip(), 50, offset)
         return pages.search_page(q, total, items, offset, 50)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> str:
-        article = get_article(article_id)
-        with store() as s:
-            story = CorpusIndex(s).story_of(article.id)
+        article = site.article(article_id)
         found = [x.to_dict(article.text) for x in extract_credits(article.text)]
-        return pages.article_page(article, story, found)
+        return pages.article_page(article, site.story_of(article), found)
 
     @app.get("/articles/{article_id}/reuse", response_class=HTMLResponse,
              include_in_schema=False)
     def article_reuse(article_id: str) -> str:
-        article = get_article(article_id)
-        return pages.trace_results(article, reuse(article), stored=True)
+        article = site.article(article_id)
+        return pages.trace_results(article, site.reuse(article), stored=True)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories(offset: Offset = 0) -> str:
-        with store() as s:
-            index = CorpusIndex(s)
-            total, items = index.story_count(), index.story_summaries(50, offset)
+        total, items = site.stories(50, offset)
         return pages.stories_page(total, items, offset, 50)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: str) -> str:
-        data, articles = story_or_404(story_id)
+        data, articles = site.story(story_id)
         return render_trace_html([data], articles, nav=pages.nav(),
                                  title=f"storytrace · story {story_id}",
                                  article_href=pages.article_href,
@@ -237,43 +262,45 @@ def create_app(db_path: str | Path, *, semantic: bool | str = False, max_body: i
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(a: Annotated[str, Query(max_length=200)],
                      b: Annotated[str, Query(max_length=200)]) -> str:
-        result, art_a, art_b = comparison(a, b)
+        result, art_a, art_b = site.comparison(a, b)
         return render_compare_html(result, art_a.text, art_b.text, nav=pages.nav())
+
+
+def _add_paste_check(app: FastAPI, site: _Site) -> None:
+    """The paste check: trace a pasted or uploaded article, or compare it with one stored
+    article; nothing is stored."""
 
     @app.get("/trace", response_class=HTMLResponse, include_in_schema=False)
     def trace_form() -> str:
-        return pages.trace_form(max_bytes=max_body)
+        return pages.trace_form(max_bytes=site.max_body)
 
     @app.post("/trace", response_class=HTMLResponse, include_in_schema=False)
     async def trace_post(request: Request):
         try:
-            article = await _posted_article(request, max_body)
+            article = await _posted_article(request, site.max_body)
         except _FormError as exc:
-            return HTMLResponse(pages.trace_form(str(exc), max_bytes=max_body), status_code=400)
-        report = await run_in_threadpool(reuse, article)
+            return HTMLResponse(pages.trace_form(str(exc), max_bytes=site.max_body),
+                                status_code=400)
+        report = await run_in_threadpool(site.reuse, article)
         return pages.trace_results(article, report)
 
     @app.post("/trace/compare", response_class=HTMLResponse, include_in_schema=False)
     async def trace_compare(request: Request):
-        form = await request.form(max_files=0, max_fields=10, max_part_size=max_body)
+        form = await request.form(max_files=0, max_fields=10, max_part_size=site.max_body)
         ident = form.get("id")
         article = Article(id=PASTED, text=str(form.get("text") or ""),
                           title=str(form.get("title") or ""), outlet=str(form.get("outlet") or ""))
         if not isinstance(ident, str) or not article.text.strip():
             raise HTTPException(400, "choose a stored article to compare with")
-        if len(article.text) > max_chars:
-            raise HTTPException(413, f"article text too long: the limit is {max_chars:,} "
-                                     "characters")
-        stored = get_article(ident)
+        site.check_length(article.text)
+        stored = site.article(ident)
 
         def run() -> str:
-            result = compared(article, stored)
+            result = site.compared(article, stored)
             result["a"]["name"] = "Your pasted text"  # shown where it has no title
             return render_compare_html(result, article.text, stored.text, nav=pages.nav())
 
         return await run_in_threadpool(run)
-
-    return app
 
 
 def _counts(store: Store) -> dict:

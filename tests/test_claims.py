@@ -254,13 +254,15 @@ def test_facts_diff_carries_claims():
 # --------------------------------------------------------------------------- labels
 
 
-@pytest.mark.parametrize("name", ["claims_seeds.tsv", "claims_heavy.tsv"])
+@pytest.mark.parametrize("name", ["claims_seeds.tsv", "claims_heavy.tsv", "claims_real.tsv"])
 def test_labels_point_at_their_statements(name):
     from tests.conftest import shared_path
 
     from storytrace.api import read_article
 
     shared_path("examples", "seeds")  # skips without ../shared
+    if name == "claims_real.tsv":
+        shared_path("data", "fakenewsnet-v1-2018")
     labels = read_labels(LABELS / name)
     rows = [line.split("\t") for line in (LABELS / name).read_text().splitlines()
             if line and not line.startswith("#")][1:]
@@ -281,6 +283,20 @@ def test_score_pairs_counts_found_and_false():
     assert (r["found"], r["claims"], r["false"]) == (1, 4, 1)
     r = score_pairs([((0, 31), (0, 10))], lab)  # longer than 3x the statement
     assert r["found"] == 0 and r["false"] == 0
+
+
+def test_score_pairs_tells_wrong_from_unread():
+    """A claim read and labelled wrong is false; one overlapping no label is false and
+    unread; one on a related pair only is counted apart from those on a same pair."""
+    from storytrace.eval.claims import LabelledPair
+
+    lab = [LabelledPair(Path("a"), Path("b"), (0, 10), (0, 10), "same"),
+           LabelledPair(Path("a"), Path("b"), (20, 30), (20, 30), "related"),
+           LabelledPair(Path("a"), Path("b"), (40, 50), (40, 50), "wrong")]
+    r = score_pairs([((0, 10), (0, 10)), ((20, 30), (20, 30)), ((40, 50), (40, 50)),
+                     ((60, 70), (60, 70))], lab)
+    assert (r["claims"], r["false"], r["related"], r["unread"]) == (4, 2, 1, 1)
+    assert r["unread_claims"] == [((60, 70), (60, 70))]
 
 
 def test_bad_labels_are_refused(tmp_path):

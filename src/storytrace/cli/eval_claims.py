@@ -36,12 +36,18 @@ def eval_claims(
     for r in results:
         out.print(f"{r['path']} ({r['model']}): found {r['found']}/{r['labelled']} labelled "
                   f"pairs; {r['false']} false of {r['claims']} claims "
-                  f"(precision {r['precision']:.3f})")
+                  f"(precision {r['precision']:.3f}; {r['related']} only related, precision "
+                  f"on same facts {r['precision_same']:.3f})"
+                  + (f"; {r['unread']} of the false claims not read yet (no labelled pair)"
+                     if r["reads_shown"] and r["unread"] else ""))
         for pair in r["pairs"]:
             for m in pair["missed"]:
                 out.print(f"  missed: {m['a'][:70]!r} ~ {m['b'][:70]!r}", markup=False)
+            unread = {(tuple(u["a_span"]), tuple(u["b_span"])) for u in pair["unread_claims"]}
             for f in pair["false_claims"]:
-                out.print(f"  false:  {f['a'][:70]!r} ~ {f['b'][:70]!r}", markup=False)
+                tag = "unread" if r["reads_shown"] and \
+                    (tuple(f["a_span"]), tuple(f["b_span"])) in unread else "false: "
+                out.print(f"  {tag} {f['a'][:70]!r} ~ {f['b'][:70]!r}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

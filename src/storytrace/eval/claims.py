@@ -10,6 +10,11 @@ A ``same`` pair is **found** when a claim's A side overlaps the labelled A state
 its B side the labelled B statement, each side no longer than :data:`MAX_RATIO` times the
 labelled statement. A claim is **false** when it overlaps no labelled pair (``same`` or
 ``related``) on both sides; precision is the share of claims that are not false.
+
+A third label, ``wrong``, marks a claim the tool listed that was read and found false
+(``bench/labels/claims_real.tsv``: every claim shown on real pairs, labelled). A claim that
+overlaps no labelled pair at all is counted as false and also as **unread**, so a labels
+file of shown claims tells when a new version lists claims nobody has read yet.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 
 MAX_RATIO = 3.0
 COLUMNS = ("a", "b", "a_start", "a_end", "b_start", "b_end", "label")
+LABELS = ("same", "related", "wrong")
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,9 @@ def read_labels(path: str | Path) -> list[LabelledPair]:
             spans = tuple(int(row[c]) for c in ("a_start", "a_end", "b_start", "b_end"))
         except (TypeError, ValueError):
             raise ValueError(f"{path}: row {n}: offsets must be integers") from None
-        if row["label"] not in ("same", "related"):
-            raise ValueError(f"{path}: row {n}: label {row['label']!r} is not same/related")
+        if row["label"] not in LABELS:
+            raise ValueError(f"{path}: row {n}: label {row['label']!r} is not "
+                             f"{'/'.join(LABELS)}")
         out.append(LabelledPair(path.parent / row["a"], path.parent / row["b"],
                                 spans[:2], spans[2:], row["label"]))
     return out
@@ -77,18 +84,28 @@ def score_pairs(claims: list[tuple[tuple[int, int], tuple[int, int]]],
     same = [x for x in labels if x.label == "same"]
     found = [x for x in same if any(_fits(a, x.a_span) and _fits(b, x.b_span)
                                     for a, b in claims)]
-    false = [(a, b) for a, b in claims
-             if not any(_overlap(a, x.a_span) and _overlap(b, x.b_span) for x in labels)]
+
+    def hit(a: tuple[int, int], b: tuple[int, int], x: LabelledPair) -> bool:
+        return _overlap(a, x.a_span) and _overlap(b, x.b_span)
+
+    right = [x for x in labels if x.label != "wrong"]
+    false = [(a, b) for a, b in claims if not any(hit(a, b, x) for x in right)]
+    loose = [(a, b) for a, b in claims if (a, b) not in false
+             and not any(hit(a, b, x) for x in same)]
+    unread = [(a, b) for a, b in false if not any(hit(a, b, x) for x in labels)]
     return {"labelled": len(same), "found": len(found), "claims": len(claims),
-            "false": len(false), "missed": [(x.a_span, x.b_span) for x in same
-                                            if x not in found],
-            "false_claims": false}
+            "false": len(false), "related": len(loose), "unread": len(unread),
+            "missed": [(x.a_span, x.b_span) for x in same if x not in found],
+            "false_claims": false, "unread_claims": unread}
 
 
 def evaluate_claims(path: str | Path, semantic: bool | str = "auto",
                     threshold: float | None = None) -> dict[str, Any]:
     """Run the facts diff (with its claims) on every article pair of a labels file and
-    score the claims: per pair and in total, found / labelled and false / claims."""
+    score the claims: per pair and in total, found / labelled and false / claims.
+
+    Promotion and small print are blanked first (offsets kept), as ``compare`` does
+    without a store, so the claims scored are those ``compare`` shows."""
     from storytrace.align import Aligner
     from storytrace.api import read_article
     from storytrace.diff.claims import ClaimScorer
@@ -100,9 +117,10 @@ def evaluate_claims(path: str | Path, semantic: bool | str = "auto",
     by_pair: dict[tuple[Path, Path], list[LabelledPair]] = {}
     for x in labels:
         by_pair.setdefault((x.a, x.b), []).append(x)
-    pairs, total = [], {"labelled": 0, "found": 0, "claims": 0, "false": 0}
+    pairs, total = [], {"labelled": 0, "found": 0, "claims": 0, "false": 0, "related": 0,
+                          "unread": 0}
     for (pa, pb), group in by_pair.items():
-        a, b = read_article(pa), read_article(pb)
+        a, b = (_without_promotion(read_article(p)) for p in (pa, pb))
         d = diff_versions(a, b, aligner=aligner, claim_scorer=scorer,
                           claim_threshold=threshold, spacy=False)
         spans = [((c.a_start, c.a_end), (c.b_start, c.b_end)) for c in d.claims.claims]
@@ -112,8 +130,22 @@ def evaluate_claims(path: str | Path, semantic: bool | str = "auto",
         pairs.append({"a": str(pa), "b": str(pb), **result,
                       "missed": [{"a": a.text[s:e], "b": b.text[s2:e2]}
                                  for (s, e), (s2, e2) in result["missed"]],
-                      "false_claims": [{"a": a.text[s:e], "b": b.text[s2:e2]}
-                                       for (s, e), (s2, e2) in result["false_claims"]]})
+                      **{k: [{"a": a.text[s:e], "b": b.text[s2:e2], "a_span": [s, e],
+                              "b_span": [s2, e2]} for (s, e), (s2, e2) in result[k]]
+                         for k in ("false_claims", "unread_claims")}})
     precision = 1 - total["false"] / total["claims"] if total["claims"] else 0.0
+    strict = total["claims"] - total["false"] - total["related"]
     return {"path": str(path), "model": scorer.model, **total,
-            "precision": round(precision, 4), "pairs": pairs}
+            "precision": round(precision, 4),
+            "precision_same": round(strict / total["claims"], 4) if total["claims"] else 0.0,
+            "reads_shown": any(x.label == "wrong" for x in labels), "pairs": pairs}
+
+
+def _without_promotion(article: Any) -> Any:
+    """``article`` with its promotion and small-print blocks blanked (offsets kept)."""
+    from dataclasses import replace
+
+    from storytrace.text.boilerplate import mask, promo_blocks
+
+    spans = promo_blocks(article.text)
+    return replace(article, text=mask(article.text, spans)) if spans else article

@@ -1,0 +1,436 @@
+"""Issue 20's table: every quality figure of docs/results.md, before and after, one sitting.
+
+Run:
+  .venv/bin/python bench/issue20_table.py run --tree OLD_WORKTREE --label old [--only NAME ...]
+  .venv/bin/python bench/issue20_table.py run --tree NEW_WORKTREE --label new [--only NAME ...]
+  .venv/bin/python bench/issue20_table.py table --before old --after new
+
+``run`` executes each measurement's commands with the worktree's code (``PYTHONPATH=TREE/src``,
+working directory TREE, this venv's python, ``nice -n 5``) and keeps each command's output and
+CPU seconds (user + sys of the child processes, from ``resource.getrusage``) under
+``--out`` (default ``/tmp/g20``)/LABEL. Steps marked ``scorer`` run with the ``--scorer``
+worktree's code instead (a newer command scoring what the measured code produced, such as
+``eval links --db`` over a store the old code traced). ``table`` parses the kept outputs and
+prints one markdown row per figure: before, after and the difference. A measurement whose
+command the old code lacks is written "n/a (added after)".
+
+Generated sets (``make-bench``) are built once by the scorer's code under the output folder,
+so both versions read the same corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PY = str(Path(sys.executable))
+DATA = "/work/shared/data"
+SEEDS = "/work/shared/examples/seeds"
+
+
+@dataclass
+class Step:
+    """One command of a measurement; ``{out}`` is the label's folder, ``{sets}`` the shared one."""
+
+    argv: list[str]
+    scorer: bool = False
+    stdout: bool = True
+    ok: tuple[int, ...] = (0,)  # trace exits 1 when it rejected a record (FakeNewsNet has two)
+
+
+@dataclass
+class Measure:
+    """A named measurement: its steps and the figures read from the last step's output."""
+
+    name: str
+    steps: list[Step]
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (figure, key pattern)
+    command: str = ""
+
+
+def st(*argv: str, scorer: bool = False, stdout: bool = True) -> Step:
+    """A ``python -m storytrace`` step (a ``trace`` may exit 1 for rejected records)."""
+    ok = (0, 1) if argv[0] in ("trace", "dedup") else (0,)
+    return Step([PY, "-m", "storytrace", *argv], scorer=scorer, stdout=stdout, ok=ok)
+
+
+def bench(script: str, *argv: str, scorer: bool = False) -> Step:
+    """A bench script of the worktree (or of the scorer's worktree)."""
+    return Step([PY, f"bench/{script}", *argv], scorer=scorer)
+
+
+def ev(name: str, sub: str, path: str, figures: list[tuple[str, str]], *extra: str) -> Measure:
+    """An ``eval`` over a shared data set, with its command as docs/results.md writes it."""
+    return Measure(name, [st("eval", sub, f"{DATA}/{path}", *extra)], figures,
+                   " ".join(["storytrace eval", sub, f"../shared/data/{path}", *extra]))
+
+
+def lex_sem(names: tuple[str, str], argv: list[str], figures: list[tuple[str, str]],
+            command: str, modes: tuple[str, str] = ("lexical", "semantic")) -> list[Measure]:
+    """One eval twice: with ``--lexical`` and without it (the semantic extra)."""
+    return [Measure(name, [st(*argv, *flag)], [(f"{fig}, {mode}", pat) for fig, pat in figures],
+                    command + " --lexical" * bool(flag))
+            for name, flag, mode in ((names[0], ("--lexical",), modes[0]),
+                                     (names[1], (), modes[1]))]
+
+
+FNN = f"{DATA}/fakenewsnet-v1-2018"
+WITH, WITHOUT = r"corpus's times\|all\|", r"every time removed\|all\|"  # eval provenance
+
+MEASURES: list[Measure] = [
+    Measure("help", [st("--help")], [], "storytrace --help"),
+    *lex_sem(("attr_lex", "attr_ctx"),
+             ["eval", "attribution", f"{DATA}/polnear-attribution/dev"],
+             [(f"attribution {span} overlap F1", rf"overlap match\|{span}\|f1")
+              for span in ("Source", "Cue", "Content")],
+             "storytrace eval attribution ../shared/data/polnear-attribution/dev",
+             ("word features", "contextual")),
+    *lex_sem(("para_lex", "para_sem"),
+             ["eval", "paraphrase", f"{DATA}/mt-metrics-paraphrase-pan/pan-test"],
+             [("paraphrase accuracy", "accuracy"), ("paraphrase F1", r"\bf1\b")],
+             "storytrace eval paraphrase ../shared/data/mt-metrics-paraphrase-pan/pan-test"),
+    ev("clickbait", "clickbait", "clickbait-chakraborty",
+       [("clickbait accuracy (Chakraborty)", r"accuracy"), ("clickbait F1", r"\bf1\b")]),
+    ev("webis", "clickbait", "webis-clickbait17/train.json",
+       [("clickbait strength MSE (Webis-17; lower is better)", r"\bmse\b")]),
+    ev("hyperpartisan", "hyperpartisan", "hyperpartisan-semeval2019",
+       [("hyperpartisan accuracy (5-fold CV)", r"accuracy"), ("hyperpartisan F1", r"\bf1\b")]),
+    ev("propaganda", "propaganda", "ptc-semeval2020-task11",
+       [("propaganda span F1 (PTC)", r"\bf1\b")]),
+    ev("pan13", "align", "pan13-02-no-obfuscation",
+       [("PAN13 plagdet, lexical", r"plagdet"), ("PAN13 precision, lexical", r"precision"),
+        ("PAN13 recall, lexical", r"recall")], "--lexical"),
+    *lex_sem(("reuse_lex", "reuse_sem"), ["eval", "align", "{sets}/reuse", "--by-obfuscation"],
+             [(f"reuse set plagdet {lv}", rf"{lv}\|plagdet")
+              for lv in ("none", "light", "reordered", "heavy", "summarised", "all")],
+             "storytrace make-bench reuse --out build/reuse; "
+             "storytrace eval align build/reuse --by-obfuscation"),
+    *lex_sem(("sim_lex", "sim_sem"),
+             ["eval", "similarity", f"{DATA}/semeval2022-task8/training_set.csv"],
+             [(f"same-story Pearson, {sub}, CV", rf"{sub.split()[0]}.*\|cross")
+              for sub in ("official ids", "English", "all rows")],
+             "storytrace eval similarity ../shared/data/semeval2022-task8/training_set.csv"),
+    Measure("clusters", [st("eval", "clusters", f"{DATA}/googlenews-story-clusters/TS.jsonl",
+                            "--lexical")],
+            [("GoogleNews clustering NMI, lexical", r"\bnmi\b"),
+             ("GoogleNews clustering ARI, lexical", r"\bari\b"),
+             ("GoogleNews clustering B-cubed F1, lexical", r"b-?cubed.*f1|bcubed_f1")],
+            "storytrace eval clusters ../shared/data/googlenews-story-clusters/TS.jsonl"
+            " --lexical"),
+    Measure("provenance", [bench("provenance_seeds.py", "--jobs", "1")],
+            [("provenance parent accuracy, pooled 11/19/23/29, with times",
+              r"pooled\|with_times\|parent"),
+             ("provenance parent accuracy, pooled, without times",
+              r"pooled\|without_times\|parent"),
+             ("provenance root accuracy, pooled, with times", r"pooled\|with_times\|root"),
+             ("provenance root accuracy, pooled, without times", r"pooled\|without_times\|root")],
+            "bench/provenance_seeds.py"),
+    Measure("readings", [bench("readings_votes.py")],
+            [("readings: family pairs voting for the copy", r"families.*\|second"),
+             ("readings: PAN-PC-10 rewrites given no vote", r"pan-pc-10.*\|none")],
+            "bench/readings_votes.py"),
+    Measure("fnn_links",
+            [st("trace", FNN, "--db", "{out}/fnn.db", "--limit", "0", "--no-trees", stdout=False),
+             st("eval", "links", "bench/labels/fakenewsnet_links.tsv", "--db", "{out}/fnn.db",
+                scorer=True)],
+            [("FakeNewsNet reuse precision", r"^reuse links\|precision"),
+             ("FakeNewsNet same-story precision", r"^same_story links\|precision"),
+             ("FakeNewsNet shared-quote precision", r"^shared_quote links\|precision")],
+            "storytrace trace ../shared/data/fakenewsnet-v1-2018 --db DB; "
+            "storytrace eval links bench/labels/fakenewsnet_links.tsv --db DB"),
+    Measure("bp7_links",
+            [st("trace", "{sets}/bp7/corpus.jsonl", "--db", "{out}/bp7.db", "--limit", "0",
+                "--no-trees", stdout=False),
+             st("eval", "links", "{sets}/bp7/LABELS.tsv", "--db", "{out}/bp7.db", "--closed",
+                scorer=True)],
+            [("bp7 reuse precision", r"^reuse links\|precision"),
+             ("bp7 same-story precision", r"^same_story links\|precision"),
+             ("bp7 planted copies (reuse pairs) linked", r"^reuse pairs\|linked"),
+             ("bp7 same-story pairs linked", r"^same_story pairs\|linked"),
+             ("bp7 unrelated pairs linked (lower is better)", r"^unrelated pairs\|linked")],
+            "storytrace make-bench boilerplate --out build/bp7 --seed 7; storytrace trace "
+            "build/bp7/corpus.jsonl --db DB; "
+            "storytrace eval links build/bp7/LABELS.tsv --db DB --closed"),
+    Measure("pan_unann", [bench("pan_unannotated.py")],
+            [("PAN13 precision, identical runs >= 20 words counted", r"runs>=20\|precision")],
+            "bench/pan_unannotated.py"),
+    Measure("branching", [bench("branching_pairs.py", "--families", "{sets}/prov7")],
+            [("branching test: true parent-copy pairs flagged (seed 7; lower is better)",
+              r"shared_losses\|direct_flagged"),
+             ("branching test: other pairs flagged (seed 7)", r"shared_losses\|other_flagged")],
+            "bench/branching_pairs.py --families build/prov7"),
+    *[Measure(f"fam_{model}_{seed}",
+              [st("eval", "provenance", f"{{sets}}/fam-{model}-{seed}/corpus.jsonl",
+                  f"{{sets}}/fam-{model}-{seed}/TRUTH.tsv")],
+              [(f"family trees {model} {seed} (held out): parent, with times", WITH + "parent"),
+               (f"family trees {model} {seed}: parent, without times", WITHOUT + "parent"),
+               (f"family trees {model} {seed}: root, with times", WITH + "root"),
+               (f"family trees {model} {seed}: root, without times", WITHOUT + "root")],
+              f"storytrace make-bench families --model {model} --seed {seed} --out D; "
+              "storytrace eval provenance D/corpus.jsonl D/TRUTH.tsv")
+      for model in ("cutadd", "rewrite") for seed in (11, 12)],
+    *lex_sem(("claims_lex", "claims"), ["eval", "claims", "bench/labels/claims_seeds.tsv",
+                                         "bench/labels/claims_heavy.tsv"],
+             [("claims: seed pairs found of 13", r"seeds.*\|found"),
+              ("claims: false claims on the seeds", r"seeds.*\|false"),
+              ("claims: heavy paraphrase found of 6", r"heavy.*\|found")],
+             "storytrace eval claims bench/labels/claims_seeds.tsv bench/labels/claims_heavy.tsv"),
+    Measure("claims_reuse", [bench("claims_reuse.py", "--corpus", "{sets}/reuse")],
+            [("claims joined, reuse set summarised, lexical", r"summarised.*joined")],
+            "bench/claims_reuse.py"),
+    Measure("credits", [bench("credits.py")],
+            [("credits (word features) over FakeNewsNet + seeds", r"^credits$"),
+             ("credits shown as a pronoun (lower is better)", r"^pronoun$"),
+             ("credits shown as a bare title (lower is better)", r"^bare.title$")],
+            "bench/credits.py"),
+    Measure("dedup", [st("dedup", FNN, "--db", "{out}/dedup.db", "--out", "{out}/dedup.jsonl")],
+            [("dedup FakeNewsNet: articles dropped", r"dropped")],
+            "storytrace dedup ../shared/data/fakenewsnet-v1-2018 --db D --out OUT"),
+    Measure("fnn_chains", [bench("families_fakenews.py")],
+            [("real FakeNewsNet chains: right of 7", r"^right$")],
+            "bench/families_fakenews.py"),
+]
+
+# Measurements whose command (or the code it measures) the old commit lacks.
+ADDED_AFTER: set[str] = {"claims", "claims_lex", "claims_reuse", "credits", "dedup", "fnn_chains"}
+
+
+def run_step(step: Step, tree: Path, scorer: Path, out: Path, sets: Path, log: Path) -> dict:
+    """Run one step under nice; its output goes to ``log``; CPU from the children's rusage."""
+    code = scorer if step.scorer else tree
+    argv = [a.replace("{out}", str(out)).replace("{sets}", str(sets)) for a in step.argv]
+    env = dict(os.environ, PYTHONPATH=str(code / "src"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.time()
+    with open(log, "w") as fh:
+        proc = subprocess.run(["nice", "-n", "5", *argv], cwd=code, env=env,
+                              stdout=fh if step.stdout else subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT if step.stdout else fh)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"argv": argv, "code": str(code), "rc": proc.returncode, "cpu_s": round(cpu, 2),
+            "wall_s": round(time.time() - start, 1)}
+
+
+def commit_of(tree: Path) -> str:
+    """The worktree's commit (short)."""
+    return subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run the chosen measurements with one worktree's code; keep outputs and CPU seconds."""
+    tree, scorer = Path(args.tree).resolve(), Path(args.scorer).resolve()
+    out = Path(args.out) / args.label
+    sets = Path(args.out) / "sets"
+    out.mkdir(parents=True, exist_ok=True)
+    for m in MEASURES:
+        if args.only and m.name not in args.only:
+            continue
+        for step in m.steps:  # a store left by an earlier run would make trace incremental
+            for arg in step.argv:
+                if arg.startswith("{out}/") and arg.endswith(".db"):
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(arg.replace("{out}", str(out)) + suffix).unlink(missing_ok=True)
+        runs = []
+        for i, step in enumerate(m.steps):
+            r = run_step(step, tree, scorer, out, sets, out / f"{m.name}.{i}.txt")
+            runs.append(r)
+            print(f"{args.label} {m.name} step {i}: rc {r['rc']} cpu {r['cpu_s']} s "
+                  f"wall {r['wall_s']} s", flush=True)
+            if r["rc"] not in step.ok:
+                break
+        meta = {"commit": commit_of(tree), "scorer": commit_of(scorer), "runs": runs,
+                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+        (out / f"{m.name}.json").write_text(json.dumps(meta, indent=1))
+
+
+Values = dict[str, float | str]  # a figure, or its counts ("11/60") under KEY|count
+NUM = re.compile(r"-?\d+\.\d+|-?\d+")
+
+
+def flatten(obj: object, prefix: str = "") -> dict[str, float]:
+    """A JSON value's numbers keyed by their path, ``a|b|c``."""
+    if isinstance(obj, dict):
+        out: dict[str, float] = {}
+        for k, v in obj.items():
+            out |= flatten(v, f"{prefix}|{k}" if prefix else str(k).lower())
+        return out
+    if isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        return {prefix.lower(): float(obj)}
+    return {}
+
+
+POOLED = re.compile(r"^\s*(parent|root)\s+(with_times|without_times)\s+\d+/\d+ = ([\d.]+)")
+COUNT = re.compile(r"^([A-Za-z][\w \-]*): (\d+)\s*$")
+LINES = {"credits": re.compile(r"(\d+) credits with a source"),
+         "right": re.compile(r"labelled versions: right (\d+) ")}
+PRECISION = re.compile(r"^(\w+) links: precision [\d.]+ \[.*?\] \((\d+) of (\d+) labelled")
+LINKED = re.compile(r"^\s*(\w+) pairs: (\d+) of (\d+) linked")
+RUNS = re.compile(r">= ?(\d+) words counted as shared: precision ([\d.]+)\s+plagdet ([\d.]+)")
+
+
+def parse(text: str) -> Values:
+    """The numbers of a command's output: its JSON, its rich tables, or a bench line."""
+    values: Values = dict(parse_tables(text))
+    start = text.find("\n{")
+    if text.startswith("{") or start >= 0:
+        try:
+            values |= flatten(json.loads(text[max(start, 0):]))
+        except json.JSONDecodeError:
+            pass
+    for line in text.splitlines():
+        if m := POOLED.match(line):
+            values[f"pooled|{m[2]}|{m[1]}"] = float(m[3])
+        if m := COUNT.match(line.strip()):
+            values[m[1].lower()] = float(m[2])
+        for key, rx in LINES.items():
+            if m := rx.search(line):
+                values[key] = float(m[1])
+        if m := PRECISION.match(line):
+            k, n = int(m[2]), int(m[3])
+            values[f"{m[1]} links|precision"] = k / n if n else float("nan")
+            values[f"{m[1]} links|precision|count"] = f"{k}/{n}"
+        if m := LINKED.match(line):
+            k, n = int(m[2]), int(m[3])
+            values[f"{m[1]} pairs|linked"] = k / n if n else float("nan")
+            values[f"{m[1]} pairs|linked|count"] = f"{k}/{n}"
+        if m := RUNS.search(line):
+            values[f"runs>={m[1]}|precision"] = float(m[2])
+            values[f"runs>={m[1]}|plagdet"] = float(m[3])
+    return values
+
+
+def parse_tables(text: str) -> dict[str, float]:
+    """Every number of a rich table or a ``key: value`` line, keyed section|row|column.
+
+    A rich table's header row (``┃``) names the columns and its body rows (``│``) start with
+    the row's name; a line outside any table names the section that follows."""
+    values: dict[str, float] = {}
+    section, header = "", []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if "┃" in line:
+            header = [c.strip().lower() for c in line.split("┃")]
+        elif "│" in line:
+            cells = [c.strip() for c in line.split("│")]
+            row = cells[0].lower()
+            for col, cell in zip(header[1:], cells[1:], strict=False):
+                m = NUM.match(cell.replace(",", ""))
+                if m:
+                    values[f"{section}|{row}|{col}"] = float(m.group())
+        elif line and not set(line) <= set("━─╇╈┡┩┏┓┗┛┃│ "):
+            header = []
+            section = line.lower()
+            for key, val in re.findall(r"([A-Za-z][\w \-/]*?)\s*[:=]\s*(-?\d+\.\d+)", line):
+                values[f"{section}|{key.strip().lower()}"] = float(val)
+    return values
+
+
+# Why a figure moved beyond the noise, by figure (filled in after reading each change).
+NOTES: dict[str, str] = {}
+NOISE = 0.005
+
+
+def figures_of(out: Path, m: Measure) -> Values | None:
+    """The parsed numbers of a measurement's last step, or None when it did not run or failed."""
+    meta = out / f"{m.name}.json"
+    if not meta.is_file():
+        return None
+    runs = json.loads(meta.read_text())["runs"]
+    if len(runs) < len(m.steps) or runs[-1]["rc"] not in m.steps[-1].ok:
+        return None
+    return parse((out / f"{m.name}.{len(m.steps) - 1}.txt").read_text())
+
+
+def pick(values: Values | None, pattern: str) -> tuple[float | None, str]:
+    """The first number whose key matches ``pattern`` (case-insensitive), with its counts."""
+    if values is None:
+        return None, ""
+    rx = re.compile(pattern, re.I)
+    for k, v in values.items():
+        if isinstance(v, float) and rx.search(k):
+            return v, str(values.get(f"{k}|count", ""))
+    return None, ""
+
+
+def cpu_of(out: Path, m: Measure) -> float | None:
+    """CPU seconds of the measured code's steps (scorer steps left out)."""
+    meta = out / f"{m.name}.json"
+    if not meta.is_file():
+        return None
+    runs = json.loads(meta.read_text())["runs"]
+    return round(sum(r["cpu_s"] for r, s in zip(runs, m.steps, strict=False) if not s.scorer), 2)
+
+
+def commit_cell(out: Path, m: Measure) -> str:
+    """The measured commit and when."""
+    meta = out / f"{m.name}.json"
+    if not meta.is_file():
+        return "not run"
+    d = json.loads(meta.read_text())
+    return f"{d['commit']} ({d['when'][11:16]})"
+
+
+def fmt(v: float | None, missing: str) -> str:
+    """Four places, or the reason there is no value."""
+    if v is None:
+        return missing
+    if v != v:
+        return "none"
+    return f"{v:.0f}" if v == int(v) else f"{v:.4f}"
+
+
+def table(args: argparse.Namespace) -> None:
+    """One markdown row per figure: before, after, difference, why it moved."""
+    before, after = Path(args.out) / args.before, Path(args.out) / args.after
+    print("| figure | command | 26ab7ea | HEAD | delta | measured at (HEAD) | moved by |")
+    print("|---|---|---|---|---|---|---|")
+    for m in MEASURES:
+        b_vals, a_vals = figures_of(before, m), figures_of(after, m)
+        rows = m.figures or [("`storytrace --help` CPU-s (sanity)", "")]
+        for fig, pattern in rows:
+            (b, b_n), (a, a_n) = pick(b_vals, pattern), pick(a_vals, pattern)
+            if not pattern:
+                b, a = cpu_of(before, m), cpu_of(after, m)
+            missing_b = "n/a (added after)" if m.name in ADDED_AFTER else "not run"
+            delta = "" if a is None or b is None else f"{a - b:+.4f}"
+            flag = " **beyond noise**" if delta and abs(a - b) > NOISE and pattern else ""
+            b_cell = fmt(b, missing_b) + (f" ({b_n})" if b_n else "")
+            a_cell = fmt(a, "not run") + (f" ({a_n})" if a_n else "")
+            print(f"| {fig} | `{m.command}` | {b_cell} | {a_cell} | "
+                  f"{delta}{flag} | {commit_cell(after, m)} | {NOTES.get(fig, '')} |")
+
+
+def main() -> None:
+    """Parse the command line and run ``run`` or ``table``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("run")
+    p.add_argument("--tree", required=True, help="worktree whose code is measured")
+    p.add_argument("--scorer", default=str(Path(__file__).resolve().parent.parent),
+                   help="worktree whose code runs the scorer steps (default: this checkout)")
+    p.add_argument("--label", required=True)
+    p.add_argument("--only", nargs="*")
+    p.add_argument("--out", default="/tmp/g20")
+    t = sub.add_parser("table")
+    t.add_argument("--before", required=True)
+    t.add_argument("--after", required=True)
+    t.add_argument("--out", default="/tmp/g20")
+    args = parser.parse_args()
+    if args.cmd == "run":
+        run(args)
+    else:
+        table(args)
+
+
+if __name__ == "__main__":
+    main()

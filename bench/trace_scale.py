@@ -118,17 +118,22 @@ def generate(path: Path, n: int, reuse: float, seed: int) -> list[tuple[str, str
     return planted
 
 
-def measure(n: int, reuse: float, seed: int, workdir: Path, extra: list[str]) -> dict:
+def measure(n: int, reuse: float, seed: int, workdir: Path, extra: list[str],
+            src: Path | None = None) -> dict:
     corpus, db = workdir / "corpus.jsonl", workdir / "trace.db"
     t0 = time.perf_counter()
     planted = generate(corpus, n, reuse, seed)
     gen_s = time.perf_counter() - t0
+    db.unlink(missing_ok=True)
+    env = os.environ | {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                        "MKL_NUM_THREADS": "1"}
+    if src is not None:  # trace with another copy of the sources (a before/after pair)
+        env["PYTHONPATH"] = str(src.resolve())
     cmd = [sys.executable, "-m", "storytrace", "trace", str(corpus), "--db", str(db),
            "--format", "json", *extra]
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {
-        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"trace failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -177,14 +182,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--src", type=Path, help="run `trace` from this copy of src/ "
+                    "(PYTHONPATH), e.g. a baseline; bench/trace_same.py compares two stores")
     ap.add_argument("trace_args", nargs="*", help="extra arguments for `storytrace trace`")
     args = ap.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        result = measure(args.n, args.reuse, args.seed, args.keep, args.trace_args)
+        result = measure(args.n, args.reuse, args.seed, args.keep, args.trace_args, args.src)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = measure(args.n, args.reuse, args.seed, Path(tmp), args.trace_args)
+            result = measure(args.n, args.reuse, args.seed, Path(tmp), args.trace_args,
+                             args.src)
     if args.format == "json":
         print(json.dumps(result, indent=2))
         return

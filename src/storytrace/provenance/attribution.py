@@ -76,6 +76,7 @@ __all__ = [
     "Tagger",
     "classify_source",
     "extract_attributions",
+    "tagger_can_credit",
     "tokenize",
     "windows",
 ]
@@ -368,10 +369,57 @@ def kind_of_cue(cue: str) -> str:
         return "according_to"
     if low.startswith(("as reported", "as first reported")):
         return "as_reported"
-    for word in re.findall(r"[a-z]+", low):
+    for word in _LETTERS.findall(low):
         if word in _KIND_OF_CUE:
             return _KIND_OF_CUE[word]
     return "other"
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _widened(kinds: frozenset[str]) -> frozenset[str]:
+    # A "said" attribution whose content is a quotation becomes a quote.
+    return kinds | {"said"} if "quote" in kinds else kinds
+
+
+@lru_cache(maxsize=8)
+def _cue_words(kinds: frozenset[str]) -> frozenset[str]:
+    """Words of which a cue must hold one for :func:`kind_of_cue` to give one of ``kinds``
+    (a key of several words needs all of them: its longest stands for it)."""
+    words = {max(key.split(), key=len) for key, kind in _KIND_OF_CUE.items() if kind in kinds}
+    if "according_to" in kinds:
+        words.add("according")
+    if "as_reported" in kinds:
+        words.add("reported")
+    return frozenset(words)
+
+
+def tagger_can_credit(text: str, rules: Sequence[Attribution], kinds: frozenset[str]) -> bool:
+    """Whether the learned tagger can add, drop or change an attribution of ``text`` whose
+    kind is one of ``kinds`` or that names a recipient; ``rules`` are
+    :func:`rule_attributions` of ``text``.
+
+    Where it cannot, a reader that keeps only such attributions (the credits that say
+    where a text came from) may skip the tagger, the costly part of extraction, and read
+    ``rules`` alone: it gets what :func:`extract_attributions` would give it. The tagger
+    changes a rule's attribution only by claiming it (the rule's kind and recipient
+    stay) or by dropping it, so rules of other kinds without a recipient stay outside
+    whatever it does; an attribution of its own takes its kind from the words of its cue
+    (:func:`kind_of_cue`), which is one of ``kinds`` only where the text holds one of
+    their cue words. Cues are whole tokens, and a token never splits a run of letters.
+
+    >>> t = "Smith said the plant would close."
+    >>> tagger_can_credit(t, rule_attributions(t), frozenset({"reported", "via"}))
+    False
+    >>> t = "Smith wrote that the plant would close."
+    >>> tagger_can_credit(t, rule_attributions(t), frozenset({"reported", "via"}))
+    True
+    """
+    kinds = _widened(kinds)
+    if "other" in kinds or any(r.kind in kinds or r.recipient is not None for r in rules):
+        return True
+    return not _cue_words(kinds).isdisjoint(_LETTERS.findall(text.lower()))
 
 
 # --------------------------------------------------------------------------- tokens

@@ -43,6 +43,26 @@ class FixedScorer:
         assert self.prob.shape == (len(a), len(b))
         return self.prob.copy()
 
+    def states(self, sentences):
+        return None
+
+
+def listing(coef: list[float], intercept: float = 0.0, floor: float = 0.3) -> dict:
+    """Listing weights over claims.LISTING_FEATURES (logit, counterpart, shared wording,
+    restated words)."""
+    from storytrace.diff.claims import LISTING_FEATURES
+
+    return {"features": list(LISTING_FEATURES), "coef": coef, "intercept": intercept,
+            "threshold": 0.5, "floor": floor}
+
+
+class ListingScorer(FixedScorer):
+    """A fixed scorer with listing weights."""
+
+    def __init__(self, prob: list[list[float]], weights: dict) -> None:
+        super().__init__(prob)
+        self.weights = {"threshold": 0.5, "listing": weights}
+
 
 def claims_of(a: str, b: str, prob: list[list[float]]):
     return match_claims(Doc(a), Doc(b), [], FixedScorer(prob))
@@ -240,7 +260,7 @@ def test_facts_diff_carries_claims():
     b = Article(id="b", text="David Gonzalez, 51, was arrested on 2 March, police said.")
     d = diff_versions(a, b, aligner=Aligner(semantic=False), spacy=False)
     data = json.loads(json.dumps(d.to_dict()))["claims"]
-    assert set(data) == {"pairs", "a_only", "b_only", "counts", "method"}
+    assert set(data) == {"pairs", "a_only", "b_only", "possible", "counts", "method"}
     assert data["counts"]["claims"] == len(data["pairs"]) >= 1
     first = data["pairs"][0]
     assert set(first) == {"a_start", "a_end", "b_start", "b_end", "kind", "score", "how",
@@ -310,6 +330,42 @@ def test_bad_labels_are_refused(tmp_path):
         read_labels(path)
 
 
+def test_listing_shows_only_pairs_from_the_threshold():
+    """With listing weights, a candidate under the calibrated threshold is not a claim
+    (its sentences are what each version adds) but stays in ``possible`` with its score,
+    a known counterpart included; the listed score is the calibrated one."""
+    a = "The council approved the school budget. Rain fell on the city all day long."
+    b = "The school budget was approved by the council. Storms hit the town for hours."
+    scorer = ListingScorer([[0.9, 0.1], [0.1, 0.4]], listing([1.0, 0.0, 0.0, 0.0]))
+    found = match_claims(Doc(a), Doc(b), [], scorer, counterparts=[(1, 1)])
+    (claim,) = found.claims
+    assert (claim.a_sentences, claim.b_sentences) == ((0,), (0,))
+    assert claim.score == pytest.approx(0.9)
+    (maybe,) = found.possible
+    assert (maybe.a_sentences, maybe.b_sentences, maybe.how) == ((1,), (1,), "counterpart")
+    assert maybe.score == pytest.approx(0.4)
+    assert found.a_only == [Doc(a).sentence_spans[1]]
+    data = found.to_dict(a, b)
+    assert data["counts"]["possible"] == 1 and data["method"]["score"] == "calibrated"
+    assert data["possible"][0]["a_text"] == "Rain fell on the city all day long."
+    # a counterpart the weights trust is listed from the same probability
+    trusted = ListingScorer([[0.9, 0.1], [0.1, 0.4]], listing([1.0, 2.0, 0.0, 0.0]))
+    assert len(match_claims(Doc(a), Doc(b), [], trusted, counterparts=[(1, 1)]).claims) == 2
+
+
+def test_a_shared_name_alone_is_not_restated():
+    """Without word states, restated words are the shared stems outside names: two
+    sentences that share only a name restate none, so weights that need restated words
+    do not list them."""
+    a = "Mayor Bill Smith has worked for this against everything."
+    b = "Mayor Bill Smith is a huge proponent of illegal immigration."
+    c = "Smith has worked hard for immigration reform for years."
+    weights = listing([0.0, 0.0, 0.0, 2.0], intercept=-1.0)
+    assert match_claims(Doc(a), Doc(b), [], ListingScorer([[0.99]], weights)).claims == []
+    (claim,) = match_claims(Doc(a), Doc(c), [], ListingScorer([[0.99]], weights)).claims
+    assert claim.score == pytest.approx(1 / (1 + np.exp(-1.0)))  # "worked": 2 * 1 - 1
+
+
 def test_known_counterparts_are_claims():
     a = "The council met on Monday. It approved the new budget for schools."
     b = "Schools get more money in the budget the council approved."
@@ -321,8 +377,9 @@ def test_known_counterparts_are_claims():
 
 @pytest.mark.slow
 def test_labelled_pairs_found_with_the_sentence_model():
-    """Checks the shipped semantic model on the labels (context and threshold fitted on
-    the heavy paraphrase, so the seeds are held out)."""
+    """Checks the shipped semantic model on the labels (context weights fitted on the
+    heavy paraphrase, listing weights on it and the FakeNewsNet pairs of
+    claims_real.tsv, so the seeds are held out)."""
     from tests.conftest import shared_path
 
     from storytrace.align.semantic import default_encoder
@@ -333,5 +390,5 @@ def test_labelled_pairs_found_with_the_sentence_model():
         pytest.skip("the semantic extra is not installed")
     heavy = evaluate_claims(LABELS / "claims_heavy.tsv")
     assert heavy["found"] >= 5 and heavy["false"] <= 1
-    seeds = evaluate_claims(LABELS / "claims_seeds.tsv")
-    assert seeds["found"] >= 8 and seeds["precision"] >= 0.75
+    seeds = evaluate_claims(LABELS / "claims_seeds.tsv")  # held out by the listing weights
+    assert seeds["found"] >= 9 and seeds["precision"] >= 0.85

@@ -104,3 +104,18 @@ def test_claim_scorer_reads_word_features(encoder):
     assert m[0, 0] > 0.5 > m[1, 1]
     with pytest.raises(ValueError, match="MiniLM sentence encoder"):
         ClaimScorer(semantic=True, encoder=object())
+
+
+def test_restated_words_leave_names_out(encoder):
+    """Two sentences that share only a name restate none of each other's plain words;
+    a restatement in other words restates some."""
+    from storytrace.diff.token_align import restated_words, states_of
+
+    x, y, z = states_of(encoder, [
+        "This goes against everything that Mayor de Blasio has worked for.",
+        "Left-wing New York Mayor Bill de Blasio is a huge proponent of illegal immigration.",
+        "The mayor has always worked against deporting illegal immigrants."])
+    assert [x.spans[k] for k in np.flatnonzero(x.content & ~x.plain)] == [(34, 39), (40, 42),
+                                                                         (43, 49)]
+    assert restated_words(x, y) == 0
+    assert restated_words(y, z) >= 1

@@ -37,10 +37,16 @@ def eval_claims(
         out.print(f"{r['path']} ({r['model']}): found {r['found']}/{r['labelled']} labelled "
                   f"pairs; {r['false']} false of {r['claims']} claims "
                   f"(precision {r['precision']:.3f}; {r['related']} only related, precision "
-                  f"on same facts {r['precision_same']:.3f})"
+                  f"on same facts {r['precision_same']:.3f}; mean score "
+                  f"{r['mean_score']:.3f})"
                   + (f"; {r['unread']} of the false claims not read yet (no labelled pair)"
                      if r["reads_shown"] and r["unread"] else ""))
         for pair in r["pairs"]:
+            if len(r["pairs"]) > 1:
+                out.print(f"  {Path(pair['a']).name} ~ {Path(pair['b']).name}: found "
+                          f"{pair['found']}/{pair['labelled']}; {pair['false']} false, "
+                          f"{pair['related']} only related, of {pair['claims']} claims",
+                          markup=False)
             for m in pair["missed"]:
                 out.print(f"  missed: {m['a'][:70]!r} ~ {m['b'][:70]!r}", markup=False)
             unread = {(tuple(u["a_span"]), tuple(u["b_span"])) for u in pair["unread_claims"]}

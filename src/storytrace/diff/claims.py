@@ -68,6 +68,8 @@ KINDS = ("copied", "edited", "paraphrased", "changed_detail")
 DETAIL_KINDS = ("number", "name", "qualifier", "clause")
 CHANGES = ("changed", "only_a", "only_b")
 DOC_FEATURES = ("number_conflict", "number_one_side", "name_conflict", "name_cover")
+LISTING_FEATURES = ("logit", "counterpart", "shared_wording", "restated")
+POSSIBLE = 0.2  # calibrated score from which an unlisted candidate is kept as possible
 LEXICAL_CLAIM_FEATURES = (*LEXICAL_FEATURES, *DOC_FEATURES)
 EDITED = 0.6  # share of aligned words from which a claim is "edited" (as passages are)
 COPIED = 0.95  # ... and "copied"
@@ -342,23 +344,33 @@ class Claim:
 
 @dataclass
 class Claims:
-    """Every claim of two versions, and the statements of each that are in none."""
+    """Every claim of two versions, and the statements of each that are in none.
+
+    ``possible`` are the sentence pairs that were candidates (the facts diff or a passage
+    pairs them, or each is the other's most probable counterpart) but score under the
+    threshold (those from :data:`POSSIBLE`, and known pairs whatever their score): not
+    claims (their sentences stay in ``a_only``/``b_only``), kept with their score for a
+    reader who wants every lead (JSON ``possible``)."""
 
     claims: list[Claim]
     a_only: list[tuple[int, int]]
     b_only: list[tuple[int, int]]
     method: dict[str, Any] = field(default_factory=dict)
+    possible: list[Claim] = field(default_factory=list)
 
     def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
-        """``{pairs: [claim, ...], a_only: [span, ...], b_only: [...], counts, method}``."""
+        """``{pairs: [claim, ...], a_only: [span, ...], b_only: [...], possible: [...],
+        counts, method}``."""
         def spans(xs: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
             return [{"start": s, "end": e, "text": text[s:e]} for s, e in xs]
 
         kinds = {k: sum(c.kind == k for c in self.claims) for k in KINDS}
         return {"pairs": [c.to_dict(text_a, text_b) for c in self.claims],
                 "a_only": spans(self.a_only, text_a), "b_only": spans(self.b_only, text_b),
+                "possible": [c.to_dict(text_a, text_b) for c in self.possible],
                 "counts": {"claims": len(self.claims), **kinds,
-                           "a_only": len(self.a_only), "b_only": len(self.b_only)},
+                           "a_only": len(self.a_only), "b_only": len(self.b_only),
+                           "possible": len(self.possible)},
                 "method": self.method}
 
 
@@ -368,8 +380,12 @@ SEMANTIC_CONTEXT = (*CONTEXT_FEATURES, "cosine", "cosine_contrast")
 
 
 def claim_threshold(scorer: ClaimScorer) -> float:
-    """The probability from which :func:`match_claims` pairs two sentences: the model's
-    ``claim_threshold`` (set on the seed pair's labels), else its MSRP threshold."""
+    """The score from which :func:`match_claims` lists a pair as a claim: with the model's
+    ``listing`` weights, its calibrated threshold (0.5: more likely right than wrong);
+    else the model's ``claim_threshold`` (set on one labelled article pair), else its
+    MSRP threshold."""
+    if scorer.weights.get("listing"):
+        return float(scorer.weights["listing"]["threshold"])
     return float(scorer.weights.get("claim_threshold", scorer.threshold))
 
 
@@ -437,13 +453,16 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
                  counterparts: Iterable[tuple[int, int]] = ()) -> Claims:
     """Every claim the two texts share (see the module's description), in A's order.
 
-    ``passages`` are the aligned passages of A and B (their sentences are claims
-    whatever the scorer says); ``facts_a``/``facts_b`` the facts of each text (from
-    :func:`storytrace.diff.core.diff_versions`; extracted here when not given) tell
-    changed numbers and names; ``threshold`` overrides :func:`claim_threshold`;
-    ``counterparts`` are sentence pairs ``(i, j)`` already known to correspond (the
-    facts diff's sentence counterparts: a similar pair sharing a specific fact), each
-    a claim too.
+    ``passages`` are the aligned passages of A and B; ``facts_a``/``facts_b`` the facts
+    of each text (from :func:`storytrace.diff.core.diff_versions`; extracted here when
+    not given) tell changed numbers and names; ``threshold`` overrides
+    :func:`claim_threshold`; ``counterparts`` are sentence pairs ``(i, j)`` already known
+    to correspond (the facts diff's sentence counterparts: a similar pair sharing a
+    specific fact). The candidates are the pairs a passage covers, the same sentences,
+    the counterparts, and each sentence's most probable counterpart from the model's
+    floor (:func:`claim_candidates`). With the model's ``listing`` weights, a candidate
+    is a claim when its calibrated score (:func:`listed_scores`) reaches the threshold,
+    else it is ``possible``; without them, every known pair is a claim.
 
     >>> a = Doc("The city will not cooperate with ICE. Rain fell all day.")
     >>> b = Doc("Sunny skies are forecast. The city won't cooperate with ICE, it said.")
@@ -455,47 +474,131 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     """
     spans_a, spans_b = doc_a.sentence_spans, doc_b.sentence_spans
     threshold = claim_threshold(scorer) if threshold is None else threshold
-    method = {"model": scorer.model, "threshold": round(threshold, 4)}
+    listing = scorer.weights.get("listing")
+    method = {"model": scorer.model, "threshold": round(threshold, 4),
+              "score": "calibrated" if listing else "model"}
     if not spans_a or not spans_b:
         return Claims([], list(spans_a), list(spans_b), method)
-    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
+    floor = float(listing["floor"]) if listing else threshold
+    prob, how, candidates = claim_candidates(doc_a, doc_b, passages, scorer, counterparts,
+                                             floor)
+    if listing:
+        score = listed_scores(doc_a, doc_b, scorer, prob, how, sorted(candidates))
+        pairs = {p for p in candidates if score[p] >= threshold}
+    else:  # a model without listing weights: every known pair, the scorer's from threshold
+        score = {p: max(float(prob[p]), {"passage": 0.99, "same text": 1.0}.get(
+            how.get(p, ""), 0.0)) for p in candidates}
+        pairs = candidates
+    facts = (_facts_or_extract(doc_a, facts_a), _facts_or_extract(doc_b, facts_b))
+    claims = [_claim(doc_a, doc_b, side_a, side_b, score, how, group, facts)
+              for group, (side_a, side_b) in _grouped(sorted(pairs), spans_a, spans_b)]
+    possible = [_claim(doc_a, doc_b, (i,), (j,), score, how, -1, facts)
+                for i, j in sorted(candidates - pairs)
+                if score[i, j] >= POSSIBLE or (i, j) in how]
+    in_a = {i for c in claims for i in c.a_sentences}
+    in_b = {j for c in claims for j in c.b_sentences}
+    claims.sort(key=lambda c: (c.a_start, c.b_start))
+    return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
+                  [s for j, s in enumerate(spans_b) if j not in in_b], method, possible)
+
+
+def claim_candidates(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage],
+                     scorer: ClaimScorer, counterparts: Iterable[tuple[int, int]],
+                     floor: float
+                     ) -> tuple[np.ndarray, dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """The pair probabilities in context (:func:`claim_probabilities`), the known pairs
+    with how they are known (passage, same text, counterpart), and the candidate pairs:
+    the known ones, and each sentence's most probable counterpart (both ways, a pair of
+    a passage or the same text counting as certain) from ``floor`` when both sentences
+    are statements (:data:`MIN_CONTENT`)."""
     prob = claim_probabilities(doc_a, doc_b, scorer)
+    how = _known_pairs(doc_a, doc_b, passages, prob, counterparts)
+    known = prob.copy()
+    for p, h in how.items():  # a passage or the same text: the pair is as good as certain
+        known[p] = max(known[p], {"passage": 0.99, "same text": 1.0}.get(h, known[p]))
+    statement_a, statement_b = _statements(doc_a), _statements(doc_b)
+    candidates = set(how) | {(i, j) for i, j in _best_pairs(known) if known[i, j] >= floor
+                             and statement_a[i] and statement_b[j]}
+    return prob, how, candidates
+
+
+def _known_pairs(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], prob: np.ndarray,
+                 counterparts: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Sentence pairs known to correspond whatever the scorer says, and how: ``passage``
+    (an aligned passage covers them), ``same text``, ``counterpart`` (the facts diff's)."""
     how: dict[tuple[int, int], str] = {}
     for i, j in _passage_pairs(doc_a, doc_b, passages, prob):
         how[i, j] = "passage"
+    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
     norm_b = {_norm(t): j for j, t in enumerate(texts_b)}
     for i, t in enumerate(texts_a):
         j = norm_b.get(_norm(t))
         if j is not None and _norm(t):
             how[i, j] = "same text"
     for i, j in counterparts:
-        if 0 <= i < len(spans_a) and 0 <= j < len(spans_b):
+        if 0 <= i < len(texts_a) and 0 <= j < len(texts_b):
             how.setdefault((i, j), "counterpart")
-    for i, j in how:
-        prob[i, j] = max(prob[i, j], {"passage": 0.99, "same text": 1.0}.get(how[i, j],
-                                                                             prob[i, j]))
-    pairs = set(how)
-    statement_a, statement_b = _statements(doc_a), _statements(doc_b)
-    for i in range(len(spans_a)):  # each sentence's best counterpart, both ways
-        j = int(prob[i].argmax())
-        if prob[i, j] >= threshold and statement_a[i] and statement_b[j]:
-            pairs.add((i, j))
-    for j in range(len(spans_b)):
-        i = int(prob[:, j].argmax())
-        if prob[i, j] >= threshold and statement_a[i] and statement_b[j]:
-            pairs.add((i, j))
-    facts = (_facts_or_extract(doc_a, facts_a), _facts_or_extract(doc_b, facts_b))
-    claims = []
-    for group, (side_a, side_b) in _grouped(sorted(pairs), spans_a, spans_b):
-        score = float(max(prob[i, j] for i in side_a for j in side_b))
-        hows = {how.get((i, j), "scorer") for i in side_a for j in side_b}
-        found = next(h for h in ("passage", "same text", "counterpart", "scorer") if h in hows)
-        claims.append(_claim(doc_a, doc_b, side_a, side_b, score, found, group, facts))
-    in_a = {i for c in claims for i in c.a_sentences}
-    in_b = {j for c in claims for j in c.b_sentences}
-    claims.sort(key=lambda c: (c.a_start, c.b_start))
-    return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
-                  [s for j, s in enumerate(spans_b) if j not in in_b], method)
+    return how
+
+
+def _best_pairs(prob: np.ndarray) -> set[tuple[int, int]]:
+    """Each sentence's most probable counterpart, both ways."""
+    rows = {(i, int(prob[i].argmax())) for i in range(prob.shape[0])}
+    return rows | {(int(prob[:, j].argmax()), j) for j in range(prob.shape[1])}
+
+
+def listing_features(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer, prob: np.ndarray,
+                     how: dict[tuple[int, int], str], pairs: Sequence[tuple[int, int]]
+                     ) -> np.ndarray:
+    """:data:`LISTING_FEATURES` of sentence pairs (``len(pairs) × 4``): the pair's logit
+    in context, whether the facts diff pairs them, whether they share wording (a passage
+    or the same text), and how many plain words each restates of the other (at most 3;
+    :func:`storytrace.diff.token_align.restated_words`, or shared non-name stems for a
+    model without word states)."""
+    from storytrace.diff.token_align import restated_words
+
+    wanted_a = sorted({i for i, _ in pairs})
+    wanted_b = sorted({j for _, j in pairs})
+    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
+    sa = scorer.states([texts_a[i] for i in wanted_a]) if pairs else None
+    sb = scorer.states([texts_b[j] for j in wanted_b]) if pairs else None
+    plain_a, plain_b = (None, None) if sa is not None else (_plain_stems(doc_a),
+                                                            _plain_stems(doc_b))
+    out = np.zeros((len(pairs), len(LISTING_FEATURES)))
+    for k, (i, j) in enumerate(pairs):
+        p = min(max(float(prob[i, j]), 1e-4), 1 - 1e-4)
+        if sa is not None and sb is not None:
+            restated = restated_words(sa[wanted_a.index(i)], sb[wanted_b.index(j)])
+        else:
+            restated = len(plain_a[i] & plain_b[j])
+        out[k] = [np.log(p / (1 - p)), how.get((i, j)) == "counterpart",
+                  how.get((i, j)) in ("passage", "same text"), min(restated, 3)]
+    return out
+
+
+def listed_scores(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer, prob: np.ndarray,
+                  how: dict[tuple[int, int], str], pairs: Sequence[tuple[int, int]]
+                  ) -> dict[tuple[int, int], float]:
+    """The calibrated probability that each pair is a claim a reader finds right: the
+    model's ``listing`` weights (``bench/train_claims.py``, fitted on labelled claims
+    of article pairs) over :func:`listing_features`."""
+    if not pairs:
+        return {}
+    listing = scorer.weights["listing"]
+    if tuple(listing["features"]) != LISTING_FEATURES:
+        raise ValueError("claim model listing weights do not match this version's features")
+    z = listing_features(doc_a, doc_b, scorer, prob, how, pairs) @ np.asarray(
+        listing["coef"], dtype=np.float64) + float(listing["intercept"])
+    return dict(zip(pairs, (1 / (1 + np.exp(-np.clip(z, -50, 50)))).tolist(), strict=True))
+
+
+def _plain_stems(doc: Doc) -> list[set[str]]:
+    """Each sentence's stems of content words outside names."""
+    in_name = {k for s in doc.names for k in range(bisect_left(doc.starts, s.start),
+                                                   bisect_left(doc.starts, s.end))}
+    return [{doc.stems[k] for k in range(first, stop) if k not in in_name
+             and doc.words[k] not in STOPWORDS and any(ch.isalnum() for ch in doc.words[k])}
+            for first, stop in doc.sentence_tokens]
 
 
 def _statements(doc: Doc) -> list[bool]:
@@ -621,9 +724,13 @@ def _side(doc: Doc, spans: Sequence[tuple[int, int]], ks: tuple[int, ...]
 
 
 def _claim(doc_a: Doc, doc_b: Doc, side_a: tuple[int, ...], side_b: tuple[int, ...],
-           score: float, how: str, group: int,
-           facts: tuple[list[Fact], list[Fact]]) -> Claim:
-    """One claim with its kind and details."""
+           scores: dict[tuple[int, int], float], hows: dict[tuple[int, int], str],
+           group: int, facts: tuple[list[Fact], list[Fact]]) -> Claim:
+    """One claim with its kind and details; its score is its best pair's, and ``how``
+    the strongest evidence among its pairs."""
+    score = float(max(scores[i, j] for i in side_a for j in side_b if (i, j) in scores))
+    found = {hows.get((i, j), "scorer") for i in side_a for j in side_b}
+    how = next(h for h in ("passage", "same text", "counterpart", "scorer") if h in found)
     a0, a1, wa0, wa1 = _side(doc_a, doc_a.sentence_spans, side_a)
     b0, b1, wb0, wb1 = _side(doc_b, doc_b.sentence_spans, side_b)
     stems_a, stems_b = doc_a.stems[wa0:wa1], doc_b.stems[wb0:wb1]

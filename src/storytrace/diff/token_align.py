@@ -36,18 +36,22 @@ TOKEN_FEATURES = ("bs_precision", "bs_recall", "bs_f1", "bs_content_f1",
                   "aligned70_min_side", "aligned70_max_side",
                   "weakest_min_side", "weakest_max_side", "mutual_share")
 BATCH = 64
+RESTATED = 0.8  # similarity from which a word restates another (restated_words)
 
 
 @dataclass(frozen=True)
 class SentenceStates:
     """One sentence read by the model: ``embedding`` (unit length), ``words`` (one unit
-    vector per word, ``n × d``), their character ``spans`` in the sentence, and
-    ``content`` (a boolean per word: letters or digits, not a stop word)."""
+    vector per word, ``n × d``), their character ``spans`` in the sentence, ``content``
+    (a boolean per word: letters or digits, not a stop word) and ``plain`` (content words
+    that are not names: not capitalised, or the sentence's first word; ``None``: as
+    ``content``)."""
 
     embedding: np.ndarray
     words: np.ndarray
     spans: tuple[tuple[int, int], ...]
     content: np.ndarray
+    plain: np.ndarray | None = None
 
 
 _RECENT: OrderedDict[tuple[int, int, tuple[str, ...]], list[SentenceStates]] = OrderedDict()
@@ -132,15 +136,20 @@ def _one(sentence: str, encoding: Any, last: np.ndarray, chosen: np.ndarray) -> 
     for p, w in enumerate(encoding.word_ids):
         if w is not None:
             groups.setdefault(w, []).append(p)
-    words, spans, content = [], [], []
+    words, spans, content, named = [], [], [], []
     for pieces in groups.values():
         start, end = encoding.offsets[pieces[0]][0], encoding.offsets[pieces[-1]][1]
-        text = sentence[start:end].lower()
+        text = sentence[start:end]
         words.append(chosen[pieces].mean(axis=0))
         spans.append((start, end))
-        content.append(any(ch.isalnum() for ch in text) and text not in STOPWORDS)
+        content.append(any(ch.isalnum() for ch in text) and text.lower() not in STOPWORDS)
+        named.append(text[:1].isupper() and (len(spans) > 1 or text.isupper()))
+    for k in range(1, len(named) - 1):  # "de" in "Bill de Blasio"
+        named[k] = named[k] or (named[k - 1] and named[k + 1]
+                                and spans[k][1] - spans[k][0] <= 3)
     vectors = _unit(np.array(words)) if words else np.zeros((0, chosen.shape[1]))
-    return SentenceStates(embedding, vectors, tuple(spans), np.array(content, dtype=bool))
+    return SentenceStates(embedding, vectors, tuple(spans), np.array(content, dtype=bool),
+                          np.array(content, dtype=bool) & ~np.array(named, dtype=bool))
 
 
 def token_features(x: SentenceStates, y: SentenceStates) -> np.ndarray:
@@ -203,6 +212,28 @@ def states_of(encoder: Any, sentences: Sequence[str], kind: str = "contextual"
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def restated_words(x: SentenceStates, y: SentenceStates, at: float = RESTATED) -> int:
+    """How many plain words (content words, not names: ``SentenceStates.plain``) each
+    sentence has that a plain word of the other restates (similarity at least ``at``):
+    the smaller of the two counts. Two statements of one fact restate some of each
+    other's words; two sentences that only share a name ("This goes against everything
+    Mayor de Blasio has worked for." ~ "Mayor Bill de Blasio is a huge proponent of
+    illegal immigration.") restate none.
+
+    >>> e = np.eye(3)
+    >>> s = SentenceStates(e[0], e, ((0, 1), (2, 3), (4, 5)), np.array([True, True, False]))
+    >>> restated_words(s, s), restated_words(s, SentenceStates(e[2], e[2:], ((0, 1),),
+    ...                                                         np.array([True])))
+    (2, 0)
+    """
+    px = x.content if x.plain is None else x.plain
+    py = y.content if y.plain is None else y.plain
+    if not px.any() or not py.any():
+        return 0
+    sim = x.words[px] @ y.words[py].T
+    return min(int((sim.max(axis=1) >= at).sum()), int((sim.max(axis=0) >= at).sum()))
 
 
 def weakest_words(x: SentenceStates, y: SentenceStates, below: float = ALIGNED[0]

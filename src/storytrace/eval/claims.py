@@ -119,12 +119,14 @@ def evaluate_claims(path: str | Path, semantic: bool | str = "auto",
         by_pair.setdefault((x.a, x.b), []).append(x)
     pairs, total = [], {"labelled": 0, "found": 0, "claims": 0, "false": 0, "related": 0,
                           "unread": 0}
+    scores: list[float] = []
     for (pa, pb), group in by_pair.items():
         a, b = (_without_promotion(read_article(p)) for p in (pa, pb))
         d = diff_versions(a, b, aligner=aligner, claim_scorer=scorer,
                           claim_threshold=threshold, spacy=False)
         spans = [((c.a_start, c.a_end), (c.b_start, c.b_end)) for c in d.claims.claims]
         result = score_pairs(spans, group)
+        scores += [c.score for c in d.claims.claims]
         for k in total:
             total[k] += result[k]
         pairs.append({"a": str(pa), "b": str(pb), **result,
@@ -137,6 +139,7 @@ def evaluate_claims(path: str | Path, semantic: bool | str = "auto",
     strict = total["claims"] - total["false"] - total["related"]
     return {"path": str(path), "model": scorer.model, **total,
             "precision": round(precision, 4),
+            "mean_score": round(sum(scores) / len(scores), 4) if scores else 0.0,
             "precision_same": round(strict / total["claims"], 4) if total["claims"] else 0.0,
             "reads_shown": any(x.label == "wrong" for x in labels), "pairs": pairs}
 

@@ -85,3 +85,22 @@ def test_boilerplate_bench_makes_no_false_links(tmp_path: Path):
     assert scored["linked"]["reuse"]["as_reuse"] == 6  # every planted copy
     assert scored["reuse"]["labels"].get("unrelated", 0) == 0  # no furniture-only link
     assert scored["linked"].get("unrelated", {}).get("linked", 0) == 0
+
+
+def test_story_mixing_names_the_links_that_join_unrelated_parts():
+    from storytrace.eval.links import story_mixing
+
+    labels = {frozenset(("a", "b")): "same_story", frozenset(("b", "c")): "unrelated",
+              frozenset(("d", "e")): "reuse", frozenset(("x", "y")): "same_story"}
+    stories = {"s1": ["a", "b", "c"], "s2": ["d", "e", "f"], "s3": ["x"], "s4": ["y"]}
+    links = [("a", "b", "same_story", 0.9), ("b", "c", "same_story", 0.55),
+             ("d", "e", "reuse", 1.4), ("e", "f", "same_story", 0.7)]
+    r = story_mixing(stories, links, labels)
+    assert (r["stories"], r["mixed"], r["largest"]) == (2, 2, [3, 3, 1, 1])
+    first = r["stories_detail"][0]
+    assert first["parts"] == [["a", "b"], ["c"]]
+    assert first["joins"] == [["b", "c", "same_story", 0.55, "unrelated"]]
+    assert r["together"]["same_story"] == {"pairs": 2, "together": 1}
+    assert r["together"]["unrelated"] == {"pairs": 1, "together": 1}
+    # A pair known to be related (SemEval 1.5 < Overall < 3) joins the parts: not mixed.
+    assert story_mixing(stories, links, labels, [("e", "f")])["mixed"] == 1

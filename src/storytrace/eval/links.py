@@ -89,3 +89,76 @@ def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[st
     out["unlabelled_examples"] = unlabelled[:10]
     out["wrong"] = wrong
     return out
+
+
+#: labels that make two articles one story (a copy, the same text twice, the same story)
+RELATED = frozenset({"reuse", "duplicate", "same_story"})
+
+
+def story_mixing(stories: dict[str, list[str]], links: Iterable[tuple[str, str, str, float]],
+                 labels: dict[frozenset[str], str],
+                 related: Iterable[frozenset[str]] = ()) -> dict:
+    """Which stories mix articles of unrelated stories, and what joins them.
+
+    ``stories``: story id -> its article ids; ``links``: ``(a id, b id, kind, strength)``
+    of the run. Within a story, the articles that a labelled :data:`RELATED` pair (or a
+    pair in ``related``, e.g. SemEval pairs with Overall < 3) joins, directly or through
+    others, are one part; a story of several parts mixes unrelated articles (on a
+    generated corpus, whose labels are complete). For each mixed story: its parts, and
+    the links of the run that join two of its parts (``joins``: kind, strength, label).
+    ``together``: for each label, how many of its pairs ended up in one story;
+    ``largest``: the sizes of the five largest stories.
+
+    >>> labels = {frozenset(("a", "b")): "same_story", frozenset(("c", "d")): "reuse"}
+    >>> r = story_mixing({"s1": ["a", "b", "c", "d"], "s2": ["e"]},
+    ...                  [("a", "b", "same_story", 0.8), ("b", "c", "same_story", 0.6),
+    ...                   ("c", "d", "reuse", 1.5)], labels)
+    >>> r["stories"], r["mixed"], r["stories_detail"][0]["joins"]
+    (1, 1, [['b', 'c', 'same_story', 0.6, 'unrelated']])
+    """
+    pairs = {p for p, x in labels.items() if x in RELATED} | {frozenset(p) for p in related}
+    story_of = {a: s for s, members in stories.items() for a in members}
+    detail = []
+    by_story: dict[str, list[tuple[str, str, str, float]]] = {}
+    for a, b, kind, strength in links:
+        if story_of.get(a) is not None and story_of.get(a) == story_of.get(b):
+            by_story.setdefault(story_of[a], []).append((a, b, kind, strength))
+    for story, members in sorted(stories.items()):
+        if len(members) < 2:
+            continue
+        part = _parts(members, pairs)
+        parts: dict[str, list[str]] = {}
+        for m in members:
+            parts.setdefault(part[m], []).append(m)
+        if len(parts) < 2:
+            continue
+        joins = [[a, b, kind, round(strength, 4), labels.get(frozenset((a, b)), "unrelated")]
+                 for a, b, kind, strength in by_story.get(story, []) if part[a] != part[b]]
+        detail.append({"story": story, "size": len(members),
+                       "parts": sorted((sorted(p) for p in parts.values()), key=len,
+                                       reverse=True), "joins": joins})
+    together = {label: {"pairs": sum(x == label for x in labels.values()),
+                        "together": sum(x == label and len(p) == 2
+                                        and story_of.get(min(p)) is not None
+                                        and story_of.get(min(p)) == story_of.get(max(p))
+                                        for p, x in labels.items())}
+                for label in LABELS if label in labels.values()}
+    return {"stories": sum(len(m) > 1 for m in stories.values()), "mixed": len(detail),
+            "largest": sorted((len(m) for m in stories.values()), reverse=True)[:5],
+            "stories_detail": detail, "together": together}
+
+
+def _parts(members: list[str], pairs: set[frozenset[str]]) -> dict[str, str]:
+    """Each member's part: the smallest member that ``pairs`` join it to, directly or not."""
+    near = {m: [n for n in members if n != m and frozenset((m, n)) in pairs] for m in members}
+    part: dict[str, str] = {}
+    for m in sorted(members):
+        if m in part:
+            continue
+        todo = [m]
+        while todo:
+            x = todo.pop()
+            if x not in part:
+                part[x] = m
+                todo += near[x]
+    return part

@@ -119,3 +119,31 @@ def test_restated_words_leave_names_out(encoder):
                                                                          (43, 49)]
     assert restated_words(x, y) == 0
     assert restated_words(y, z) >= 1
+
+
+def test_states_are_kept_by_sentence(encoder):
+    """A sentence read once is not read again, in any list and order, until
+    clear_states; a list read after that asks the encoder for its sentences once."""
+    from storytrace.diff.token_align import clear_states, states_of
+
+    class Counting:
+        model = encoder.model
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def read(self, sentences):
+            self.asked += sentences
+            return encoder.read(sentences)
+
+    counting = Counting()
+    one, two = "The council approved the budget.", "Rain fell all day."
+    clear_states()
+    first = states_of(counting, [one, two, one])
+    assert counting.asked == [one, two]
+    again = states_of(counting, [two, one])
+    assert counting.asked == [one, two]
+    assert again[0] is first[1] and again[1] is first[0] is first[2]
+    clear_states()
+    states_of(counting, [two])
+    assert counting.asked == [one, two, two]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -55,6 +55,8 @@ class SentenceStates:
 
 
 _RECENT: OrderedDict[tuple[int, int, tuple[str, ...]], list[SentenceStates]] = OrderedDict()
+KEPT = 2048  # sentences whose contextual states states_of keeps (~40 KB each: ~80 MB)
+_KEPT: OrderedDict[tuple[int, str], SentenceStates] = OrderedDict()
 
 
 def sentence_states(model: Any, sentences: Sequence[str], layer: int = -1
@@ -105,8 +107,10 @@ def static_states(model: Any, sentences: Sequence[str]) -> list[SentenceStates]:
 
 
 def clear_states() -> None:
-    """Forget the word states kept by :func:`sentence_states` (for measuring its cost)."""
+    """Forget the word states kept by :func:`sentence_states` and :func:`states_of` (for
+    measuring their cost)."""
     _RECENT.clear()
+    _KEPT.clear()
 
 
 def _call(model: Any, ids: np.ndarray, mask: np.ndarray, hidden: bool) -> Any:
@@ -193,9 +197,13 @@ def states_of(encoder: Any, sentences: Sequence[str], kind: str = "contextual"
     """The word states of ``sentences`` read by ``encoder``'s model (a
     :class:`~storytrace.align.semantic.SentenceEncoder` or anything with a ``model``
     attribute that is a :class:`~storytrace.align.minilm.MiniLM`): ``contextual`` (the
-    last layer: from the encoder's ``read`` where it has one, which gives the states of
-    the pass that embedded the sentences, else :func:`sentence_states`, one encoder pass)
-    or ``static`` (:func:`static_states`)."""
+    last layer) or ``static`` (:func:`static_states`).
+
+    Contextual states are kept by sentence text (the last :data:`KEPT` sentences, word
+    vectors as float32), so a version compared with many others (a source in a batch) is
+    read once: a sentence not kept comes from the encoder's ``read`` where it has one
+    (the pieces of the pass that embedded it, no new pass while the encoder still holds
+    them), else from :func:`sentence_states` (one encoder pass)."""
     model = getattr(encoder, "model", None)
     if model is None or not hasattr(model, "tokenizer"):
         raise ValueError("word-level claim features need the MiniLM sentence encoder")
@@ -203,11 +211,25 @@ def states_of(encoder: Any, sentences: Sequence[str], kind: str = "contextual"
         return static_states(model, sentences)
     if kind != "contextual":
         raise ValueError(f"unknown word states {kind!r}: contextual or static")
-    read = getattr(encoder, "read", None)
-    if callable(read):  # the pieces of the pass that embedded the sentences: no new pass
-        return [_one(s, e, np.asarray(h, dtype=np.float64), np.asarray(h, dtype=np.float64))
-                for s, (e, h) in zip(sentences, read(list(sentences)), strict=True)]
-    return sentence_states(model, sentences)
+    found = {}
+    for s in dict.fromkeys(sentences):
+        kept = _KEPT.get((id(model), s))
+        if kept is not None:
+            _KEPT.move_to_end((id(model), s))
+            found[s] = kept
+    todo = [s for s in dict.fromkeys(sentences) if s not in found]
+    if todo:
+        read = getattr(encoder, "read", None)
+        if callable(read):  # the pieces of the pass that embedded the sentences
+            fresh = [_one(s, e, np.asarray(h, dtype=np.float64), np.asarray(h, dtype=np.float64))
+                     for s, (e, h) in zip(todo, read(todo), strict=True)]
+        else:
+            fresh = sentence_states(model, todo)
+        for s, st in zip(todo, fresh, strict=True):
+            found[s] = _KEPT[id(model), s] = replace(st, words=st.words.astype(np.float32))
+        while len(_KEPT) > KEPT:
+            _KEPT.popitem(last=False)
+    return [found[s] for s in sentences]
 
 
 def _f1(p: float, r: float) -> float:

@@ -402,3 +402,19 @@ def test_evaluate_attribution_on_tiny_split(tmp_path: Path) -> None:
     assert content["exact"]["recall"] == pytest.approx(1 / 3)
     assert content["overlap"]["precision"] == 1.0
     assert content["overlap"]["recall"] == pytest.approx(2 / 3)
+
+
+def test_viterbi_many_gives_each_windows_own_path():
+    """The batched decoder gives every window the path the one-window decoder gives,
+    ties included (rounded scores tie often), windows of length 0 and 1 included."""
+    import numpy as np
+
+    from storytrace.provenance.tagging import viterbi, viterbi_many
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        emissions = [rng.normal(size=(int(rng.integers(0, 30)), 7)).round(int(rng.integers(0, 3)))
+                     for _ in range(int(rng.integers(0, 6)))]
+        transitions = rng.normal(size=(8, 7)).round(1)
+        assert viterbi_many(emissions, transitions) == [viterbi(e, transitions)
+                                                        for e in emissions]

@@ -64,6 +64,7 @@ from storytrace.provenance.tagging import (
     labelled_spans,
     tokenize,
     viterbi,
+    viterbi_many,
     windows,
 )
 from storytrace.text.words import stem
@@ -683,6 +684,17 @@ class Stage:
         e[:, 1:3] += self.s_bias
         return viterbi(e, self.transitions), e
 
+    def decode_many(self, windows: Sequence[Sequence[Sequence[str]]]
+                    ) -> tuple[list[list[int]], list[np.ndarray]]:
+        """:meth:`decode` of several windows: their tokens' emissions in one lookup (a
+        token's row is the same alone or among others) and Viterbi over all at once."""
+        e = self.emissions(list(chain.from_iterable(windows)))
+        e[:, 0] += self.o_bias
+        e[:, 1:3] += self.s_bias
+        cuts = np.cumsum([len(w) for w in windows])[:-1]
+        rows = np.split(e, cuts) if len(windows) else []
+        return viterbi_many(rows, self.transitions), rows
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Stage:
         """Read a stage stored by :meth:`to_dict`."""
@@ -756,10 +768,19 @@ class Tagger:
         return [TAGS[t] for t in path], e
 
     def tag(self, text: str) -> list[tuple[str, Span, float]]:
+        """Labelled spans of every window of ``text``: :meth:`tag_tokens` of each, each
+        stage decoding all windows together."""
+        found = list(windows(text))
+        words = [[text[s:e] for s, e in tokens] for tokens in found]
+        feats = [token_features(w, self.vocab, self.cue_p, self.clusters) for w in words]
+        paths, scores = self.stages[0].decode_many(feats)
+        for stage in self.stages[1:]:
+            paths, scores = stage.decode_many([
+                stack_features(f, [TAGS[t][2:] if t else "O" for t in path], w)
+                for f, path, w in zip(feats, paths, words, strict=True)])
         out: list[tuple[str, Span, float]] = []
-        for tokens in windows(text):
-            tags, e = self.tag_tokens([text[s:e] for s, e in tokens])
-            out += labelled_spans(tokens, tags, e)
+        for tokens, path, e in zip(found, paths, scores, strict=True):
+            out += labelled_spans(tokens, [TAGS[t] for t in path], e)
         return out
 
 

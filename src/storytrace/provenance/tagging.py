@@ -79,6 +79,44 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
     return path[::-1]
 
 
+def viterbi_many(emissions: Sequence[np.ndarray], transitions: np.ndarray) -> list[list[int]]:
+    """:func:`viterbi` of several windows at once: the same paths, the same floats (each
+    step adds and compares exactly what the one-window loop does), one numpy step per
+    token position instead of one per token of every window.
+
+    >>> e = [np.zeros((2, 7)), np.zeros((1, 7))]; e[0][0, 1] = e[0][1, 2] = e[1][0, 3] = 1
+    >>> viterbi_many(e, np.zeros((8, 7)))
+    [[1, 2], [3]]
+    """
+    order = sorted(range(len(emissions)), key=lambda k: -len(emissions[k]))
+    paths: list[list[int]] = [[] for _ in emissions]
+    live = [k for k in order if len(emissions[k])]
+    if not live:
+        return paths
+    longest = len(emissions[live[0]])
+    lengths = np.array([len(emissions[k]) for k in live])
+    stacked = np.zeros((len(live), longest, _N))
+    for row, k in enumerate(live):
+        stacked[row, : lengths[row]] = emissions[k]
+    trans = np.where(ALLOWED[:_N], transitions[:_N], _NEG)
+    score = np.where(ALLOWED[_N], transitions[_N], _NEG) + stacked[:, 0]
+    back = np.zeros((len(live), longest, _N), dtype=np.int64)
+    last = score.copy()  # each window's scores at its own last token
+    for i in range(1, longest):
+        m = int(np.searchsorted(-lengths, -i, side="left"))  # windows longer than i
+        cand = score[:m, :, None] + trans
+        back[:m, i] = cand.argmax(1)
+        score = cand.max(1) + stacked[:m, i]
+        done = lengths[:m] == i + 1
+        last[:m][done] = score[done]
+    for row, k in enumerate(live):
+        path = [int(last[row].argmax())]
+        for i in range(lengths[row] - 1, 0, -1):
+            path.append(int(back[row, i, path[-1]]))
+        paths[k] = path[::-1]
+    return paths
+
+
 def windows(text: str) -> Iterator[list[tuple[int, int]]]:
     """Token windows the tagger reads: prose paragraphs, cut at ``MAX_TAGGED_TOKENS``.
 

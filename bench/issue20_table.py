@@ -125,7 +125,7 @@ MEASURES: list[Measure] = [
              ("GoogleNews clustering B-cubed F1, lexical", r"b-?cubed.*f1|bcubed_f1")],
             "storytrace eval clusters ../shared/data/googlenews-story-clusters/TS.jsonl"
             " --lexical"),
-    Measure("provenance", [bench("provenance_seeds.py", "--jobs", "1")],
+    Measure("provenance", [bench("provenance_seeds.py", "--jobs", "2")],
             [("provenance parent accuracy, pooled 11/19/23/29, with times",
               r"pooled\|with_times\|parent"),
              ("provenance parent accuracy, pooled, without times",
@@ -159,6 +159,10 @@ MEASURES: list[Measure] = [
             "storytrace make-bench boilerplate --out build/bp7 --seed 7; storytrace trace "
             "build/bp7/corpus.jsonl --db DB; "
             "storytrace eval links build/bp7/LABELS.tsv --db DB --closed"),
+    Measure("trace_scale", [bench("trace_scale.py", "--n", "2000", "--format", "json")],
+            [("trace_scale n=2000: link recall", r"link_recall"),
+             ("trace_scale n=2000: spurious links (lower is better)", r"spurious")],
+            "bench/trace_scale.py --n 2000 --format json"),
     Measure("pan_unann", [bench("pan_unannotated.py")],
             [("PAN13 precision, identical runs >= 20 words counted", r"runs>=20\|precision")],
             "bench/pan_unannotated.py"),
@@ -170,21 +174,22 @@ MEASURES: list[Measure] = [
     *[Measure(f"fam_{model}_{seed}",
               [st("eval", "provenance", f"{{sets}}/fam-{model}-{seed}/corpus.jsonl",
                   f"{{sets}}/fam-{model}-{seed}/TRUTH.tsv")],
-              [(f"family trees {model} {seed} (held out): parent, with times", WITH + "parent"),
-               (f"family trees {model} {seed}: parent, without times", WITHOUT + "parent"),
-               (f"family trees {model} {seed}: root, with times", WITH + "root"),
-               (f"family trees {model} {seed}: root, without times", WITHOUT + "root")],
+              [(f"family trees {model} {seed} (held out): parent, with times", WITH + "parent$"),
+               (f"family trees {model} {seed}: parent, without times", WITHOUT + "parent$"),
+               (f"family trees {model} {seed}: root, with times", WITH + "root$"),
+               (f"family trees {model} {seed}: root, without times", WITHOUT + "root$")],
               f"storytrace make-bench families --model {model} --seed {seed} --out D; "
               "storytrace eval provenance D/corpus.jsonl D/TRUTH.tsv")
       for model in ("cutadd", "rewrite") for seed in (11, 12)],
     *lex_sem(("claims_lex", "claims"), ["eval", "claims", "bench/labels/claims_seeds.tsv",
                                          "bench/labels/claims_heavy.tsv"],
-             [("claims: seed pairs found of 13", r"seeds.*\|found"),
+             [("claims: seed pairs found", r"seeds.*\|found"),
               ("claims: false claims on the seeds", r"seeds.*\|false"),
-              ("claims: heavy paraphrase found of 6", r"heavy.*\|found")],
+              ("claims: heavy paraphrase pairs found", r"heavy.*\|found")],
              "storytrace eval claims bench/labels/claims_seeds.tsv bench/labels/claims_heavy.tsv"),
     Measure("claims_reuse", [bench("claims_reuse.py", "--corpus", "{sets}/reuse")],
-            [("claims joined, reuse set summarised, lexical", r"summarised.*joined")],
+            [(f"claims joined, reuse set {lv}, lexical", rf"^{lv}\|joined")
+             for lv in ("none", "heavy", "summarised")],
             "bench/claims_reuse.py"),
     Measure("credits", [bench("credits.py")],
             [("credits (word features) over FakeNewsNet + seeds", r"^credits$"),
@@ -192,10 +197,11 @@ MEASURES: list[Measure] = [
              ("credits shown as a bare title (lower is better)", r"^bare.title$")],
             "bench/credits.py"),
     Measure("dedup", [st("dedup", FNN, "--db", "{out}/dedup.db", "--out", "{out}/dedup.jsonl")],
-            [("dedup FakeNewsNet: articles dropped", r"dropped")],
+            [("dedup FakeNewsNet: articles dropped of 418", r"^dropped$")],
             "storytrace dedup ../shared/data/fakenewsnet-v1-2018 --db D --out OUT"),
     Measure("fnn_chains", [bench("families_fakenews.py")],
-            [("real FakeNewsNet chains: right of 7", r"^right$")],
+            [("real FakeNewsNet chains: versions right of 7", r"^right$"),
+             ("real FakeNewsNet chains: versions wrong of 7 (lower is better)", r"^wrong$")],
             "bench/families_fakenews.py"),
 ]
 
@@ -272,9 +278,13 @@ def flatten(obj: object, prefix: str = "") -> dict[str, float]:
 POOLED = re.compile(r"^\s*(parent|root)\s+(with_times|without_times)\s+\d+/\d+ = ([\d.]+)")
 COUNT = re.compile(r"^([A-Za-z][\w \-]*): (\d+)\s*$")
 LINES = {"credits": re.compile(r"(\d+) credits with a source"),
-         "right": re.compile(r"labelled versions: right (\d+) ")}
+         "right": re.compile(r"labelled versions: right (\d+) "),
+         "wrong": re.compile(r"labelled versions: .*, wrong (\d+)"),
+         "dropped": re.compile(r"kept \d+ of \d+ articles, dropped (\d+)")}
 PRECISION = re.compile(r"^(\w+) links: precision [\d.]+ \[.*?\] \((\d+) of (\d+) labelled")
 LINKED = re.compile(r"^\s*(\w+) pairs: (\d+) of (\d+) linked")
+CLAIMS = re.compile(r"^(\S+) \((\w+)\): found (\d+)/(\d+) labelled pairs; (\d+) false of (\d+)")
+LEVEL = re.compile(r"^(none|light|reordered|heavy|summarised)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$")
 RUNS = re.compile(r">= ?(\d+) words counted as shared: precision ([\d.]+)\s+plagdet ([\d.]+)")
 
 
@@ -303,6 +313,12 @@ def parse(text: str) -> Values:
             k, n = int(m[2]), int(m[3])
             values[f"{m[1]} pairs|linked"] = k / n if n else float("nan")
             values[f"{m[1]} pairs|linked|count"] = f"{k}/{n}"
+        if m := CLAIMS.match(line):
+            values[f"{m[1]}|found"], values[f"{m[1]}|found|count"] = float(m[3]), f"{m[3]}/{m[4]}"
+            values[f"{m[1]}|false"], values[f"{m[1]}|false|count"] = float(m[5]), f"{m[5]}/{m[6]}"
+        if m := LEVEL.match(line.strip()):
+            for col, val in zip(("passages", "claims", "joined"), m.groups()[1:], strict=True):
+                values[f"{m[1]}|{col}"] = float(val)
         if m := RUNS.search(line):
             values[f"runs>={m[1]}|precision"] = float(m[2])
             values[f"runs>={m[1]}|plagdet"] = float(m[3])
@@ -389,6 +405,13 @@ def fmt(v: float | None, missing: str) -> str:
     return f"{v:.0f}" if v == int(v) else f"{v:.4f}"
 
 
+def cell(v: float | None, count: str, missing: str) -> str:
+    """A figure with its counts: "8/13" for a count, "0.1833 (11/60)" for a share."""
+    if v is not None and v == v and v == int(v) and count:
+        return count
+    return fmt(v, missing) + (f" ({count})" if count else "")
+
+
 def table(args: argparse.Namespace) -> None:
     """One markdown row per figure: before, after, difference, why it moved."""
     before, after = Path(args.out) / args.before, Path(args.out) / args.after
@@ -404,9 +427,9 @@ def table(args: argparse.Namespace) -> None:
             missing_b = "n/a (added after)" if m.name in ADDED_AFTER else "not run"
             delta = "" if a is None or b is None else f"{a - b:+.4f}"
             flag = " **beyond noise**" if delta and abs(a - b) > NOISE and pattern else ""
-            b_cell = fmt(b, missing_b) + (f" ({b_n})" if b_n else "")
-            a_cell = fmt(a, "not run") + (f" ({a_n})" if a_n else "")
-            print(f"| {fig} | `{m.command}` | {b_cell} | {a_cell} | "
+            b_cell, a_cell = cell(b, b_n, missing_b), cell(a, a_n, "not run")
+            command = f"`{m.command}`" if fig == rows[0][0] else "same"
+            print(f"| {fig} | {command} | {b_cell} | {a_cell} | "
                   f"{delta}{flag} | {commit_cell(after, m)} | {NOTES.get(fig, '')} |")
 
 

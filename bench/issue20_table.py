@@ -163,6 +163,9 @@ MEASURES: list[Measure] = [
             [("trace_scale n=2000: link recall", r"link_recall"),
              ("trace_scale n=2000: spurious links (lower is better)", r"spurious")],
             "bench/trace_scale.py --n 2000 --format json"),
+    Measure("entities", [bench("entity_counts.py", "{out}/entities.json")],
+            [("facts diff: rule-layer entities in the seeds and FakeNewsNet", r"^entities$")],
+            "bench/entity_counts.py OUT.json (copied beside the old code)"),
     Measure("pan_unann", [bench("pan_unannotated.py")],
             [("PAN13 precision, identical runs >= 20 words counted", r"runs>=20\|precision")],
             "bench/pan_unannotated.py"),
@@ -259,7 +262,7 @@ def run(args: argparse.Namespace) -> None:
         (out / f"{m.name}.json").write_text(json.dumps(meta, indent=1))
 
 
-Values = dict[str, float | str]  # a figure, or its counts ("11/60") under KEY|count
+Values = dict[str, float | int | str]  # a share or a count, and "11/60" under KEY|count
 NUM = re.compile(r"-?\d+\.\d+|-?\d+")
 
 
@@ -271,7 +274,7 @@ def flatten(obj: object, prefix: str = "") -> dict[str, float]:
             out |= flatten(v, f"{prefix}|{k}" if prefix else str(k).lower())
         return out
     if isinstance(obj, (int, float)) and not isinstance(obj, bool):
-        return {prefix.lower(): float(obj)}
+        return {prefix.lower(): obj}
     return {}
 
 
@@ -280,6 +283,7 @@ COUNT = re.compile(r"^([A-Za-z][\w \-]*): (\d+)\s*$")
 LINES = {"credits": re.compile(r"(\d+) credits with a source"),
          "right": re.compile(r"labelled versions: right (\d+) "),
          "wrong": re.compile(r"labelled versions: .*, wrong (\d+)"),
+         "entities": re.compile(r"^\d+ texts, (\d+) entities"),
          "dropped": re.compile(r"kept \d+ of \d+ articles, dropped (\d+)")}
 PRECISION = re.compile(r"^(\w+) links: precision [\d.]+ \[.*?\] \((\d+) of (\d+) labelled")
 LINKED = re.compile(r"^\s*(\w+) pairs: (\d+) of (\d+) linked")
@@ -301,10 +305,10 @@ def parse(text: str) -> Values:
         if m := POOLED.match(line):
             values[f"pooled|{m[2]}|{m[1]}"] = float(m[3])
         if m := COUNT.match(line.strip()):
-            values[m[1].lower()] = float(m[2])
+            values[m[1].lower()] = int(m[2])
         for key, rx in LINES.items():
             if m := rx.search(line):
-                values[key] = float(m[1])
+                values[key] = int(m[1])
         if m := PRECISION.match(line):
             k, n = int(m[2]), int(m[3])
             values[f"{m[1]} links|precision"] = k / n if n else float("nan")
@@ -314,8 +318,8 @@ def parse(text: str) -> Values:
             values[f"{m[1]} pairs|linked"] = k / n if n else float("nan")
             values[f"{m[1]} pairs|linked|count"] = f"{k}/{n}"
         if m := CLAIMS.match(line):
-            values[f"{m[1]}|found"], values[f"{m[1]}|found|count"] = float(m[3]), f"{m[3]}/{m[4]}"
-            values[f"{m[1]}|false"], values[f"{m[1]}|false|count"] = float(m[5]), f"{m[5]}/{m[6]}"
+            values[f"{m[1]}|found"], values[f"{m[1]}|found|count"] = int(m[3]), f"{m[3]}/{m[4]}"
+            values[f"{m[1]}|false"], values[f"{m[1]}|false|count"] = int(m[5]), f"{m[5]}/{m[6]}"
         if m := LEVEL.match(line.strip()):
             for col, val in zip(("passages", "claims", "joined"), m.groups()[1:], strict=True):
                 values[f"{m[1]}|{col}"] = float(val)
@@ -342,7 +346,8 @@ def parse_tables(text: str) -> dict[str, float]:
             for col, cell in zip(header[1:], cells[1:], strict=False):
                 m = NUM.match(cell.replace(",", ""))
                 if m:
-                    values[f"{section}|{row}|{col}"] = float(m.group())
+                    num = m.group()
+                    values[f"{section}|{row}|{col}"] = float(num) if "." in num else int(num)
         elif line and not set(line) <= set("━─╇╈┡┩┏┓┗┛┃│ "):
             header = []
             section = line.lower()
@@ -367,13 +372,13 @@ def figures_of(out: Path, m: Measure) -> Values | None:
     return parse((out / f"{m.name}.{len(m.steps) - 1}.txt").read_text())
 
 
-def pick(values: Values | None, pattern: str) -> tuple[float | None, str]:
+def pick(values: Values | None, pattern: str) -> tuple[float | int | None, str]:
     """The first number whose key matches ``pattern`` (case-insensitive), with its counts."""
     if values is None:
         return None, ""
     rx = re.compile(pattern, re.I)
     for k, v in values.items():
-        if isinstance(v, float) and rx.search(k):
+        if not isinstance(v, str) and rx.search(k):
             return v, str(values.get(f"{k}|count", ""))
     return None, ""
 
@@ -396,18 +401,18 @@ def commit_cell(out: Path, m: Measure) -> str:
     return f"{d['commit']} ({d['when'][11:16]})"
 
 
-def fmt(v: float | None, missing: str) -> str:
+def fmt(v: float | int | None, missing: str) -> str:
     """Four places, or the reason there is no value."""
     if v is None:
         return missing
     if v != v:
         return "none"
-    return f"{v:.0f}" if v == int(v) else f"{v:.4f}"
+    return str(v) if isinstance(v, int) else f"{v:.4f}"
 
 
-def cell(v: float | None, count: str, missing: str) -> str:
+def cell(v: float | int | None, count: str, missing: str) -> str:
     """A figure with its counts: "8/13" for a count, "0.1833 (11/60)" for a share."""
-    if v is not None and v == v and v == int(v) and count:
+    if isinstance(v, int) and count:
         return count
     return fmt(v, missing) + (f" ({count})" if count else "")
 
@@ -425,8 +430,11 @@ def table(args: argparse.Namespace) -> None:
             if not pattern:
                 b, a = cpu_of(before, m), cpu_of(after, m)
             missing_b = "n/a (added after)" if m.name in ADDED_AFTER else "not run"
-            delta = "" if a is None or b is None else f"{a - b:+.4f}"
-            flag = " **beyond noise**" if delta and abs(a - b) > NOISE and pattern else ""
+            delta = "" if a is None or b is None or a != a or b != b else f"{a - b:+.4f}"
+            share = pattern and delta and isinstance(a, float) and isinstance(b, float)
+            flag = " **beyond noise**" if share and abs(a - b) > NOISE else ""
+            if delta and isinstance(a, int) and isinstance(b, int):
+                delta = f"{a - b:+.0f}"
             b_cell, a_cell = cell(b, b_n, missing_b), cell(a, a_n, "not run")
             command = f"`{m.command}`" if fig == rows[0][0] else "same"
             print(f"| {fig} | {command} | {b_cell} | {a_cell} | "

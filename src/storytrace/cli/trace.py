@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.text import Text
@@ -19,10 +20,37 @@ from storytrace.cli.output import (
     progress,
 )
 from storytrace.cli.stories import print_cap_notes, print_story
-from storytrace.engines.core import TraceOptions, story_line, story_record
+from storytrace.engines.core import TraceOptions, TraceReport, story_line, story_record
 from storytrace.engines.local import trace_store
 from storytrace.model import Story
+from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
+
+StoryCheckOption = typer.Option(False, "--story-check",
+                                help="A same-story link that shares no copied text "
+                                     "must also pass the sentence model's check "
+                                     "(fewer wrong same-story links on long news; "
+                                     "about 0.3 CPU-s per pair checked).")
+SemanticOption = typer.Option(False, "--semantic",
+                              help="Sentence embeddings in alignment (finds paraphrased "
+                                   "passages; slower). Each sentence is embedded once: "
+                                   "the store keeps its embedding for later runs.")
+TreesOption = typer.Option(True, "--trees/--no-trees",
+                           help="Infer and store each story's family tree (who copied "
+                                "whom); a later run rebuilds only the trees of stories "
+                                "that changed. `graph`, --html and the web read them.")
+ChangesOption = typer.Option(False, "--changes",
+                             help="Along each family-tree edge, what the copy changed: "
+                                  "the facts diff and the framing it adds (one full "
+                                  "compare per edge, about 0.1-0.3 s each); stored with "
+                                  "the trees.")
+WorkersOption = typer.Option(1, "--workers", "-j", min=1,
+                             help="Processes that align candidate pairs (local engine): "
+                                  "alignment is most of the work, and the links are the "
+                                  "same for any number.")
+SameStoryOption = typer.Option(True, "--same-story/--no-same-story",
+                               help="Also link reports of one story that share little "
+                                    "wording (tier 2).")
 
 
 def trace_cmd(
@@ -41,39 +69,20 @@ def trace_cmd(
                                                  "(the most similar first)."),
     limit: int = typer.Option(20, help="Stories printed in text output (0 for all)."),
     reindex: bool = typer.Option(False, help="Drop signatures, links and stories; rebuild."),
-    same_story: bool = typer.Option(True, "--same-story/--no-same-story",
-                                    help="Also link reports of one story that share little "
-                                         "wording (tier 2)."),
+    same_story: bool = SameStoryOption,
     story_min_score: float = typer.Option(0.5, help="Same-story probability needed for a "
                                                     "link (calibrated on SemEval-2022)."),
-    story_check: bool = typer.Option(False, "--story-check",
-                                     help="A same-story link that shares no copied text "
-                                          "must also pass the sentence model's check "
-                                          "(fewer wrong same-story links on long news; "
-                                          "about 0.3 CPU-s per pair checked)."),
-    semantic: bool = typer.Option(False, "--semantic",
-                                  help="Sentence embeddings in alignment (finds paraphrased "
-                                       "passages; slower). Each sentence is embedded once: "
-                                       "the store keeps its embedding for later runs."),
-    trees: bool = typer.Option(True, "--trees/--no-trees",
-                               help="Infer and store each story's family tree (who copied "
-                                    "whom); a later run rebuilds only the trees of stories "
-                                    "that changed. `graph`, --html and the web read them."),
-    changes: bool = typer.Option(False, "--changes",
-                                 help="Along each family-tree edge, what the copy changed: "
-                                      "the facts diff and the framing it adds (one full "
-                                      "compare per edge, about 0.1-0.3 s each); stored with "
-                                      "the trees."),
+    story_check: bool = StoryCheckOption,
+    semantic: bool = SemanticOption,
+    trees: bool = TreesOption,
+    changes: bool = ChangesOption,
     html_path: Path = typer.Option(None, "--html",
                                    help="Also write the stories, with their family trees, as "
                                         "one self-contained HTML report."),
     engine: str = typer.Option("local", help="local (the SQLite store, incremental) or spark "
                                              "(reads SRC itself; needs storytrace[spark])."),
     master: str = typer.Option("local[*]", help="Spark master URL, with --engine spark."),
-    workers: int = typer.Option(1, "--workers", "-j", min=1,
-                                help="Processes that align candidate pairs (local engine): "
-                                     "alignment is most of the work, and the links are the "
-                                     "same for any number."),
+    workers: int = WorkersOption,
 ) -> None:
     """Find which stored articles reuse each other's text or tell the same story, and group
     them into stories.
@@ -81,17 +90,10 @@ def trace_cmd(
     Incremental: a second run signs and verifies only what is new, and story ids
     stay the same where the stories do.
     """
-    options = TraceOptions(threshold=threshold, min_containment=min_containment,
-                           max_bucket=max_bucket, max_candidates=max_candidates,
-                           same_story=same_story, semantic=semantic,
-                           story_check=story_check,
-                           story_min_score=story_min_score, trees=trees, changes=changes)
-    for name, what in options.problems()[:1]:
-        raise fail(f"--{name.replace('_', '-')} {what}"
-                   + (" (drop --no-trees)" if name == "changes" else ""))
-    if (semantic or story_check) and default_encoder() is None:
-        raise fail("--semantic and --story-check need the sentence model: pip install "
-                   "torch==2.13.0 'storytrace[semantic]'")
+    options = _options(threshold=threshold, min_containment=min_containment,
+                       max_bucket=max_bucket, max_candidates=max_candidates,
+                       same_story=same_story, semantic=semantic, story_check=story_check,
+                       story_min_score=story_min_score, trees=trees, changes=changes)
     if out_path and out_path.suffix not in (".jsonl", ".parquet"):
         raise fail("--out must end in .jsonl or .parquet")
     if engine not in ("local", "spark"):
@@ -120,16 +122,19 @@ def trace_cmd(
             raise fail(str(exc)) from None
         report, stories, tree_of = result.report, result.stories, result.trees
         if html_path:
-            from storytrace.report import render_trace_html
-            from storytrace.report.extras import story_dict
-
-            html_path.parent.mkdir(parents=True, exist_ok=True)
-            html_path.write_text(render_trace_html(
-                [_story_row(s, tree_of) if s.id in tree_of else story_dict(s, store)
-                 for s in stories],
-                {a.id: a for s in stories for a in s.articles}), encoding="utf-8")
-            err.print(f"wrote {html_path.resolve()}")
+            _write_html(html_path, stories, tree_of, store)
         total = len(store)
+    _report(options, report, stories, tree_of, db=db, total=total, fmt=fmt, limit=limit,
+            out_path=out_path)
+    if rejected:
+        err.print(f"{rejected} input record(s) rejected (errors above); everything else was "
+                  f"stored and traced: {total} articles in {db}")
+    raise typer.Exit(1 if rejected else 0)
+
+
+def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tree_of: dict,
+            *, db: Path, total: int, fmt: Format, limit: int, out_path: Path | None) -> None:
+    """What a trace run found: cap notes, the ``--out`` file, then text or JSON."""
     print_cap_notes(report, options)
     if out_path:
         _write(out_path, [_story_row(s, tree_of) for s in stories])
@@ -139,10 +144,31 @@ def trace_cmd(
                     "stories": [_story_row(s, tree_of) for s in stories[: limit or None]]})
     else:
         _print(report.to_dict(), total, stories, limit, tree_of)
-    if rejected:
-        err.print(f"{rejected} input record(s) rejected (errors above); everything else was "
-                  f"stored and traced: {total} articles in {db}")
-    raise typer.Exit(1 if rejected else 0)
+
+
+def _options(**params: Any) -> TraceOptions:
+    """The trace options of the command line, or a one-line error naming the flag."""
+    options = TraceOptions(**params)
+    for name, what in options.problems()[:1]:
+        raise fail(f"--{name.replace('_', '-')} {what}"
+                   + (" (drop --no-trees)" if name == "changes" else ""))
+    if (options.semantic or options.story_check) and default_encoder() is None:
+        raise fail("--semantic and --story-check need the sentence model: pip install "
+                   "torch==2.13.0 'storytrace[semantic]'")
+    return options
+
+
+def _write_html(path: Path, stories: list[Story], tree_of: dict, store: Store) -> None:
+    """The stories with their family trees as one self-contained HTML report."""
+    from storytrace.report import render_trace_html
+    from storytrace.report.extras import story_dict
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_trace_html(
+        [_story_row(s, tree_of) if s.id in tree_of else story_dict(s, store)
+         for s in stories],
+        {a.id: a for s in stories for a in s.articles}), encoding="utf-8")
+    err.print(f"wrote {path.resolve()}")
 
 
 def _story_row(story: Story, tree_of: dict) -> dict:

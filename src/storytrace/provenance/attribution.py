@@ -483,7 +483,8 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
     lw = [w.lower() for w in words]
     vw = [w if w in vocab else "<unk>" for w in lw]
     sh = [_shape(w) for w in words]
-    cp = [max(cue_p.get(w, 0.0), 0.8 * cue_p.get("~" + stem(w), 0.0)) for w in lw]
+    stems = {w: stem(w) for w in set(lw)}
+    cp = [max(cue_p.get(w, 0.0), 0.8 * cue_p.get("~" + stems[w], 0.0)) for w in lw]
     cb = [_cue_bucket(p) for p in cp]
     inq: list[str] = []
     inside = False
@@ -523,7 +524,7 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
     # Stems of known words (inflections of one cue verb share weights) and, for each
     # token of a capitalised run ("Hillary Clinton"), the word just after the run: the
     # verb a name is the subject of.
-    st = ["~" + sw if (sw := stem(w)) != w and sw in vocab else vw[i]
+    st = ["~" + sw if (sw := stems[w]) != w and sw in vocab else vw[i]
           for i, w in enumerate(lw)]
     after_run: list[str] = [""] * n
     j = n
@@ -540,32 +541,33 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
 
     cl = [clusters.get(w, "?") for w in lw] if clusters is not None else []
 
-    def at(arr: Sequence[str], j: int, pad: str) -> str:
-        return arr[j] if 0 <= j < n else pad
+    # Two "<s>" before each list and two "</s>" after it: P[i + 2 + d] is token i + d's
+    # value, or the pad on that side.
+    pv, ps, pc, pst, pcl = (["<s>", "<s>", *a, "</s>", "</s>"] for a in (vw, sh, cb, st, cl))
+    wc = [_wclass(w) for w in lw]
 
     feats = []
     for i in range(n):
         f = ["b", "w=" + vw[i], "s=" + sh[i], "c=" + cb[i], "q=" + inq[i],
-             "w-1=" + at(vw, i - 1, "<s>"), "w+1=" + at(vw, i + 1, "</s>"),
-             "w-2=" + at(vw, i - 2, "<s>"), "w+2=" + at(vw, i + 2, "</s>"),
-             "s-1=" + at(sh, i - 1, "<s>"), "s+1=" + at(sh, i + 1, "</s>"),
-             "s-2=" + at(sh, i - 2, "<s>"), "s+2=" + at(sh, i + 2, "</s>"),
-             "c-1=" + at(cb, i - 1, "<s>"), "c+1=" + at(cb, i + 1, "</s>"),
-             "c+2=" + at(cb, i + 2, "</s>"),
-             "ww-=" + at(vw, i - 1, "<s>") + "|" + vw[i],
-             "ww+=" + vw[i] + "|" + at(vw, i + 1, "</s>"),
+             "w-1=" + pv[i + 1], "w+1=" + pv[i + 3],
+             "w-2=" + pv[i], "w+2=" + pv[i + 4],
+             "s-1=" + ps[i + 1], "s+1=" + ps[i + 3],
+             "s-2=" + ps[i], "s+2=" + ps[i + 4],
+             "c-1=" + pc[i + 1], "c+1=" + pc[i + 3],
+             "c+2=" + pc[i + 4],
+             "ww-=" + pv[i + 1] + "|" + vw[i],
+             "ww+=" + vw[i] + "|" + pv[i + 3],
              "sq=" + sh[i] + inq[i], "suf=" + lw[i][-3:],
-             "k=" + _wclass(lw[i]),
-             "kk=" + (_wclass(lw[i - 1]) if i else "<s>") + _wclass(lw[i]),
-             "st=" + st[i], "st-1=" + at(st, i - 1, "<s>"), "st+1=" + at(st, i + 1, "</s>"),
-             "www=" + at(vw, i - 1, "<s>") + "|" + vw[i] + "|" + at(vw, i + 1, "</s>"),
-             "w12=" + at(vw, i + 1, "</s>") + "|" + at(vw, i + 2, "</s>"),
-             "pre=" + lw[i][:3], "c-2=" + at(cb, i - 2, "<s>"),
+             "k=" + wc[i], "kk=" + (wc[i - 1] if i else "<s>") + wc[i],
+             "st=" + st[i], "st-1=" + pst[i + 1], "st+1=" + pst[i + 3],
+             "www=" + pv[i + 1] + "|" + vw[i] + "|" + pv[i + 3],
+             "w12=" + pv[i + 3] + "|" + pv[i + 4],
+             "pre=" + lw[i][:3], "c-2=" + pc[i],
              "sp=" + _bucket(sent_pos[i]) + sh[i], "cs=" + cb[i] + sh[i] + inq[i]]
         if after_run[i]:
             f.append("ar=" + after_run[i])
         if clusters is not None:
-            f += ["cl=" + cl[i], "cl-1=" + at(cl, i - 1, "<s>"), "cl+1=" + at(cl, i + 1, "</s>"),
+            f += ["cl=" + cl[i], "cl-1=" + pcl[i + 1], "cl+1=" + pcl[i + 3],
                   "clc=" + cl[i].split("/")[0] + cb[i] + sh[i]]
         if starts[i]:
             f.append("ss")

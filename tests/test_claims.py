@@ -274,14 +274,15 @@ def test_facts_diff_carries_claims():
 # --------------------------------------------------------------------------- labels
 
 
-@pytest.mark.parametrize("name", ["claims_seeds.tsv", "claims_heavy.tsv", "claims_real.tsv"])
+@pytest.mark.parametrize("name", ["claims_seeds.tsv", "claims_heavy.tsv", "claims_real.tsv",
+                                  "claims_fragments.tsv"])
 def test_labels_point_at_their_statements(name):
     from tests.conftest import shared_path
 
     from storytrace.api import read_article
 
     shared_path("examples", "seeds")  # skips without ../shared
-    if name == "claims_real.tsv":
+    if name in ("claims_real.tsv", "claims_fragments.tsv"):
         shared_path("data", "fakenewsnet-v1-2018")
     labels = read_labels(LABELS / name)
     rows = [line.split("\t") for line in (LABELS / name).read_text().splitlines()

@@ -115,7 +115,8 @@ MEASURES: list[Measure] = [
              "storytrace eval align build/reuse --by-obfuscation"),
     *lex_sem(("sim_lex", "sim_sem"),
              ["eval", "similarity", f"{DATA}/semeval2022-task8/training_set.csv"],
-             [(f"same-story Pearson, {sub}, CV", rf"{sub.split()[0]}.*\|cross")
+             [(f"same-story Pearson, {sub}, CV",
+               rf"cross validated\|{sub.split()[0].lower()}\|pearson")
               for sub in ("official ids", "English", "all rows")],
              "storytrace eval similarity ../shared/data/semeval2022-task8/training_set.csv"),
     Measure("clusters", [st("eval", "clusters", f"{DATA}/googlenews-story-clusters/TS.jsonl",

@@ -21,7 +21,11 @@ Whether two sentences report the same fact is decided by :class:`ClaimScorer`, a
 logistic model calibrated on news sentences (MSRP train, ``bench/train_claims.py``):
 the lexical features of :mod:`storytrace.align.paraphrase`, numbers and names agreement,
 and, with the semantic extra, the sentence embeddings (cosine, ``|u - v|`` and ``u * v``).
-Every offset indexes the article's text as given.
+Which candidate pairs are listed as claims, and the score shown, come from the model's
+``listing`` weights (semantic model): a calibrated probability that a reader finds the claim
+right, from the pair's probability in context, how it was found, and how many plain words
+(not names) each side restates of the other, so that a shared name alone makes no claim;
+pairs under 0.5 are kept as ``possible``. Every offset indexes the article's text as given.
 
 >>> from storytrace.text.doc import Doc
 >>> a = Doc("Police arrested David Gonzalez, 51, on March 2. He faced misdemeanor charges "

@@ -157,15 +157,21 @@ def test_the_sentence_check_vetoes_same_story_links_it_doubts(monkeypatch):
         def probability_features(self, x):
             return np.full(len(x), 0.2)
 
-    assert core.sentence_check(False) is None and not TraceOptions().story_check
+    assert core.sentence_check(False) is None
     doubtful = Doubtful()
-    for check, linked in ((doubtful, False), (None, True)):
+    for check, kind in ((doubtful, "same_event"), (None, "same_story")):
         monkeypatch.setattr(core, "sentence_check", lambda mode, c=check: c)
         store = Store(":memory:")
         store.add([Article(id="a", text=FLOOD_A), Article(id="b", text=FLOOD_B),
                    Article(id="c", text=PHONE)])
         run_trace(store, TraceOptions(story_check=True))
-        assert bool(CorpusIndex(store).links()) is linked
+        [link] = CorpusIndex(store).links()
+        assert link.kind == kind and link.evidence["same_story_score"] >= 0.5
+        # a same-event link is reported with its evidence but joins no story
+        assert len(build_stories(store)) == (kind == "same_story")
+        if kind == "same_event":
+            assert link.evidence["sentence_check"]["probability"] == 0.2
+            assert "not joined" in link.evidence["why"]
     assert len(doubtful.asked) == 1  # only the pair the lexical model linked was asked
 
 
@@ -218,9 +224,11 @@ def test_the_sentence_check_keeps_the_seeds_one_story():
     run_trace(store, TraceOptions(story_check=True, trees=False))
     stories = build_stories(store)
     assert len(stories) == 1 and len(stories[0].articles) == 2
+    from storytrace.engines.story_links import STORY_CHECK_MIN
+
     link = stories[0].links[0]
     check = link.evidence["sentence_check"]
-    assert link.kind == "same_story" and check["probability"] >= 0.5
+    assert link.kind == "same_story" and check["probability"] >= STORY_CHECK_MIN
     assert set(check["features"]) == {"embedding_mean", "embedding_lead", "embedding_align",
                                       "sentence_share"}
 

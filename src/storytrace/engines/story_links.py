@@ -91,14 +91,44 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
             evidence["quotes"] = reuse.evidence["quotes"]
             verdict = _without_quotes(articles[a], articles[b], reuse.evidence["quotes"],
                                       similarity, check, near, evidence)
-        if verdict[0] >= options.story_min_score and (
-                verdict[1] is None or verdict[1]["probability"] >= STORY_CHECK_MIN):
+        tier = story_tier(verdict[0], verdict[1], options.story_min_score)
+        if tier == "same_story":
             links.append(Link(a, b, "same_story", round(chance, 4), 0.0, 0.0, evidence))
         elif reuse is not None:
             # not the same story once the quotation is set aside: what they share is it
+            evidence["tier"] = tier
             reuse.evidence["same_story"] = evidence
             links.append(reuse)
+        elif tier == "same_event":
+            links.append(Link(a, b, "same_event", round(chance, 4), 0.0, 0.0,
+                              {**evidence, "tier": tier, "why": SAME_EVENT_WHY}))
     return links
+
+
+#: What a ``same_event`` link says to its reader.
+SAME_EVENT_WHY = ("about the same event, but not shown to be the same story: the two share "
+                  "names and topic, too few of the same statements; not joined into a story")
+
+
+def story_tier(chance: float, check: dict | None, min_score: float) -> str | None:
+    """Which tier a scored pair is in: ``"same_story"`` (a link that joins stories),
+    ``"same_event"`` (reported with its evidence, joins nothing) or ``None``.
+
+    ``chance`` is the lexical model's probability, ``check`` the sentence check's verdict
+    (``None`` when the check is off: the lexical model decides alone). With the check, a
+    same-story link needs its probability at least :data:`STORY_CHECK_MIN`; a pair the
+    lexical model links and the check does not is the same event.
+
+    >>> story_tier(0.9, {"probability": 0.95}, 0.5), story_tier(0.9, {"probability": 0.3}, 0.5)
+    ('same_story', 'same_event')
+    >>> story_tier(0.9, None, 0.5), story_tier(0.3, {"probability": 0.99}, 0.5)
+    ('same_story', None)
+    """
+    if chance < min_score:
+        return None
+    if check is None or check["probability"] >= STORY_CHECK_MIN:
+        return "same_story"
+    return "same_event"
 
 
 def _without_quotes(a: Article, b: Article, quotes: list[dict], similarity: Any, check: Any,

@@ -43,12 +43,36 @@ def test_two_groups_with_many_links_between_them_merge() -> None:
 
 def test_a_chain_of_pairwise_links_is_not_one_story() -> None:
     chain = list(range(1, 9))
-    links = [_link(a, a + 1, 0.9, "same_story") for a in chain[:-1]]
-    groups = _groups(chain, cluster_links(chain, links))
-    assert len(groups) > 1 and max(map(len, groups)) <= 4
+    for score in (0.6, 0.9, 1.0):
+        links = [_link(a, a + 1, score, "same_story") for a in chain[:-1]]
+        groups = _groups(chain, cluster_links(chain, links))
+        # each next step of the chain is one link to a pair that same-story links made
+        assert max(map(len, groups)) == 2, (score, groups)
     # A hub linked to many articles that are not linked to each other: a star, not a story.
     star = cluster_links(list(range(10)), [_link(0, k, 0.9, "same_story") for k in range(1, 10)])
-    assert max(star.count(label) for label in star) <= 4
+    assert max(star.count(label) for label in star) == 2
+    # Copy links chain: a copy of a copy is one family.
+    copies = [_link(a, a + 1, 0.8) for a in chain[:-1]]
+    assert len(set(cluster_links(chain[:4], copies[:3]))) == 1
+
+
+def test_two_same_story_links_bring_an_article_into_an_assembled_story() -> None:
+    # 1-2-3 a triangle of same-story links; 4 is linked to one of them, then to two.
+    story = _clique([1, 2, 3], 0.8, "same_story")
+    one = cluster_links([1, 2, 3, 4], [*story, _link(3, 4, 0.95, "same_story")])
+    assert one[3] != one[0] and len(set(one[:3])) == 1
+    two = [_link(2, 4, 0.7, "same_story"), _link(3, 4, 0.7, "same_story")]
+    assert len(set(cluster_links([1, 2, 3, 4], [*story, *two]))) == 1
+
+
+def test_a_copy_family_is_one_text_to_a_same_story_link() -> None:
+    # 1 and its copy 2; 3 reports the same story and is linked to 1 only (the copy was
+    # not a candidate): the link speaks for the copy too.
+    links = [_link(1, 2, 0.9), _link(1, 3, 0.8, "same_story")]
+    assert len(set(cluster_links([1, 2, 3], links))) == 1
+    # ... but not when 1 and 3 were themselves joined by a same-story link.
+    chain = [_link(1, 3, 0.8, "same_story"), _link(3, 4, 0.8, "same_story")]
+    assert len(set(cluster_links([1, 3, 4], chain))) == 2
 
 
 def test_an_article_joins_the_story_it_copies() -> None:
@@ -137,3 +161,39 @@ def test_tracing_unrelated_articles_keeps_stories_and_ids() -> None:
     after = {s.id: sorted(a.id for a in s.articles) for s in build_stories(store)}
     assert {k: v for k, v in after.items() if k in before} == before
     assert sorted(v for k, v in after.items() if k not in before) == [["u-copy", "u0"]]
+
+
+def test_new_articles_each_linked_once_never_split_or_merge_earlier_stories() -> None:
+    from storytrace.engines.core import stable_story_ids
+
+    for seed in range(20):
+        rng = random.Random(seed)
+        old = list(range(1, 31))
+        links = [_link(a, b, rng.uniform(0.5, 1.0), rng.choice(["reuse", "same_story"]))
+                 for a in old for b in old if a < b and rng.random() < 0.1]
+        first = cluster_links(old, links)
+        keys = [f"k{m:03d}" for m in old]
+        ids = stable_story_ids(first, keys, {})
+        previous = dict(zip(old, ids, strict=True))
+        # each new article linked to one earlier article at most (a weak relation)
+        new = list(range(31, 46))
+        extra = [_link(rng.choice(old), n, rng.uniform(0.5, 1.0), "same_story")
+                 for n in new if rng.random() < 0.7]
+        labels = cluster_links([*old, *new], [*links, *extra], previous)
+        assert _groups(old, labels[: len(old)]) == _groups(old, first), seed
+        again = stable_story_ids(labels, [*keys, *(f"k{m:03d}" for m in new)],
+                                 dict(zip(keys, ids, strict=True)))
+        assert again[: len(old)] == ids, seed
+
+
+def test_clustering_again_from_its_own_stories_changes_nothing() -> None:
+    # The local engine clusters a store again with its last stories as starting groups,
+    # the Spark engine from scratch: both must give the same stories.
+    for seed in range(30):
+        rng = random.Random(100 + seed)
+        nodes = list(range(1, 26))
+        links = [_link(a, b, rng.uniform(0.1, 1.0), rng.choice(["reuse", "same_story"]))
+                 for a in nodes for b in nodes if a < b and rng.random() < 0.15]
+        first = cluster_links(nodes, links)
+        previous = {m: f"s-{label}" for m, label in zip(nodes, first, strict=True)}
+        assert cluster_links(nodes, links, previous) == first, seed

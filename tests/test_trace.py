@@ -258,3 +258,62 @@ def test_cli_trace_story_check_without_the_semantic_extra_is_one_error_line(tmp_
     assert result.exit_code != 0
     assert "need the sentence model" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_articles_own_headline_is_not_its_boilerplate_when_verifying():
+    """A site's sidebar prints the headline of a short note on its other pages, so the
+    headline is that site's boilerplate; a copy elsewhere keeps the headline and one more
+    sentence. Only with the note's own headline kept (as the verify step does) do the two
+    share enough for a reuse link; the sidebar lines of other pages stay boilerplate."""
+    from storytrace.align import Aligner
+    from storytrace.engines.core import VerifyOptions, verify_link, without_boilerplate
+    from storytrace.text.boilerplate import Boilerplate, block_keys
+
+    title = "Harbour board approves the new ferry terminal at Kilgarvan pier for 2027"
+    body = ("Harbour board members voted eleven to two on Monday to build the terminal, "
+            "which will take ferries from Vigo and Rotterdam three times a week.")
+    keys = frozenset(("quay news", k) for _, _, k in block_keys(title))
+    model = Boilerplate(keys)
+    note = Article(id="n", title=title, text=f"{title}\n\n{body}", outlet="Quay News",
+                   url="https://quay.example/n")
+    other = Article(id="o", title="Fish prices fall", outlet="Quay News",
+                    text=f"Fish prices fell again.\n\n{title}")
+    copy = Article(id="c", title=title, text=f"{title} {body}", outlet="Elsewhere Post")
+    articles = {1: note, 2: copy, 3: other}
+    kept, aside = without_boilerplate(articles, model, keep_titles=True)
+    assert kept[1].text == note.text and 1 not in aside
+    assert kept[3].text.strip() == "Fish prices fell again." and aside[3] == len(title)
+    masked, _ = without_boilerplate(articles, model)
+    assert masked[1].text.strip() == body
+    aligner, options = Aligner(semantic=False), VerifyOptions()
+    assert verify_link(1, 2, masked[1], masked[2], aligner, options) is None
+    link = verify_link(1, 2, kept[1], kept[2], aligner, options)
+    assert link is not None and link.kind == "reuse"
+
+
+def test_a_copied_transcript_is_two_versions_whatever_boilerplate_its_pages_carry():
+    """Two pages whose story is one quoted exchange, copied whole, each page more than
+    half its own site's boilerplate: the copy covers what each article says, so it is
+    a reuse link (two versions of one text), not a shared quotation."""
+    from storytrace.align import Aligner
+    from storytrace.engines.core import VerifyOptions, verify_link, without_boilerplate
+    from storytrace.text.boilerplate import Boilerplate, block_keys
+
+    story = ("COOPER: \u201cOf course he did. He was taken to a bunker and he is embarrassed "
+             "that people know that, so what does he do now, he goes out for a photo.\u201d\n\n"
+             "BASH: \u201cThe only people they are laughing at is the president, and the "
+             "whole of the capital knows it after a week like this one.\u201d")
+    furniture = {
+        "one": [f"The One Daily newsletter brings {w} stories to your inbox every morning."
+                for w in ("the best", "more", "new", "fresh", "great", "daily")],
+        "two": [f"Two Times is reader supported and {w} relies on your donations today."
+                for w in ("always", "still", "now", "fully", "only", "truly")]}
+    model = Boilerplate(frozenset((site, k) for site, lines in furniture.items()
+                                  for line in lines for _, _, k in block_keys(line)))
+    pages = {1: Article(id="a", outlet="One", text="\n\n".join([*furniture["one"], story])),
+             2: Article(id="b", outlet="Two", text="\n\n".join([story, *furniture["two"]]))}
+    masked, aside = without_boilerplate(pages, model)
+    assert all(2 * aside[k] > len(pages[k].text) for k in pages)
+    link = verify_link(1, 2, masked[1], masked[2], Aligner(semantic=False), VerifyOptions(),
+                       aside)
+    assert link is not None and link.kind == "reuse" and link.evidence["versions"] > 0.9

@@ -15,7 +15,7 @@ import numpy as np
 
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article, Link, Story
-from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions, site_of
+from storytrace.text.boilerplate import Boilerplate, BoilerplateOptions, mask, site_of
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree, TreeOptions
@@ -305,23 +305,42 @@ def story_line(story: dict) -> str:
     return json.dumps(story, ensure_ascii=False)
 
 
-def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None
+def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None, *,
+                        keep_titles: bool = False
                         ) -> tuple[dict[int, Article], dict[int, int]]:
     """The boilerplate step before alignment: each article with its site's boilerplate
     blanked (offsets kept), and the characters set aside per article (where any).
     ``model`` ``None``: boilerplate is kept (an empty model still sets navigation lists
-    aside).
+    aside). ``keep_titles`` (the verify step): a block that is the article's own headline
+    (:func:`own_title`) stays, though the site's other pages print it in their lists of
+    latest stories: a copy usually keeps the headline of what it copies.
     """
     if model is None:
         return articles, {}
     out: dict[int, Article] = {}
     aside: dict[int, int] = {}
     for seq, a in articles.items():
-        text, n = model.mask(a.text, site_of(a.outlet, a.url))
-        out[seq] = replace(a, text=text) if n else a
+        spans = model.spans(a.text, site_of(a.outlet, a.url))
+        if keep_titles:
+            spans = [(s, e) for s, e in spans if not own_title(a.text[s:e], a.title)]
+        n = sum(e - s for s, e in spans)
+        out[seq] = replace(a, text=mask(a.text, spans)) if n else a
         if n:
             aside[seq] = n
     return out, aside
+
+
+def own_title(block: str, title: str) -> bool:
+    """Whether a boilerplate ``block`` is (most of) the article's own ``title``: the
+    block's words, at least half of the title's characters, run inside the title.
+
+    >>> own_title(" Sensex likely to open flat ", "MarketBuzz: Sensex likely to open flat")
+    True
+    >>> own_title("Sign up for our newsletter", "MarketBuzz: Sensex likely to open flat")
+    False
+    """
+    words, head = " ".join(block.split()).casefold(), " ".join(title.split()).casefold()
+    return bool(words) and 2 * len(words) >= len(head) and words in head
 
 
 def verify_link(a_seq: int, b_seq: int, a: Article, b: Article, aligner: Aligner,
@@ -398,10 +417,13 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
              if all(p.kind == "paraphrase" for p in alignment.passages)
              else options.min_coverage)
     # two texts that are mostly each other, small print aside, are two versions of one
-    # text, whatever share of it is quotation (a copy of a quote-laden excerpt)
-    versions = min((cover * len(t.text) - furniture) / max(1, len(t.text)) for cover, t,
-                   furniture in zip((alignment.coverage_a, alignment.coverage_b), (a, b),
-                                    shared["furniture"], strict=True))
+    # text, whatever share of it is quotation (a copy of a quote-laden excerpt); a share
+    # of what each article says, its site's boilerplate (blanked, never aligned) aside
+    aside = evidence.get("boilerplate_chars", (0, 0))
+    versions = min((cover * len(t.text) - furniture) / max(1, len(t.text) - blank)
+                   for cover, t, furniture, blank in zip(
+                       (alignment.coverage_a, alignment.coverage_b), (a, b),
+                       shared["furniture"], aside, strict=True))
     if versions >= VERSION_SHARE and evidence["reused_chars"] >= options.min_chars:
         evidence["versions"] = round(versions, 4)
         return "reuse"
@@ -426,6 +448,9 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
 #: Two groups of articles become one story when the strength of the links between them
 #: reaches this times the geometric mean of their sizes (see :func:`cluster_links`).
 STORY_MERGE = 0.5
+#: Same-story links (no copy among them) that must join a group of two or more articles to
+#: another group before the two can merge (see :func:`cluster_links`).
+STORY_SUPPORT = 2
 
 
 def link_strength(link: Link) -> float:
@@ -454,13 +479,18 @@ def cluster_links(members: list[int], links: list[Link],
     :data:`STORY_MERGE` · √(|A|·|B|). Two single articles need one link; an article
     joins a story of up to four with one copy link, of up to three with one same-story
     link, a larger one with more; one link never joins two groups of four or more (nor
-    of three, unless it is a whole copy), so a weak bridge, a hub article, or a chain of
-    pairwise links (A–B, B–C, C–D ...), cannot glue unrelated stories together. Merges
-    are tried in the order of how embedded their links are in dense groups (a bridge
-    last, once the groups at its ends have formed), ties by the groups' smallest
-    members, so each group's fate depends on its own links alone: the stories of one
-    connected set of articles are the same whatever else the corpus holds (the Spark
-    engine clusters each component apart and gets the local answer).
+    of three, unless it is a whole copy). A group that same-story links assembled (not
+    one family of copies: its members are not all in one set that copy links connect)
+    joins another by same-story links only when at least :data:`STORY_SUPPORT` of them
+    join the two, so a chain of same-story links (A–B, B–C, C–D ...) stops at a pair
+    and a hub article's spokes at one, however strong each link; a copy family (a
+    source and its copies) is one text, so one same-story link to any of its members
+    speaks for all. A weak bridge, a hub or a chain cannot glue unrelated stories
+    together. Merges are tried in the order of how embedded their links are in dense
+    groups (a bridge last, once the groups at its ends have formed), ties by the
+    groups' smallest members, so each group's fate depends on its own links alone: the
+    stories of one connected set of articles are the same whatever else the corpus
+    holds (the Spark engine clusters each component apart and gets the local answer).
 
     ``previous`` (member -> story id of an earlier run): those stories are kept as they
     were, as starting groups (a story whose own links no longer connect it splits along
@@ -549,21 +579,34 @@ def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float
     members = [list(g) for g in groups]
     low = [min(g) for g in groups]
     version = [0] * len(groups)
-    # between[g][h] = (summed strength, summed embedded strength) of the links g–h
-    between: list[dict[int, tuple[float, float]]] = [{} for _ in groups]
+    # a group is one family of copies when its members are all in one set that copy
+    # links (reuse, strength above 1) connect; otherwise same-story links assembled it
+    nodes = sorted(where)
+    family = {m: min(part) for part in _connected(
+        nodes, {pair: w for pair, w in strengths.items() if w > 1.0}) for m in part}
+    kin: list[int | None] = [family[g[0]] if len({family[m] for m in g}) == 1 else None
+                             for g in groups]
+    # between[g][h] = (summed strength, summed embedded strength, links, copy links) of
+    # the links g–h
+    between: list[dict[int, tuple[float, float, int, int]]] = [{} for _ in groups]
     for (a, b), embedded in _embedded(strengths).items():
         ga, gb = where.get(a), where.get(b)
         if ga is None or gb is None or ga == gb:
             continue
-        w, e = between[ga].get(gb, (0.0, 0.0))
-        between[ga][gb] = between[gb][ga] = (w + strengths[a, b], e + embedded)
+        w = strengths[a, b]
+        between[ga][gb] = between[gb][ga] = _add(between[ga].get(gb, _NONE),
+                                                 (w, embedded, 1, int(w > 1.0)))
 
     def entry(g: int, h: int) -> tuple:
-        w, e = between[g][h]
+        w, e, n, copies = between[g][h]
         size = (len(members[g]) * len(members[h])) ** 0.5
         first, second = sorted((low[g], low[h]))
-        return (-round(e / size, 9), first, second, round(w / size, 9), g, h,
-                version[g], version[h])
+        # a group that same-story links assembled joins another by same-story links
+        # only when two of them say so: one pairwise link (a chain's next step, a hub's
+        # next spoke) is not enough, however strong; a copy family is one text
+        corroborated = copies or n >= STORY_SUPPORT or None not in (kin[g], kin[h])
+        strength = round(w / size, 9) if corroborated else 0.0
+        return (-round(e / size, 9), first, second, strength, g, h, version[g], version[h])
 
     heap = [entry(g, h) for g in range(len(groups)) for h in between[g] if g < h]
     heapq.heapify(heap)
@@ -576,19 +619,27 @@ def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float
             g, h = h, g
         members[g] += members[h]
         members[h] = []
+        kin[g] = kin[g] if kin[g] == kin[h] else None
         low[g] = min(low[g], low[h])
         version[g] += 1
         del between[g][h]
-        for n, (w, e) in between[h].items():
+        for n, totals in between[h].items():
             if n == g:
                 continue
-            w0, e0 = between[g].get(n, (0.0, 0.0))
-            between[g][n] = between[n][g] = (w0 + w, e0 + e)
+            between[g][n] = between[n][g] = _add(between[g].get(n, _NONE), totals)
             del between[n][h]
         between[h] = {}
         for n in between[g]:
             heapq.heappush(heap, entry(g, n))
     return [m for m in members if m]
+
+
+_NONE = (0.0, 0.0, 0, 0)
+
+
+def _add(x: tuple[float, float, int, int], y: tuple[float, float, int, int]
+         ) -> tuple[float, float, int, int]:
+    return (x[0] + y[0], x[1] + y[1], x[2] + y[2], x[3] + y[3])
 
 
 def stable_story_ids(labels: list[int], keys: list[str], previous: dict[str, str]

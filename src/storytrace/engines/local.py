@@ -182,7 +182,7 @@ def run_trace(store: Store, options: TraceOptions = TraceOptions(),
         for start in range(0, len(todo), 500):
             chunk = todo[start : start + 500]
             articles, aside = without_boilerplate(
-                index.articles({s for pair in chunk for s in pair}), model)
+                index.articles({s for pair in chunk for s in pair}), model, keep_titles=True)
             links = verifier.verify(chunk, articles, aside)
             index.add_links(chunk, links)
             report.verified += len(chunk)
@@ -709,7 +709,7 @@ def _verified(index: CorpusIndex, article: Article, seq: int, pairs: list[tuple[
     if options.boilerplate:  # an empty model still sets navigation lists aside
         model = boilerplate_model(index.store, options.boilerplate) or Boilerplate(
             frozenset(), frozenset(), options.boilerplate)
-    masked, aside = without_boilerplate(stored | {seq: article}, model)
+    masked, aside = without_boilerplate(stored | {seq: article}, model, keep_titles=True)
     aligner = _RecordingAligner(semantic=options.semantic)
     found = []
     for a, b in pairs:

@@ -659,13 +659,14 @@ def _verify(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFram
     from pyspark.sql import functions as F
 
     shared = spark.sparkContext.broadcast(model)
-    texts = articles.select("seq", _where(), "text")
+    texts = articles.select("seq", _where(), "text", F.coalesce("title", F.lit("")))
     if 2 * pairs <= _BROADCAST_KEYS:
         needed = todo.select(F.col("a").alias("seq")).union(todo.select(F.col("b"))).distinct()
         # Only the texts of articles in some pair travel to the joins (a map-side
         # filter), not the whole corpus.
         texts = texts.join(F.broadcast(needed), "seq", "left_semi")
-    joined = (todo.join(texts.toDF("a", "sa", "ta"), "a").join(texts.toDF("b", "sb", "tb"), "b")
+    joined = (todo.join(texts.toDF("a", "sa", "ta", "ha"), "a")
+              .join(texts.toDF("b", "sb", "tb", "hb"), "b")
               # An explicit count: adaptive execution must not merge these into a few
               # big tasks, since alignment, not bytes, is what each pair costs.
               .repartition(tasks, "a", "b"))
@@ -676,8 +677,10 @@ def _verify(spark: SparkSession, todo: DataFrame, pairs: int, articles: DataFram
 
         aligner = Aligner(semantic=options.semantic)
         for r in rows:
-            pair, aside = without_boilerplate({r.a: _article(r.a, r.ta, r.sa),
-                                               r.b: _article(r.b, r.tb, r.sb)}, shared.value)
+            # the titles: an article's own headline is not its boilerplate here
+            pair, aside = without_boilerplate({r.a: _article(r.a, r.ta, r.sa, r.ha),
+                                               r.b: _article(r.b, r.tb, r.sb, r.hb)},
+                                              shared.value, keep_titles=True)
             link = verify_link(r.a, r.b, pair[r.a], pair[r.b], aligner, options.verify, aside)
             if link is not None:
                 yield (link.a_seq, link.b_seq, link.kind, link.score, link.coverage_a,

@@ -152,7 +152,8 @@ MEASURES: list[Measure] = [
                 "--no-trees", stdout=False),
              st("eval", "links", "{sets}/bp7/LABELS.tsv", "--db", "{out}/bp7.db", "--closed",
                 scorer=True)],
-            [("bp7 reuse precision", r"^reuse links\|precision"),
+            [("bp7 links of every kind (a closed set: 40 planted copies)", r"^links$"),
+             ("bp7 reuse precision", r"^reuse links\|precision"),
              ("bp7 same-story precision", r"^same_story links\|precision"),
              ("bp7 planted copies (reuse pairs) linked", r"^reuse pairs\|linked"),
              ("bp7 same-story pairs linked", r"^same_story pairs\|linked"),
@@ -284,6 +285,7 @@ COUNT = re.compile(r"^([A-Za-z][\w \-]*): (\d+)\s*$")
 LINES = {"credits": re.compile(r"(\d+) credits with a source"),
          "right": re.compile(r"labelled versions: right (\d+) "),
          "wrong": re.compile(r"labelled versions: .*, wrong (\d+)"),
+         "links": re.compile(r"^(\d+) links scored against"),
          "entities": re.compile(r"^\d+ texts, (\d+) entities"),
          "dropped": re.compile(r"kept \d+ of \d+ articles, dropped (\d+)")}
 PRECISION = re.compile(r"^(\w+) links: precision [\d.]+ \[.*?\] \((\d+) of (\d+) labelled")
@@ -357,9 +359,44 @@ def parse_tables(text: str) -> dict[str, float]:
     return values
 
 
-# Why a figure moved beyond the noise, by figure (filled in after reading each change).
-NOTES: dict[str, str] = {}
+# Why a figure moved, by the start of its name (found with git log -S and by measuring
+# the family sets at commits between the two; see docs/results.md, "Issue 20").
+NOTES: dict[str, str] = {
+    "`storytrace --help`": "77a5c25 (heavy libraries imported lazily; speed, not quality)",
+    "attribution Source overlap F1, word": "within noise: d78b97f (the tagger reads the shared "
+                                           "WORD, 0.7653 -> 0.7650), 6df64ba",
+    "hyperpartisan F1": "within noise: c68430e (retrained on the shared WORD, issue 20)",
+    "FakeNewsNet reuse precision": "on purpose: 683c26f (site boilerplate, shared quotations "
+                                   "their own kind: 0.183 -> 0.579), 9f60d21 (issue 21: a reuse "
+                                   "link needs copied article content)",
+    "FakeNewsNet same-story precision": "on purpose: 683c26f (boilerplate blanked), 2e85856, "
+                                        "ad89c35, 59dcbd1 (session 11: same story = same event, "
+                                        "calibrated probability, 14-day gate)",
+    "FakeNewsNet shared-quote": "683c26f: the link kind is new",
+    "bp7 links of every kind": "on purpose: 683c26f (site boilerplate learnt per site)",
+    "bp7 reuse precision": "on purpose: 683c26f, 9aa3e6b, 9f60d21 (issue 21)",
+    "bp7 same-story precision": "on purpose: same-story links exist again once boilerplate "
+                                "stops joining every page of a site (683c26f, 811ed87)",
+    "bp7 same-story pairs linked": "on purpose: 811ed87 (sketches without boilerplate), "
+                                   "2e85856 (session 11)",
+    "bp7 unrelated pairs linked": "on purpose: 683c26f (boilerplate), 9f60d21",
+    "facts diff": "287e287, d89a841 (issue 20: entity words on the shared WORD; every "
+                  "differing text read by hand, see Facts diff)",
+    "GoogleNews clustering": "on purpose: 712f96d (issue 20 item 4: eval scores the stories "
+                             "trace makes, not the UPGMA path trace never ran; the product "
+                             "at 712f96d: NMI 0.6722), then c662bf2 (caseless same-story gate)",
+    "same-story Pearson": "on purpose: ad89c35 (session 11 model: Doc names, leads, sketch "
+                          "cosine), d262e56",
+    "readings": "on purpose: f52c1a6, 9b94d5b (issue 20: readings on the shared WORD and the "
+                "Doc, counts rebuilt)",
+}
 NOISE = 0.005
+
+
+def note_for(figure: str) -> str:
+    """The note of the longest NOTES key the figure's name starts with."""
+    keys = [k for k in NOTES if figure.startswith(k)]
+    return NOTES[max(keys, key=len)] if keys else ""
 
 
 def figures_of(out: Path, m: Measure) -> Values | None:
@@ -423,6 +460,7 @@ def table(args: argparse.Namespace) -> None:
     before, after = Path(args.out) / args.before, Path(args.out) / args.after
     print("| figure | command | 26ab7ea | HEAD | delta | measured at (HEAD) | moved by |")
     print("|---|---|---|---|---|---|---|")
+    last_note = ""
     for m in MEASURES:
         b_vals, a_vals = figures_of(before, m), figures_of(after, m)
         rows = m.figures or [("`storytrace --help` CPU-s (sanity)", "")]
@@ -437,9 +475,11 @@ def table(args: argparse.Namespace) -> None:
             if delta and isinstance(a, int) and isinstance(b, int):
                 delta = f"{a - b:+.0f}"
             b_cell, a_cell = cell(b, b_n, missing_b), cell(a, a_n, "not run")
+            note = note_for(fig)
+            shown, last_note = ("same" if note and note == last_note else note), note
             command = f"`{m.command}`" if fig == rows[0][0] else "same"
             print(f"| {fig} | {command} | {b_cell} | {a_cell} | "
-                  f"{delta}{flag} | {commit_cell(after, m)} | {NOTES.get(fig, '')} |")
+                  f"{delta}{flag} | {commit_cell(after, m)} | {shown} |")
 
 
 def main() -> None:

@@ -417,13 +417,12 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
              if all(p.kind == "paraphrase" for p in alignment.passages)
              else options.min_coverage)
     # two texts that are mostly each other, small print aside, are two versions of one
-    # text, whatever share of it is quotation (a copy of a quote-laden excerpt); a share
-    # of what each article says, its site's boilerplate (blanked, never aligned) aside
-    aside = evidence.get("boilerplate_chars", (0, 0))
-    versions = min((cover * len(t.text) - furniture) / max(1, len(t.text) - blank)
-                   for cover, t, furniture, blank in zip(
-                       (alignment.coverage_a, alignment.coverage_b), (a, b),
-                       shared["furniture"], aside, strict=True))
+    # text, whatever share of it is quotation (a copy of a quote-laden excerpt)
+    versions = min(
+        _own_share(a.text, [(p.a_start, p.a_end) for p in alignment.passages],
+                   shared["furniture"][0]),
+        _own_share(b.text, [(p.b_start, p.b_end) for p in alignment.passages],
+                   shared["furniture"][1]))
     if versions >= VERSION_SHARE and evidence["reused_chars"] >= options.min_chars:
         evidence["versions"] = round(versions, 4)
         return "reuse"
@@ -443,6 +442,31 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
     evidence["quotes"] = [{k: q[k] for k in ("text", "speaker", "a_start", "a_end",
                                              "b_start", "b_end")} for q in quotes]
     return "shared_quote"
+
+
+def _own_share(text: str, spans: list[tuple[int, int]], furniture: int) -> float:
+    """The share of what an article says (its characters that are neither white space
+    nor blanked boilerplate) that ``spans`` cover, the ``furniture`` characters of small
+    print inside them set aside: a passage that runs over a blanked sidebar covers none
+    of it.
+
+    >>> round(_own_share("ab   cd  ef", [(0, 7)], 0), 4), _own_share("ab cd ef", [(0, 5)], 5)
+    (0.6667, 0.0)
+    """
+    own = len(text) - sum(map(str.isspace, text))
+    if own <= 0:
+        return 0.0
+    covered, spanned, end = 0, 0, 0
+    for s, e in sorted(spans):
+        s = max(s, end)
+        if e > s:
+            spanned += e - s
+            covered += (e - s) - sum(map(str.isspace, text[s:e]))
+            end = e
+    # small print is counted in characters of the passages, white space included; it is
+    # set aside from both what is covered and what the article says
+    aside = min(covered, furniture * covered / max(1, spanned))
+    return (covered - aside) / max(1.0, own - aside)
 
 
 #: Two groups of articles become one story when the strength of the links between them

@@ -253,9 +253,24 @@ class _QuoteMinded:
         return [{} for _ in pairs]
 
 
-def test_a_shared_quotation_alone_does_not_make_one_story():
+class _Sure:
+    """A sentence check stub that is sure every pair is the same story."""
+
+    feature_names = ("embedding_lead",)
+
+    def features(self, pairs):
+        return np.full((len(pairs), 1), 0.9)
+
+    def probability_features(self, x):
+        return np.full(len(x), 0.9)
+
+
+def test_a_shared_quotation_alone_does_not_make_one_story(monkeypatch):
     """Two stories that quote the same statement: scored with the quotation set aside,
-    they are not the same story, and the link says what they share (the quotation)."""
+    they are not the same story, and the link says what they share (the quotation).
+    Without the sentence check the lexical model cannot tell what else makes them one
+    story, so a pair sharing a quotation stays a shared quote; the check can confirm it."""
+    import storytrace.engines.story_links as story_links
     from storytrace.align import Aligner
     from storytrace.engines.story_links import same_story_links
 
@@ -268,14 +283,15 @@ def test_a_shared_quotation_alone_does_not_make_one_story():
               "hundred new state troopers along the Rio Grande and a new detention centre "
               "near Laredo, which opens next spring.")
     articles = {0: Article(id="farm", text=farm), 1: Article(id="border", text=border)}
-    for model, kind in ((_QuoteMinded(), "shared_quote"), (_QuoteMinded(blind=True),
-                                                           "same_story")):
-        [link] = same_story_links([(0, 1)], articles, {(0, 1): 0.5}, model,
-                                  Aligner(semantic=False), TraceOptions())
+    for blind, check, kind in ((False, None, "shared_quote"), (True, None, "shared_quote"),
+                               (True, _Sure(), "same_story")):
+        monkeypatch.setattr(story_links, "sentence_check", lambda mode, c=check: c)
+        [link] = same_story_links([(0, 1)], articles, {(0, 1): 0.5}, _QuoteMinded(blind),
+                                  Aligner(semantic=False), TraceOptions(story_check=True))
         same = link.evidence if kind == "same_story" else link.evidence["same_story"]
         assert link.kind == kind and same["same_story_score"] == 0.9
-        assert same["without_quotes"]["same_story_score"] == (0.2 if kind != "same_story"
-                                                               else 0.9)
+        assert same["without_quotes"]["same_story_score"] == (0.9 if blind else 0.2)
+        assert ("sentence_check" in same["without_quotes"]) is (check is not None)
         [quote] = same["quotes"]
         assert farm[quote["a_start"]:quote["a_end"]] == border[quote["b_start"]:quote["b_end"]]
         assert QUOTE[:40] in farm[quote["a_start"]:quote["a_end"]]

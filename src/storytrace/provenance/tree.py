@@ -11,10 +11,13 @@ node per outside publisher the versions credit:
   that ``v`` came first (so time and credits act as near-hard constraints, and
   containment breaks ties of orientation), plus ``credit_bonus`` when ``v`` credits
   ``u`` itself, minus the weight of evidence that the two are siblings or that a
-  third version lies between them (branching).
+  third version lies between them (branching). Whole sentences on each side that the
+  other lacks count as sibling evidence only beyond what a copy of that length may
+  add when a third version that shares text with both shows no branching.
 * ``root -> v`` ("no parent in the corpus": an original) weighs ``root_weight``, plus
   ``credited_bonus`` for each version that credits ``v``: the version others name
-  is more often the original than a copy.
+  is more often the original than a copy (unless a candidate parent shows evidence of
+  coming before ``v``: being named by its copies says nothing of ``v``'s own source).
 * ``source -> v`` for an outside publisher that ``v`` credits ("Source: US Herald")
   and that is not in the story: ``v`` may be a copy of a source that was not
   collected. Such sources become ``external`` nodes; a version whose parent is one
@@ -53,11 +56,15 @@ from storytrace.model import Article
 from storytrace.provenance.direction import (
     CREDIT_OWN,
     MIN_MARGIN,
+    OWN_SENTENCES,
+    SEPARATE,
+    SEPARATE_MAX,
     Direction,
     Profile,
     credit_copied,
     decide,
     names_match,
+    own_sentences,
     profile,
     qualified,
     similarity,
@@ -100,7 +107,10 @@ class TreeOptions:
         outside source never weighs less than "no parent" for the version crediting it.
     credit_bonus : added to ``u -> v`` when ``v`` credits ``u`` itself.
     credited_bonus : added to ``root -> u`` for each article (up to two) that credits ``u``
-        itself: a version others name is more often the original.
+        itself: a version others name is more often the original. With
+        ``credited_if_first``, only when no candidate parent of ``u`` has evidence (time,
+        credit, slips) of coming before it: being named by one's copies says nothing of
+        one's own source.
     containment_scale, containment_max : how containment asymmetry orients an edge of
         the tree (weight per unit of difference, and its cap); a single pairwise verdict
         weighs it less (:data:`~storytrace.provenance.direction.CONTAINMENT_MAX`).
@@ -124,6 +134,9 @@ class TreeOptions:
         weighs within this margin of "no parent", with no evidence that the version came
         first, is marked ``unknown`` ("parent unknown", candidates ranked in its node)
         rather than declared an original.
+    witnessed_share : sentences of its own a copy may have, as a share of its sentences,
+        before "separate innovations" count against a pair that a third version has
+        tested for branching and found none (:func:`_apart`); 0 keeps the pairwise rule.
     """
 
     similarity_scale: float = 10.0
@@ -134,6 +147,7 @@ class TreeOptions:
     fact_credit_discount: float = 0.5
     credit_bonus: float = 3.0
     credited_bonus: float = 1.0
+    credited_if_first: bool = True
     containment_scale: float = 10.0
     containment_max: float = 2.5
     all_pairs: int = 60
@@ -143,6 +157,7 @@ class TreeOptions:
     copy_evidence_apart: bool = True
     held_containment: float = 0.5
     unknown_margin: float = 1.0
+    witnessed_share: float = 0.2
 
 
 @dataclass
@@ -363,6 +378,33 @@ def _copy_evidence(d: Direction) -> float:
     return total
 
 
+def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
+           options: TreeOptions) -> float:
+    """The weight of the pair's evidence that neither copied the other directly: siblings
+    (a common source) or a third version between them (branching).
+
+    "Separate innovations" (whole sentences on each side that the other lacks) are what
+    two copies of one hidden source show, but also what a copy shows that cut some of
+    its source's sentences and added some of its own. When a third version shares text
+    with both (``witnessed``) and still shows no branching (it would, for copies of a
+    hidden source: it holds text each of them lost), a copy may have
+    ``options.witnessed_share`` of its sentences of its own, in proportion to its length,
+    before the pair counts as siblings.
+    """
+    branching = any(e.name == "branching" and e.weight > 0 for e in d.evidence)
+    apart = 0.0
+    for e in d.evidence:
+        if e.points != "siblings" and e.name != "branching":
+            continue
+        weight = e.weight
+        if e.name == "separate" and witnessed and not branching and options.witnessed_share:
+            (na, ta), (nb, tb) = own_sentences(pa, pb), own_sentences(pb, pa)
+            allowed = max(OWN_SENTENCES, round(options.witnessed_share * (ta if na <= nb else tb)))
+            weight = min(SEPARATE_MAX, SEPARATE * max(0, min(na, nb) - allowed))
+        apart = max(apart, weight)
+    return apart
+
+
 def _capped(x: float, options: TreeOptions) -> float:
     return options.copy_evidence_scale * min(options.copy_evidence_max, max(0.0, x))
 
@@ -403,6 +445,20 @@ def _held_elsewhere(k: int, credits: Sequence[Any], profiles: Sequence[Profile],
                for s in sentences):
             return True
     return False
+
+
+def _no_parent(k: int, credited: int, near: Sequence[int],
+               directions: dict[tuple[int, int], Direction], options: TreeOptions) -> float:
+    """The weight of "no parent in the corpus" for version ``k``, which ``credited`` other
+    versions credit: an article that others credit is more often the original than a
+    copy, unless (``options.credited_if_first``) a candidate parent has evidence of coming
+    before it: being credited by one's copies says nothing of one's own source."""
+    named = min(2, credited)
+    if named and options.credited_if_first and any(
+            directions[(min(u, k), max(u, k))].score * (1 if u < k else -1) >= MIN_MARGIN
+            for u in near if (min(u, k), max(u, k)) in directions):
+        named = 0
+    return options.root_weight + options.credited_bonus * named
 
 
 def _sigmoid(x: float) -> float:
@@ -460,8 +516,8 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
         directions[(i, j)] = d
         base = options.similarity_scale * sims[(i, j)]
         # Siblings, or a third version between them: not a direct copy either way.
-        apart = max((e.weight for e in d.evidence
-                     if e.points == "siblings" or e.name == "branching"), default=0.0)
+        witnessed = bool((set(near[i]) & set(near[j])) - {i, j})
+        apart = _apart(d, profiles[i], profiles[j], witnessed, options)
         base -= apart
         order = orders[(i, j)] = _order_score(d, options)
         copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0
@@ -477,11 +533,10 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
                     credited_by[j] += 1
         graph.add_edge(i, j, weight=w_ij)
         graph.add_edge(j, i, weight=w_ji)
-    no_parent: dict[int, float] = {}
-    for k in range(n):
-        # An article that others credit is more often the original than a copy.
-        no_parent[k] = options.root_weight + options.credited_bonus * min(2, credited_by[k])
-        graph.add_edge(_ROOT, k, weight=no_parent[k])
+    no_parent = {k: _no_parent(k, credited_by[k], near[k], directions, options)
+                 for k in range(n)}
+    for k, weight in no_parent.items():
+        graph.add_edge(_ROOT, k, weight=weight)
     outside = _outside_sources(profiles, near)
     for key, entry in outside.items():
         # An outside source credited in the story is a candidate parent that was not

@@ -440,6 +440,21 @@ def fit_listing(weights: dict) -> dict:
                      f"C={LISTING_C}"}}
 
 
+def msrp_split() -> tuple[tuple, tuple]:
+    """MSRP train's pairs ``(a, b, y)`` and ``(fold, neg_a, neg_b, neg_fold)``: the
+    10 folds and the random negatives (indices of the s1 and s2 sentences), drawn within one
+    fold so that held-out folds stay unseen."""
+    a, b, y = read_pairs(MSRP)
+    fold = folds_of(y, FOLDS)
+    rng = np.random.default_rng(SEED)
+    neg_a, neg_b = [], []
+    for f in range(FOLDS):
+        members = rng.permutation(np.flatnonzero(fold == f))[: NEGATIVES // FOLDS]
+        neg_a += members.tolist()
+        neg_b += np.roll(members, -1).tolist()
+    return (a, b, y), (fold, neg_a, neg_b, fold[neg_a])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lexical-only", action="store_true", help="skip the semantic model")
@@ -459,15 +474,7 @@ def main() -> None:
                         "the listing weights (which candidates are shown as claims, with a "
                         "calibrated score) on claims_heavy.tsv and claims_real.tsv")
     args = parser.parse_args()
-    a, b, y = read_pairs(MSRP)
-    fold = folds_of(y, FOLDS)
-    rng = np.random.default_rng(SEED)
-    neg_a, neg_b = [], []
-    for f in range(FOLDS):  # negatives within one fold, so held-out folds stay unseen
-        members = rng.permutation(np.flatnonzero(fold == f))[: NEGATIVES // FOLDS]
-        neg_a += members.tolist()
-        neg_b += np.roll(members, -1).tolist()
-    neg_fold = fold[neg_a]
+    (a, b, y), (fold, neg_a, neg_b, neg_fold) = msrp_split()
     names = ("lexical",) if args.lexical_only else \
         ("semantic",) if args.semantic_only else ("lexical", "semantic")
     for name in names:

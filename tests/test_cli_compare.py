@@ -136,3 +136,23 @@ def test_compare_text_leads_with_the_summary_and_fits_a_screen(seeds_dir, tmp_pa
     for line in summary_lines(summarize(result)):
         assert esc(line) in page
         assert line[:60] in short.output
+
+
+def test_full_text_lists_the_possible_claims_json_keeps(seeds_dir):
+    """Candidate statement pairs scored under 0.5 are not counted as shared statements;
+    --full shows them apart, with their count and scores, as JSON's ``possible``."""
+    import pytest
+
+    from storytrace.align.semantic import default_encoder
+
+    if default_encoder() is None:
+        pytest.skip("the sentence model is not installed (the lexical claims list all pairs)")
+    a, b = sorted(seeds_dir.glob("*.txt"))
+    data = json.loads(runner.invoke(app, ["compare", str(a), str(b), "--format", "json"]).stdout)
+    possible = data["diff"]["claims"]["possible"]
+    assert possible and all(p["score"] < 0.5 for p in possible)
+    full = runner.invoke(app, ["compare", str(a), str(b), "--full"]).output
+    assert f"Possible pairs not counted, score under 0.5 ({len(possible)})" in full
+    assert f"(score {possible[0]['score']:.2f})" in full
+    short = runner.invoke(app, ["compare", str(a), str(b)]).output
+    assert "Possible pairs" not in short

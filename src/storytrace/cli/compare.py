@@ -126,6 +126,9 @@ def print_comparison(c: Comparison, *, full: bool = False) -> None:
     claims = diff.get("claims") or {}
     if claims.get("pairs"):
         _print_claims(c, claims["pairs"], full)
+    if full and claims.get("possible"):
+        _print_claims(c, claims["possible"], full,
+                      heading="Possible pairs not counted, score under 0.5")
     _print_passages(c, full)
     if claims:
         _print_only(c, claims, full)
@@ -139,10 +142,11 @@ def print_comparison(c: Comparison, *, full: bool = False) -> None:
                        "and framing signals; --format json for all of it)", style="dim"))
 
 
-def _print_claims(c: Comparison, pairs: list[dict], full: bool) -> None:
+def _print_claims(c: Comparison, pairs: list[dict], full: bool,
+                  heading: str = "Shared statements") -> None:
     shown = pairs if full else pairs[:SHOWN]
     out.print()
-    out.print(Text(f"Shared statements ({len(pairs)}"
+    out.print(Text(f"{heading} ({len(pairs)}"
                    + ("" if full or len(pairs) <= SHOWN else f"; first {SHOWN}") + ")",
                    style="bold"))
     for n, p in enumerate(shown, 1):

@@ -134,6 +134,11 @@ MEASURES: list[Measure] = [
              ("provenance root accuracy, pooled, with times", r"pooled\|with_times\|root"),
              ("provenance root accuracy, pooled, without times", r"pooled\|without_times\|root")],
             "bench/provenance_seeds.py"),
+    Measure("prov11", [bench("provenance_seeds.py", "--seeds", "11", "--jobs", "1")],
+            [(f"provenance seed 11 (held out): {what}, {mode.replace('_', ' ')}",
+              rf"pooled\|{mode}\|{what}")
+             for what in ("parent", "root") for mode in ("with_times", "without_times")],
+            "bench/provenance_seeds.py --seeds 11"),
     Measure("readings", [bench("readings_votes.py")],
             [("readings: family pairs voting for the copy", r"families.*\|second"),
              ("readings: PAN-PC-10 rewrites given no vote", r"pan-pc-10.*\|none")],
@@ -375,8 +380,6 @@ NOTES: dict[str, str] = {
     "FakeNewsNet shared-quote": "683c26f: the link kind is new",
     "bp7 links of every kind": "on purpose: 683c26f (site boilerplate learnt per site)",
     "bp7 reuse precision": "on purpose: 683c26f, 9aa3e6b, 9f60d21 (issue 21)",
-    "bp7 same-story precision": "on purpose: same-story links exist again once boilerplate "
-                                "stops joining every page of a site (683c26f, 811ed87)",
     "bp7 same-story pairs linked": "on purpose: 811ed87 (sketches without boilerplate), "
                                    "2e85856 (session 11)",
     "bp7 unrelated pairs linked": "on purpose: 683c26f (boilerplate), 9f60d21",
@@ -387,6 +390,17 @@ NOTES: dict[str, str] = {
                              "at 712f96d: NMI 0.6722), then c662bf2 (caseless same-story gate)",
     "same-story Pearson": "on purpose: ad89c35 (session 11 model: Doc names, leads, sketch "
                           "cosine), d262e56",
+    "family trees": "on purpose: issue 25 (c428ecf, b614107: a reworded sentence is no "
+                    "innovation, outside credits in added text held back, 'parent unknown'; "
+                    "6b11e94 turned its copy-evidence bonus off again)",
+    "family trees cutadd 11: root": "issue 25, kept on purpose: 6b11e94 (copy-evidence bonus "
+                                    "off) lost these roots (see the bisection below)",
+    "family trees cutadd 12: root": "issue 25 (as cutadd 11)",
+    "family trees rewrite 11: root": "issue 25, kept on purpose: 6b11e94 lost 2 roots, "
+                                     "c428ecf..b614107 1 without times (bisection below)",
+    "family trees rewrite 12: root": "issue 25 (as rewrite 11)",
+    "bp7 same-story precision": "the old tier made 1 same-story link (every same-site pair was "
+                                "reuse); see the text",
     "readings": "on purpose: f52c1a6, 9b94d5b (issue 20: readings on the shared WORD and the "
                 "Doc, counts rebuilt)",
 }

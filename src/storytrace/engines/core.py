@@ -423,7 +423,10 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
                    shared["furniture"][0]),
         _own_share(b.text, [(p.b_start, p.b_end) for p in alignment.passages],
                    shared["furniture"][1]))
-    if versions >= VERSION_SHARE and evidence["reused_chars"] >= options.min_chars:
+    # ... and share at least min_chars beyond small print (two pages of paywall forms
+    # and market-report stubs are not two versions of one article)
+    if versions >= VERSION_SHARE and (evidence["reused_chars"] - evidence["furniture_chars"]
+                                      >= options.min_chars):
         evidence["versions"] = round(versions, 4)
         return "reuse"
     if counted >= options.min_chars and counted / shorter >= least:

@@ -326,12 +326,15 @@ def test_two_pages_of_one_paywall_form_are_not_two_versions():
     from storytrace.align import Aligner
     from storytrace.engines.core import VerifyOptions, verify_link
 
-    form = ("TAKE A FREE TRIAL Registered users can read up to 3 reports. Enter your details "
-            "below for immediate access. If you would like to request a full trial of our "
-            "services, please fill in the trial request form instead. Note our system only "
-            "accepts work email addresses (e.g. no Gmail, etc.). The password for your "
-            "account must be at least 8 characters long and contain at least one number. "
-            "Email address First Name Last Name Organisation Job Title Telephone City")
+    form = " ".join([
+        "TAKE A FREE TRIAL Registered users can read up to 3 reports.",
+        "Enter your details below for immediate access.",
+        "If you would like to request a full trial of our services, please fill in the "
+        "trial request form instead.",
+        "Note our system only accepts work email addresses (e.g. no Gmail, etc.).",
+        "The password for your account must be at least 8 characters long and contain at "
+        "least one number.",
+        "Email address First Name Last Name Organisation Job Title Telephone City"])
     one = Article(id="a", outlet="Desk", text=f"Further slowdown in 2020 {form}")
     two = Article(id="b", outlet="Desk", text=f"Oil to outperform {form}")
     link = verify_link(1, 2, one, two, Aligner(semantic=False), VerifyOptions())

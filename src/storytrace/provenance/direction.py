@@ -86,6 +86,7 @@ from storytrace.provenance.attribution import (
     AttributionExtractor,
     classify_source,
     extract_attributions,
+    tagger_can_credit,
 )
 from storytrace.text.words import WORD
 
@@ -465,7 +466,10 @@ def credited_sources(text: str) -> tuple[Credit, ...]:
 
     rules = _rules().extract(text)
     rule_cues = [(a.cue.start, a.cue.end) for a in rules if a.cue is not None]
-    for a in (*rules, *extract_attributions(text)):
+    # The learned tagger runs only where it could add, drop or change a credit of the kinds
+    # read here (attribution.tagger_can_credit); elsewhere the rules give the same credits.
+    tagged = extract_attributions(text) if tagger_can_credit(text, rules, _SOURCE_KINDS) else []
+    for a in (*rules, *tagged):
         # Where a rule read the same cue, its source stands (the tagger may take the
         # content for the source after "as reported at").
         if a not in rules and a.cue is not None and any(

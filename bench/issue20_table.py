@@ -482,6 +482,8 @@ def table(args: argparse.Namespace) -> None:
             (b, b_n), (a, a_n) = pick(b_vals, pattern), pick(a_vals, pattern)
             if not pattern:
                 b, a = cpu_of(before, m), cpu_of(after, m)
+            if a is None and b is None and not args.all:
+                continue  # measured at neither end: listed under "not re-measured" instead
             missing_b = "n/a (added after)" if m.name in ADDED_AFTER else "not run"
             delta = "" if a is None or b is None or a != a or b != b else f"{a - b:+.4f}"
             share = pattern and delta and isinstance(a, float) and isinstance(b, float)
@@ -511,6 +513,7 @@ def main() -> None:
     t.add_argument("--before", required=True)
     t.add_argument("--after", required=True)
     t.add_argument("--out", default="/tmp/g20")
+    t.add_argument("--all", action="store_true", help="also rows measured at neither end")
     args = parser.parse_args()
     if args.cmd == "run":
         run(args)

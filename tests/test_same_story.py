@@ -311,3 +311,33 @@ def test_text_without_capitals_is_gated_by_its_sketch_not_by_names():
         ids = {seq: a.id for seq, a in index.articles([1, 2, 3]).items()}
         assert {tuple(sorted((ids[x.a_seq], ids[x.b_seq]))) for x in links} == expected
         assert all(x.kind == "same_story" and x.evidence["caseless"] for x in links)
+
+
+def test_trace_command_checks_same_story_links_by_default(tmp_path):
+    """`storytrace trace` (local engine) asks the sentence check about same-story links
+    unless told not to; the library default (and Spark) keep it off."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from storytrace.align.semantic import default_encoder
+    from storytrace.cli import app
+    from storytrace.cli.trace import _story_check
+
+    assert _story_check(None, "local") == "auto" and _story_check(None, "spark") is False
+    assert _story_check(False, "local") is False and TraceOptions().story_check is False
+    if default_encoder() is None:
+        pytest.skip("semantic extra not installed")
+    runner = CliRunner()
+    links = {}
+    for flag in ("", "--no-story-check"):
+        db = tmp_path / f"t{len(links)}.db"
+        result = runner.invoke(app, ["trace", str(SEEDS), "--db", str(db), "--no-trees",
+                                     "--format", "json", *([flag] if flag else [])])
+        assert result.exit_code == 0, result.output
+        [story] = json.loads(result.stdout)["stories"]
+        links[flag] = story["links"]
+    [checked], [unchecked] = links[""], links["--no-story-check"]
+    assert checked["kind"] == unchecked["kind"] == "same_story"
+    assert "probability" in checked["evidence"]["sentence_check"]
+    assert "sentence_check" not in unchecked["evidence"]

@@ -143,8 +143,11 @@ class Article:
 class Link:
     """A verified relation between two stored articles (``a_seq < b_seq``).
 
-    ``kind`` is ``"reuse"`` (aligned passages) or ``"same_story"`` (similar
-    content, no reused passage); ``evidence`` is a JSON-able dict.
+    ``kind`` is ``"reuse"`` (aligned passages of copied article content),
+    ``"same_story"`` (another report of one story, no reused passage), ``"same_event"``
+    (the lexical model's same-story pair that the sentence check did not confirm: joins
+    no story) or ``"shared_quote"`` (the two share only a third party's quotation: joins
+    no story, no direction); ``evidence`` is a JSON-able dict.
     """
 
     a_seq: int

@@ -53,10 +53,17 @@ def print_story(d: dict) -> None:
                        f"{(a['title'] or '(untitled)')[:70]}"))
     for link in d["links"]:
         pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
-        if link["kind"] == "same_story":
+        if link["kind"] in ("same_story", "same_event"):
             names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
-            out.print(Text(f"  same story {pair}: score {link['score']:.2f}"
+            check = link["evidence"].get("sentence_check") or {}
+            out.print(Text(f"  {link['kind'].replace('_', ' ')} {pair}: score "
+                           f"{link['score']:.2f}"
+                           + (f", sentence check {check['probability']:.2f}"
+                              if "probability" in check else "")
                            + (f" (shared: {names})" if names else "")))
+        elif link["kind"] == "shared_quote":
+            out.print(Text(f"  shared quote {pair}: only a third party's quotation "
+                           "(no copying, no direction)"))
         else:
             out.print(Text(f"  reuse {pair}: covers "
                            f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "

@@ -134,7 +134,9 @@ class TraceReport:
     verified: int = 0
     links_added: int = 0
     story_candidates: int = 0
-    story_links_added: int = 0
+    story_links_added: int = 0  # every link the same-story step adds, of any kind
+    event_links: int = 0  # of those: same_event (the sentence check did not confirm them)
+    story_quote_links: int = 0  # of those: shared_quote
     boilerplate_blocks: int = 0  # blocks of text that are boilerplate (site or corpus)
     boilerplate_sites: int = 0  # sites with boilerplate of their own
     relinked: int = 0  # articles whose links were verified again (new boilerplate)

@@ -356,6 +356,8 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
         links = same_story_links(chunk, articles, cosine, similarity, aligner, options, aside)
         index.add_links(chunk, links, table="story_checked")
         report.story_links_added += len(links)
+        report.event_links += sum(x.kind == "same_event" for x in links)
+        report.story_quote_links += sum(x.kind == "shared_quote" for x in links)
         if progress:
             progress("same story", min(start + 500, len(todo)), len(todo))
 

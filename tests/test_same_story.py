@@ -322,10 +322,10 @@ def test_trace_command_checks_same_story_links_by_default(tmp_path):
 
     from storytrace.align.semantic import default_encoder
     from storytrace.cli import app
-    from storytrace.cli.trace import _story_check
+    from storytrace.cli.articles import story_check_mode
 
-    assert _story_check(None, "local") == "auto" and _story_check(None, "spark") is False
-    assert _story_check(False, "local") is False and TraceOptions().story_check is False
+    assert story_check_mode(None) == "auto" and story_check_mode(None, "spark") is False
+    assert story_check_mode(False) is False and TraceOptions().story_check is False
     if default_encoder() is None:
         pytest.skip("semantic extra not installed")
     runner = CliRunner()

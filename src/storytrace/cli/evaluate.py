@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from storytrace.cli.articles import FormatOption
+from storytrace.cli.articles import FormatOption, StoryCheckOption, story_check_mode
 from storytrace.cli.output import Format, err, fail, out, print_json, progress, score_table, scored
 
 eval_app = typer.Typer(help="Evaluate storytrace on standard data sets.", no_args_is_help=True)
@@ -41,11 +41,13 @@ def eval_links(
                                      "../shared/data/fakenewsnet-v1-2018)."),
     closed: bool = typer.Option(False, "--closed", help="The labels are complete (a "
                                 "generated corpus): any other link is wrong."),
+    story_check: bool | None = StoryCheckOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Precision of trace's reuse and same-story links on pairs labelled by people, with
     what the wrong ones really were (boilerplate, a shared quote, another story...), and
     how many pairs of each label got linked."""
+    from storytrace.engines.core import TraceOptions
     from storytrace.eval.links import RIGHT, read_labels, score_links
     from storytrace.store import Store
     from storytrace.store.corpus import CorpusIndex
@@ -64,7 +66,8 @@ def eval_links(
             with progress("tracing") as advance:
                 ingest(corpus or ["../shared/data/fakenewsnet-v1-2018"], store,
                        on_record=advance)
-                trace_store(store, progress=lambda *_: advance())
+                trace_store(store, TraceOptions(story_check=story_check_mode(story_check)),
+                            progress=lambda *_: advance())
         index = CorpusIndex(store)
         ids = index.article_ids(index.all_seqs())
         links = [(ids[x.a_seq], ids[x.b_seq], x.kind) for x in index.links()]

@@ -9,7 +9,13 @@ import typer
 from rich.text import Text
 
 from storytrace.align.semantic import SemanticUnavailable, default_encoder
-from storytrace.cli.articles import DbOption, FormatOption, open_store
+from storytrace.cli.articles import (
+    DbOption,
+    FormatOption,
+    StoryCheckOption,
+    open_store,
+    story_check_mode,
+)
 from storytrace.cli.output import (
     Format,
     err,
@@ -26,14 +32,6 @@ from storytrace.model import Story
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
 
-StoryCheckOption = typer.Option(None, "--story-check/--no-story-check",
-                                help="A same-story link that shares no copied text must "
-                                     "also pass the sentence model's check; a pair that "
-                                     "fails it is a same-event link, joining no story "
-                                     "(FakeNewsNet same-story precision 0.09 -> 0.62; about "
-                                     "0.3 CPU-s per pair checked). Default: on with the "
-                                     "local engine when the sentence model is installed.",
-                                show_default=False)
 SemanticOption = typer.Option(False, "--semantic",
                               help="Sentence embeddings in alignment (finds paraphrased "
                                    "passages; slower). Each sentence is embedded once: "
@@ -96,7 +94,7 @@ def trace_cmd(
     options = _options(threshold=threshold, min_containment=min_containment,
                        max_bucket=max_bucket, max_candidates=max_candidates,
                        same_story=same_story, semantic=semantic,
-                       story_check=_story_check(story_check, engine),
+                       story_check=story_check_mode(story_check, engine),
                        story_min_score=story_min_score, trees=trees, changes=changes)
     if out_path and out_path.suffix not in (".jsonl", ".parquet"):
         raise fail("--out must end in .jsonl or .parquet")
@@ -148,14 +146,6 @@ def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tr
                     "stories": [_story_row(s, tree_of) for s in stories[: limit or None]]})
     else:
         _print(report.to_dict(), total, stories, limit, tree_of)
-
-
-def _story_check(asked: bool | None, engine: str) -> bool | str:
-    """``--story-check`` as given; unsaid, ``"auto"`` (on when the sentence model is
-    installed) with the local engine, off with Spark (its executors would each load it)."""
-    if asked is not None:
-        return asked
-    return "auto" if engine == "local" else False
 
 
 def _options(**params: Any) -> TraceOptions:

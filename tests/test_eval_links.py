@@ -104,3 +104,18 @@ def test_story_mixing_names_the_links_that_join_unrelated_parts():
     assert r["together"]["unrelated"] == {"pairs": 1, "together": 1}
     # A pair known to be related (SemEval 1.5 < Overall < 3) joins the parts: not mixed.
     assert story_mixing(stories, links, labels, [("e", "f")])["mixed"] == 1
+
+
+def test_same_event_links_are_scored_and_join_no_story():
+    """A same-event link is right for another story of the event (or better), wrong for
+    unrelated articles; the pairs it covers count as linked, not as joined into a story."""
+    from storytrace.eval.links import score_links
+
+    labels = {frozenset(("a", "b")): "same_event", frozenset(("c", "d")): "unrelated",
+              frozenset(("e", "f")): "same_story"}
+    r = score_links([("a", "b", "same_event"), ("c", "d", "same_event"),
+                     ("e", "f", "same_story")], labels)
+    assert (r["same_event"]["right"], r["same_event"]["labelled"]) == (1, 2)
+    assert ["c", "d", "same_event", "unrelated"] in r["wrong"]
+    assert r["linked"]["same_event"] == {"pairs": 1, "linked": 1, "as_reuse": 0, "as_story": 0}
+    assert r["linked"]["same_story"]["as_story"] == 1

@@ -76,8 +76,10 @@ def eval_links(
         print_json(result)
         return
     out.print(f"{len(links)} links scored against {len(truth)} labelled pairs ({labels})")
-    for kind in ("reuse", "same_story", "shared_quote"):
+    for kind in ("reuse", "same_story", "shared_quote", "same_event"):
         r = result[kind]
+        if kind == "same_event" and not r["labelled"]:
+            continue
         low, high = r["interval"]
         wrong = ", ".join(f"{n} {label}" for label, n in sorted(r["labels"].items())
                           if label not in RIGHT[kind])
@@ -86,7 +88,8 @@ def eval_links(
                                                                    if wrong else ""))
     for label, n in result["linked"].items():
         out.print(f"  {label} pairs: {n['linked']} of {n['pairs']} linked "
-                  f"({n['linked'] / n['pairs']:.0%}), {n['as_reuse']} as reuse")
+                  f"({n['linked'] / n['pairs']:.0%}), {n['as_story']} joined into one story "
+                  f"by a reuse or same-story link, {n['as_reuse']} as reuse")
     out.print(f"labelled pairs that deserved a link and got none: {result['missed']}; "
               f"links without a label: {result['unlabelled']}")
 

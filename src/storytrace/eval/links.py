@@ -4,7 +4,9 @@ A label file is tab-separated with a header ``a, b, label, note``: two article i
 the pair really is (:data:`LABELS`). A link is right when the pair's label is in
 :data:`RIGHT` for its kind: a reuse link for ``reuse`` or ``duplicate``; a same-story link
 for those or ``same_story``; a shared-quote link for ``shared_quote`` or ``same_story``
-(two reports of one story that quote one speaker).
+(two reports of one story that quote one speaker); a same-event link (the same-story
+model's pair that the sentence check did not confirm; it joins no story) for
+``same_event`` or any of those.
 Precision is counted over the proposed links that carry a label (each with a 95% Wilson
 interval); links without a label are counted and listed, never guessed. ``missed`` counts
 labelled pairs that deserve a link of either kind and got none.
@@ -29,7 +31,10 @@ LABELS = ("reuse", "duplicate", "boilerplate", "shared_quote", "same_story", "sa
           "unrelated")
 #: which labels make each kind of link right
 RIGHT = {"reuse": {"reuse", "duplicate"}, "same_story": {"same_story", "reuse", "duplicate"},
-         "shared_quote": {"shared_quote", "same_story"}}
+         "shared_quote": {"shared_quote", "same_story"},
+         "same_event": {"same_event", "same_story", "reuse", "duplicate"}}
+#: the kinds of link that join two articles into one story (engines.core.STORY_KINDS)
+JOINING = ("reuse", "same_story")
 
 
 def read_labels(path: str | Path) -> dict[frozenset[str], str]:
@@ -83,6 +88,8 @@ def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[st
     out["linked"] = {label: {"pairs": sum(x == label for x in labels.values()),
                              "linked": sum(x == label and p in linked for p, x in labels.items()),
                              "as_reuse": sum(x == label and linked.get(p) == "reuse"
+                                             for p, x in labels.items()),
+                             "as_story": sum(x == label and linked.get(p) in JOINING
                                              for p, x in labels.items())}
                      for label in LABELS if label in labels.values()}
     out["unlabelled"] = len(unlabelled)

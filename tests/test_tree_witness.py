@@ -57,6 +57,9 @@ def test_a_witness_without_branching_keeps_the_cut_and_add_copy_attached():
     tree = family_tree([root, copy, third], ignore_times=True)
     assert tree.parents() == {"root": None, "copy": "root", "third": "root"}, \
         tree.nodes["copy"].reasons
+    # The edge says why the separate innovations did not count.
+    assert any("third version that shares text with both shows no branching" in r
+               for r in tree.nodes["copy"].reasons), tree.nodes["copy"].reasons
     # The rule is what attaches it: with it off the copy is drawn as an original.
     off = family_tree([root, copy, third], ignore_times=True,
                       options=TreeOptions(witnessed_share=0))
@@ -67,3 +70,4 @@ def test_without_a_witness_separate_innovations_still_count():
     root, copy, _ = _family()
     tree = family_tree([root, copy], ignore_times=True)
     assert tree.parents() == {"root": None, "copy": None}
+    assert not any("shows no branching" in r for n in tree.nodes.values() for r in n.reasons)

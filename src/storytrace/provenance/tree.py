@@ -379,7 +379,7 @@ def _copy_evidence(d: Direction) -> float:
 
 
 def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
-           options: TreeOptions) -> float:
+           options: TreeOptions, eased: dict[tuple[str, str], str] | None = None) -> float:
     """The weight of the pair's evidence that neither copied the other directly: siblings
     (a common source) or a third version between them (branching).
 
@@ -389,7 +389,8 @@ def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
     with both (``witnessed``) and still shows no branching (it would, for copies of a
     hidden source: it holds text each of them lost), a copy may have
     ``options.witnessed_share`` of its sentences of its own, in proportion to its length,
-    before the pair counts as siblings.
+    before the pair counts as siblings; ``eased`` then gets, under the pair's ids, the
+    reason to show on the edge if the tree draws it.
     """
     branching = any(e.name == "branching" and e.weight > 0 for e in d.evidence)
     apart = 0.0
@@ -401,8 +402,22 @@ def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
             (na, ta), (nb, tb) = own_sentences(pa, pb), own_sentences(pb, pa)
             allowed = max(OWN_SENTENCES, round(options.witnessed_share * (ta if na <= nb else tb)))
             weight = min(SEPARATE_MAX, SEPARATE * max(0, min(na, nb) - allowed))
+            if weight < e.weight and eased is not None:
+                eased[(pa.id, pb.id)] = eased[(pb.id, pa.id)] = (
+                    f"{pa.id} has {na} sentence(s) {pb.id} lacks and {pb.id} {nb} that {pa.id} "
+                    f"lacks: within the {allowed} a copy of that length may add, since a third "
+                    f"version that shares text with both shows no branching (copies of a "
+                    f"version not in the corpus would)")
         apart = max(apart, weight)
     return apart
+
+
+def _explain_eased(tree: FamilyTree, eased: dict[tuple[str, str], str]) -> None:
+    """Say on each drawn edge whose separate innovations a witness explained away why
+    they did not count (:func:`_apart`)."""
+    for node in tree.nodes.values():
+        if node.parent is not None and (node.parent, node.id) in eased:
+            node.reasons.append(eased[(node.parent, node.id)])
 
 
 def _capped(x: float, options: TreeOptions) -> float:
@@ -510,14 +525,15 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
     directions: dict[tuple[int, int], Direction] = {}
     orders: dict[tuple[int, int], float] = {}
     credited_by: dict[int, int] = dict.fromkeys(range(n), 0)
+    eased: dict[tuple[str, str], str] = {}  # separate innovations a witness explains away
     for i, j in candidates:
         others = [profiles[k] for k in sorted(set(near[i]) | set(near[j]) - {i, j})]
         d = decide(profiles[i], profiles[j], others, comparisons.get((i, j)))
         directions[(i, j)] = d
         base = options.similarity_scale * sims[(i, j)]
         # Siblings, or a third version between them: not a direct copy either way.
-        witnessed = bool((set(near[i]) & set(near[j])) - {i, j})
-        apart = _apart(d, profiles[i], profiles[j], witnessed, options)
+        apart = _apart(d, profiles[i], profiles[j], bool((set(near[i]) & set(near[j])) - {i, j}),
+                       options, eased)
         base -= apart
         order = orders[(i, j)] = _order_score(d, options)
         copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0
@@ -572,6 +588,7 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
                      outside, orient, credited_by, rooting)
     _mark_unknown(tree, arts, len(members), graph, parent_of, directions, orders, options,
                   rooting)
+    _explain_eased(tree, eased)
     # Links that the tree does not use stay visible, with the pair's own verdict.
     used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
     for (i, j), kind in sorted(linked.items()):

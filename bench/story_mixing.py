@@ -53,7 +53,8 @@ def semeval_related(path: Path, labels: dict[frozenset[str], str]) -> set[frozen
     return out
 
 
-def traced(db: Path | None, corpus: Path | None) -> tuple[Store, float]:
+def traced(db: Path | None, corpus: Path | None, story_check: bool | str = "auto"
+           ) -> tuple[Store, float]:
     """The store to read: ``db`` as it is, or ``corpus`` traced into ``db`` (new) or
     memory; with the trace's CPU seconds."""
     if corpus is None:
@@ -68,7 +69,7 @@ def traced(db: Path | None, corpus: Path | None) -> tuple[Store, float]:
     store = Store(str(db) if db else ":memory:")
     ingest([corpus], store)
     before = resource.getrusage(resource.RUSAGE_SELF)
-    trace_store(store, TraceOptions(trees=False))
+    trace_store(store, TraceOptions(trees=False, story_check=story_check))
     after = resource.getrusage(resource.RUSAGE_SELF)
     return store, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
@@ -82,10 +83,13 @@ def main() -> None:
     parser.add_argument("--recluster", action="store_true",
                         help="cluster the store's links again with this code's "
                         "cluster_links (no earlier stories) instead of reading its stories")
+    parser.add_argument("--no-story-check", action="store_true",
+                        help="trace without the sentence check of same-story links (the "
+                        "trace command runs it when the sentence model is installed)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args()
     labels = read_labels(args.labels)
-    store, cpu = traced(args.db, args.corpus)
+    store, cpu = traced(args.db, args.corpus, False if args.no_story_check else "auto")
     index = CorpusIndex(store)
     seqs = index.all_seqs()
     ids = index.article_ids(seqs)

@@ -8,6 +8,7 @@ here touches a store, a file or a cluster.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -70,10 +71,13 @@ class TraceOptions:
         both publication dates are known, came out at most ``story_max_days`` apart
         (``None``: any time apart) are scored. ``story_check``: a pair so linked that
         shares no copied text must also pass the sentence model's check
-        (:func:`sentence_check`; ``"auto"``: when the semantic extra is installed). Off
-        by default: on FakeNewsNet's hand labels it raises same-story precision from
-        0.13 to 0.38 (the seeds stay one story) at about 0.3 CPU-s per checked pair,
-        and lowers the boilerplate corpus's same-story recall from 72% to 66%; see
+        (:func:`sentence_check`; ``"auto"``: when the semantic extra is installed); a
+        pair it does not confirm is a ``same_event`` link, joining no story. Off here
+        and on Spark (each executor would load the model); the `trace` command turns
+        it on (``"auto"``) with the local engine. On FakeNewsNet's hand labels it
+        raises same-story precision from 0.09 to 0.62 (the seeds stay one story) at
+        about 0.3 CPU-s per checked pair, and lowers the share of the boilerplate
+        corpus's same-story pairs joined into one story from 62% to 45%; see
         docs/results.md.
     boilerplate : when recurring text is site boilerplate, blanked before every pair is
         aligned or scored (``None``: keep it).
@@ -557,25 +561,31 @@ def _starting_groups(members: list[int], strengths: dict[tuple[int, int], float]
         else:
             groups.append([m])
     for old in by_story.values():
-        groups.extend(_connected(old, strengths))
+        groups.extend(connected(old, strengths))
     return groups
 
 
-def _connected(nodes: list[int], strengths: dict[tuple[int, int], float]) -> list[list[int]]:
-    """``nodes`` split into the sets their links among themselves connect."""
+def connected(nodes: list[Hashable], links: Iterable[tuple[Hashable, Hashable]]
+              ) -> list[list[Hashable]]:
+    """``nodes`` split into the sets their ``links`` (pairs, e.g. the keys of a dict of
+    strengths) among themselves connect, each set in the order of ``nodes``.
+
+    >>> connected(["a", "b", "c", "d"], [("a", "c"), ("c", "x")])
+    [['a', 'c'], ['b'], ['d']]
+    """
     inside = set(nodes)
     parent = {m: m for m in nodes}
 
-    def find(x: int) -> int:
+    def find(x: Hashable) -> Hashable:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for a, b in strengths:
+    for a, b in links:
         if a in inside and b in inside:
             parent[find(a)] = find(b)
-    parts: dict[int, list[int]] = {}
+    parts: dict[Hashable, list[Hashable]] = {}
     for m in nodes:
         parts.setdefault(find(m), []).append(m)
     return list(parts.values())
@@ -611,7 +621,7 @@ def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float
     # a group is one family of copies when its members are all in one set that copy
     # links (reuse, strength above 1) connect; otherwise same-story links assembled it
     nodes = sorted(where)
-    family = {m: min(part) for part in _connected(
+    family = {m: min(part) for part in connected(
         nodes, {pair: w for pair, w in strengths.items() if w > 1.0}) for m in part}
     kin: list[int | None] = [family[g[0]] if len({family[m] for m in g}) == 1 else None
                              for g in groups]

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from storytrace.engines.core import STORY_KINDS, connected
 from storytrace.eval.stats import wilson
 
 LABELS = ("reuse", "duplicate", "boilerplate", "shared_quote", "same_story", "same_event",
@@ -33,8 +34,6 @@ LABELS = ("reuse", "duplicate", "boilerplate", "shared_quote", "same_story", "sa
 RIGHT = {"reuse": {"reuse", "duplicate"}, "same_story": {"same_story", "reuse", "duplicate"},
          "shared_quote": {"shared_quote", "same_story"},
          "same_event": {"same_event", "same_story", "reuse", "duplicate"}}
-#: the kinds of link that join two articles into one story (engines.core.STORY_KINDS)
-JOINING = ("reuse", "same_story")
 
 
 def read_labels(path: str | Path) -> dict[frozenset[str], str]:
@@ -89,7 +88,7 @@ def score_links(links: Iterable[tuple[str, str, str]], labels: dict[frozenset[st
                              "linked": sum(x == label and p in linked for p, x in labels.items()),
                              "as_reuse": sum(x == label and linked.get(p) == "reuse"
                                              for p, x in labels.items()),
-                             "as_story": sum(x == label and linked.get(p) in JOINING
+                             "as_story": sum(x == label and linked.get(p) in STORY_KINDS
                                              for p, x in labels.items())}
                      for label in LABELS if label in labels.values()}
     out["unlabelled"] = len(unlabelled)
@@ -133,16 +132,14 @@ def story_mixing(stories: dict[str, list[str]], links: Iterable[tuple[str, str, 
     for story, members in sorted(stories.items()):
         if len(members) < 2:
             continue
-        part = _parts(members, pairs)
-        parts: dict[str, list[str]] = {}
-        for m in members:
-            parts.setdefault(part[m], []).append(m)
-        if len(parts) < 2:
+        found = connected(sorted(members), (tuple(p) for p in pairs if len(p) == 2))
+        if len(found) < 2:
             continue
+        part = {m: n for n, group in enumerate(found) for m in group}
         joins = [[a, b, kind, round(strength, 4), labels.get(frozenset((a, b)), "unrelated")]
                  for a, b, kind, strength in by_story.get(story, []) if part[a] != part[b]]
         detail.append({"story": story, "size": len(members),
-                       "parts": sorted((sorted(p) for p in parts.values()), key=len,
+                       "parts": sorted((sorted(p) for p in found), key=len,
                                        reverse=True), "joins": joins})
     together = {label: {"pairs": sum(x == label for x in labels.values()),
                         "together": sum(x == label and len(p) == 2
@@ -153,19 +150,3 @@ def story_mixing(stories: dict[str, list[str]], links: Iterable[tuple[str, str, 
     return {"stories": sum(len(m) > 1 for m in stories.values()), "mixed": len(detail),
             "largest": sorted((len(m) for m in stories.values()), reverse=True)[:5],
             "stories_detail": detail, "together": together}
-
-
-def _parts(members: list[str], pairs: set[frozenset[str]]) -> dict[str, str]:
-    """Each member's part: the smallest member that ``pairs`` join it to, directly or not."""
-    near = {m: [n for n in members if n != m and frozenset((m, n)) in pairs] for m in members}
-    part: dict[str, str] = {}
-    for m in sorted(members):
-        if m in part:
-            continue
-        todo = [m]
-        while todo:
-            x = todo.pop()
-            if x not in part:
-                part[x] = m
-                todo += near[x]
-    return part

@@ -949,6 +949,22 @@ def own_sentences(pa: Profile, pb: Profile) -> tuple[int, int]:
     return len(lost), len(own)
 
 
+def separate_weight(a: tuple[int, int], b: tuple[int, int], share: float
+                    ) -> tuple[int, float]:
+    """How many sentences of its own a copy may add, and the weight of the sentences beyond
+    that on the side with fewer (``a``, ``b``: :func:`own_sentences` of each side). A copy
+    adds sentences in proportion to its length (an intro, an outro, a comment): at least
+    :data:`OWN_SENTENCES`, or ``share`` of the sentences of the side with fewer of its own,
+    the likelier copy.
+
+    >>> separate_weight((5, 20), (9, 30), 0.0), separate_weight((5, 20), (9, 30), 0.2)
+    ((2, 4.5), (4, 1.5))
+    """
+    (na, ta), (nb, tb) = a, b
+    allowed = max(OWN_SENTENCES, round(share * (ta if na <= nb else tb)))
+    return allowed, min(SEPARATE_MAX, SEPARATE * max(0, min(na, nb) - allowed))
+
+
 def separate_evidence(pa: Profile, pb: Profile) -> Evidence:
     """Innovations on both sides: each has whole sentences the other lacks.
 
@@ -966,15 +982,12 @@ def separate_evidence(pa: Profile, pb: Profile) -> Evidence:
                         f"{pa.id} and {pb.id} share less than half their sentences: one "
                         f"reuses part of the other, not versions of one text to compare "
                         f"sentence by sentence")
-    # A copy adds sentences in proportion to its length (an intro, an outro, a comment);
-    # the side with fewer sentences of its own is the likelier copy.
-    allowed = max(OWN_SENTENCES, round(OWN_SHARE * (ta if na <= nb else tb)))
-    extra = min(na, nb) - allowed
-    if extra <= 0:
+    _, weight = separate_weight((na, ta), (nb, tb), OWN_SHARE)
+    if weight <= 0:
         return Evidence("separate", "none", 0.0, value,
                         f"{pa.id} has {na} sentence(s) {pb.id} lacks, {pb.id} {nb} that "
                         f"{pa.id} lacks: within what one copy may add")
-    return Evidence("separate", "siblings", min(SEPARATE_MAX, SEPARATE * extra), value,
+    return Evidence("separate", "siblings", weight, value,
                     f"{pa.id} has {na} sentence(s) {pb.id} lacks, and {pb.id} {nb} that "
                     f"{pa.id} lacks: more than one copy adds, a sign that neither was copied "
                     f"from the other as it stands (both may be copies of a version not in the "

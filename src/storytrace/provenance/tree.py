@@ -56,9 +56,6 @@ from storytrace.model import Article
 from storytrace.provenance.direction import (
     CREDIT_OWN,
     MIN_MARGIN,
-    OWN_SENTENCES,
-    SEPARATE,
-    SEPARATE_MAX,
     Direction,
     Profile,
     credit_copied,
@@ -67,6 +64,7 @@ from storytrace.provenance.direction import (
     own_sentences,
     profile,
     qualified,
+    separate_weight,
     similarity,
 )
 
@@ -399,9 +397,9 @@ def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
             continue
         weight = e.weight
         if e.name == "separate" and witnessed and not branching and options.witnessed_share:
-            (na, ta), (nb, tb) = own_sentences(pa, pb), own_sentences(pb, pa)
-            allowed = max(OWN_SENTENCES, round(options.witnessed_share * (ta if na <= nb else tb)))
-            weight = min(SEPARATE_MAX, SEPARATE * max(0, min(na, nb) - allowed))
+            own_a, own_b = own_sentences(pa, pb), own_sentences(pb, pa)
+            (na, _), (nb, _) = own_a, own_b
+            allowed, weight = separate_weight(own_a, own_b, options.witnessed_share)
             if weight < e.weight and eased is not None:
                 eased[(pa.id, pb.id)] = eased[(pb.id, pa.id)] = (
                     f"{pa.id} has {na} sentence(s) {pb.id} lacks and {pb.id} {nb} that {pa.id} "

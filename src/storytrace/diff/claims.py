@@ -74,6 +74,8 @@ CHANGES = ("changed", "only_a", "only_b")
 DOC_FEATURES = ("number_conflict", "number_one_side", "name_conflict", "name_cover")
 LISTING_FEATURES = ("logit", "counterpart", "shared_wording", "restated")
 POSSIBLE = 0.2  # calibrated score from which an unlisted candidate is kept as possible
+#: how sure a pair known from shared wording is, whatever the scorer says
+KNOWN_SCORE = {"passage": 0.99, "same text": 1.0}
 LEXICAL_CLAIM_FEATURES = (*LEXICAL_FEATURES, *DOC_FEATURES)
 EDITED = 0.6  # share of aligned words from which a claim is "edited" (as passages are)
 COPIED = 0.95  # ... and "copied"
@@ -490,8 +492,8 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
         score = listed_scores(doc_a, doc_b, scorer, prob, how, sorted(candidates))
         pairs = {p for p in candidates if score[p] >= threshold}
     else:  # a model without listing weights: every known pair, the scorer's from threshold
-        score = {p: max(float(prob[p]), {"passage": 0.99, "same text": 1.0}.get(
-            how.get(p, ""), 0.0)) for p in candidates}
+        score = {p: max(float(prob[p]), KNOWN_SCORE.get(how.get(p, ""), 0.0))
+                 for p in candidates}
         pairs = candidates
     facts = (_facts_or_extract(doc_a, facts_a), _facts_or_extract(doc_b, facts_b))
     claims = [_claim(doc_a, doc_b, side_a, side_b, score, how, group, facts)
@@ -519,7 +521,7 @@ def claim_candidates(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage],
     how = _known_pairs(doc_a, doc_b, passages, prob, counterparts)
     known = prob.copy()
     for p, h in how.items():  # a passage or the same text: the pair is as good as certain
-        known[p] = max(known[p], {"passage": 0.99, "same text": 1.0}.get(h, known[p]))
+        known[p] = max(known[p], KNOWN_SCORE.get(h, known[p]))
     statement_a, statement_b = _statements(doc_a), _statements(doc_b)
     candidates = set(how) | {(i, j) for i, j in _best_pairs(known) if known[i, j] >= floor
                              and statement_a[i] and statement_b[j]}
@@ -563,6 +565,8 @@ def listing_features(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer, prob: np.ndarr
 
     wanted_a = sorted({i for i, _ in pairs})
     wanted_b = sorted({j for _, j in pairs})
+    row_a = {i: k for k, i in enumerate(wanted_a)}
+    row_b = {j: k for k, j in enumerate(wanted_b)}
     texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
     sa = scorer.states([texts_a[i] for i in wanted_a]) if pairs else None
     sb = scorer.states([texts_b[j] for j in wanted_b]) if pairs else None
@@ -572,7 +576,7 @@ def listing_features(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer, prob: np.ndarr
     for k, (i, j) in enumerate(pairs):
         p = min(max(float(prob[i, j]), 1e-4), 1 - 1e-4)
         if sa is not None and sb is not None:
-            restated = restated_words(sa[wanted_a.index(i)], sb[wanted_b.index(j)])
+            restated = restated_words(sa[row_a[i]], sb[row_b[j]])
         else:
             restated = len(plain_a[i] & plain_b[j])
         out[k] = [np.log(p / (1 - p)), how.get((i, j)) == "counterpart",

@@ -73,6 +73,7 @@ EMBEDDING_BLOCK = 1 + 2 * 384  # cosine, |u - v|, u * v
 FOLDS, INNER = 10, 3
 NEGATIVES = 2000
 SEED = 0
+DEAD = 1e-3  # a feature column varying less than this share of the median column's: dropped
 
 
 def embeddings(sentences: list[str], cache: Path) -> np.ndarray:
@@ -182,6 +183,16 @@ def choose_c(x, y, neg, neg_fold, fold_ids, rows) -> float:
     return best[1]
 
 
+def live_columns(x: np.ndarray, floor: float = DEAD) -> np.ndarray:
+    """The columns of ``x`` that vary: standard deviation at least ``floor`` times the
+    median column's. MiniLM has output dimensions that are all but constant (127 and 223
+    are about 1e-32 in every sentence, 319 about 1e-8): standardised, their tiny spread
+    became weights of 1e30 to 1e62 that multiply float noise; such a column gets no
+    weight."""
+    std = x.std(axis=0)
+    return std >= floor * float(np.median(std))
+
+
 class Stacked:
     """The semantic model: a logistic regression over the embedding block (cosine,
     |u - v|, u * v; C1) whose logit joins the lexical features and the cosine in a second
@@ -195,6 +206,8 @@ class Stacked:
     def fit(self, x: np.ndarray, y: np.ndarray) -> Stacked:
         n = len(LEXICAL_CLAIM_FEATURES)
         emb, words = x[:, n:n + EMBEDDING_BLOCK], x[:, n + EMBEDDING_BLOCK:]
+        self.live = live_columns(emb)
+        emb = emb[:, self.live]
         z = np.zeros(len(y))
         inner = folds_of(y, 5, SEED + 2)
         for f in range(5):
@@ -208,8 +221,9 @@ class Stacked:
         """``(w, b)`` with ``decision(x) = x @ w + b`` over the raw features."""
         n = len(LEXICAL_CLAIM_FEATURES)
         (s1, m1), (s2, m2) = self.stage1, self.stage2
-        w1 = m1.coef_[0] / s1.scale_
-        b1 = float(m1.intercept_[0] - w1 @ s1.mean_)
+        w1 = np.zeros(len(self.live))
+        w1[self.live] = m1.coef_[0] / s1.scale_
+        b1 = float(m1.intercept_[0] - w1[self.live] @ s1.mean_)
         w2 = m2.coef_[0] / s2.scale_
         b2 = float(m2.intercept_[0] - w2 @ s2.mean_)
         w = np.zeros(n + len(w1) + len(w2) - n - 2)
@@ -318,29 +332,30 @@ def seed_pairs(path: Path = SEED_LABELS) -> tuple:
     return labels, a, b, da, db, y
 
 
-def calibrate(weights: dict, path: Path = SEED_LABELS) -> dict:
+def calibrate(weights: dict, path: Path = SEED_LABELS, clauses: bool = False) -> dict:
     """Fit the context weights (claims.CONTEXT_FEATURES) on the labelled seed pair, then
     the claim threshold that finds the most labelled pairs for the fewest false claims
     (objective: found - false / 2; ties go to the higher threshold), with the facts
-    diff's sentence counterparts as claims as diff_versions gives them. In-sample for
-    the seeds, by design: they are the only labelled article pair used."""
+    diff's sentence counterparts as claims as diff_versions gives them. With
+    ``clauses``, a pair's probability is the best of its sentences' and of their clauses'
+    (claims.pair_matrix), in fitting and in use. In-sample for the labelled pair."""
     from storytrace.align import Aligner
     from storytrace.align.similarity import lexical_similarity
-    from storytrace.diff.claims import ClaimScorer, context_features, match_claims
+    from storytrace.diff.claims import ClaimScorer, context_features, match_claims, pair_matrix
     from storytrace.diff.core import diff_versions
     from storytrace.eval.claims import score_pairs
 
     labels, a, b, da, db, y = seed_pairs(path)
     where = str(path.relative_to(ROOT))
-    scorer = ClaimScorer(weights=weights)
+    scorer = ClaimScorer(weights=weights | {"context": {"clauses": clauses}})
     ta, tb = da.sentence_texts(), db.sentence_texts()
     ea, eb = scorer.embed(ta), scorer.embed(tb)
-    x = context_features(scorer.matrix(ta, tb, ea, eb), lexical_similarity(da, db),
+    x = context_features(pair_matrix(ta, tb, scorer, ea, eb), lexical_similarity(da, db),
                          None if ea is None else ea @ eb.T)
     keep = y.ravel() >= 0
     lr = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=3000).fit(
         x.reshape(-1, x.shape[2])[keep], y.ravel()[keep])
-    context = {"features": list(CONTEXT_NAMES[:x.shape[2]]),
+    context = {"features": list(CONTEXT_NAMES[:x.shape[2]]), "clauses": clauses,
                "coef": lr.coef_[0].round(6).tolist(),
                "intercept": round(float(lr.intercept_[0]), 6),
                "fitted_on": f"{where}: its {int((y == 1).sum())} same pairs against "
@@ -468,6 +483,9 @@ def main() -> None:
     parser.add_argument("--calibrate-on", choices=tuple(CALIBRATION), default="seeds",
                         help="the labelled article pair the context weights and the claim "
                         "threshold are fitted on (the other is then held out)")
+    parser.add_argument("--clauses", action="store_true", help="a pair's probability is "
+                        "the best of its sentences' and of each clause of one against the "
+                        "other (claims.pair_matrix), in fitting the context weights and in use")
     parser.add_argument("--recalibrate", action="store_true", help="keep the bundled "
                         "models' MSRP weights; fit only the context weights and threshold")
     parser.add_argument("--listing", action="store_true", help="semantic model: also fit "
@@ -485,7 +503,7 @@ def main() -> None:
         else:
             weights = train(name, args, (a, b, y), (fold, neg_a, neg_b, neg_fold))
         weights = {k: v for k, v in weights.items() if k != "listing"}
-        weights |= calibrate(weights, CALIBRATION[args.calibrate_on])
+        weights |= calibrate(weights, CALIBRATION[args.calibrate_on], args.clauses)
         if args.listing and name == "semantic":
             weights |= fit_listing(weights)
         command = weights["training"]["command"].split(" --calibrate-on")[0]

@@ -393,3 +393,39 @@ def test_labelled_pairs_found_with_the_sentence_model():
     assert heavy["found"] >= 5 and heavy["false"] <= 1
     seeds = evaluate_claims(LABELS / "claims_seeds.tsv")  # held out by the listing weights
     assert seeds["found"] >= 9 and seeds["precision"] >= 0.85
+
+
+class WordScorer(FixedScorer):
+    """Probability 0.9 for two texts sharing the word "tough", else 0.1: a clause that
+    holds the word scores high, its whole sentence is given low."""
+
+    def __init__(self, clauses: bool) -> None:
+        self.weights = {"threshold": 0.5, "context": {"clauses": clauses}}
+
+    def matrix(self, a, b, ea=None, eb=None):
+        return np.array([[0.9 if "tough" in x and "tough" in y and len(x) < 40 else 0.1
+                          for y in b] for x in a]).reshape(len(a), len(b))
+
+
+def test_pair_matrix_takes_the_best_clause_only_when_the_model_says_so():
+    from storytrace.diff.claims import clause_spans, pair_matrix
+
+    a = ["He has tried to act especially tough, promising to keep the city a haven.",
+         "Rain fell on the parade route all afternoon."]
+    b = ["He acts tough on crime."]
+    assert a[0][slice(*clause_spans(a[0])[0])] == "He has tried to act especially tough"
+    assert clause_spans(a[1]) == [] and clause_spans(b[0]) == []
+    assert pair_matrix(a, b, WordScorer(False)).tolist() == [[0.1], [0.1]]
+    assert pair_matrix(a, b, WordScorer(True)).tolist() == [[0.9], [0.1]]
+    assert pair_matrix(b, a, WordScorer(True)).tolist() == [[0.9, 0.1]]
+
+
+def test_shipped_semantic_model_has_no_runaway_weight():
+    """MiniLM has output dimensions that are all but constant (about 1e-32 in every
+    sentence): standardised in training, they got weights of 1e30-1e62 that multiply float
+    noise. The trainer gives such dimensions no weight."""
+    from storytrace.diff.claims import load_claim_weights
+
+    w = load_claim_weights("semantic")
+    assert max(abs(x) for x in (*w["abs_diff"], *w["product"])) < 100
+    assert max(abs(x) for x in w["coef"]) < 100

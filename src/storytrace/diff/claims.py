@@ -441,7 +441,7 @@ def claim_probabilities(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer) -> np.ndarr
 
     texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
     ea, eb = scorer.embed(texts_a), scorer.embed(texts_b)
-    prob = scorer.matrix(texts_a, texts_b, ea, eb)
+    prob = pair_matrix(texts_a, texts_b, scorer, ea, eb)
     context = scorer.weights.get("context")
     if context is None or prob.size == 0:
         return prob
@@ -451,6 +451,58 @@ def claim_probabilities(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer) -> np.ndarr
     if len(coef) != x.shape[2]:
         raise ValueError("claim model context weights do not match its features")
     return 1 / (1 + np.exp(-np.clip(x @ coef + float(context["intercept"]), -50, 50)))
+
+
+def pair_matrix(texts_a: Sequence[str], texts_b: Sequence[str], scorer: ClaimScorer,
+                ea: np.ndarray | None = None, eb: np.ndarray | None = None) -> np.ndarray:
+    """The scorer's probability for every sentence pair; with the model's ``clauses``
+    (context weights fitted so), the best of the pair's and of each clause of one
+    sentence (:func:`clause_spans`) against the other sentence: a rewrite often restates
+    one clause of a longer sentence ("..., promising to defy federal law and maintain New
+    York's status as a sanctuary city." ~ "He claims that NYC will remain a sanctuary
+    city."), which the scorer, trained on whole sentences, rates low as a whole."""
+    prob = scorer.matrix(texts_a, texts_b, ea, eb)
+    if not (scorer.weights.get("context") or {}).get("clauses") or prob.size == 0:
+        return prob
+    for flip, (mine, other) in enumerate(((texts_a, texts_b), (texts_b, texts_a))):
+        parts = [(i, t[s:e]) for i, t in enumerate(mine) for s, e in clause_spans(t)]
+        if not parts:
+            continue
+        texts = [t for _, t in parts]
+        sub = scorer.matrix(other, texts) if flip else scorer.matrix(texts, other)
+        for k, (i, _) in enumerate(parts):
+            if flip:
+                prob[:, i] = np.maximum(prob[:, i], sub[:, k])
+            else:
+                prob[i] = np.maximum(prob[i], sub[k])
+    return prob
+
+
+#: where a sentence splits into clauses: a comma, semicolon, colon or dash, or before a
+#: conjunction that opens a clause of its own
+CLAUSE_BREAK = re.compile(r"\s*[,;:\u2013\u2014]\s+|\s+(?=(?:while|but|although|though|"
+                          r"whereas|because)\s)", re.IGNORECASE)
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that are statements of their own (:data:`MIN_CONTENT`
+    content words), as offsets into it; none when the sentence does not split.
+
+    >>> s = "He tried to act tough, promising to keep New York a sanctuary city."
+    >>> [s[a:b] for a, b in clause_spans(s)]
+    ['He tried to act tough', 'promising to keep New York a sanctuary city.']
+    """
+    cuts = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(sentence)]
+    if not cuts:
+        return []
+    out, start = [], 0
+    for cut_start, cut_end in [*cuts, (len(sentence), len(sentence))]:
+        piece = sentence[start:cut_start]
+        if sum(1 for w in re.findall(r"\w+", piece.lower()) if w not in STOPWORDS) \
+                >= MIN_CONTENT:
+            out.append((start, cut_start))
+        start = cut_end
+    return out
 
 
 def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: ClaimScorer,

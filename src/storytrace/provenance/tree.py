@@ -478,6 +478,131 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
 
+@dataclass
+class _Evidence:
+    """What the tree search weighs, pair by pair: each candidate pair's verdict
+    (``directions``) and its net order evidence as the tree weighs it (``orders``), how
+    many versions credit each one (``credited_by``), and the separate innovations a
+    witness explained away (``eased``, reasons to show on drawn edges)."""
+
+    directions: dict[tuple[int, int], Direction] = field(default_factory=dict)
+    orders: dict[tuple[int, int], float] = field(default_factory=dict)
+    credited_by: dict[int, int] = field(default_factory=dict)
+    eased: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _candidate_pairs(profiles: Sequence[Profile], linked: dict[tuple[int, int], str],
+                     options: TreeOptions
+                     ) -> tuple[dict[tuple[int, int], float], list[tuple[int, int]],
+                                dict[int, list[int]]]:
+    """The pairs compared (every pair in a small story, else the linked ones) with their
+    similarity, those similar enough (or linked) to be parent candidates, and each
+    version's candidates (``near``)."""
+    n = len(profiles)
+    pairs = ({(i, j) for i in range(n) for j in range(i + 1, n)}
+             if n <= options.all_pairs else linked)
+    sims = {(i, j): similarity(profiles[i], profiles[j]) for i, j in sorted(pairs)}
+    candidates = [p for p, s in sims.items() if s >= options.min_similarity or p in linked]
+    near: dict[int, list[int]] = {k: [] for k in range(n)}
+    for i, j in candidates:
+        near[i].append(j)
+        near[j].append(i)
+    return sims, candidates, near
+
+
+def _pair_edges(graph: nx.DiGraph, profiles: Sequence[Profile],
+                sims: dict[tuple[int, int], float], candidates: Sequence[tuple[int, int]],
+                near: dict[int, list[int]], comparisons: dict, options: TreeOptions
+                ) -> _Evidence:
+    """Decide each candidate pair (with the versions near either as third articles) and
+    add its two edges, ``i -> j`` and ``j -> i``, to ``graph``."""
+    ev = _Evidence(credited_by=dict.fromkeys(range(len(profiles)), 0))
+    for i, j in candidates:
+        others = [profiles[k] for k in sorted(set(near[i]) | set(near[j]) - {i, j})]
+        d = decide(profiles[i], profiles[j], others, comparisons.get((i, j)))
+        ev.directions[(i, j)] = d
+        base = options.similarity_scale * sims[(i, j)]
+        # Siblings, or a third version between them: not a direct copy either way.
+        apart = _apart(d, profiles[i], profiles[j], bool((set(near[i]) & set(near[j])) - {i, j}),
+                       options, ev.eased)
+        base -= apart
+        order = ev.orders[(i, j)] = _order_score(d, options)
+        copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0
+        w_ij = base - max(0.0, -order) + _capped(copying, options)
+        w_ji = base - max(0.0, order) + _capped(-copying, options)
+        for e in d.evidence:
+            if e.name == "credit" and e.weight >= CREDIT_OWN:
+                if e.points == "a->b":
+                    w_ij += options.credit_bonus
+                    ev.credited_by[i] += 1
+                elif e.points == "b->a":
+                    w_ji += options.credit_bonus
+                    ev.credited_by[j] += 1
+        graph.add_edge(i, j, weight=w_ij)
+        graph.add_edge(j, i, weight=w_ji)
+    return ev
+
+
+def _root_edges(graph: nx.DiGraph, profiles: Sequence[Profile], near: dict[int, list[int]],
+                ev: _Evidence, options: TreeOptions) -> dict[str, dict]:
+    """Add to ``graph`` each version's "no parent in the corpus" edge, and a node for each
+    outside publisher the versions credit with its edges to them; the outside sources."""
+    no_parent = {k: _no_parent(k, ev.credited_by[k], near[k], ev.directions, options)
+                 for k in range(len(profiles))}
+    for k, weight in no_parent.items():
+        graph.add_edge(_ROOT, k, weight=weight)
+    outside = _outside_sources(profiles, near)
+    for key, entry in outside.items():
+        # An outside source credited in the story is a candidate parent that was not
+        # collected; it hangs from the virtual root at no cost.
+        graph.add_edge(_ROOT, ("external", key), weight=0.0)
+        for k, copied in entry["targets"].items():
+            weight = options.external_copied if copied else options.external_weight
+            if not entry["text_credit"][k]:
+                weight -= options.fact_credit_discount
+            if _held_elsewhere(k, entry["credits"][k], profiles, near[k], ev.orders, options):
+                weight = -math.inf  # the credit came in with text added to a stored copy
+            # Weak or strong, a credited source that was not collected is a better "no
+            # parent in the corpus" than none at all: it never loses to the bare root.
+            weight = max(weight, no_parent[k] + _TIE)
+            graph.add_edge(("external", key), k, weight=weight)
+    return outside
+
+
+def _orientation(parent_of: dict, rooting: _Rooting) -> dict[int, float]:
+    """How sure each version's tree edges are of their orientation.
+
+    The tree's shape fixed, an edge turns round when the root lies on its child's side,
+    so its margin is the best rooting's over the best with the root there. An edge whose
+    direction rests on no evidence (of its own or of the tree) makes both its ends
+    uncertain."""
+    orient: dict[int, float] = {}
+    for v, u in parent_of.items():
+        if isinstance(u, int) and isinstance(v, int):
+            sure = _sigmoid(rooting.margin[v])
+            for k in (u, v):
+                orient[k] = min(orient.get(k, 1.0), sure)
+    for k, margin in rooting.margin.items():
+        if rooting.root_of[k] == k:
+            orient[k] = min(orient.get(k, 1.0), _sigmoid(margin))
+    return orient
+
+
+def _related_edges(tree: FamilyTree, arts: Sequence[Article], members: int,
+                   profiles: Sequence[Profile], linked: dict[tuple[int, int], str],
+                   directions: dict[tuple[int, int], Direction], comparisons: dict) -> None:
+    """Keep visible the stored links that the tree does not use, each with the pair's own
+    verdict."""
+    used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
+    for (i, j), kind in sorted(linked.items()):
+        if i >= members or j >= members or (arts[i].id, arts[j].id) in used:
+            continue
+        d = directions.get((i, j)) or decide(profiles[i], profiles[j], [], comparisons.get((i, j)))
+        source, target = (d.b, d.a) if d.verdict == "b->a" else (d.a, d.b)
+        tree.edges.append(TreeEdge(source, target, "related", d.confidence,
+                                   d if source == d.a else d.reversed(), link=kind))
+
+
 def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None, *,
                 story: str = "", seqs: Sequence[int] | None = None,
                 context: Sequence[Article] = (), ignore_times: bool = False,
@@ -499,103 +624,28 @@ def family_tree(articles: Sequence[Article], links: Iterable[Any] | None = None,
         tree only then, marked ``context`` (their own parents are their story's).
     ignore_times : decide as if no article had a publication time.
     """
+    import networkx as nx
+
     members = list({a.id: a for a in reversed(articles)}.values())[::-1]  # one per id
     member_ids = {a.id for a in members}
     extra = [a for a in context if a.id not in member_ids]
     arts = [replace(a, published=None) if ignore_times else a for a in [*members, *extra]]
     profiles = [profile(a) for a in arts]
-    index = {a.id: k for k, a in enumerate(arts)}
-    linked, comparisons = _link_pairs(links, index, seqs)
-    n = len(arts)
-    pairs = ({(i, j) for i in range(n) for j in range(i + 1, n)}
-             if n <= options.all_pairs else linked)
-    sims = {(i, j): similarity(profiles[i], profiles[j]) for i, j in sorted(pairs)}
-    candidates = [p for p, s in sims.items() if s >= options.min_similarity or p in linked]
-    near: dict[int, list[int]] = {k: [] for k in range(n)}
-    for i, j in candidates:
-        near[i].append(j)
-        near[j].append(i)
-
-    import networkx as nx
-
+    linked, comparisons = _link_pairs(links, {a.id: k for k, a in enumerate(arts)}, seqs)
+    sims, candidates, near = _candidate_pairs(profiles, linked, options)
     graph = nx.DiGraph()
     graph.add_node(_ROOT)
-    directions: dict[tuple[int, int], Direction] = {}
-    orders: dict[tuple[int, int], float] = {}
-    credited_by: dict[int, int] = dict.fromkeys(range(n), 0)
-    eased: dict[tuple[str, str], str] = {}  # separate innovations a witness explains away
-    for i, j in candidates:
-        others = [profiles[k] for k in sorted(set(near[i]) | set(near[j]) - {i, j})]
-        d = decide(profiles[i], profiles[j], others, comparisons.get((i, j)))
-        directions[(i, j)] = d
-        base = options.similarity_scale * sims[(i, j)]
-        # Siblings, or a third version between them: not a direct copy either way.
-        apart = _apart(d, profiles[i], profiles[j], bool((set(near[i]) & set(near[j])) - {i, j}),
-                       options, eased)
-        base -= apart
-        order = orders[(i, j)] = _order_score(d, options)
-        copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0
-        w_ij = base - max(0.0, -order) + _capped(copying, options)
-        w_ji = base - max(0.0, order) + _capped(-copying, options)
-        for e in d.evidence:
-            if e.name == "credit" and e.weight >= CREDIT_OWN:
-                if e.points == "a->b":
-                    w_ij += options.credit_bonus
-                    credited_by[i] += 1
-                elif e.points == "b->a":
-                    w_ji += options.credit_bonus
-                    credited_by[j] += 1
-        graph.add_edge(i, j, weight=w_ij)
-        graph.add_edge(j, i, weight=w_ji)
-    no_parent = {k: _no_parent(k, credited_by[k], near[k], directions, options)
-                 for k in range(n)}
-    for k, weight in no_parent.items():
-        graph.add_edge(_ROOT, k, weight=weight)
-    outside = _outside_sources(profiles, near)
-    for key, entry in outside.items():
-        # An outside source credited in the story is a candidate parent that was not
-        # collected; it hangs from the virtual root at no cost.
-        graph.add_edge(_ROOT, ("external", key), weight=0.0)
-        for k, copied in entry["targets"].items():
-            weight = options.external_copied if copied else options.external_weight
-            if not entry["text_credit"][k]:
-                weight -= options.fact_credit_discount
-            if _held_elsewhere(k, entry["credits"][k], profiles, near[k], orders, options):
-                weight = -math.inf  # the credit came in with text added to a stored copy
-            # Weak or strong, a credited source that was not collected is a better "no
-            # parent in the corpus" than none at all: it never loses to the bare root.
-            weight = max(weight, no_parent[k] + _TIE)
-            graph.add_edge(("external", key), k, weight=weight)
+    ev = _pair_edges(graph, profiles, sims, candidates, near, comparisons, options)
+    outside = _root_edges(graph, profiles, near, ev, options)
     arborescence = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
     parent_of = {v: u for u, v in arborescence.edges()}
     rooting = _reroot(parent_of, graph, options, [a.id for a in arts])
-    # How sure each chosen edge's orientation is: the tree's shape fixed, an edge turns
-    # round when the root lies on its child's side, so its margin is the best rooting's
-    # over the best with the root there. An edge whose direction rests on no evidence
-    # (of its own or of the tree) makes both its ends uncertain.
-    orient: dict[int, float] = {}
-    for v, u in parent_of.items():
-        if isinstance(u, int) and isinstance(v, int):
-            sure = _sigmoid(rooting.margin[v])
-            for k in (u, v):
-                orient[k] = min(orient.get(k, 1.0), sure)
-    for k, margin in rooting.margin.items():
-        if rooting.root_of[k] == k:
-            orient[k] = min(orient.get(k, 1.0), _sigmoid(margin))
-    tree = _assemble(story, arts, len(members), profiles, graph, parent_of, directions,
-                     outside, orient, credited_by, rooting)
-    _mark_unknown(tree, arts, len(members), graph, parent_of, directions, orders, options,
-                  rooting)
-    _explain_eased(tree, eased)
-    # Links that the tree does not use stay visible, with the pair's own verdict.
-    used = {(e.source, e.target) for e in tree.edges} | {(e.target, e.source) for e in tree.edges}
-    for (i, j), kind in sorted(linked.items()):
-        if i >= len(members) or j >= len(members) or (arts[i].id, arts[j].id) in used:
-            continue
-        d = directions.get((i, j)) or decide(profiles[i], profiles[j], [], comparisons.get((i, j)))
-        source, target = (d.b, d.a) if d.verdict == "b->a" else (d.a, d.b)
-        tree.edges.append(TreeEdge(source, target, "related", d.confidence,
-                                   d if source == d.a else d.reversed(), link=kind))
+    tree = _assemble(story, arts, len(members), profiles, graph, parent_of, ev.directions,
+                     outside, _orientation(parent_of, rooting), ev.credited_by, rooting)
+    _mark_unknown(tree, arts, len(members), graph, parent_of, ev.directions, ev.orders,
+                  options, rooting)
+    _explain_eased(tree, ev.eased)
+    _related_edges(tree, arts, len(members), profiles, linked, ev.directions, comparisons)
     return tree
 
 

@@ -429,3 +429,19 @@ def test_shipped_semantic_model_has_no_runaway_weight():
     w = load_claim_weights("semantic")
     assert max(abs(x) for x in (*w["abs_diff"], *w["product"])) < 100
     assert max(abs(x) for x in w["coef"]) < 100
+
+
+def test_a_name_written_another_way_is_not_a_changed_detail():
+    """Right Wing News writes Eagle Rising's "TheDCNF" as "the DCNF" and "HIV/AID" as
+    "HIV/AIDs": the same names, so no name is dropped or added (the ledger showed them as
+    changes); another name is still told."""
+    a = ("Blackburn spoke in an interview with TheDCNF on Monday. Clinton gave HIV/AID drugs "
+         "to patients in Kenya.")
+    b = ("Blackburn spoke in an interview with the DCNF on Monday. Clinton gave HIV/AIDs drugs "
+         "to patients in Uganda.")
+    found = match_claims(Doc(a), Doc(b), [], ClaimScorer(semantic=False)).claims
+    details = [(d.kind, d.change, d.a_text(a), d.b_text(b)) for c in found for d in c.details]
+    assert len(found) == 2
+    assert not [d for d in details if "DCNF" in d[2] + d[3] or "AID" in d[2] + d[3]]
+    assert ("name", "only_a", "Kenya", "") in details
+    assert ("name", "only_b", "", "Uganda") in details

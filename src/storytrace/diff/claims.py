@@ -820,8 +820,21 @@ def _same(x: Fact, y: Fact) -> bool:
 
     if x.kind in NAMES and y.kind in NAMES:
         words = set(re.findall(r"\w+", x.text.lower())) - STOPWORDS
-        return x.value == y.value or bool(words & set(re.findall(r"\w+", y.text.lower())))
+        return x.value == y.value or bool(words & set(re.findall(r"\w+", y.text.lower()))) \
+            or _name_key(x.text) == _name_key(y.text)
     return same_fact(x, y)
+
+
+def _name_key(name: str) -> str:
+    """A name as written whatever its spacing, case, a glued leading "The" or an
+    acronym's plural "s": "TheDCNF" and "DCNF", "AIDs" and "AID", "U.S." and "US".
+
+    >>> _name_key("TheDCNF"), _name_key("HIV/AIDs"), _name_key("Theodore")
+    ('dcnf', 'hivaid', 'theodore')
+    """
+    name = re.sub(r"^[Tt]he(?=[A-Z])", "", name.strip())
+    name = re.sub(r"(?<=[A-Z])s\b", "", name)
+    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 def _fact_details(in_a: list[Fact], in_b: list[Fact],

@@ -341,3 +341,92 @@ def test_trace_command_checks_same_story_links_by_default(tmp_path):
     assert checked["kind"] == unchecked["kind"] == "same_story"
     assert "probability" in checked["evidence"]["sentence_check"]
     assert "sentence_check" not in unchecked["evidence"]
+
+
+def test_two_reports_of_one_site_are_one_event_not_one_story():
+    from storytrace.engines.story_links import SAME_SITE_WHY
+
+    for outlets, kind in ((("El Diario", "El Diario"), "same_event"),
+                          (("El Diario", "The Post"), "same_story")):
+        store = Store(":memory:")
+        store.add([Article(id="a", text=FLOOD_A, outlet=outlets[0]),
+                   Article(id="b", text=FLOOD_B, outlet=outlets[1])])
+        run_trace(store)
+        links = CorpusIndex(store).links()
+        assert [x.kind for x in links] == [kind]
+        assert links[0].evidence.get("same_site", False) is (kind == "same_event")
+        if kind == "same_event":
+            # reported with its reason, but a site's second report joins no story
+            assert links[0].evidence["why"] == SAME_SITE_WHY
+            assert build_stories(store) == []
+
+
+PAYWALL = ("TAKE A FREE TRIAL Registered users can read up to 3 reports. Enter your details "
+           "below for immediate access. If you would like to request a full trial of our "
+           "services, please fill in the trial request form instead. Note our system only "
+           "accepts work email addresses (e.g. no Gmail, etc.). Email address First Name Last "
+           "Name Organisation Job Title Telephone City State / Province (USA and Canada only) "
+           "Asset Class Of Interest Multi-Asset Equities Fixed Income Real Estate Commodities")
+
+
+def test_a_headline_over_a_paywall_form_tells_no_story(monkeypatch):
+    import storytrace.engines.story_links as story_links
+
+    def stubs() -> Store:
+        store = Store(":memory:")
+        store.add([Article(id="a", title="Oil to outperform in Asia", outlet="X",
+                           text=f"Oil to outperform in Asia {PAYWALL}"),
+                   Article(id="b", title="Further slowdown in Asia in 2020", outlet="Y",
+                           text=f"Further slowdown in Asia in 2020 {PAYWALL}")])
+        return store
+
+    assert story_links.own_words(stubs().get("a").text) < story_links.HOLLOW_WORDS
+    store = stubs()
+    run_trace(store)
+    assert [x.kind for x in CorpusIndex(store).links()] == []
+    # counted by all their words, the two stubs are one story: their form is all they share
+    monkeypatch.setattr(story_links, "own_words", lambda text: len(text.split()))
+    store = stubs()
+    run_trace(store)
+    assert [x.kind for x in CorpusIndex(store).links()] == ["same_story"]
+
+
+class _Replies:
+    """A sentence check stub: sure of a pair while both texts still carry the word
+    "candy" (of a quoted reply), doubtful once it is gone."""
+
+    feature_names = ("embedding_lead",)
+
+    def features(self, pairs):
+        return np.array([[float(all("candy" in t for t in pair))] for pair in pairs])
+
+    def probability_features(self, x):
+        return np.where(x[:, 0] > 0, 0.9, 0.3)
+
+
+def test_a_quotation_and_its_replies_alone_do_not_make_one_story(monkeypatch):
+    """Two stories that print the same quotation (aligned, blanked) and the replies to
+    it, each in its own words (too short to align): the check reads the pair with all
+    quoted speech blanked too, and its lower verdict counts."""
+    import storytrace.engines.story_links as story_links
+    from storytrace.align import Aligner
+    from storytrace.engines.story_links import same_story_links
+
+    tweet = ("Senator Mary Jones told reporters at a fundraiser in Boise on Thursday that "
+             "she was surprised by the reaction to her post, because she was trying to say "
+             "things that have to be said, and that her critics look for a subtext that "
+             f'does not exist. The post read: "{QUOTE}." The candy maker answered '
+             '"Skittles are candy. Refugees are people," in a statement on Tuesday.')
+    story = ("Senator Mary Jones took to Twitter on Monday to publish a graphic that likened "
+             "refugees to a bowl of sweets, drawing sharp criticism and support in the form "
+             f'of retweets and online comments: "{QUOTE}." Mars Inc replied that "our '
+             'candy and refugees are not alike" and Clinton aides called the comparison '
+             "disgusting, as the White House announced it would take in more refugees.")
+    articles = {0: Article(id="tweet", text=tweet), 1: Article(id="story", text=story)}
+    monkeypatch.setattr(story_links, "sentence_check", lambda mode: _Replies())
+    [link] = same_story_links([(0, 1)], articles, {(0, 1): 0.5}, _QuoteMinded(blind=True),
+                              Aligner(semantic=False), TraceOptions(story_check=True))
+    assert link.kind == "shared_quote"
+    seen = link.evidence["same_story"]["without_quotes"]
+    assert seen["sentence_check"]["probability"] == 0.9  # the replies still read alike
+    assert seen["without_speech"]["sentence_check"]["probability"] == 0.3

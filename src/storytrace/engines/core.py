@@ -336,6 +336,12 @@ def without_boilerplate(articles: dict[int, Article], model: Boilerplate | None,
     return out, aside
 
 
+def same_site(a: Article, b: Article) -> bool:
+    """Whether two articles come from one site (:func:`~storytrace.text.boilerplate.site_of`
+    of their outlet and url; an article with neither has no site)."""
+    return site_of(a.outlet, a.url) == site_of(b.outlet, b.url) != ""
+
+
 def own_title(block: str, title: str) -> bool:
     """Whether a boilerplate ``block`` is (most of) the article's own ``title``: the
     block's words, at least half of the title's characters, run inside the title.
@@ -407,8 +413,7 @@ def copy_kind(a: Article, b: Article, alignment: Alignment, evidence: dict,
     from storytrace.provenance.content import copied_content
     from storytrace.provenance.direction import shared_quotes
 
-    same_site = site_of(a.outlet, a.url) == site_of(b.outlet, b.url) != ""
-    shared = copied_content(a.text, b.text, alignment.passages, same_site=same_site)
+    shared = copied_content(a.text, b.text, alignment.passages, same_site=same_site(a, b))
     side = 0 if len(a.text) <= len(b.text) else 1
     content, quoted = shared["content"][side], shared["quoted"][side]
     evidence.update(content_chars=content, quoted_chars=quoted,

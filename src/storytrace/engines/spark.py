@@ -214,19 +214,38 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
     partitions. ``checkpoint_dir``: reliable checkpoints for the components loop
     (default: local checkpoints, fine unless executors come and go). ``log`` gets one
     line per finished stage.
-    """
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F
 
+    The steps, each a function below: read and dedupe the inputs (:func:`_read_step`),
+    count site boilerplate (:func:`_boilerplate_step`), find and verify reuse links
+    (:func:`_reuse_step`), same-story links (:func:`_same_story`), then connected
+    components and stories (:func:`_stories_step`).
+    """
     spark = spark or spark_session(master, partitions=partitions)
     if partitions:
         spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
-    sc = spark.sparkContext
     report = SparkTraceReport()
-    clock = _Clock(sc, report.seconds, log)
-    disk = StorageLevel.MEMORY_AND_DISK
-    ingest = ingest or IngestOptions()
+    clock = _Clock(spark.sparkContext, report.seconds, log)
+    articles = _read_step(spark, inputs, ingest or IngestOptions(), report, clock)
+    model = _boilerplate_step(articles, options, report, clock)
+    links = _reuse_step(spark, articles, options, report, clock, model)
+    if options.same_story:
+        links = _same_story(spark, articles, links, options, report, clock, model)
+    stories = _stories_step(spark, articles, links, options, report, clock, checkpoint_dir)
+    if output:
+        with clock("write"):
+            _write(stories, output)
+    return SparkTraceResult(report, output, spark, links, stories)
 
+
+def _read_step(spark: SparkSession, inputs: list[str], ingest: IngestOptions,
+               report: SparkTraceReport, clock: _Clock) -> DataFrame:
+    """Stages "read" and "dedupe": the persisted articles, one row per kept id; the
+    report gets the files, records read, rejections with their first errors, and
+    duplicates."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    disk = StorageLevel.MEMORY_AND_DISK
     with clock("read"):
         files, missing = expand_inputs(inputs, spark)
         report.files = len(files)
@@ -245,13 +264,30 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         report.rejected += n_conflicts
         report.errors += conflicts
         records.unpersist()
-    model = None
-    if options.boilerplate:
-        with clock("boilerplate"):
-            model = _boilerplate(articles, options.boilerplate)
-            report.boilerplate_blocks = len(model)
-            report.boilerplate_sites = len({site for site, _ in model.site_blocks
-                                            if not site.startswith("*")})
+    return articles
+
+
+def _boilerplate_step(articles: DataFrame, options: TraceOptions, report: SparkTraceReport,
+                      clock: _Clock) -> Boilerplate | None:
+    """Stage "boilerplate": the corpus's site boilerplate (``None`` when the option is off)."""
+    if not options.boilerplate:
+        return None
+    with clock("boilerplate"):
+        model = _boilerplate(articles, options.boilerplate)
+        report.boilerplate_blocks = len(model)
+        report.boilerplate_sites = len({site for site, _ in model.site_blocks
+                                        if not site.startswith("*")})
+    return model
+
+
+def _reuse_step(spark: SparkSession, articles: DataFrame, options: TraceOptions,
+                report: SparkTraceReport, clock: _Clock, model: Boilerplate | None
+                ) -> DataFrame:
+    """Stages "sign", "band", "containment" and "verify": the persisted reuse links, with
+    both articles' ids (``a``, ``b``)."""
+    from pyspark import StorageLevel
+
+    disk = StorageLevel.MEMORY_AND_DISK
     with clock("sign"):
         sigs = _sign(spark, articles, options).persist(disk)
         sigs.count()
@@ -267,21 +303,32 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         pairs.unpersist()
         sigs.unpersist()
     with clock("verify"):
-        tasks = max(sc.defaultParallelism * 2, math.ceil(report.verified / _PAIRS_PER_TASK))
+        tasks = max(spark.sparkContext.defaultParallelism * 2,
+                    math.ceil(report.verified / _PAIRS_PER_TASK))
         links = _verify(spark, todo, report.verified, articles, options, tasks, model)
         ids = articles.select("seq", "id")
         links = (links.join(ids.toDF("a_seq", "a"), "a_seq").join(ids.toDF("b_seq", "b"), "b_seq")
                  .persist(disk))
         report.links_added = links.count()
         todo.unpersist()
-    if options.same_story:
-        links = _same_story(spark, articles, links, options, report, clock, model)
+    return links
+
+
+def _stories_step(spark: SparkSession, articles: DataFrame, links: DataFrame,
+                  options: TraceOptions, report: SparkTraceReport, clock: _Clock,
+                  checkpoint_dir: str | None) -> DataFrame:
+    """Stages "components" and "stories": the persisted stories of the links that make
+    them (a shared quotation alone does not); ``articles`` is unpersisted after."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    disk = StorageLevel.MEMORY_AND_DISK
+    sc = spark.sparkContext
     with clock("components"):
         checkpoint = None
         if checkpoint_dir:
             sc.setCheckpointDir(checkpoint_dir)
             checkpoint = _reliable_checkpoint
-        # The links that make stories (a shared quotation alone does not).
         story_links = links.where(F.col("kind").isin(*STORY_KINDS))
         labels, report.cc_iterations = connected_components(
             story_links.select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b")),
@@ -298,10 +345,7 @@ def run_trace_spark(inputs: list[str], options: TraceOptions = TraceOptions(), *
         report.stories = stories.count()
         labels.unpersist()
         articles.unpersist()
-    if output:
-        with clock("write"):
-            _write(stories, output)
-    return SparkTraceResult(report, output, spark, links, stories)
+    return stories
 
 
 # -- inputs ------------------------------------------------------------------

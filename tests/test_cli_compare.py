@@ -115,7 +115,8 @@ def test_compare_text_leads_with_the_summary_and_fits_a_screen(seeds_dir, tmp_pa
     assert short.exit_code == 0, short.output
     lines = short.output.splitlines()
     assert lines[5] == "In short" and lines[6].startswith("  Shared: ")
-    assert any(x.startswith("  Who copied whom: unknown") for x in lines[6:14])
+    who = [x for x in lines[6:14] if x.startswith("  Who copied whom: unknown")]
+    assert who and "toward B being the copy: too weak to say" in who[0], who
     assert any("B credits" in x and "New York Daily News" in x for x in lines[6:14])
     assert len(lines) <= 60, len(lines)
     full = runner.invoke(app, ["compare", str(a), str(b), "--lexical", "--full"])

@@ -517,3 +517,13 @@ def test_claim_ledger_section_escapes_article_text():
         {"source": "p", "target": "c", "kind": "derived"}]}}
     assert "run <code>storytrace trace --changes</code>" in render_trace_html(
         [bare], {"p": Article(id="p", text=p_text), "c": Article(id="c", text=c_text)})
+
+
+def test_unknown_direction_says_which_way_it_leans_not_a_bare_confidence():
+    page = render_compare_html({"direction": {"verdict": "unknown", "confidence": 0.59,
+                                              "score": -0.3}}, "", "")
+    assert "leans 0.59 toward A being the copy" in page
+    assert "confidence 0.59" not in page
+    decided = render_compare_html({"direction": {"verdict": "a->b", "confidence": 0.83,
+                                                 "score": 2.0}}, "", "")
+    assert "confidence 0.83" in decided and "leans" not in decided

@@ -54,6 +54,28 @@ CLAIM_WORDS = {"copied": "copied", "edited": "edited", "paraphrased": "paraphras
                "changed_detail": "with a changed detail"}
 VERDICTS = {"a->b": "A was copied by B", "b->a": "B was copied by A",
             "siblings": "siblings (both copy a common source)"}
+
+
+def verdict_words(direction: dict) -> str:
+    """A direction verdict in words with its confidence; for ``"unknown"``, which way the
+    evidence leans and how far (``confidence`` is then the probability of the likelier
+    direction, ``score`` > 0 leaning to A being the source).
+
+    >>> verdict_words({"verdict": "b->a", "confidence": 0.83})
+    'B was copied by A (confidence 0.83)'
+    >>> verdict_words({"verdict": "unknown", "confidence": 0.59, "score": 0.4})
+    'unknown (the evidence leans 0.59 toward B being the copy: too weak to say)'
+    """
+    verdict, conf, score = (direction.get(k) for k in ("verdict", "confidence", "score"))
+    sure = isinstance(conf, int | float)
+    if verdict in VERDICTS:
+        return VERDICTS[verdict] + (f" (confidence {conf:.2f})" if sure else "")
+    if sure and isinstance(score, int | float) and score and conf > 0.5:
+        return (f"unknown (the evidence leans {conf:.2f} toward {'B' if score > 0 else 'A'} "
+                "being the copy: too weak to say)")
+    return "unknown"
+
+
 #: The credits a summary names: sources of information, not the people quoted.
 CREDIT_TYPES = ("wire", "outlet", "organisation", "document")
 
@@ -93,6 +115,7 @@ def summarize(result: dict) -> dict:
                  if isinstance(result.get(s), dict) and result[s].get("id")}
         out["direction"] = {"verdict": direction.get("verdict"),
                             "confidence": direction.get("confidence"),
+                            "score": direction.get("score"),
                             "reason": decisive_reason(direction, names)}
     credits = result.get("attributions")
     if isinstance(credits, dict):
@@ -126,10 +149,7 @@ def summary_lines(summary: dict) -> list[str]:
                      f"{summary['adds']['b']}")
     d = summary.get("direction")
     if d:
-        head = VERDICTS.get(d["verdict"], "unknown")
-        confidence = d.get("confidence")
-        sure = f" (confidence {confidence:.2f})" if isinstance(confidence, int | float) else ""
-        lines.append(f"Who copied whom: {head}{sure}"
+        lines.append(f"Who copied whom: {verdict_words(d)}"
                      + (f" — {d['reason']}" if d.get("reason") else ""))
     credits = summary.get("credits")
     if credits:

@@ -586,6 +586,11 @@ def _direction(page: _Page) -> None:
                    + (f" ({esc(short(via, 80))})" if via else ""))
     else:
         verdict = "<b>Direction unknown</b>: the evidence does not say who copied whom"
+        score = num(d.get("score"))
+        if conf is not None and conf > 0.5 and score:
+            verdict += (f" · it leans {conf:.2f} toward {'B' if score > 0 else 'A'} being the "
+                        "copy, too weak to say")
+            conf = None
     verdict += f" · confidence {conf:.2f}" if conf is not None else ""
     reason = d.get("reason") or d.get("explanation")
     more = (f'<div class="muted">{esc(reason)}</div>' if reason else "") + \

@@ -81,7 +81,8 @@ def where(index: CorpusIndex, pairs: list[tuple[int, int]], options: TraceOption
     gates = story_gates(pairs, articles, options)
     near = sketch_standing(index, pairs, options)
     texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in pairs]
-    lexical = StorySimilarity().probabilities(texts, [near[p][0] for p in pairs])
+    lexical = StorySimilarity(semantic=options.semantic).probabilities(
+        texts, [near[p][0] for p in pairs])
     check = sentence_check("auto")
     checked = (check.probability_features(check.features(texts)) if check is not None
                else np.full(len(pairs), np.nan))

@@ -50,10 +50,13 @@ def merged(found: list[Annotation]) -> list[Annotation]:
     return out
 
 
-def detections(corpus: Path, aligner: Aligner, scorer: ClaimScorer
-               ) -> dict[str, list[Annotation]]:
+def detections(corpus: Path, aligner: Aligner, scorer: ClaimScorer,
+               only: set[tuple[str, str]] | None = None) -> dict[str, list[Annotation]]:
+    """The three detection sets of every pair of the set (those in ``only`` if given)."""
     sets: dict[str, list[Annotation]] = {"passages": [], "+claims": [], "+claims merged": []}
     for susp, src in read_pairs(corpus):
+        if only is not None and (susp, src) not in only:
+            continue
         a = Doc(decode((corpus / "susp" / susp).read_bytes()))
         b = Doc(decode((corpus / "src" / src).read_bytes()))
         passages = aligner.align(a, b, repeats=False).passages

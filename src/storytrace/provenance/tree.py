@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from storytrace.model import Article
 from storytrace.provenance.direction import (
+    BRANCHING_MIN,
     CREDIT_OWN,
     MIN_MARGIN,
     Direction,
@@ -135,6 +136,12 @@ class TreeOptions:
     witnessed_share : sentences of its own a copy may have, as a share of its sentences,
         before "separate innovations" count against a pair that a third version has
         tested for branching and found none (:func:`_apart`); 0 keeps the pairwise rule.
+    branching_private : a third version must hold this share of each side's private text
+        (:func:`_private_share`) for the pair's branching evidence to count in the tree;
+        below it, it is chance agreement of two rewordings. 0 counts all branching.
+    branching_versions : ``branching_private`` applies to pairs each of which holds at
+        least this share of the other's 3-word phrases (versions of one text), not to
+        pairs that share a part only.
     """
 
     similarity_scale: float = 10.0
@@ -156,6 +163,8 @@ class TreeOptions:
     held_containment: float = 0.5
     unknown_margin: float = 1.0
     witnessed_share: float = 0.2
+    branching_private: float = 0.05
+    branching_versions: float = 0.25
 
 
 @dataclass
@@ -376,8 +385,31 @@ def _copy_evidence(d: Direction) -> float:
     return total
 
 
+def _private_share(pa: Profile, pb: Profile, others: Sequence[Profile]) -> float:
+    """How much a third version shares of each side's private text, at most over the
+    third versions: the smaller of the shares of ``a``'s phrases that ``b`` lacks and of
+    ``b``'s that ``a`` lacks which it holds (:data:`BRANCHING_MIN` phrases each way needed).
+
+    Branching (:func:`~storytrace.provenance.direction._branching_item`) weighs what a
+    third version shares with each beyond the other against what the two share. Copies
+    that reword heavily share little, and two copies that reword the same text agree by
+    chance here and there (the same word dropped, a swap undone): a few phrases that,
+    against the little the two share, look like branching. Against each side's private
+    text, which grows with the rewording, chance agreement stays small, while a third
+    version that really branches off between them holds a good part of both.
+    """
+    a_only, b_only = pa.shingles - pb.shingles, pb.shingles - pa.shingles
+    best = 0.0
+    for w in others:
+        ga, gb = len(a_only & w.shingles), len(b_only & w.shingles)
+        if min(ga, gb) >= BRANCHING_MIN:
+            best = max(best, min(ga / len(a_only), gb / len(b_only)))
+    return best
+
+
 def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
-           options: TreeOptions, eased: dict[tuple[str, str], str] | None = None) -> float:
+           options: TreeOptions, eased: dict[tuple[str, str], str] | None = None,
+           others: Sequence[Profile] = ()) -> float:
     """The weight of the pair's evidence that neither copied the other directly: siblings
     (a common source) or a third version between them (branching).
 
@@ -389,24 +421,44 @@ def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
     ``options.witnessed_share`` of its sentences of its own, in proportion to its length,
     before the pair counts as siblings; ``eased`` then gets, under the pair's ids, the
     reason to show on the edge if the tree draws it.
+
+    Between versions of one text (each holding ``options.branching_versions`` of the
+    other's phrases), branching counts only when a third version among ``others`` holds
+    at least ``options.branching_private`` of each side's private text
+    (:func:`_private_share`): below that, it is chance agreement of two rewordings, and
+    counts as no branching. Pairs that share less (a part reused) keep it as it stands.
     """
     branching = any(e.name == "branching" and e.weight > 0 for e in d.evidence)
+    why: list[str] = []
+    shared = len(pa.shingles & pb.shingles)
+    versions = shared >= options.branching_versions * max(len(pa.shingles), len(pb.shingles), 1)
+    if branching and options.branching_private and others and versions:
+        share = _private_share(pa, pb, others)
+        if share < options.branching_private:
+            branching = False
+            why.append(f"the text a third version shares with each of {pa.id} and {pb.id} "
+                       f"beyond the other is at most {share:.0%} of what each holds alone: "
+                       f"chance agreement of rewordings, not a sign of branching")
     apart = 0.0
     for e in d.evidence:
         if e.points != "siblings" and e.name != "branching":
+            continue
+        if e.name == "branching" and not branching:
             continue
         weight = e.weight
         if e.name == "separate" and witnessed and not branching and options.witnessed_share:
             own_a, own_b = own_sentences(pa, pb), own_sentences(pb, pa)
             (na, _), (nb, _) = own_a, own_b
             allowed, weight = separate_weight(own_a, own_b, options.witnessed_share)
-            if weight < e.weight and eased is not None:
-                eased[(pa.id, pb.id)] = eased[(pb.id, pa.id)] = (
+            if weight < e.weight:
+                why.append(
                     f"{pa.id} has {na} sentence(s) {pb.id} lacks and {pb.id} {nb} that {pa.id} "
                     f"lacks: within the {allowed} a copy of that length may add, since a third "
                     f"version that shares text with both shows no branching (copies of a "
                     f"version not in the corpus would)")
         apart = max(apart, weight)
+    if why and eased is not None:
+        eased[(pa.id, pb.id)] = eased[(pb.id, pa.id)] = "; ".join(why)
     return apart
 
 
@@ -524,7 +576,7 @@ def _pair_edges(graph: nx.DiGraph, profiles: Sequence[Profile],
         base = options.similarity_scale * sims[(i, j)]
         # Siblings, or a third version between them: not a direct copy either way.
         apart = _apart(d, profiles[i], profiles[j], bool((set(near[i]) & set(near[j])) - {i, j}),
-                       options, ev.eased)
+                       options, ev.eased, others)
         base -= apart
         order = ev.orders[(i, j)] = _order_score(d, options)
         copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0

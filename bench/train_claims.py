@@ -332,7 +332,8 @@ def seed_pairs(path: Path = SEED_LABELS) -> tuple:
     return labels, a, b, da, db, y
 
 
-def calibrate(weights: dict, path: Path = SEED_LABELS, clauses: bool = False) -> dict:
+def calibrate(weights: dict, path: Path = SEED_LABELS, clauses: bool = False,
+              windows: bool = False) -> dict:
     """Fit the context weights (claims.CONTEXT_FEATURES) on the labelled seed pair, then
     the claim threshold that finds the most labelled pairs for the fewest false claims
     (objective: found - false / 2; ties go to the higher threshold), with the facts
@@ -347,7 +348,8 @@ def calibrate(weights: dict, path: Path = SEED_LABELS, clauses: bool = False) ->
 
     labels, a, b, da, db, y = seed_pairs(path)
     where = str(path.relative_to(ROOT))
-    scorer = ClaimScorer(weights=weights | {"context": {"clauses": clauses}})
+    scorer = ClaimScorer(weights=weights | {"context": {"clauses": clauses,
+                                                        "windows": windows}})
     ta, tb = da.sentence_texts(), db.sentence_texts()
     ea, eb = scorer.embed(ta), scorer.embed(tb)
     x = context_features(pair_matrix(ta, tb, scorer, ea, eb), lexical_similarity(da, db),
@@ -356,6 +358,7 @@ def calibrate(weights: dict, path: Path = SEED_LABELS, clauses: bool = False) ->
     lr = LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=3000).fit(
         x.reshape(-1, x.shape[2])[keep], y.ravel()[keep])
     context = {"features": list(CONTEXT_NAMES[:x.shape[2]]), "clauses": clauses,
+               "windows": windows,
                "coef": lr.coef_[0].round(6).tolist(),
                "intercept": round(float(lr.intercept_[0]), 6),
                "fitted_on": f"{where}: its {int((y == 1).sum())} same pairs against "
@@ -486,6 +489,9 @@ def main() -> None:
     parser.add_argument("--clauses", action="store_true", help="a pair's probability is "
                         "the best of its sentences' and of each clause of one against the "
                         "other (claims.pair_matrix), in fitting the context weights and in use")
+    parser.add_argument("--windows", action="store_true", help="... and of each two "
+                        "adjacent sentences of one against a sentence of the other (a "
+                        "statement split over two sentences)")
     parser.add_argument("--recalibrate", action="store_true", help="keep the bundled "
                         "models' MSRP weights; fit only the context weights and threshold")
     parser.add_argument("--listing", action="store_true", help="semantic model: also fit "
@@ -503,7 +509,8 @@ def main() -> None:
         else:
             weights = train(name, args, (a, b, y), (fold, neg_a, neg_b, neg_fold))
         weights = {k: v for k, v in weights.items() if k != "listing"}
-        weights |= calibrate(weights, CALIBRATION[args.calibrate_on], args.clauses)
+        weights |= calibrate(weights, CALIBRATION[args.calibrate_on], args.clauses,
+                             args.windows)
         if args.listing and name == "semantic":
             weights |= fit_listing(weights)
         command = weights["training"]["command"].split(" --calibrate-on")[0]

@@ -445,3 +445,22 @@ def test_a_name_written_another_way_is_not_a_changed_detail():
     assert not [d for d in details if "DCNF" in d[2] + d[3] or "AID" in d[2] + d[3]]
     assert ("name", "only_a", "Kenya", "") in details
     assert ("name", "only_b", "", "Uganda") in details
+
+
+def test_pair_matrix_windows_credit_both_sentences_of_a_split_statement():
+    from storytrace.diff.claims import pair_matrix
+
+    class Joined(FixedScorer):
+        """0.9 only when B's text holds both halves of the statement."""
+
+        def __init__(self, windows: bool) -> None:
+            self.weights = {"threshold": 0.5, "context": {"windows": windows}}
+
+        def matrix(self, a, b, ea=None, eb=None):
+            return np.array([[0.9 if "ready" in y and "cough" in y else 0.1 for y in b]
+                             for _ in a]).reshape(len(a), len(b))
+
+    a = ["She was ready with answers and facts, and she did not cough once."]
+    b = ["She was so ready with answers.", "She did not cough.", "It rained."]
+    assert pair_matrix(a, b, Joined(False)).tolist() == [[0.1, 0.1, 0.1]]
+    assert pair_matrix(a, b, Joined(True)).tolist() == [[0.9, 0.9, 0.1]]

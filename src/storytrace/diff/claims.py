@@ -462,20 +462,34 @@ def pair_matrix(texts_a: Sequence[str], texts_b: Sequence[str], scorer: ClaimSco
     York's status as a sanctuary city." ~ "He claims that NYC will remain a sanctuary
     city."), which the scorer, trained on whole sentences, rates low as a whole."""
     prob = scorer.matrix(texts_a, texts_b, ea, eb)
-    if not (scorer.weights.get("context") or {}).get("clauses") or prob.size == 0:
+    context = scorer.weights.get("context") or {}
+    if not (context.get("clauses") or context.get("windows")) or prob.size == 0:
         return prob
     for flip, (mine, other) in enumerate(((texts_a, texts_b), (texts_b, texts_a))):
-        parts = [(i, t[s:e]) for i, t in enumerate(mine) for s, e in clause_spans(t)]
+        parts = _parts(mine, bool(context.get("clauses")), bool(context.get("windows")))
         if not parts:
             continue
         texts = [t for _, t in parts]
         sub = scorer.matrix(other, texts) if flip else scorer.matrix(texts, other)
-        for k, (i, _) in enumerate(parts):
-            if flip:
-                prob[:, i] = np.maximum(prob[:, i], sub[:, k])
-            else:
-                prob[i] = np.maximum(prob[i], sub[k])
+        for k, (members, _) in enumerate(parts):
+            for i in members:
+                if flip:
+                    prob[:, i] = np.maximum(prob[:, i], sub[:, k])
+                else:
+                    prob[i] = np.maximum(prob[i], sub[k])
     return prob
+
+
+def _parts(texts: Sequence[str], clauses: bool, windows: bool
+           ) -> list[tuple[tuple[int, ...], str]]:
+    """Pieces of a text scored against the other's sentences besides its sentences: each
+    clause (:func:`clause_spans`) and, with ``windows``, each two adjacent sentences (a
+    statement split over two), with the sentences each belongs to."""
+    out = [((i,), t[s:e]) for i, t in enumerate(texts) for s, e in clause_spans(t)] \
+        if clauses else []
+    if windows:
+        out += [((i, i + 1), f"{texts[i]} {texts[i + 1]}") for i in range(len(texts) - 1)]
+    return out
 
 
 #: where a sentence splits into clauses: a comma, semicolon, colon or dash, or before a

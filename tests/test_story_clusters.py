@@ -77,15 +77,28 @@ def test_a_copy_family_is_one_text_to_a_same_story_link() -> None:
 
 def test_an_article_joins_the_story_it_copies() -> None:
     story = [1, 2, 3, 4]
-    # One copy link (a fifth of a version) brings an article into a story of four; one
-    # same-story link does not, two do.
+    # One copy link (a fifth of a version) brings an article into a story of four.
     labels = cluster_links([*story, 5], [*_clique(story), _link(4, 5, 0.2)])
     assert len(set(labels)) == 1
-    alone = cluster_links([*story, 5], [*_clique(story), _link(4, 5, 0.9, "same_story")])
-    assert alone[4] != alone[0]
-    two = [_link(3, 5, 0.9, "same_story"), _link(4, 5, 0.9, "same_story")]
-    assert len(set(cluster_links([*story, 5], [*_clique(story), *two]))) == 1
     assert link_strength(_link(4, 5, 0.2)) == 1.1
+    # Four copies of one text are one text to a same-story link: one link brings a
+    # report of the same story in, as it would to the text alone (p 0.9 or 0.55).
+    for p in (0.9, 0.55):
+        one = cluster_links([*story, 5], [*_clique(story), _link(4, 5, p, "same_story")])
+        assert len(set(one)) == 1
+    # A story of two texts (two copy families that same-story links joined): one
+    # same-story link does not bring an article in, two do.
+    families = [_link(1, 2), _link(3, 4), *(_link(a, b, 0.9, "same_story")
+                                           for a, b in ((1, 3), (1, 4), (2, 3), (2, 4)))]
+    alone = cluster_links([*story, 5], [*families, _link(4, 5, 0.9, "same_story")])
+    assert len(set(alone[:4])) == 1 and alone[4] != alone[0]
+    two = [_link(3, 5, 0.9, "same_story"), _link(4, 5, 0.9, "same_story")]
+    assert len(set(cluster_links([*story, 5], [*families, *two]))) == 1
+    # A weak copy link between two copy families is not one text's: it is weighed by
+    # their articles, and a fifth of a version does not bridge two stories of three.
+    bridge = cluster_links([1, 2, 3, 4, 5, 6],
+                           [*_clique([1, 2, 3]), *_clique([4, 5, 6]), _link(3, 4, 0.4)])
+    assert bridge == [1, 1, 1, 4, 4, 4]
 
 
 def test_clustering_a_component_ignores_the_rest_of_the_corpus() -> None:

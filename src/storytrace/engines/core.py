@@ -72,13 +72,14 @@ class TraceOptions:
         (``None``: any time apart) are scored. ``story_check``: a pair so linked that
         shares no copied text must also pass the sentence model's check
         (:func:`sentence_check`; ``"auto"``: when the semantic extra is installed); a
-        pair it does not confirm is a ``same_event`` link, joining no story. Off here
+        pair it does not confirm is a ``same_event`` link, joining no story, as is
+        (check or not) a pair of two articles of one site. Off here
         and on Spark (each executor would load the model); the `trace` command turns
         it on (``"auto"``) with the local engine. On FakeNewsNet's hand labels it
-        raises same-story precision from 0.09 to 0.62 (the seeds stay one story) at
-        about 0.3 CPU-s per checked pair, and lowers the share of the boilerplate
-        corpus's same-story pairs joined into one story from 62% to 45%; see
-        docs/results.md.
+        raises same-story precision from 0.09 to 0.62, 0.89 with the one-site rule
+        (the seeds stay one story), at about 0.3 CPU-s per checked pair, and lowers
+        the share of the boilerplate corpus's same-story pairs joined into one story
+        from 62% to 45% (40% with the one-site rule); see docs/results.md.
     boilerplate : when recurring text is site boilerplate, blanked before every pair is
         aligned or scored (``None``: keep it).
     trees : each story's family tree (who copied whom), stored with it.
@@ -139,7 +140,7 @@ class TraceReport:
     links_added: int = 0
     story_candidates: int = 0
     story_links_added: int = 0  # every link the same-story step adds, of any kind
-    event_links: int = 0  # of those: same_event (the sentence check did not confirm them)
+    event_links: int = 0  # of those: same_event (unconfirmed by the sentence check, or one site)
     story_quote_links: int = 0  # of those: shared_quote
     boilerplate_blocks: int = 0  # blocks of text that are boilerplate (site or corpus)
     boilerplate_sites: int = 0  # sites with boilerplate of their own
@@ -517,7 +518,10 @@ def cluster_links(members: list[int], links: list[Link],
     :data:`STORY_MERGE` · √(|A|·|B|). Two single articles need one link; an article
     joins a story of up to four with one copy link, of up to three with one same-story
     link, a larger one with more; one link never joins two groups of four or more (nor
-    of three, unless it is a whole copy). A group that same-story links assembled (not
+    of three, unless it is a whole copy). Between groups that only same-story links
+    join, a group's size counts its texts: a copy family (a source and its copies) is
+    one text, so an article joins a source and its copy with one same-story link of p
+    >= 0.5, as it would join the source alone. A group that same-story links assembled (not
     one family of copies: its members are not all in one set that copy links connect)
     joins another by same-story links only when at least :data:`STORY_SUPPORT` of them
     join the two, so a chain of same-story links (A–B, B–C, C–D ...) stops at a pair
@@ -630,6 +634,8 @@ def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float
         nodes, {pair: w for pair, w in strengths.items() if w > 1.0}) for m in part}
     kin: list[int | None] = [family[g[0]] if len({family[m] for m in g}) == 1 else None
                              for g in groups]
+    # a group's size for same-story links is its texts: a copy family counts once
+    texts = [len({family[m] for m in g}) for g in groups]
     # between[g][h] = (summed strength, summed embedded strength, links, copy links) of
     # the links g–h
     between: list[dict[int, tuple[float, float, int, int]]] = [{} for _ in groups]
@@ -643,7 +649,10 @@ def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float
 
     def entry(g: int, h: int) -> tuple:
         w, e, n, copies = between[g][h]
-        size = (len(members[g]) * len(members[h])) ** 0.5
+        # one same-story link to a copy family speaks for all its copies (one text);
+        # copy links are weighed by articles, so a weak one does not bridge two families
+        size = ((texts[g] * texts[h]) if not copies
+                else (len(members[g]) * len(members[h]))) ** 0.5
         first, second = sorted((low[g], low[h]))
         # a group that same-story links assembled joins another by same-story links
         # only when two of them say so: one pairwise link (a chain's next step, a hub's
@@ -664,6 +673,7 @@ def _agglomerate(groups: list[list[int]], strengths: dict[tuple[int, int], float
         members[g] += members[h]
         members[h] = []
         kin[g] = kin[g] if kin[g] == kin[h] else None
+        texts[g] = len({family[m] for m in members[g]})
         low[g] = min(low[g], low[h])
         version[g] += 1
         del between[g][h]

@@ -468,6 +468,95 @@ def _cue_bucket(p: float) -> str:
     return "0" if p < 0.05 else "1" if p < 0.2 else "2" if p < 0.45 else "3"
 
 
+def _quote_states(words: Sequence[str]) -> list[str]:
+    """Each token's place against quotation marks: ``Qx``/``Qo``/``Qc`` for a straight,
+    opening or closing mark, else ``in`` or ``out`` of a quotation."""
+    inq: list[str] = []
+    inside = False
+    for w in words:
+        if w == '"':
+            inq.append("Qx")
+            inside = not inside
+        elif w == _OPEN_Q:
+            inq.append("Qo")
+            inside = True
+        elif w == _CLOSE_Q:
+            inq.append("Qc")
+            inside = False
+        else:
+            inq.append("in" if inside else "out")
+    return inq
+
+
+def _cue_neighbours(starts: Sequence[bool], cp: Sequence[float]
+                    ) -> tuple[list[int | None], list[int | None]]:
+    """The nearest cue-like word (cue probability >= 0.3) left and right of each token
+    within its sentence: sources sit just left of their cue ("he said") or right of it
+    ("said Smith", "according to X")."""
+    n = len(cp)
+    left: list[int | None] = [None] * n
+    last: int | None = None
+    for i in range(n):
+        if starts[i]:
+            last = None
+        left[i] = last
+        if cp[i] >= 0.3:
+            last = i
+    right: list[int | None] = [None] * n
+    nxt: int | None = None
+    for i in range(n - 1, -1, -1):
+        right[i] = nxt
+        if starts[i]:
+            nxt = None
+        if cp[i] >= 0.3:
+            nxt = i
+    return left, right
+
+
+def _after_runs(sh: Sequence[str], vw: Sequence[str]) -> list[str]:
+    """For each token of a capitalised run ("Hillary Clinton"), the word just after the
+    run (the verb a name is the subject of); ``""`` elsewhere."""
+    n = len(sh)
+    after_run: list[str] = [""] * n
+    j = n
+    for i in range(n - 1, -1, -1):
+        if sh[i] in ("Aa", "AA") or (sh[i] == "." and i and sh[i - 1] in ("Aa", "AA")):
+            after_run[i] = vw[j] if j < n else "</s>"
+        else:
+            j = i
+    return after_run
+
+
+def _sentence_positions(starts: Sequence[bool]) -> list[int]:
+    """Each token's position in its sentence (0 at a sentence start)."""
+    out: list[int] = []
+    k = 0
+    for first in starts:
+        k = 0 if first else k + 1
+        out.append(k)
+    return out
+
+
+def _cue_features(i: int, words: Sequence[str], lw: Sequence[str], vw: Sequence[str],
+                  sh: Sequence[str], inq: Sequence[str], lo: int | None, r: int | None
+                  ) -> list[str]:
+    """Token ``i``'s features from its nearest cues: left ``lo`` and right ``r``."""
+    f = ["L=" + (_bucket(i - lo) if lo is not None else "none"),
+         "R=" + (_bucket(r - i) if r is not None else "none")]
+    if r is not None:
+        d = _bucket(r - i)
+        f.append("Rw=" + vw[r] + "@" + d)
+        f.append("Rs=" + sh[i] + "@" + d)
+        between = words[i + 1 : r]
+        flags = ("," in between, any(x in '"“”' for x in between), "that" in lw[i + 1 : r])
+        f.append("Rb=" + "".join("1" if x else "0" for x in flags) + "@" + d + sh[i])
+    if lo is not None:
+        d = _bucket(i - lo)
+        f.append("Lw=" + vw[lo] + "@" + d)
+        f.append("Ls=" + sh[i] + "@" + d + inq[i])
+    return f
+
+
 def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
                    cue_p: dict[str, float],
                    clusters: dict[str, str] | None = None) -> list[list[str]]:
@@ -486,59 +575,15 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
     stems = {w: stem(w) for w in set(lw)}
     cp = [max(cue_p.get(w, 0.0), 0.8 * cue_p.get("~" + stems[w], 0.0)) for w in lw]
     cb = [_cue_bucket(p) for p in cp]
-    inq: list[str] = []
-    inside = False
-    for w in words:
-        if w == '"':
-            inq.append("Qx")
-            inside = not inside
-        elif w == _OPEN_Q:
-            inq.append("Qo")
-            inside = True
-        elif w == _CLOSE_Q:
-            inq.append("Qc")
-            inside = False
-        else:
-            inq.append("in" if inside else "out")
+    inq = _quote_states(words)
     starts = [i == 0 or (words[i - 1] in (".", "?", "!") and sh[i] in ("Aa", "Q", "AA"))
               for i in range(n)]
-    # Nearest cue-like word on each side within the sentence: sources sit just left of
-    # their cue ("he said") or right of it ("said Smith", "according to X").
-    left: list[int | None] = [None] * n
-    last: int | None = None
-    for i in range(n):
-        if starts[i]:
-            last = None
-        left[i] = last
-        if cp[i] >= 0.3:
-            last = i
-    right: list[int | None] = [None] * n
-    nxt: int | None = None
-    for i in range(n - 1, -1, -1):
-        right[i] = nxt
-        if starts[i]:
-            nxt = None
-        if cp[i] >= 0.3:
-            nxt = i
-
-    # Stems of known words (inflections of one cue verb share weights) and, for each
-    # token of a capitalised run ("Hillary Clinton"), the word just after the run: the
-    # verb a name is the subject of.
+    left, right = _cue_neighbours(starts, cp)
+    # Stems of known words (inflections of one cue verb share weights).
     st = ["~" + sw if (sw := stems[w]) != w and sw in vocab else vw[i]
           for i, w in enumerate(lw)]
-    after_run: list[str] = [""] * n
-    j = n
-    for i in range(n - 1, -1, -1):
-        if sh[i] in ("Aa", "AA") or (sh[i] == "." and i and sh[i - 1] in ("Aa", "AA")):
-            after_run[i] = vw[j] if j < n else "</s>"
-        else:
-            j = i
-    sent_pos: list[int] = []
-    k = 0
-    for i in range(n):
-        k = 0 if starts[i] else k + 1
-        sent_pos.append(k)
-
+    after_run = _after_runs(sh, vw)
+    sent_pos = _sentence_positions(starts)
     cl = [clusters.get(w, "?") for w in lw] if clusters is not None else []
 
     # Two "<s>" before each list and two "</s>" after it: P[i + 2 + d] is token i + d's
@@ -571,20 +616,7 @@ def token_features(words: Sequence[str], vocab: frozenset[str] | set[str],
                   "clc=" + cl[i].split("/")[0] + cb[i] + sh[i]]
         if starts[i]:
             f.append("ss")
-        lo, r = left[i], right[i]
-        f.append("L=" + (_bucket(i - lo) if lo is not None else "none"))
-        f.append("R=" + (_bucket(r - i) if r is not None else "none"))
-        if r is not None:
-            d = _bucket(r - i)
-            f.append("Rw=" + vw[r] + "@" + d)
-            f.append("Rs=" + sh[i] + "@" + d)
-            between = words[i + 1 : r]
-            flags = ("," in between, any(x in '"“”' for x in between), "that" in lw[i + 1 : r])
-            f.append("Rb=" + "".join("1" if x else "0" for x in flags) + "@" + d + sh[i])
-        if lo is not None:
-            d = _bucket(i - lo)
-            f.append("Lw=" + vw[lo] + "@" + d)
-            f.append("Ls=" + sh[i] + "@" + d + inq[i])
+        f += _cue_features(i, words, lw, vw, sh, inq, left[i], right[i])
         feats.append(f)
     return feats
 

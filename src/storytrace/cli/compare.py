@@ -15,10 +15,10 @@ from storytrace.comparison import (
     CLAIM_WORDS,
     CREDIT_TYPES,
     DETAILS,
-    VERDICTS,
     Comparison,
     claim_change,
     compare,
+    verdict_words,
 )
 from storytrace.model import Article
 from storytrace.store import Store
@@ -216,10 +216,7 @@ def _print_details(c: Comparison) -> None:
     direction = c.details.get("direction")
     if direction:
         out.print()
-        verdict = direction["verdict"]
-        heading = VERDICTS.get(verdict, "unknown")
-        out.print(Text(f"Direction: {heading} (confidence {direction['confidence']:.2f})",
-                       style="bold"))
+        out.print(Text(f"Direction: {verdict_words(direction)}", style="bold"))
         for item in direction.get("evidence", []):
             out.print(Text(f"  {item['name']}: {item['detail']}"))
     credits = c.details.get("attributions")

@@ -316,14 +316,20 @@ class Direction:
         >>> d = Direction("x", "y", "unknown", 0.5, 0.0, (Evidence("time", "none", 0.0, {},
         ...               "no publication time for either"),))
         >>> print(d.explain())
-        x ? y: unknown (confidence 0.50)
+        x ? y: unknown
           time: no publication time for either
         """
         arrow = {"a->b": f"{self.a} -> {self.b}", "b->a": f"{self.b} -> {self.a}",
                  "siblings": f"{self.a} and {self.b} are siblings"
                              + (f" (common source {self.via})" if self.via else "")}
-        head = arrow.get(self.verdict, f"{self.a} ? {self.b}: unknown")
-        lines = [f"{head} (confidence {self.confidence:.2f})"]
+        if self.verdict in arrow:
+            head = f"{arrow[self.verdict]} (confidence {self.confidence:.2f})"
+        elif self.score and self.confidence > 0.5:  # which way the evidence leans
+            head = (f"{self.a} ? {self.b}: unknown (leans {self.confidence:.2f} toward "
+                    f"{self.b if self.score > 0 else self.a} being the copy: too weak to say)")
+        else:
+            head = f"{self.a} ? {self.b}: unknown"
+        lines = [head]
         for e in self.evidence:
             weight = f" [{e.points}, weight {e.weight:.1f}]" if e.weight else ""
             lines.append(f"  {e.name}: {e.detail}{weight}")

@@ -48,4 +48,5 @@ def test_a_credited_original_keeps_the_bonus_without_times():
     # Without times nothing shows a version older than b: its credit still counts for it
     # as an original ("no parent" weighs 2.5 + 1).
     assert tree.parents()["b"] is None and tree.parents()["c"] == "b"
-    assert "no parent 3.50" in tree.nodes["b"].reasons[0], tree.nodes["b"].reasons
+    assert "above the 3.50 that naming a parent takes" in tree.nodes["b"].reasons[0], \
+        tree.nodes["b"].reasons

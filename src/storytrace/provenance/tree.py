@@ -811,9 +811,12 @@ def _why_no_parent(k: int, best: tuple[float, str, Any], root_weight: float,
                    parent_of: dict) -> str:
     """Why version ``k`` has no parent although ``best`` (weight, name, node) was the
     likeliest candidate: its evidence was too weak, or the tree as a whole made it one
-    of ``k``'s copies (the tree weights stay in brackets, for machines)."""
+    of ``k``'s copies (the weights in brackets)."""
     w, name, u = best
-    weights = f"(tree weights: {name} {w:.2f}, no parent {root_weight:.2f})"
+    weights = (f"(weight of the evidence for {name}: {w:.2f}; naming a parent takes more "
+               f"than {root_weight:.2f})" if w <= root_weight else
+               f"(weight of the evidence for {name}: {w:.2f}, above the {root_weight:.2f} "
+               "that naming a parent takes)")
     if w <= root_weight:
         return (f"the likeliest parent, {name}, was not named: the text it shares and the "
                 f"evidence that it came first are too weak to name it the parent {weights}")

@@ -23,41 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from storytrace.align.minilm import WordPieces, model_config  # no torch
+
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
-
-
-class WordPieces:
-    """The model's tokenizer, called as a Hugging Face fast tokenizer is for chunks:
-    ``tokenizer(texts, return_offsets_mapping=True, truncation=True, max_length=n,
-    stride=k, return_overflowing_tokens=True)`` gives ``input_ids``, ``offset_mapping``
-    and ``overflow_to_sample_mapping`` (lists, unpadded)."""
-
-    def __init__(self, path: Path, pad_token_id: int) -> None:
-        import tokenizers
-
-        self.backend = tokenizers.Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.backend.no_padding()
-        self.pad_token_id = pad_token_id
-
-    def encode(self, texts: list[str], max_length: int, stride: int = 0) -> list[Any]:
-        """The backend's encodings of ``texts`` (special tokens added), truncated."""
-        self.backend.enable_truncation(max_length, stride=stride, strategy="longest_first",
-                                       direction="right")
-        return self.backend.encode_batch(texts, add_special_tokens=True)
-
-    def __call__(self, texts: list[str], *, return_offsets_mapping: bool = True,
-                 truncation: bool = True, max_length: int, stride: int = 0,
-                 return_overflowing_tokens: bool = True) -> dict[str, list]:
-        if not (return_offsets_mapping and truncation and return_overflowing_tokens):
-            raise ValueError("WordPieces only cuts texts into chunks with offsets")
-        out: dict[str, list] = {"input_ids": [], "offset_mapping": [],
-                                "overflow_to_sample_mapping": []}
-        for i, first in enumerate(self.encode(list(texts), max_length, stride)):
-            for e in (first, *first.overflowing):
-                out["input_ids"].append(e.ids)
-                out["offset_mapping"].append(e.offsets)
-                out["overflow_to_sample_mapping"].append(i)
-        return out
 
 
 @contextlib.contextmanager
@@ -127,10 +95,8 @@ class MiniLM:
         import safetensors.numpy
 
         path = Path(path)
-        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        self.config = SimpleNamespace(**config)
-        self.max_seq_length = int(json.loads(
-            (path / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+        self.config, self.max_seq_length = model_config(path)
+        config = vars(self.config)
         weights = safetensors.numpy.load_file(str(path / "model.safetensors"))
         self.weights = {k.removeprefix("bert."): np.ascontiguousarray(v, dtype=np.float32)
                         for k, v in weights.items()}

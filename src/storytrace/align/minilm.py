@@ -61,6 +61,14 @@ class WordPieces:
         return out
 
 
+def model_config(path: Path) -> tuple[SimpleNamespace, int]:
+    """A sentence-transformers model folder's BERT config (``config.json``) and its
+    ``max_seq_length`` (``sentence_bert_config.json``)."""
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    return SimpleNamespace(**config), int(json.loads(
+        (path / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+
+
 class MiniLM:
     """The BERT encoder and its tokenizer, from a sentence-transformers model folder."""
 
@@ -70,13 +78,10 @@ class MiniLM:
 
         self.torch = torch
         path = Path(path)
-        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        self.config = SimpleNamespace(**config)
-        self.max_seq_length = int(json.loads(
-            (path / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+        self.config, self.max_seq_length = model_config(path)
         weights = safetensors.torch.load_file(str(path / "model.safetensors"))
         self.weights = {k.removeprefix("bert."): v for k, v in weights.items()}
-        self.tokenizer = WordPieces(path, int(config.get("pad_token_id") or 0))
+        self.tokenizer = WordPieces(path, int(getattr(self.config, "pad_token_id", 0) or 0))
 
     def __call__(self, *, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                  token_type_ids: torch.Tensor | None = None,

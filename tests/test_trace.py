@@ -140,6 +140,7 @@ def test_cli_trace_json_and_jsonl_out(tmp_path, corpus):
     assert "corpus.jsonl:21" in result.stderr
     data = json.loads(result.stdout)
     assert data["articles"] == len(corpus) and data["stories_total"] == 2
+    assert data["related_total"] == len(data["related"])  # links that join no story
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert sorted(len(x["articles"]) for x in lines) == [2, 3]
     assert all({"a", "b", "coverage_a", "evidence"} <= set(x["links"][0]) for x in lines)
@@ -339,3 +340,40 @@ def test_two_pages_of_one_paywall_form_are_not_two_versions():
     two = Article(id="b", outlet="Desk", text=f"Oil to outperform {form}")
     link = verify_link(1, 2, one, two, Aligner(semantic=False), VerifyOptions())
     assert link is None or link.kind != "reuse"
+
+
+def test_links_that_join_no_story_are_listed_with_both_titles(tmp_path, capsys):
+    """Same-event links and shared quotations join no story; `trace` lists them apart,
+    in words, with both articles, so a reader sees them (they were only counted)."""
+    from storytrace.cli.stories import print_loose
+    from storytrace.engines.local import build_stories, loose_links
+    from storytrace.model import Link
+    from storytrace.store import Store
+    from storytrace.store.corpus import CorpusIndex
+
+    arts = [Article(id=f"art{i}", text=f"Text number {i} of the test.", title=f"Title {i}",
+                    outlet=f"Outlet {i}") for i in range(5)]
+    with Store(tmp_path / "s.db") as store:
+        store.add(arts)
+        index = CorpusIndex(store)
+        seq = index.seqs_of([a.id for a in arts])
+        s0, s1, s2, s3, s4 = (seq[a.id] for a in arts)
+        index.add_links([], [
+            Link(s0, s1, "reuse", 0.9, 0.5, 0.5, {"passages": 1}),
+            Link(s2, s3, "same_event", 0.7, 0, 0, {"why": "two reports of one site about "
+                                                   "the same event: details"}),
+            Link(s1, s4, "shared_quote", 0.1, 0, 0, {"quotes": [
+                {"text": "word " * 30, "speaker": "Biden"}]})])
+        build_stories(store)
+        total, rows = loose_links(store)
+        assert total == 2 and [x.kind for x, _, _ in rows] == ["same_event", "shared_quote"]
+        assert {rows[0][1].id, rows[0][2].id} == {"art2", "art3"}
+        assert loose_links(store, limit=1)[0] == 2 and len(loose_links(store, limit=1)[1]) == 1
+    capsys.readouterr()
+    print_loose(total, [({"a": a.id, "b": b.id, "kind": x.kind, "score": x.score,
+                          "coverage_a": 0, "coverage_b": 0, "evidence": x.evidence}, a, b)
+                        for x, a, b in rows])
+    text = capsys.readouterr().out
+    assert "joined into no story: 2 links" in text
+    assert "— two reports of one site about the same event" in text and "details" not in text
+    assert "(Biden)" in text and "word word …" in text and "Title 4" in text

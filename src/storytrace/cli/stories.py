@@ -45,29 +45,15 @@ def print_story(d: dict) -> None:
         span = f" · {d['first_published'][:10]} to {d['last_published'][:10]}"
     out.print()
     n = len(d["outlets"])
-    out.print(Text(f"story {d['story']}: {len(d['articles'])} articles · "
+    k = len(d["articles"])
+    out.print(Text(f"story {d['story']}: {k} article{'' if k == 1 else 's'} · "
                    f"{n} outlet{'' if n == 1 else 's'}{span}", style="bold"))
     for a in d["articles"]:
         when = (a["published"] or "no date")[:10]
         out.print(Text(f"  {a['id'][:16]}  {when:<10}  {a['outlet'] or '?':<20.20} "
                        f"{(a['title'] or '(untitled)')[:70]}"))
     for link in d["links"]:
-        pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
-        if link["kind"] in ("same_story", "same_event"):
-            names = ", ".join(link["evidence"].get("shared_entities", [])[:5])
-            check = link["evidence"].get("sentence_check") or {}
-            out.print(Text(f"  {link['kind'].replace('_', ' ')} {pair}: score "
-                           f"{link['score']:.2f}"
-                           + (f", sentence check {check['probability']:.2f}"
-                              if "probability" in check else "")
-                           + (f" (shared: {names})" if names else "")))
-        elif link["kind"] == "shared_quote":
-            out.print(Text(f"  shared quote {pair}: only a third party's quotation "
-                           "(no copying, no direction)"))
-        else:
-            out.print(Text(f"  reuse {pair}: covers "
-                           f"{link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
-                           f"({link['evidence'].get('passages', 0)} passages)"))
+        out.print(Text("  " + link_line(link)))
     if d.get("tree"):
         from storytrace.provenance.tree import FamilyTree
 
@@ -83,6 +69,49 @@ def print_story(d: dict) -> None:
                                f"{counts['a_new_sentences']} dropped; framing added: "
                                f"{edge.changes['framing']['delta']['summary']}"))
     print_ledger(d.get("ledger"))
+
+
+def link_line(link: dict) -> str:
+    """One link (``{a, b, kind, score, coverage_a, coverage_b, evidence}``, as
+    ``Story.to_dict`` gives it) in words."""
+    pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
+    ev = link.get("evidence") or {}
+    if link["kind"] in ("same_story", "same_event"):
+        names = ", ".join(ev.get("shared_entities", [])[:5])
+        check = ev.get("sentence_check") or {}
+        why = str(ev.get("why") or "").split(":")[0] if link["kind"] == "same_event" else ""
+        return (f"{link['kind'].replace('_', ' ')} {pair}: score {link['score']:.2f}"
+                + (f", sentence check {check['probability']:.2f}" if "probability" in check
+                   else "") + (f" (shared: {names})" if names else "")
+                + (f" — {why}" if why else ""))
+    if link["kind"] == "shared_quote":
+        quotes = [q for q in ev.get("quotes") or [] if isinstance(q, dict) and q.get("text")]
+        text = quotes[0]["text"] if quotes else ""
+        text = text if len(text) <= 80 else text[:80].rsplit(" ", 1)[0] + " …"
+        said = (f": “{text}”"
+                + (f" ({quotes[0]['speaker']})" if quotes[0].get("speaker") else "")
+                if quotes else "")
+        return (f"shared quote {pair}: only a third party's quotation (no copying, no "
+                f"direction){said}")
+    n = ev.get("passages", 0)
+    return (f"reuse {pair}: covers {link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
+            f"({n} passage{'' if n == 1 else 's'})")
+
+
+def print_loose(total: int, rows: list[tuple[dict, Any, Any]]) -> None:
+    """The links that join no story (``engines.local.loose_links``): each in words, with
+    both articles' outlets and titles."""
+    if not total:
+        return
+    out.print()
+    out.print(Text(f"Related, joined into no story: {total} link{'' if total == 1 else 's'} "
+                   "(same event, a shared quotation, or a link too weak to join two stories)"
+                   + (f"; first {len(rows)}" if len(rows) < total else ""), style="bold"))
+    for link, a, b in rows:
+        out.print(Text("  " + link_line(link)))
+        for art in (a, b):
+            out.print(Text(f"      {art.id[:16]}  {(art.outlet or '?')[:20]:<20} "
+                           f"{(art.title or '(untitled)')[:70]}"))
 
 
 def print_ledger(ledger: object, limit: int = 5) -> None:

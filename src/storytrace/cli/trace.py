@@ -25,10 +25,10 @@ from storytrace.cli.output import (
     print_json,
     progress,
 )
-from storytrace.cli.stories import print_cap_notes, print_story
+from storytrace.cli.stories import print_cap_notes, print_loose, print_story
 from storytrace.engines.core import TraceOptions, TraceReport, story_line, story_record
-from storytrace.engines.local import trace_store
-from storytrace.model import Story
+from storytrace.engines.local import loose_links, trace_store
+from storytrace.model import Link, Story
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
 
@@ -126,8 +126,9 @@ def trace_cmd(
         if html_path:
             _write_html(html_path, stories, tree_of, store)
         total = len(store)
+        loose = loose_links(store, limit)
     _report(options, report, stories, tree_of, db=db, total=total, fmt=fmt, limit=limit,
-            out_path=out_path)
+            out_path=out_path, loose=loose)
     if rejected:
         err.print(f"{rejected} input record(s) rejected (errors above); everything else was "
                   f"stored and traced: {total} articles in {db}")
@@ -135,17 +136,30 @@ def trace_cmd(
 
 
 def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tree_of: dict,
-            *, db: Path, total: int, fmt: Format, limit: int, out_path: Path | None) -> None:
-    """What a trace run found: cap notes, the ``--out`` file, then text or JSON."""
+            *, db: Path, total: int, fmt: Format, limit: int, out_path: Path | None,
+            loose: tuple[int, list] = (0, [])) -> None:
+    """What a trace run found: cap notes, the ``--out`` file, then text or JSON (with
+    ``loose``, the links that join no story: how many, and the first ones)."""
+    related = [_link_dict(*row) for row in loose[1]]
     print_cap_notes(report, options)
     if out_path:
         _write(out_path, [_story_row(s, tree_of) for s in stories])
     if fmt is Format.json:
         print_json({"db": str(db), "articles": total, "report": report.to_dict(),
                     "stories_total": len(stories),
-                    "stories": [_story_row(s, tree_of) for s in stories[: limit or None]]})
+                    "stories": [_story_row(s, tree_of) for s in stories[: limit or None]],
+                    "related_total": loose[0], "related": related})
     else:
         _print(report.to_dict(), total, stories, limit, tree_of)
+        print_loose(loose[0], [(x, a, b) for x, (_, a, b) in zip(related, loose[1],
+                                                                    strict=True)])
+
+
+def _link_dict(link: Link, a: Any, b: Any) -> dict:
+    """A link between two articles as ``Story.to_dict`` writes one, with both titles."""
+    return {"a": a.id, "b": b.id, "kind": link.kind, "score": link.score,
+            "coverage_a": link.coverage_a, "coverage_b": link.coverage_b,
+            "evidence": link.evidence, "a_title": a.title, "b_title": b.title}
 
 
 def _options(**params: Any) -> TraceOptions:
@@ -203,6 +217,7 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 
 def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: dict) -> None:
+    several = [s for s in stories if len(s.articles) > 1]  # one article: a link kept out
     out.print(f"{total} articles · {report['signed']} newly indexed · "
               f"{report['verified']} candidate pairs aligned · "
               f"{report['links_added'] - report.get('quote_links', 0)} new reuse links, "
@@ -213,8 +228,8 @@ def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: 
                  if report.get("event_links") else "")
               + (f" ({report['story_quote_links']} of them sharing only a quotation)"
                  if report.get("story_quote_links") else "")
-              + f" · {len(stories)} stories with 2+ articles")
-    for story in stories[: limit or None]:
+              + f" · {len(several)} stories with 2+ articles")
+    for story in several[: limit or None]:
         print_story(_story_row(story, tree_of))
 
 

@@ -405,6 +405,29 @@ def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
 
 
 @lru_cache(maxsize=1)
+def loose_links(store: Store, limit: int | None = None
+                ) -> tuple[int, list[tuple[Link, Article, Article]]]:
+    """The stored links that join no story: same-event links, shared quotations, and
+    links a story kept out (one weak link does not join two groups). Returns how many
+    there are and the first ``limit`` of them with both articles, same-story and
+    same-event links first, strongest first.
+
+    >>> from storytrace.store import Store
+    >>> with Store(":memory:") as store:
+    ...     loose_links(store)
+    (0, [])
+    """
+    index = CorpusIndex(store)
+    story_of = index.stories()
+    order = {"same_story": 0, "same_event": 1, "reuse": 2, "shared_quote": 3}
+    loose = sorted((x for x in index.links()
+                    if story_of.get(x.a_seq, -1) != story_of.get(x.b_seq, -2)),
+                   key=lambda x: (order.get(x.kind, 4), -x.score, x.a_seq, x.b_seq))
+    shown = loose[:limit] if limit else loose
+    arts = index.articles({s for x in shown for s in (x.a_seq, x.b_seq)})
+    return len(loose), [(x, arts[x.a_seq], arts[x.b_seq]) for x in shown]
+
+
 def tree_code_version() -> str:
     """A digest of the code and data that build family trees (the provenance package, the
     plan's steps and the bundled models): a stored tree made by others is built again."""

@@ -31,7 +31,7 @@ from storytrace.engines.core import (
     verify_link,
     without_boilerplate,
 )
-from storytrace.engines.story_links import same_story_links
+from storytrace.engines.story_links import gate_facts, same_story_links, story_gates
 from storytrace.index import LSHIndex, MinHasher
 from storytrace.index.minhash import shingle_count
 from storytrace.index.sketch import StorySketcher, sketch_candidates
@@ -347,19 +347,33 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
     report.story_candidates = len(todo)
     if not todo:
         return
+    # The gates first, each article read once (a pair's gates read its two articles
+    # alone): only the pairs they pass are fetched again, in chunks, and scored. The
+    # stopped ones are checked all the same.
+    facts: dict = {}
+    members = sorted({s for pair in todo for s in pair})
+    for start in range(0, len(members), options.batch):
+        articles, _ = without_boilerplate(
+            index.articles(members[start : start + options.batch]), model)
+        facts.update(gate_facts(articles))
+    gates = story_gates(todo, None, options, facts)
+    index.add_links([p for p, why in gates.items() if why is not None], [],
+                    table="story_checked")
+    passed = [p for p, why in gates.items() if why is None]
     similarity = StorySimilarity(semantic=options.semantic)
     aligner = Aligner(semantic=options.semantic)
-    for start in range(0, len(todo), 500):
-        chunk = todo[start : start + 500]
+    for start in range(0, len(passed), 500):
+        chunk = passed[start : start + 500]
         articles, aside = without_boilerplate(
             index.articles({s for pair in chunk for s in pair}), model)
-        links = same_story_links(chunk, articles, cosine, similarity, aligner, options, aside)
+        links = same_story_links(chunk, articles, cosine, similarity, aligner, options, aside,
+                                 facts)
         index.add_links(chunk, links, table="story_checked")
         report.story_links_added += len(links)
         report.event_links += sum(x.kind == "same_event" for x in links)
         report.story_quote_links += sum(x.kind == "shared_quote" for x in links)
         if progress:
-            progress("same story", min(start + 500, len(todo)), len(todo))
+            progress("same story", min(start + 500, len(passed)), len(passed))
 
 
 def build_stories(store: Store) -> list[Story]:

@@ -14,6 +14,7 @@ it is the same story with the quotation blanked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -50,7 +51,8 @@ def own_words(text: str) -> int:
 
 def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
                      similarity: Any, aligner: Aligner, options: Any,
-                     set_aside: dict[int, int] | None = None) -> list:
+                     set_aside: dict[int, int] | None = None,
+                     facts: dict[int, GateFacts] | None = None) -> list:
     """Tier 2's decision on candidate pairs: the same-story (or reuse) links among them.
 
     ``pairs``: ``(a_seq, b_seq)`` candidates; ``articles``: seq -> Article (title and
@@ -61,7 +63,8 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     """
     from storytrace.stories.similarity import shared_entities
 
-    named = [pair for pair, why in story_gates(pairs, articles, options).items() if why is None]
+    named = [pair for pair, why in story_gates(pairs, articles, options, facts).items()
+             if why is None]
     texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
     sketch = [cosine[p] for p in named]
     chances = similarity.probabilities(texts, sketch) if texts else np.zeros(0)
@@ -106,43 +109,74 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     return links
 
 
-def story_gates(pairs: list[tuple[int, int]], articles: dict, options: Any
+@dataclass(frozen=True)
+class GateFacts:
+    """What :func:`story_gates` reads of one article (boilerplate blanked): found once
+    per article, however many candidate pairs it is in."""
+
+    english: bool
+    hollow: bool
+    names: frozenset[str]
+    lower: bool
+    published: Any
+
+
+def gate_facts(articles: dict) -> dict[int, GateFacts]:
+    """:class:`GateFacts` of each article of ``articles`` (seq -> Article, boilerplate
+    blanked). An article in another language is stopped by the language gate before any
+    other is read, so its other facts are not computed."""
+    from storytrace.stories.similarity import entity_words
+
+    out = {}
+    for seq, a in articles.items():
+        if not is_english(a.language):
+            out[seq] = GateFacts(False, False, frozenset(), False, a.published)
+            continue
+        out[seq] = GateFacts(True, own_words(a.text) < HOLLOW_WORDS,
+                             frozenset(entity_words(story_text(a))), caseless(a), a.published)
+    return out
+
+
+def story_gates(pairs: list[tuple[int, int]], articles: dict | None, options: Any,
+                facts: dict[int, GateFacts] | None = None
                 ) -> dict[tuple[int, int], str | None]:
     """Which candidate pairs the same-story model scores: each pair (in order) with
     ``None`` when it passes, else the gate that stops it (``"language"``, ``"hollow"``,
     ``"names"``, ``"days"``). ``articles``: seq -> Article, boilerplate blanked;
-    ``options``: the :class:`TraceOptions`."""
-    from storytrace.stories.similarity import entity_words
-
-    # The same-story model is learnt from English news: other languages are not guessed.
-    out: dict[tuple[int, int], str | None] = {
-        (a, b): None if is_english(articles[a].language) and is_english(articles[b].language)
-        else "language" for a, b in pairs}
-    # A page that is all boilerplate (a sidebar scraped as an article), or a body of a
-    # line or two ("Your ads will be inserted here"), or a headline over a paywall's
-    # sign-up form, has nothing left to tell a story with: its title alone, or the form
-    # its publisher prints on every stub, would link it to others.
-    seqs = {s for pair, why in out.items() if why is None for s in pair}
-    hollow = {seq for seq in seqs if own_words(articles[seq].text) < HOLLOW_WORDS}
-    names = {seq: entity_words(story_text(articles[seq])) for seq in seqs}
-    # Reports of one story name the same people and places: 95% of SemEval's
-    # "very similar" English pairs share two or more names, 42% of unrelated
-    # ones do. Pairs that don't are not scored at all, which also keeps the
-    # model's cost off the many weak candidates of a large corpus.
-    # Text written without capitals (lower-cased snippets, keyword lists) has no names to
-    # compare: between two such texts the sketch candidate itself (rare words shared in
-    # the corpus) stands in for the gate.
-    lower = {seq for seq in seqs if caseless(articles[seq])}
-    for (a, b), why in out.items():
-        if why is not None:
-            continue
-        if a in hollow or b in hollow:
+    ``options``: the :class:`TraceOptions`; ``facts``: :func:`gate_facts` already found
+    (read, and added to: a caller that keeps it reads each article once, whatever the
+    number of its pairs; ``articles`` may then be ``None`` when it holds them all)."""
+    facts = {} if facts is None else facts
+    missing = {s for pair in pairs for s in pair if s not in facts}
+    if missing:
+        facts.update(gate_facts({s: articles[s] for s in missing}))
+    out: dict[tuple[int, int], str | None] = {}
+    for a, b in pairs:
+        fa, fb = facts[a], facts[b]
+        # The same-story model is learnt from English news: other languages are not
+        # guessed.
+        if not (fa.english and fb.english):
+            out[a, b] = "language"
+        # A page that is all boilerplate (a sidebar scraped as an article), or a body of
+        # a line or two ("Your ads will be inserted here"), or a headline over a
+        # paywall's sign-up form, has nothing left to tell a story with: its title
+        # alone, or the form its publisher prints on every stub, would link it to others.
+        elif fa.hollow or fb.hollow:
             out[a, b] = "hollow"
-        elif (len(names[a] & names[b]) < options.story_min_names
-              and not (a in lower and b in lower)):
+        # Reports of one story name the same people and places: 95% of SemEval's
+        # "very similar" English pairs share two or more names, 42% of unrelated
+        # ones do. Pairs that don't are not scored at all, which also keeps the
+        # model's cost off the many weak candidates of a large corpus.
+        # Text written without capitals (lower-cased snippets, keyword lists) has no
+        # names to compare: between two such texts the sketch candidate itself (rare
+        # words shared in the corpus) stands in for the gate.
+        elif (len(fa.names & fb.names) < options.story_min_names
+              and not (fa.lower and fb.lower)):
             out[a, b] = "names"
-        elif _far_apart(articles[a], articles[b], options.story_max_days):
+        elif _far_apart(fa, fb, options.story_max_days):
             out[a, b] = "days"
+        else:
+            out[a, b] = None
     return out
 
 

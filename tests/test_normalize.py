@@ -277,3 +277,27 @@ def test_word_spans_are_ordered_words(text):
         # runs of \w joined by single joiners (apostrophes, dots, hyphens, look-alikes)
         assert re.fullmatch(rf"\w+(?:[{re.escape(JOINERS)}]\w+)*", sp.of(text))
         pos = sp.end
+
+
+def test_the_run_at_a_time_path_matches_the_character_at_a_time_one():
+    """normalize takes a whole-run path for text whose characters fold one to one (most
+    news; "…" spelled out); it must give what the character-at-a-time path gives, text
+    and offsets, on any mix of spaces, folds, marks, drops, sigmas and case changes."""
+    import random
+
+    from storytrace.text.normalize import _by_clusters, _one_to_one
+
+    alphabet = [*"ab AZ.,'\"\t\n\r\x0b\x0c\x1c",
+        "\u00a0", "\u2003", "\u3000", "\u2019", "\u201c", "\u2013", "\u2014", "\u2026",
+        "\u2026", "\u200b", "\u00ad", "\u0301", "é", "É", "Σ", "σ", "ς", "İ", "ß", "ﬁ",
+        "\u212b", "\u2126", "ǅ", "\ufeff", "\u2028", "\u0085", "日", "😀", "\u0345"]
+    rng = random.Random(7)
+    fast = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        for lower in (False, True):
+            got, want = normalize(text, lower), _by_clusters(text, lower)
+            assert (got.text, got.starts, got.ends) == (want.text, want.starts, want.ends), \
+                (text, lower)
+            fast += _one_to_one(text, lower) is not None
+    assert 500 < fast < 5500  # both paths were exercised

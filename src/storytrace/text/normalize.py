@@ -8,6 +8,7 @@ every normalised character, the original range it came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -70,6 +71,75 @@ def _clusters(text: str):
         i = j
 
 
+_SPACES = re.compile(r"\s+")
+# Folds to several characters ("…" to "..."): kept as they are by _one_to_one and
+# spelled out by _runs, each character of the fold standing for the one it came from.
+_EXPAND = {c: f for c, f in _FOLD.items() if len(f) != 1}
+
+
+def _one_to_one(text: str, lower: bool) -> str | None:
+    """``text`` with every character folded as :func:`normalize` folds it, when each
+    folds to exactly one character or is one of :data:`_EXPAND` (kept as it is): no
+    combining marks, nothing dropped, no lower-casing that changes the length or depends
+    on context (a final sigma); else ``None``."""
+    table: dict[int, str] = {}
+    if not text.isascii():
+        for c in set(text):
+            if c.isascii() or c.isspace() or c in _EXPAND:
+                continue
+            if c in _DROP or unicodedata.combining(c) or (lower and c == "\u03a3"):
+                return None
+            f = "".join(_FOLD.get(x, x) for x in unicodedata.normalize("NFC", c))
+            if len(f) != 1 or f.isspace():
+                return None
+            if f != c:
+                table[ord(c)] = f
+    body = text.translate(table) if table else text
+    if lower:
+        low = body.lower()
+        if len(low) != len(body):
+            return None
+        body = low
+    return body
+
+
+def _runs(text: str, body: str) -> NormalizedText:
+    """:func:`normalize` of ``text`` whose characters fold one to one into ``body``:
+    the text between whitespace runs is kept as it is, each inner run becomes one space
+    standing for the whole run."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    n, pos = len(body), 0
+    expands = any(c in body for c in _EXPAND)
+
+    def keep(a: int, b: int) -> None:
+        seg = body[a:b]
+        if not (expands and any(c in seg for c in _EXPAND)):
+            out.append(seg)
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+            return
+        for i, c in enumerate(seg, a):
+            f = _EXPAND.get(c, c)
+            out.append(f)
+            starts.extend([i] * len(f))
+            ends.extend([i + 1] * len(f))
+
+    for m in _SPACES.finditer(body):
+        s, e = m.span()
+        if s > pos:
+            keep(pos, s)
+        if out and e < n:
+            out.append(" ")
+            starts.append(s)
+            ends.append(e)
+        pos = e
+    if pos < n:
+        keep(pos, n)
+    return NormalizedText(text, "".join(out), tuple(starts), tuple(ends))
+
+
 def normalize(text: str, lower: bool = False) -> NormalizedText:
     """Normalise ``text`` for matching, keeping the offset map.
 
@@ -77,6 +147,14 @@ def normalize(text: str, lower: bool = False) -> NormalizedText:
     With ``lower=True`` the result is also lower-cased (per character, so
     offsets stay exact even where lower-casing changes the length).
     """
+    body = _one_to_one(text, lower)
+    if body is not None:  # most news: one character in, one out, runs at a time
+        return _runs(text, body)
+    return _by_clusters(text, lower)
+
+
+def _by_clusters(text: str, lower: bool) -> NormalizedText:
+    """:func:`normalize`, one character (with its combining marks) at a time: any text."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

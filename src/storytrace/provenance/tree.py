@@ -866,10 +866,27 @@ def _mark_unknown(tree: FamilyTree, arts: Sequence[Article], members: int, graph
                 "id": arts[u].id, "weight": round(weights[u], 3), "verdict": d.verdict,
                 "confidence": round(d.confidence, 4),
                 "evidence": [e.detail for e in d.evidence if e.weight > 0][:4]})
-        names = ", ".join(f"{c['id']} ({c['weight']:.2f})" for c in node.candidates)
-        node.reasons.insert(0, f"parent unknown: the likeliest parents ({names}; no parent "
-                               f"{graph[_ROOT][k]['weight']:.2f}) are too close to call, and "
-                               f"nothing shows this version came first")
+        node.reasons.insert(0, _unknown_reason(node.candidates, graph[_ROOT][k]["weight"],
+                                               own_copy=up == k))
+
+
+def _unknown_reason(candidates: list[dict], root_weight: float, *, own_copy: bool) -> str:
+    """Why a version's parent is unknown, in words: its likeliest parent is drawn as its
+    own copy with nothing to show which came first (two versions of one text), or the
+    candidates' evidence is too close to what naming a parent takes.
+
+    >>> _unknown_reason([{"id": "x", "weight": 10.0}], 2.5, own_copy=True).split(" (")[0]
+    "parent unknown: x is drawn as this version's copy"
+    """
+    if own_copy:
+        best = candidates[0]
+        return (f"parent unknown: {best['id']} is drawn as this version's copy (weight of the "
+                f"evidence between them: {best['weight']:.2f}), but nothing shows which of "
+                "the two came first")
+    names = ", ".join(f"{c['id']} {c['weight']:.2f}" for c in candidates)
+    return (f"parent unknown: the evidence for the likeliest parents (weights: {names}) is "
+            f"too close to the {root_weight:.2f} that naming a parent takes, and nothing "
+            "shows this version came first")
 
 
 def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:

@@ -406,3 +406,33 @@ def test_story_page_shows_the_claim_ledger_from_a_read_only_store(tmp_path):
     with Store(db) as store:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_stories_page_lists_the_links_that_join_no_story(tmp_path):
+    """Same-event links and shared quotations join no story: the stories page and API
+    list them as the CLI does, with both articles linked and their titles escaped."""
+    from storytrace.model import Link
+    from storytrace.store.corpus import CorpusIndex
+
+    arts = [Article(id=f"art{i}", text=f"Text number {i} of the test.",
+                    title=f"Title {i}" + (PWN if i == 2 else ""), outlet=f"Outlet {i}")
+            for i in range(4)]
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.add(arts)
+        index = CorpusIndex(store)
+        s0, s1, s2, s3 = (index.seqs_of([a.id for a in arts])[a.id] for a in arts)
+        index.add_links([], [
+            Link(s0, s1, "reuse", 0.9, 0.5, 0.5, {"passages": 1}),
+            Link(s2, s3, "same_event", 0.7, 0, 0, {"why": "two reports of one site about "
+                                                   "the same event: details"})])
+        build_stories(store)
+    client = TestClient(create_app(db), base_url="http://127.0.0.1")
+    data = client.get("/api/stories").json()
+    assert data["total"] == 1 and data["related_total"] == 1
+    assert {data["related"][0]["a"], data["related"][0]["b"]} == {"art2", "art3"}
+    html = client.get("/stories").text
+    assert "Related, joined into no story" in html and "/compare?a=art2&amp;b=art3" in html
+    assert "two reports of one site about the same event" in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    _inert(html)

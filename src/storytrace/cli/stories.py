@@ -9,6 +9,7 @@ from rich.text import Text
 
 from storytrace.cli.output import err, out
 from storytrace.engines.core import TraceOptions
+from storytrace.report.parts import link_line
 
 if TYPE_CHECKING:
     from storytrace.provenance.tree import FamilyTree
@@ -71,34 +72,7 @@ def print_story(d: dict) -> None:
     print_ledger(d.get("ledger"))
 
 
-def link_line(link: dict) -> str:
-    """One link (``{a, b, kind, score, coverage_a, coverage_b, evidence}``, as
-    ``Story.to_dict`` gives it) in words."""
-    pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
-    ev = link.get("evidence") or {}
-    if link["kind"] in ("same_story", "same_event"):
-        names = ", ".join(ev.get("shared_entities", [])[:5])
-        check = ev.get("sentence_check") or {}
-        why = str(ev.get("why") or "").split(":")[0] if link["kind"] == "same_event" else ""
-        return (f"{link['kind'].replace('_', ' ')} {pair}: score {link['score']:.2f}"
-                + (f", sentence check {check['probability']:.2f}" if "probability" in check
-                   else "") + (f" (shared: {names})" if names else "")
-                + (f" — {why}" if why else ""))
-    if link["kind"] == "shared_quote":
-        quotes = [q for q in ev.get("quotes") or [] if isinstance(q, dict) and q.get("text")]
-        text = quotes[0]["text"] if quotes else ""
-        text = text if len(text) <= 80 else text[:80].rsplit(" ", 1)[0] + " …"
-        said = (f": “{text}”"
-                + (f" ({quotes[0]['speaker']})" if quotes[0].get("speaker") else "")
-                if quotes else "")
-        return (f"shared quote {pair}: only a third party's quotation (no copying, no "
-                f"direction){said}")
-    n = ev.get("passages", 0)
-    return (f"reuse {pair}: covers {link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
-            f"({n} passage{'' if n == 1 else 's'})")
-
-
-def print_loose(total: int, rows: list[tuple[dict, Any, Any]]) -> None:
+def print_loose(total: int, rows: list[dict]) -> None:
     """The links that join no story (``engines.local.loose_links``): each in words, with
     both articles' outlets and titles."""
     if not total:
@@ -107,11 +81,11 @@ def print_loose(total: int, rows: list[tuple[dict, Any, Any]]) -> None:
     out.print(Text(f"Related, joined into no story: {total} link{'' if total == 1 else 's'} "
                    "(same event, a shared quotation, or a link too weak to join two stories)"
                    + (f"; first {len(rows)}" if len(rows) < total else ""), style="bold"))
-    for link, a, b in rows:
+    for link in rows:
         out.print(Text("  " + link_line(link)))
-        for art in (a, b):
-            out.print(Text(f"      {art.id[:16]}  {(art.outlet or '?')[:20]:<20} "
-                           f"{(art.title or '(untitled)')[:70]}"))
+        for side in ("a", "b"):
+            out.print(Text(f"      {link[side][:16]}  {(link[side + '_outlet'] or '?')[:20]:<20} "
+                           f"{(link[side + '_title'] or '(untitled)')[:70]}"))
 
 
 def print_ledger(ledger: object, limit: int = 5) -> None:

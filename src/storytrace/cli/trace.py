@@ -28,7 +28,7 @@ from storytrace.cli.output import (
 from storytrace.cli.stories import print_cap_notes, print_loose, print_story
 from storytrace.engines.core import TraceOptions, TraceReport, story_line, story_record
 from storytrace.engines.local import loose_links, trace_store
-from storytrace.model import Link, Story
+from storytrace.model import Story
 from storytrace.store import Store
 from storytrace.store.corpus import CorpusIndex
 
@@ -140,7 +140,7 @@ def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tr
             loose: tuple[int, list] = (0, [])) -> None:
     """What a trace run found: cap notes, the ``--out`` file, then text or JSON (with
     ``loose``, the links that join no story: how many, and the first ones)."""
-    related = [_link_dict(*row) for row in loose[1]]
+    related = loose[1]
     print_cap_notes(report, options)
     if out_path:
         _write(out_path, [_story_row(s, tree_of) for s in stories])
@@ -151,15 +151,7 @@ def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tr
                     "related_total": loose[0], "related": related})
     else:
         _print(report.to_dict(), total, stories, limit, tree_of)
-        print_loose(loose[0], [(x, a, b) for x, (_, a, b) in zip(related, loose[1],
-                                                                    strict=True)])
-
-
-def _link_dict(link: Link, a: Any, b: Any) -> dict:
-    """A link between two articles as ``Story.to_dict`` writes one, with both titles."""
-    return {"a": a.id, "b": b.id, "kind": link.kind, "score": link.score,
-            "coverage_a": link.coverage_a, "coverage_b": link.coverage_b,
-            "evidence": link.evidence, "a_title": a.title, "b_title": b.title}
+        print_loose(loose[0], related)
 
 
 def _options(**params: Any) -> TraceOptions:

@@ -419,12 +419,12 @@ def stored_stories(store: Store, only: list[str] | None = None) -> list[Story]:
 
 
 @lru_cache(maxsize=1)
-def loose_links(store: Store, limit: int | None = None
-                ) -> tuple[int, list[tuple[Link, Article, Article]]]:
+def loose_links(store: Store, limit: int | None = None) -> tuple[int, list[dict]]:
     """The stored links that join no story: same-event links, shared quotations, and
     links a story kept out (one weak link does not join two groups). Returns how many
-    there are and the first ``limit`` of them with both articles, same-story and
-    same-event links first, strongest first.
+    there are and the first ``limit`` of them, same-story and same-event links first,
+    strongest first, each as ``Story.to_dict`` writes a link, with both articles' titles
+    and outlets (``a_title``, ``b_title``, ``a_outlet``, ``b_outlet``).
 
     >>> from storytrace.store import Store
     >>> with Store(":memory:") as store:
@@ -439,7 +439,12 @@ def loose_links(store: Store, limit: int | None = None
                    key=lambda x: (order.get(x.kind, 4), -x.score, x.a_seq, x.b_seq))
     shown = loose[:limit] if limit else loose
     arts = index.articles({s for x in shown for s in (x.a_seq, x.b_seq)})
-    return len(loose), [(x, arts[x.a_seq], arts[x.b_seq]) for x in shown]
+    return len(loose), [
+        {"a": arts[x.a_seq].id, "b": arts[x.b_seq].id, "kind": x.kind, "score": x.score,
+         "coverage_a": x.coverage_a, "coverage_b": x.coverage_b, "evidence": x.evidence,
+         "a_title": arts[x.a_seq].title, "b_title": arts[x.b_seq].title,
+         "a_outlet": arts[x.a_seq].outlet, "b_outlet": arts[x.b_seq].outlet}
+        for x in shown]
 
 
 def tree_code_version() -> str:

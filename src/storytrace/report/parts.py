@@ -64,3 +64,30 @@ def legend(layers: set[str], kinds: set[str]) -> str:
     if not items:
         return ""
     return f'<div class="legend" role="group" aria-label="highlights">{"".join(items)}</div>'
+
+
+def link_line(link: dict) -> str:
+    """One link (``{a, b, kind, score, coverage_a, coverage_b, evidence}``, as
+    ``Story.to_dict`` gives it) in words."""
+    pair = f"{link['a'][:16]} ↔ {link['b'][:16]}"
+    ev = link.get("evidence") or {}
+    if link["kind"] in ("same_story", "same_event"):
+        names = ", ".join(ev.get("shared_entities", [])[:5])
+        check = ev.get("sentence_check") or {}
+        why = str(ev.get("why") or "").split(":")[0] if link["kind"] == "same_event" else ""
+        return (f"{link['kind'].replace('_', ' ')} {pair}: score {link['score']:.2f}"
+                + (f", sentence check {check['probability']:.2f}" if "probability" in check
+                   else "") + (f" (shared: {names})" if names else "")
+                + (f" — {why}" if why else ""))
+    if link["kind"] == "shared_quote":
+        quotes = [q for q in ev.get("quotes") or [] if isinstance(q, dict) and q.get("text")]
+        text = quotes[0]["text"] if quotes else ""
+        text = text if len(text) <= 80 else text[:80].rsplit(" ", 1)[0] + " …"
+        said = (f": “{text}”"
+                + (f" ({quotes[0]['speaker']})" if quotes[0].get("speaker") else "")
+                if quotes else "")
+        return (f"shared quote {pair}: only a third party's quotation (no copying, no "
+                f"direction){said}")
+    n = ev.get("passages", 0)
+    return (f"reuse {pair}: covers {link['coverage_a']:.0%} / {link['coverage_b']:.0%} "
+            f"({n} passage{'' if n == 1 else 's'})")

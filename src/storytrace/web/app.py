@@ -24,7 +24,7 @@ from storytrace.align import Aligner
 from storytrace.comparison import DETAILS, compare
 from storytrace.diff.ledger import ledger_dict
 from storytrace.engines.core import TraceOptions
-from storytrace.engines.local import ArticleMatches, match_article, stored_stories
+from storytrace.engines.local import ArticleMatches, loose_links, match_article, stored_stories
 from storytrace.ingest.decode import BinaryContent, decode
 from storytrace.ingest.fields import RecordError
 from storytrace.ingest.html import html_article
@@ -161,6 +161,12 @@ class _Site:
             index = CorpusIndex(s)
             return index.story_count(), index.story_summaries(limit, offset)
 
+    def related(self, limit: int) -> tuple[int, list[dict]]:
+        """The links that join no story (``engines.local.loose_links``): how many, and the
+        first ``limit``."""
+        with self.store() as s:
+            return loose_links(s, limit)
+
     def story(self, story_id: str) -> tuple[dict, dict[str, Article]]:
         """A stored story as the CLI reads it (404 if none), with its articles by id."""
         check_id(story_id, "story id")
@@ -202,7 +208,9 @@ def _add_api(app: FastAPI, site: _Site) -> None:
     @app.get("/api/stories", tags=["stories"], summary="Stories of the last trace run")
     def api_stories(limit: Limit = 50, offset: Offset = 0) -> dict:
         total, items = site.stories(limit, offset)
-        return {"total": total, "offset": offset, "items": items}
+        related_total, related = site.related(limit)
+        return {"total": total, "offset": offset, "items": items,
+                "related_total": related_total, "related": related}
 
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story with its links")
     def api_story(story_id: str) -> dict:
@@ -249,7 +257,7 @@ def _add_pages(app: FastAPI, site: _Site) -> None:
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories(offset: Offset = 0) -> str:
         total, items = site.stories(50, offset)
-        return pages.stories_page(total, items, offset, 50)
+        return pages.stories_page(total, items, offset, 50, related=site.related(50))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: str) -> str:

@@ -13,7 +13,7 @@ from storytrace.engines.local import ArticleMatches
 from storytrace.model import Article
 from storytrace.report.html import document, esc, pct, short
 from storytrace.report.marks import Mark, highlight, span_of
-from storytrace.report.parts import chip, legend, meta_line, when
+from storytrace.report.parts import chip, legend, link_line, meta_line, when
 
 
 def article_href(ident: str) -> str:
@@ -119,7 +119,29 @@ def article_page(article: Article, story: str | None, attributions: list[dict]) 
     return document(f"storytrace · {short(article.title or article.id, 60)}", body, nav=nav())
 
 
-def stories_page(total: int, items: list[dict], offset: int, limit: int) -> str:
+def related_section(total: int, related: list[dict]) -> str:
+    """The links that join no story, each in the words the CLI prints, with both
+    articles (linked) and a link to compare them."""
+    if not total:
+        return ""
+    rows = []
+    for x in related:
+        arts = " ↔ ".join(f'<a href="{esc(article_href(x[s]))}">'
+                          f'{esc(short(x[s + "_title"] or x[s], 70))}</a> '
+                          f'<span class="muted">{esc(x[s + "_outlet"] or "")}</span>'
+                          for s in ("a", "b"))
+        rows.append(f'<li>{chip(x["kind"].replace("_", " "))} {arts} · '
+                    f'<a href="{esc(compare_href(x["a"], x["b"]))}">compare</a>'
+                    f'<div class="muted">{esc(link_line(x))}</div></li>')
+    more = f"; first {len(related)}" if len(related) < total else ""
+    return (f'<section class="block"><h2>Related, joined into no story '
+            f'<span class="muted">({total:,}{more})</span></h2><p class="muted">Same event, '
+            "a shared quotation, or a link too weak to join two stories.</p>"
+            f'<ol class="items">{"".join(rows)}</ol></section>')
+
+
+def stories_page(total: int, items: list[dict], offset: int, limit: int,
+                 related: tuple[int, list[dict]] = (0, [])) -> str:
     rows = "".join(
         f'<tr><td><a href="{esc(story_href(s["story"]))}">'
         f'{esc(short(s["title"] or s["story"], 90))}</a>'
@@ -136,7 +158,8 @@ def stories_page(total: int, items: list[dict], offset: int, limit: int) -> str:
              '<p class="muted">No stories yet: run <code>storytrace trace</code> on this '
              "store.</p>")
     body = (f'<h1>Stories <span class="muted">({total:,})</span></h1>'
-            f'<section class="block">{table}<p class="row">{" ".join(pager)}</p></section>')
+            f'<section class="block">{table}<p class="row">{" ".join(pager)}</p></section>'
+            + related_section(*related))
     return document("storytrace · stories", body, nav=nav())
 
 

@@ -9,6 +9,7 @@ loses at most the batch in flight; the next run picks up where it stopped.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -388,6 +389,11 @@ def build_stories(store: Store) -> list[Story]:
     # The stories of the last run are kept as starting groups (cluster_links): articles
     # unrelated to a story never split or merge it.
     labels = cluster_links(members, links, before)
+    # An article whose only links were kept out of every story is in no story (it is
+    # listed with loose_links), as the Spark engine's components never hold one article.
+    sizes = Counter(labels)
+    kept = [i for i, x in enumerate(labels) if sizes[x] > 1]
+    members, labels = [members[i] for i in kept], [labels[i] for i in kept]
     ids = index.article_ids(members)
     story_ids = stable_story_ids(labels, [ids[s] for s in members],
                                  {ids[s]: story for s, story in before.items() if s in ids})

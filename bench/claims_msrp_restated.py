@@ -52,12 +52,9 @@ def restated(a: list[str], b: list[str], states: dict[str, SentenceStates]) -> n
 
 
 def main() -> None:
-    (a, b, y), (_, neg_a, neg_b, neg_fold) = t.msrp_split()
     cache = t.ROOT / "build" / "claims-cache"
     start = time.process_time()
-    nb_a, nb_b = [a[i] for i in neg_a], [b[j] for j in neg_b]
-    x = t.features(a, b, True, cache, "contextual")
-    neg = t.features(nb_a, nb_b, True, cache, "contextual")
+    a, b, y, x, nb_a, nb_b, neg, neg_fold = t.msrp_with_features(cache)
     states = t.word_states(list(a) + list(b), "contextual", cache)
     for name, (xs, negs) in {"shipped features": (x, neg), "+ restated count and share": (
             np.c_[x, restated(a, b, states)], np.c_[neg, restated(nb_a, nb_b, states)])}.items():

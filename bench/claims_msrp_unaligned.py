@@ -47,12 +47,9 @@ def unaligned(x: SentenceStates, y: SentenceStates) -> list[float]:
 
 
 def main() -> None:
-    (a, b, y), (_, neg_a, neg_b, neg_fold) = t.msrp_split()
     cache = t.ROOT / "build" / "claims-cache"
     start = time.process_time()
-    nb_a, nb_b = [a[i] for i in neg_a], [b[j] for j in neg_b]
-    x = t.features(a, b, True, cache, "contextual")
-    neg = t.features(nb_a, nb_b, True, cache, "contextual")
+    a, b, y, x, nb_a, nb_b, neg, neg_fold = t.msrp_with_features(cache)
     states = t.word_states(list(a) + list(b) + nb_a + nb_b, "contextual", cache)
 
     def counts(p: list[str], q: list[str]) -> np.ndarray:

@@ -473,6 +473,18 @@ def msrp_split() -> tuple[tuple, tuple]:
     return (a, b, y), (fold, neg_a, neg_b, fold[neg_a])
 
 
+def msrp_with_features(cache: Path) -> tuple:
+    """MSRP train ready for a feature trial (the setup the ``claims_msrp_*`` scripts
+    share): ``(a, b, y, x, neg_a_text, neg_b_text, neg, neg_fold)``, with ``x`` and
+    ``neg`` the shipped semantic features (contextual word states) of the pairs and of
+    the random negatives of :func:`msrp_split`."""
+    (a, b, y), (_, neg_a, neg_b, neg_fold) = msrp_split()
+    nb_a, nb_b = [a[i] for i in neg_a], [b[j] for j in neg_b]
+    x = features(a, b, True, cache, "contextual")
+    neg = features(nb_a, nb_b, True, cache, "contextual")
+    return a, b, y, x, nb_a, nb_b, neg, neg_fold
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lexical-only", action="store_true", help="skip the semantic model")

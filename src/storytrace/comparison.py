@@ -7,6 +7,7 @@ from typing import Any
 
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
+from storytrace.provenance.direction import leaning
 from storytrace.text.boilerplate import Boilerplate, mask, promo_blocks, site_of
 from storytrace.text.language import detect_language, is_english
 
@@ -70,10 +71,8 @@ def verdict_words(direction: dict) -> str:
     sure = isinstance(conf, int | float)
     if verdict in VERDICTS:
         return VERDICTS[verdict] + (f" (confidence {conf:.2f})" if sure else "")
-    if sure and isinstance(score, int | float) and score and conf > 0.5:
-        return (f"unknown (the evidence leans {conf:.2f} toward {'B' if score > 0 else 'A'} "
-                "being the copy: too weak to say)")
-    return "unknown"
+    lean = leaning(conf, score) if sure and isinstance(score, int | float) else None
+    return f"unknown (the evidence {lean})" if lean else "unknown"
 
 
 #: The credits a summary names: sources of information, not the people quoted.

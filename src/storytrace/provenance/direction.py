@@ -278,6 +278,19 @@ class Evidence:
         return replace(self, points=swap.get(self.points, self.points))
 
 
+def leaning(confidence: float, score: float, a: str = "A", b: str = "B") -> str | None:
+    """Which way an undecided verdict's evidence leans, in words (``score`` > 0 leans to
+    ``b`` being the copy; ``confidence`` is the likelier direction's probability), or
+    ``None`` when it leans neither way.
+
+    >>> leaning(0.59, 0.4)
+    'leans 0.59 toward B being the copy: too weak to say'
+    """
+    if not score or confidence <= 0.5:
+        return None
+    return f"leans {confidence:.2f} toward {b if score > 0 else a} being the copy: too weak to say"
+
+
 @dataclass(frozen=True)
 class Direction:
     """Who copied whom between articles ``a`` and ``b`` (ids), and why.
@@ -324,11 +337,9 @@ class Direction:
                              + (f" (common source {self.via})" if self.via else "")}
         if self.verdict in arrow:
             head = f"{arrow[self.verdict]} (confidence {self.confidence:.2f})"
-        elif self.score and self.confidence > 0.5:  # which way the evidence leans
-            head = (f"{self.a} ? {self.b}: unknown (leans {self.confidence:.2f} toward "
-                    f"{self.b if self.score > 0 else self.a} being the copy: too weak to say)")
         else:
-            head = f"{self.a} ? {self.b}: unknown"
+            lean = leaning(self.confidence, self.score, self.a, self.b)
+            head = f"{self.a} ? {self.b}: unknown" + (f" ({lean})" if lean else "")
         lines = [head]
         for e in self.evidence:
             weight = f" [{e.points}, weight {e.weight:.1f}]" if e.weight else ""

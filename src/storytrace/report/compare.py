@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from storytrace.provenance.direction import leaning
 from storytrace.report.html import document, esc, num, pct, render_value, short
 from storytrace.report.marks import Mark, highlight, span_of
 from storytrace.report.parts import chip, kind_class, legend, meta_line
@@ -587,9 +588,9 @@ def _direction(page: _Page) -> None:
     else:
         verdict = "<b>Direction unknown</b>: the evidence does not say who copied whom"
         score = num(d.get("score"))
-        if conf is not None and conf > 0.5 and score:
-            verdict += (f" · it leans {conf:.2f} toward {'B' if score > 0 else 'A'} being the "
-                        "copy, too weak to say")
+        lean = leaning(conf, score) if conf is not None and score is not None else None
+        if lean:
+            verdict += f" · it {lean}"
             conf = None
     verdict += f" · confidence {conf:.2f}" if conf is not None else ""
     reason = d.get("reason") or d.get("explanation")

@@ -209,7 +209,6 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 
 def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: dict) -> None:
-    several = [s for s in stories if len(s.articles) > 1]  # one article: a link kept out
     out.print(f"{total} articles · {report['signed']} newly indexed · "
               f"{report['verified']} candidate pairs aligned · "
               f"{report['links_added'] - report.get('quote_links', 0)} new reuse links, "
@@ -220,8 +219,8 @@ def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: 
                  if report.get("event_links") else "")
               + (f" ({report['story_quote_links']} of them sharing only a quotation)"
                  if report.get("story_quote_links") else "")
-              + f" · {len(several)} stories with 2+ articles")
-    for story in several[: limit or None]:
+              + f" · {len(stories)} stories with 2+ articles")
+    for story in stories[: limit or None]:
         print_story(_story_row(story, tree_of))
 
 

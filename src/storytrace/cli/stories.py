@@ -141,9 +141,13 @@ def format_tree(tree: FamilyTree) -> list[str]:
     def walk(k: str, depth: int) -> None:
         n = nodes[k]
         reason = f": {n.reasons[0]}" if n.reasons else ""
-        if n.parent is None:
+        if n.parent is None and n.unknown and not n.source:
+            # no confidence to state: the reason says why no parent is named
+            status = "parent unknown"
+            reason = reason.replace(": parent unknown: ", ": ", 1)
+        elif n.parent is None:
             origin = (f"copied from {nodes[n.source].label}, not in the corpus" if n.source
-                      else "parent unknown" if n.unknown else "no parent in the corpus")
+                      else "no parent in the corpus")
             status = f"{origin}, {n.score:.2f}"
         else:
             status = f"{n.score:.2f}"

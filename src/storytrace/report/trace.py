@@ -167,11 +167,12 @@ def _parent_line(ident: str, tree: object, anchor: dict[str, str], members: list
         head = (f"no parent in the corpus: made from {esc(short(outside, 60))} "
                 "(a credited source that is not in the corpus)")
     elif node.get("unknown"):
-        head = "parent unknown: the likeliest parents are too close to call"
+        head, conf = "parent unknown", None  # no confidence to state; the reasons say why
     else:
         head = "no parent in the corpus"
     reasons = node.get("reasons") if isinstance(node.get("reasons"), list) else []
-    why = "; ".join(short(r, 200) for r in reasons[:6] if isinstance(r, str))
+    why = "; ".join(short(r.removeprefix("parent unknown: "), 200) for r in reasons[:6]
+                    if isinstance(r, str))
     return (f'<div class="why">{head}' + (f" · confidence {conf:.2f}" if conf is not None
                                          else "")
             + (f'<div class="muted">{esc(why)}</div>' if why else "") + "</div>")

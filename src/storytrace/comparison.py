@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -152,9 +153,7 @@ def summary_lines(summary: dict) -> list[str]:
                      + (f" — {d['reason']}" if d.get("reason") else ""))
     credits = summary.get("credits")
     if credits:
-        lines.append("Credits: " + "; ".join(
-            f"{s.upper()} credits " + (", ".join(credits[s]) or "no outlet or agency")
-            for s in ("a", "b")))
+        lines.append("Credits: " + credit_line(credits))
     if summary.get("framing"):
         lines.append(f"Framing: {summary['framing']}")
     aside = summary.get("set_aside") or {}
@@ -208,17 +207,77 @@ def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str
 
 
 def _credit_names(found: object) -> list[str]:
+    """The named sources a version credits, for the summary: each once, in the text's
+    order, a pronoun or bare title by the name it stands for; a credit that names no one
+    ("the report", "the government") or denies ("Neither CHAI nor ...") is left to
+    ``--full``, and a relative clause after an appositive is cut.
+
+    >>> _credit_names([{"source_type": "organisation", "source": {"text": "Roger Bate, an "
+    ...     "economist at the American Enterprise Institute who studies drugs,"}},
+    ...     {"source_type": "document", "source": {"text": "the report"}},
+    ...     {"source_type": "outlet", "source": {"text": "the US Herald"}},
+    ...     {"source_type": "outlet", "source": {"text": "US Herald"}}])
+    ['Roger Bate, an economist at the American Enterprise Institute', 'the US Herald']
+    """
     names: list[str] = []
     for x in found if isinstance(found, list) else []:
         src = x.get("source") if isinstance(x, dict) else None
         if isinstance(src, dict) and x.get("source_type") in CREDIT_TYPES:
             means = x.get("refers_to")
-            name = str((means if isinstance(means, dict) and means.get("text") else src)
-                       .get("text") or "").strip()
-            key = name.lower().removeprefix("the ")
-            if name and key not in {m.lower().removeprefix("the ") for m in names}:
+            name = _short_credit(str((means if isinstance(means, dict) and means.get("text")
+                                      else src).get("text") or ""))
+            if name and _names_someone(name) and _credit_key(name) not in {
+                    _credit_key(m) for m in names}:
                 names.append(name)
     return names
+
+
+def _short_credit(text: str) -> str:
+    """A credit's text without trailing punctuation or a relative clause after a comma."""
+    text = re.sub(r"\s+", " ", text).strip(" ,;:.–—-")
+    cut = re.search(r",[^,]*?\s(?:who|which|that)\s", text)
+    return text[:cut.start() + cut.group().rfind(" ", 0, -1)].strip(" ,") if cut else text
+
+
+def _names_someone(text: str) -> bool:
+    """Whether a credit names someone: a capitalised word past the first, or a first word
+    that is not a determiner; a denial ("Neither ... nor", "No ...") names no source."""
+    words = text.split()
+    if not words or words[0].lower() in ("neither", "no", "none", "nobody"):
+        return False
+    first = words[0][0].isupper() and words[0].lower() not in _DETERMINERS
+    return first or any(w[0].isupper() for w in words[1:])
+
+
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
+                "her", "our", "one", "some", "many", "several", "other", "another"}
+
+
+def _credit_key(name: str) -> str:
+    return name.lower().removeprefix("the ")
+
+
+def credit_line(credits: dict) -> str:
+    """The summary's credits in words: what both versions credit, then what only one does.
+
+    >>> credit_line({"a": ["Reuters", "the White House"], "b": ["reuters", "CNN"]})
+    'both credit Reuters · only A: the White House · only B: CNN'
+    >>> credit_line({"a": [], "b": []})
+    'neither names a source'
+    """
+    names = {s: list(credits.get(s) or []) for s in ("a", "b")}
+    keys = {s: {_credit_key(n) for n in names[s]} for s in ("a", "b")}
+    both = [n for n in names["a"] if _credit_key(n) in keys["b"]]
+    only = {s: [n for n in names[s] if _credit_key(n) not in keys["b" if s == "a" else "a"]]
+            for s in ("a", "b")}
+
+    def listed(names: list[str]) -> str:
+        more = f" and {len(names) - 4} more (--full)" if len(names) > 4 else ""
+        return "; ".join(names[:4]) + more
+
+    parts = ([f"both credit {listed(both)}"] if both else []) + [
+        f"only {s.upper()}: {listed(only[s])}" for s in ("a", "b") if only[s]]
+    return " · ".join(parts) or "neither names a source"
 
 
 def attributions_of(article: Article, *, semantic: bool | str = False) -> list[dict]:

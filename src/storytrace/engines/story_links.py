@@ -14,6 +14,7 @@ it is the same story with the quotation blanked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,7 +24,7 @@ import numpy as np
 from storytrace.align import Aligner
 from storytrace.engines.core import same_site, verify_link
 from storytrace.model import Article, Link
-from storytrace.text.boilerplate import furniture_blocks, mask
+from storytrace.text.boilerplate import block_keys, furniture_blocks, mask, site_of
 from storytrace.text.language import is_english
 from storytrace.text.words import WORD
 
@@ -61,8 +62,6 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
     :class:`TraceOptions`. A pair's link depends on that
     pair alone, however the pairs are batched (each engine batches its own way).
     """
-    from storytrace.stories.similarity import shared_entities
-
     named = [pair for pair, why in story_gates(pairs, articles, options, facts).items()
              if why is None]
     texts = [(story_text(articles[a]), story_text(articles[b])) for a, b in named]
@@ -75,9 +74,10 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
                                                     [sketch[k] for k in kept]), strict=True))
     links = []
     for k in kept:
-        (a, b), pair, chance, near = named[k], texts[k], float(chances[k]), sketch[k]
+        (a, b), chance, near = named[k], float(chances[k]), sketch[k]
         evidence = {"same_story_score": round(chance, 4), "model": similarity.model,
-                    "sketch_cosine": near, "shared_entities": shared_entities(*pair)[:20],
+                    "sketch_cosine": near,
+                    "shared_entities": evidence_names(articles[a], articles[b]),
                     "features": {f: round(v, 4) for f, v in found[k].items()}}
         days = _days_apart(articles[a], articles[b])
         if days is not None:
@@ -107,6 +107,51 @@ def same_story_links(pairs: list[tuple[int, int]], articles: dict, cosine: dict,
         if link is not None:
             links.append(link)
     return links
+
+
+def evidence_names(a: Article, b: Article, limit: int = 20) -> list[str]:
+    r"""The names two reports share, as a link's evidence lists them (whole names first,
+    at most ``limit``): read from each text (its site's boilerplate already blanked) with
+    what is no article content set aside too, so that a reader sees the people, places
+    and organisations both name, not furniture the boilerplate model did not learn:
+    small print, promotion and credit lines (:func:`~storytrace.text.boilerplate.
+    furniture_blocks`: "Story Continued Below", "SHARE THIS STORY", "Featured image via
+    Getty Images"), for two pages of one site the lines both print word for word (a menu
+    such as "Under the Radar Blog Archives Select Date... July, 2017 ...", a recycled
+    paragraph), and the name of either article's outlet ("Eagle Rising" in a title line).
+
+    >>> a = Article(id="a", outlet="The Post", text="Maria Catala met Pedro Ruiz in "
+    ...             "Valencia.\n\nStory Continued Below\n\nThe Post reports.")
+    >>> b = Article(id="b", outlet="Herald", text="Maria Catala spoke in Valencia."
+    ...             "\n\nStory Continued Below\n\nThe Post said so.")
+    >>> evidence_names(a, b)
+    ['Maria Catala', 'Valencia']
+    """
+    from storytrace.stories.similarity import shared_entities
+
+    texts = [story_text(x) for x in (a, b)]
+    texts = [mask(t, furniture_blocks(t)) for t in texts]
+    if same_site(a, b):
+        texts = _without_common_lines(texts[0], texts[1])
+    outlets = {site_of(x.outlet, x.url) for x in (a, b)} - {""}
+    if outlets:
+        # the site's own name, wherever either text prints it (a title line's "- Eagle
+        # Rising", a byline's "(CNN)"), and that name without a leading "the"
+        names = "|".join(re.escape(o.removeprefix("the "))
+                         for o in sorted(outlets, key=len, reverse=True))
+        said = re.compile(rf"\b(?:{names})\b", re.IGNORECASE)
+        texts = [mask(t, [m.span() for m in said.finditer(t)]) for t in texts]
+    return shared_entities(*texts)[:limit]
+
+
+def _without_common_lines(a: str, b: str) -> list[str]:
+    """Both texts with the blocks (sentences or lines of two or more words) that both print
+    word for word blanked: for two pages of one site, its furniture or a paragraph it
+    prints again, not evidence that the two tell one story."""
+    keys = [block_keys(t, min_words=2) for t in (a, b)]
+    common = {k for _, _, k in keys[0]} & {k for _, _, k in keys[1]}
+    return [mask(t, [(s, e) for s, e, k in found if k in common])
+            for t, found in zip((a, b), keys, strict=True)]
 
 
 @dataclass(frozen=True)

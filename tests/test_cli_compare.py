@@ -157,3 +157,13 @@ def test_full_text_lists_the_possible_claims_json_keeps(seeds_dir):
     assert f"(score {possible[0]['score']:.2f})" in full
     short = runner.invoke(app, ["compare", str(a), str(b)]).output
     assert "Possible pairs" not in short
+
+
+def test_direction_evidence_names_the_sides_not_the_ids():
+    """The direction's evidence reads with A and B, in the CLI's --full and the HTML."""
+    from storytrace.report.compare import _evidence
+
+    items = [{"name": "time", "points": "a->b", "weight": 3.0,
+              "detail": "ed3bc104775d8ab0 was published 14.0 hours before 54ead977d778e96a"}]
+    html = _evidence(items, {"ed3bc104775d8ab0": "A", "54ead977d778e96a": "B"})
+    assert "A was published 14.0 hours before B" in html and "ed3bc1" not in html

@@ -111,8 +111,7 @@ def summarize(result: dict) -> dict:
         out["adds"] = {s: n(diff["summary"].get(f"{s}_adds")) for s in ("a", "b")}
     direction = result.get("direction")
     if isinstance(direction, dict):
-        names = {str(result[s]["id"]): s.upper() for s in ("a", "b")
-                 if isinstance(result.get(s), dict) and result[s].get("id")}
+        names = side_names(result)
         out["direction"] = {"verdict": direction.get("verdict"),
                             "confidence": direction.get("confidence"),
                             "score": direction.get("score"),
@@ -158,7 +157,8 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"Framing: {summary['framing']}")
     aside = summary.get("set_aside") or {}
     if any(aside.values()):
-        lines.append(f"Set aside before comparing: {aside.get('a', 0)} blocks of A, "
+        n_a = aside.get("a", 0)
+        lines.append(f"Set aside before comparing: {n_a} block{'s' * (n_a != 1)} of A, "
                      f"{aside.get('b', 0)} of B (site boilerplate, promotion)")
     repeats = summary.get("repeats") or {}
     if any(repeats.values()):
@@ -188,6 +188,25 @@ def claim_change(d: dict) -> str:
     return f"{kind} only in {'A' if at else 'B'}: “{at or bt or ''}”"
 
 
+def side_names(result: dict) -> dict[str, str]:
+    """``{article id: "A" or "B"}`` for a comparison's JSON (ids that are missing are left
+    out), so that evidence written with ids reads with the sides' letters."""
+    return {str(result[s]["id"]): s.upper() for s in ("a", "b")
+            if isinstance(result.get(s), dict) and result[s].get("id")}
+
+
+def by_side(detail: str, names: dict[str, str]) -> str:
+    """An evidence line with each article id replaced by its side's letter.
+
+    >>> by_side("ed3bc1 was published 14.0 hours before 54ead9", {"ed3bc1": "A", "54ead9": "B"})
+    'A was published 14.0 hours before B'
+    """
+    for ident, name in sorted(names.items(), key=lambda x: -len(x[0])):
+        if ident and ident != name:
+            detail = detail.replace(ident, name)
+    return detail
+
+
 def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str:
     """The evidence line that weighs most for the verdict (for "unknown", the strongest
     line seen, saying it did not decide), with article ids replaced by ``names``
@@ -198,10 +217,7 @@ def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str
     if not backing:
         return ""
     best = max(backing, key=lambda e: abs(float(e.get("weight") or 0)))
-    detail = str(best.get("detail") or "")
-    for ident, name in sorted((names or {}).items(), key=lambda x: -len(x[0])):
-        if ident and ident != name:
-            detail = detail.replace(ident, name)
+    detail = by_side(str(best.get("detail") or ""), names or {})
     text = f"{best.get('name')}: " + (detail if len(detail) <= 160 else detail[:157] + "…")
     return text if verdict != "unknown" else f"nothing decides; strongest: {text}"
 

@@ -16,6 +16,7 @@ from storytrace.comparison import (
     CREDIT_TYPES,
     DETAILS,
     Comparison,
+    by_side,
     claim_change,
     compare,
     verdict_words,
@@ -217,8 +218,9 @@ def _print_details(c: Comparison) -> None:
     if direction:
         out.print()
         out.print(Text(f"Direction: {verdict_words(direction)}", style="bold"))
+        names = {c.a.id: "A", c.b.id: "B"}
         for item in direction.get("evidence", []):
-            out.print(Text(f"  {item['name']}: {item['detail']}"))
+            out.print(Text(f"  {item['name']}: {by_side(item['detail'], names)}"))
     credits = c.details.get("attributions")
     if credits:
         for label in ("a", "b"):

@@ -564,6 +564,8 @@ def _score(score: float | None) -> str:
 
 
 def _direction(page: _Page) -> None:
+    from storytrace.comparison import side_names
+
     d = page.result.get("direction")
     if not isinstance(d, dict | str):
         return
@@ -595,25 +597,29 @@ def _direction(page: _Page) -> None:
     verdict += f" · confidence {conf:.2f}" if conf is not None else ""
     reason = d.get("reason") or d.get("explanation")
     more = (f'<div class="muted">{esc(reason)}</div>' if reason else "") + \
-        _evidence(d.get("evidence"))
+        _evidence(d.get("evidence"), side_names(page.result))
     page.direction = (f'<section class="block direction" id="direction"><h2>Who copied '
                       f"whom</h2><p>{verdict}</p>{more}</section>")
 
 
-def _evidence(items: object) -> str:
-    """Direction evidence: ``{name, points, weight, detail}`` items as one line each."""
+def _evidence(items: object, names: dict[str, str]) -> str:
+    """Direction evidence: ``{name, points, weight, detail}`` items as one line each, the
+    articles named by their sides ("A", "B")."""
     if not items:
         return ""
     if not isinstance(items, list) or not all(isinstance(e, dict) and "detail" in e
                                               for e in items):
         return f'<div class="evidence">{render_value(items)}</div>'
+    from storytrace.comparison import by_side
+
     lines = []
     for e in items[:50]:
         weight = num(e.get("weight"))
         points = e.get("points") if e.get("points") not in (None, "none") else ""
         tail = ", ".join(x for x in (str(points or ""),
                                      f"weight {weight:.1f}" if weight else "") if x)
-        lines.append(f"<li><b>{esc(e.get('name') or 'evidence')}</b>: {esc(e.get('detail'))}"
+        detail = by_side(str(e.get("detail")), names)
+        lines.append(f"<li><b>{esc(e.get('name') or 'evidence')}</b>: {esc(detail)}"
                      + (f' <span class="muted">({esc(tail)})</span>' if tail else "") + "</li>")
     return f'<ul class="items evidence">{"".join(lines)}</ul>'
 

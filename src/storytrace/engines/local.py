@@ -453,9 +453,11 @@ def loose_links(store: Store, limit: int | None = None) -> tuple[int, list[dict]
         for x in shown]
 
 
+@lru_cache(maxsize=1)
 def tree_code_version() -> str:
     """A digest of the code and data that build family trees (the provenance package, the
-    plan's steps and the bundled models): a stored tree made by others is built again."""
+    plan's steps and the bundled models): a stored tree made by others is built again.
+    Read once per process (7.7 MB, read again for every story before)."""
     import hashlib
     from pathlib import Path
 

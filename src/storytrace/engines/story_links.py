@@ -118,7 +118,8 @@ def evidence_names(a: Article, b: Article, limit: int = 20) -> list[str]:
     furniture_blocks`: "Story Continued Below", "SHARE THIS STORY", "Featured image via
     Getty Images"), for two pages of one site the lines both print word for word (a menu
     such as "Under the Radar Blog Archives Select Date... July, 2017 ...", a recycled
-    paragraph), and the name of either article's outlet ("Eagle Rising" in a title line).
+    paragraph), the name of either article's outlet ("Eagle Rising" in a title line), and
+    a headline in title case (:func:`_names_text`).
 
     >>> a = Article(id="a", outlet="The Post", text="Maria Catala met Pedro Ruiz in "
     ...             "Valencia.\n\nStory Continued Below\n\nThe Post reports.")
@@ -129,7 +130,7 @@ def evidence_names(a: Article, b: Article, limit: int = 20) -> list[str]:
     """
     from storytrace.stories.similarity import shared_entities
 
-    texts = [story_text(x) for x in (a, b)]
+    texts = [_names_text(x) for x in (a, b)]
     texts = [mask(t, furniture_blocks(t)) for t in texts]
     if same_site(a, b):
         texts = _without_common_lines(texts[0], texts[1])
@@ -142,6 +143,20 @@ def evidence_names(a: Article, b: Article, limit: int = 20) -> list[str]:
         said = re.compile(rf"\b(?:{names})\b", re.IGNORECASE)
         texts = [mask(t, [m.span() for m in said.finditer(t)]) for t in texts]
     return shared_entities(*texts)[:limit]
+
+
+def _names_text(article: Article) -> str:
+    """:func:`story_text`, with a headline written in title case ("Trump Calls For This
+    Racist Policy") left out: each of its words is capitalised, so two such headlines would
+    share "Calls" and "Policy" as names; the names it does hold are the body's too."""
+    text = story_text(article)
+    title = article.title.strip()
+    words = [w for w in WORD.findall(title) if len(w) >= 4 and w[0].isalpha()]
+    if words and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+        start = text.find(title)
+        if 0 <= start and not text[:start].strip():
+            text = mask(text, [(start, start + len(title))])
+    return text
 
 
 def _without_common_lines(a: str, b: str) -> list[str]:

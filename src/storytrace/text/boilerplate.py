@@ -87,6 +87,34 @@ def _promo(block: str) -> bool:
     return _PROMO.search(block) is not None
 
 
+# Words of which every match of a pattern holds one (each alternative of it has one of
+# them in full), to skip the pattern's search over a whole ASCII text that holds none: a
+# search through every position of every block costs ten times a scan for these words.
+# Blocks are sentences and lines, so a block's neighbours in the text are whitespace (or
+# none), and ``\b`` reads a block's ends as it reads them inside the text.
+_PROMO_WORDS = ("sign up", "subscribe", "newsletter", "all rights reserved", "copyright",
+                "disclaimer", "has not been edited by", "syndicated feed", "follow",
+                "expressed", "donate", "share this", "featured image", "like us on",
+                "click here", "terms of", "privacy policy", "related", "recommended for you",
+                "free trial", "registered users can", "enter your", "first name last name",
+                "password", "request a", "continue", "has no position in", "may not be", "©")
+_CREDIT_WORDS = ("source", "via", "h/t", "hat tip", "originally published", "reprinted",
+                 "reported", "according to", "courtesy of")
+_CREDIT_LINE_WORDS = ("source", "via", "h/t", "hat tip", "originally", "reprinted",
+                      "reported", "courtesy of")
+# _CREDIT and _CREDIT_LINE without IGNORECASE, for lower-cased ASCII (as _PROMO_LOWER)
+_CREDIT_LOWER = re.compile(_CREDIT.pattern)
+_CREDIT_LINE_LOWER = re.compile(_CREDIT_LINE.pattern)
+assert all(re.sub(r"\\.", "", p) == re.sub(r"\\.", "", p).lower()  # escapes aside
+           for p in (_CREDIT.pattern, _CREDIT_LINE.pattern))
+
+
+def _may_match(lower: str | None, words: tuple[str, ...]) -> bool:
+    """Whether a text (``lower``: the whole of it lower-cased, ``None`` unless it is
+    ASCII) may hold a match of the pattern that ``words`` stand for."""
+    return lower is None or any(w in lower for w in words)
+
+
 # The heading of a list of links to other stories (a sidebar, a "related" box).
 _NAV_HEADING = re.compile(
     r"^[^\w\n]*(?:related(?: stories| articles| posts| news)?|more (?:stories|news|from)"
@@ -203,9 +231,10 @@ def counted_keys(text: str, site: str, min_words: int = 4) -> set[tuple[str, int
     """The ``(site, key)`` counts an article adds: each of its blocks under its site, and
     those that read like promotion or small print under :data:`PROMO_SITE` too."""
     out = set()
+    promo = _may_match(text.lower() if text.isascii() else None, _PROMO_WORDS)
     for s, e, key in block_keys(text, min_words):
         out.add((site, key))
-        if _promo(text[s:e]):
+        if promo and _promo(text[s:e]):
             out.add((PROMO_SITE, key))
     return out
 
@@ -262,10 +291,14 @@ def block_keys(text: str, min_words: int = 4) -> list[tuple[int, int, int]]:
     True
     """
     out = []
+    low = text.lower() if text.isascii() else None  # ASCII: the same length, offsets
+    credit = _may_match(low, _CREDIT_WORDS)
     for span in sentences(text):
         block = text[span.start : span.end]
-        words = WORD.findall(block.lower())
-        if len(words) < min_words or _CREDIT.search(block):
+        lower = block.lower() if low is None else low[span.start : span.end]
+        words = WORD.findall(lower)
+        if len(words) < min_words or (credit and (
+                _CREDIT.search(block) if low is None else _CREDIT_LOWER.search(lower))):
             continue
         key = xxhash.xxh64_intdigest(" ".join(words).translate(_NO_JOINERS)
                                      .encode("utf-8", "surrogatepass"))
@@ -289,6 +322,8 @@ def promo_blocks(text: str, min_words: int = 4) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in promo_blocks(t)]
     ['Copyright 2017 ABC News Internet Ventures.']
     """
+    if not _may_match(text.lower() if text.isascii() else None, _PROMO_WORDS):
+        return _union(navigation_blocks(text))
     return _union([*((s, e) for s, e, _ in block_keys(text, min_words)
                       if _promo(text[s:e])), *navigation_blocks(text)])
 
@@ -304,9 +339,12 @@ def furniture_blocks(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e][:24] for s, e in furniture_blocks(t)]
     ['Source: City Hall.', 'This article was origina', 'Sign up for our newslett']
     """
-    credits = [(s.start, s.end) for s in sentences(text)
-               if _CREDIT_LINE.search(text[s.start : s.end])
-               and len(WORD.findall(text[s.start : s.end])) <= CREDIT_LINE_WORDS]
+    low = text.lower() if text.isascii() else None
+    credits = [] if not _may_match(low, _CREDIT_LINE_WORDS) else [
+        (s.start, s.end) for s in sentences(text)
+        if (_CREDIT_LINE.search(text[s.start : s.end]) if low is None
+            else _CREDIT_LINE_LOWER.search(low[s.start : s.end]))
+        and len(WORD.findall(text[s.start : s.end])) <= CREDIT_LINE_WORDS]
     return _union([*promo_blocks(text, min_words=2), *credits])
 
 

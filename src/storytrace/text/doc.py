@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from storytrace.model import Span
-from storytrace.text.normalize import NormalizedText, normalize
+from storytrace.text.normalize import NormalizedText, in_place, normalize
 from storytrace.text.segment import sentences as split_sentences
 from storytrace.text.words import STOPWORDS, WORD, plain_word, stem
 
@@ -83,6 +83,13 @@ class Doc:
 
     @cached_property
     def _word_table(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+        folded = in_place(self.text, lower=True)
+        if folded is not None:  # the same words, found without the offset map
+            spans = [m.span() for m in WORD.finditer(folded)]
+            if not spans:
+                return (), (), ()
+            starts, ends = zip(*spans, strict=True)
+            return tuple(folded[s:e] for s, e in spans), starts, ends
         norm = self.normalized
         words, starts, ends = [], [], []
         for m in WORD.finditer(norm.text):

@@ -107,11 +107,13 @@ def _runs(text: str, body: str) -> NormalizedText:
     """:func:`normalize` of ``text`` whose characters fold one to one into ``body``:
     the text between whitespace runs is kept as it is, each inner run becomes one space
     standing for the whole run."""
+    expands = any(c in body for c in _EXPAND)
+    if not expands:
+        return _plain_runs(text, body)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     n, pos = len(body), 0
-    expands = any(c in body for c in _EXPAND)
 
     def keep(a: int, b: int) -> None:
         seg = body[a:b]
@@ -138,6 +140,46 @@ def _runs(text: str, body: str) -> NormalizedText:
     if pos < n:
         keep(pos, n)
     return NormalizedText(text, "".join(out), tuple(starts), tuple(ends))
+
+
+_LONG_SPACES = re.compile(r"\s{2,}")
+
+
+def _plain_runs(text: str, body: str) -> NormalizedText:
+    """:func:`_runs` where no character expands: every character maps to itself, but for
+    each whitespace run of two or more, one space standing for the whole run (a run of
+    one, any whitespace, is a space standing for itself)."""
+    lo, hi = len(body) - len(body.lstrip()), len(body.rstrip())
+    if hi <= lo:
+        return NormalizedText(text, "", (), ())
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = lo
+    for m in _LONG_SPACES.finditer(body, lo, hi):
+        s, e = m.span()
+        starts.extend(range(pos, s + 1))
+        ends.extend(range(pos + 1, s + 1))
+        ends.append(e)
+        pos = e
+    starts.extend(range(pos, hi))
+    ends.extend(range(pos + 1, hi + 1))
+    # str.split() splits at the characters \s matches (both read Py_UNICODE_ISSPACE)
+    return NormalizedText(text, " ".join(body[lo:hi].split()), tuple(starts), tuple(ends))
+
+
+def in_place(text: str, lower: bool = False) -> str | None:
+    """``text`` folded as :func:`normalize` folds it, character for character, when every
+    character folds to exactly one (most news): then ``normalize(text, lower).text`` is
+    this with its whitespace runs made one space and the ends stripped, and a word
+    (:data:`~storytrace.text.words.WORD`, which holds no whitespace) found here at
+    ``[s, e)`` is the same word of the normalised text, at ``[s, e)`` of ``text``. Else
+    ``None``.
+
+    >>> in_place("It’s  Here", lower=True), in_place("Wait…")
+    ("it's  here", None)
+    """
+    body = _one_to_one(text, lower)
+    return None if body is None or any(c in body for c in _EXPAND) else body
 
 
 def normalize(text: str, lower: bool = False) -> NormalizedText:

@@ -19,6 +19,11 @@ _ABBREV = frozenset(
 )
 
 
+# The word before a full stop (to tell an abbreviation); searched within the sentence's
+# last 32 characters, ``$`` reading the search's end as the end of the string.
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
 def words(text: str) -> list[Span]:
     """Word spans (letters/digits, keeping inner apostrophes, dots and hyphens).
 
@@ -41,7 +46,7 @@ def sentences(text: str) -> list[Span]:
         if m.group().startswith((".",)) and not m.group().startswith(".."):
             # The last word only: an abbreviation is short, and searching the whole
             # sentence so far made runs of initials ("A. B. C.") quadratic.
-            word = re.search(r"([\w.]+)$", text[max(start, m.start() - 32) : m.start()])
+            word = _LAST_WORD.search(text, max(start, m.start() - 32), m.start())
             if word and (word.group(1).lower() in _ABBREV
                          or (len(word.group(1)) == 1 and word.group(1).isalpha())):
                 continue
@@ -53,9 +58,8 @@ def sentences(text: str) -> list[Span]:
 
 
 def _add_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append(Span(start, end))
+    part = text[start:end]
+    body = part.strip()  # strips what isspace() calls whitespace
+    if body:
+        start += len(part) - len(part.lstrip())
+        spans.append(Span(start, start + len(body)))

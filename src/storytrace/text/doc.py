@@ -188,20 +188,21 @@ class Doc:
         capitalised word opening a sentence."""
         openers = {first for first, _ in self.sentence_tokens}
         out: list[Span] = []
-        i, n = 0, len(self.words)
-        while i < n:
-            if not self._capitalised(i):
-                i += 1
-                continue
+        text, n = self.text, len(self.words)
+        capital = [text[s].isupper() for s in self.starts]
+        end = 0
+        for i in (k for k, c in enumerate(capital) if c):  # each capitalised word in turn
+            if i < end:
+                continue  # inside the name just found
             j = i + 1  # a name never runs into the next sentence ("Merkel. Both")
-            while (j < n and j not in openers and self._capitalised(j)
+            while (j < n and j not in openers and capital[j]
                    and self._adjacent(j - 1, j)):
                 j += 1
+            end = j
             while i < j and self.words[i] in STOPWORDS:  # "The", "In": not a name's
                 i += 1
             if i < j and (j - i > 1 or i not in openers):
                 out.append(Span(self.starts[i], self.ends[j - 1]))
-            i = j
         return tuple(out)
 
     @cached_property
@@ -217,10 +218,6 @@ class Doc:
             else:
                 out.append(Span(s, e))
         return tuple(out)
-
-    def _capitalised(self, i: int) -> bool:
-        first = self.text[self.starts[i]]
-        return first.isupper()
 
     def _adjacent(self, i: int, j: int) -> bool:
         between = self.text[self.ends[i]:self.starts[j]]

@@ -461,3 +461,32 @@ def test_shared_names_leave_out_site_furniture():
             assert not {"Radar", "Blog", "Archives", "July", "June"} & set(names), names
         else:  # two sites printing one line: what they share, as written
             assert "Radar Blog Archives Select Date July" in names
+
+
+def test_a_pair_tier_one_found_sharing_a_quotation_is_still_read_as_one_story(monkeypatch):
+    """Two reports of one story that quote the same speaker: tier 1's alignment finds
+    only the quotation in common (a shared-quote link), and tier 2 still reads the pair:
+    with the quotation set aside, the check confirms one story (before, a pair tier 1 had
+    linked was never scored: FakeNewsNet's two reports of Biden's Drexel rally and two of
+    the generated corpus's same-story pairs stayed shared-quote links)."""
+    import storytrace.engines.story_links as story_links
+
+    said = (f' "{QUOTE}," Mayor Maria Catala told reporters in Valencia on Wednesday, "and '
+            'we will rebuild every bridge the river took from us before the winter comes."')
+    monkeypatch.setattr(story_links, "sentence_check", lambda mode: _Sure() if mode else None)
+    for same_story, check, kind in ((False, False, "shared_quote"),
+                                    (True, False, "shared_quote"), (True, True, "same_story")):
+        store = Store(":memory:")
+        store.add([Article(id="a", outlet="El Diario", text=FLOOD_A + said),
+                   Article(id="b", outlet="The Post", text=FLOOD_B + said)])
+        run_trace(store, TraceOptions(same_story=same_story, story_check=check))
+        (link,) = CorpusIndex(store).links()
+        assert link.kind == kind
+        # tier 2 read the pair (its scores are in the evidence) whenever it ran
+        evidence = link.evidence if kind == "same_story" else link.evidence.get("same_story")
+        assert (evidence is not None) is same_story
+        if same_story:
+            assert evidence["without_quotes"]["same_story_score"] >= 0.5
+            assert QUOTE[:40] in (FLOOD_A + said)[evidence["quotes"][0]["a_start"]:
+                                                  evidence["quotes"][0]["a_end"]]
+    assert [len(s.articles) for s in build_stories(store)] == [2]

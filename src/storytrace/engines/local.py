@@ -342,8 +342,11 @@ def _find_same_story(index: CorpusIndex, sketcher: StorySketcher, traced_through
         is_new = np.ones(len(seqs), dtype=bool)
     found = sketch_candidates(sketches, is_new, k=options.story_k,
                               min_cosine=options.story_min_cosine, max_df=options.max_bucket)
-    linked = index.linked()
     cosine = {(int(seqs[i]), int(seqs[j])): v for i, j, v in found}
+    # A pair tier 1 found sharing only a quotation is scored all the same: two reports of
+    # one story often quote one speaker (its link stays unless tier 2 says same story).
+    linked = index.linked() - {(x.a_seq, x.b_seq) for x in index.links_touching(
+        {s for pair in cosine for s in pair}, kind="shared_quote")}
     todo = index.unchecked([p for p in cosine if p not in linked], table="story_checked")
     report.story_candidates = len(todo)
     if not todo:

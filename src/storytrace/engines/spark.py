@@ -35,6 +35,7 @@ candidates  self-join of the kept rows on term (at most ``max_bucket`` articles 
             matrix of them and their neighbours, ``nearest_sketches`` on it (each
             article's ``story_k`` nearest with cosine >= ``story_min_cosine``, bit for
             bit and tie for tie the local choice); union (max), minus linked pairs
+            (shared-quote pairs stay: tier 2 reads them too)
 score       candidates joined with titles and texts, spread evenly,
             ``same_story_links`` (entity gate, ``StorySimilarity``, ``verify_link``)
 components  min-label propagation with pointer jumping, in DataFrames (no jars)
@@ -749,7 +750,8 @@ def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
     Sketches (``StorySketcher``), corpus-wide document frequencies, TF-IDF rows
     (``tfidf_rows``, fed the corpus-wide counts), a self-join on kept terms, each
     article's nearest sketches (``nearest_sketches`` on the sub-matrix of its
-    neighbours), candidates minus linked pairs, then ``same_story_links`` per pair.
+    neighbours), candidates minus linked pairs (but for shared quotes), then
+    ``same_story_links`` per pair.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -772,7 +774,9 @@ def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
         joined = left.join(right, "term").repartition(tasks, "i").sortWithinPartitions("i")
         proposed = _propose(joined, options.story_k, options.story_min_cosine)
         found = proposed.groupBy("a", "b").agg(F.max("c").alias("c"))
-        linked = links.select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b"))
+        # a pair tier 1 found sharing only a quotation is scored all the same (as locally)
+        linked = (links.where(F.col("kind") != "shared_quote")
+                  .select(F.col("a_seq").alias("a"), F.col("b_seq").alias("b")))
         todo = found.join(linked, ["a", "b"], "left_anti").persist(disk)
         report.story_candidates = todo.count()
         entries.unpersist()
@@ -786,7 +790,9 @@ def _same_story(spark: SparkSession, articles: DataFrame, links: DataFrame,
                  .persist(disk))
         report.story_links_added = found.count()
         todo.unpersist()
-    return links.unionByName(found)
+    # tier 2's verdict on a shared-quote pair replaces tier 1's link, as the store does
+    kept = links.join(found.select("a_seq", "b_seq"), ["a_seq", "b_seq"], "left_anti")
+    return kept.select(*links.columns).unionByName(found)
 
 
 def _sketch(articles: DataFrame, model: Boilerplate | None = None) -> DataFrame:

@@ -18,7 +18,6 @@ their posting lists are what would make matching quadratic.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 _stem = lru_cache(maxsize=1 << 16)(stem)
+# 1 + log(n) of the counts most terms have
+_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
 
 __all__ = ["StorySketcher", "nearest_sketches", "sketch_candidates", "sketch_idf",
            "tfidf_rows"]
@@ -84,10 +85,12 @@ class StorySketcher:
         names = {_stem(m.group().lower()) for m in _CAPITAL.finditer(text)
                  if m.start() not in starts}
         counts = Counter(map(_stem, content_words(text)))
-        scored = (((1.0 + math.log(n)) * (self.name_boost if t in names else 1.0), t)
-                  for t, n in counts.items())
-        top = heapq.nsmallest(self.size, ((-w, t) for w, t in scored))
-        top = [(-w, t) for w, t in top]
+        boost = self.name_boost
+        # heaviest first, ties by term: heapq.nsmallest of (-weight, term) is sorted()[:size]
+        # of them (terms are distinct); each weight computed as before, (1 + log n) * boost
+        scored = sorted([(-((_TF[n] if n < len(_TF) else 1.0 + math.log(n))
+                            * (boost if t in names else 1.0)), t) for t, n in counts.items()])
+        top = [(-w, t) for w, t in scored[: self.size]]
         terms = np.fromiter((xxhash.xxh32_intdigest(t.encode()) for _, t in top), np.uint32,
                             len(top))
         return terms, np.fromiter((w for w, _ in top), np.float32, len(top))

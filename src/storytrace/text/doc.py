@@ -19,6 +19,7 @@ One definition of each thing lives here and in :mod:`storytrace.text.words`:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -99,17 +100,17 @@ class Doc:
             ends.append(e)
         return tuple(words), tuple(starts), tuple(ends)
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
         """Every word, lower-cased and normalised ("it’s" reads "it's")."""
         return self._word_table[0]
 
-    @property
+    @cached_property
     def starts(self) -> tuple[int, ...]:
         """Where each word starts in ``text``."""
         return self._word_table[1]
 
-    @property
+    @cached_property
     def ends(self) -> tuple[int, ...]:
         """Where each word ends in ``text``."""
         return self._word_table[2]
@@ -142,8 +143,7 @@ class Doc:
         for span in split_sentences(self.text):
             spans.append(span)
             first = i
-            while i < len(starts) and starts[i] < span.end:
-                i += 1
+            i = bisect_left(starts, span.end, i)  # past the words starting before its end
             if i > first:
                 ranges.append((first, i))
                 chars.append((min(span.start, starts[first]), span.end))

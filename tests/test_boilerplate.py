@@ -225,3 +225,22 @@ def test_hostile_text_gives_valid_spans_in_linear_work():
             assert len(mask(text, navigation_blocks(text))) == len(text)
     assert navigation_blocks(texts[-1]) == [(0, len(texts[-1]))]
     assert page_of("http://[bad", "1") == page_of("http://[bad", "2")  # no ValueError
+
+
+def test_compare_sets_aside_share_widgets_but_keeps_credit_lines():
+    """Without a corpus, compare sets aside a page's sharing widgets and 'Story Continued
+    Below' (they made statements of their own on FakeNewsNet), never a credit line."""
+    from storytrace.comparison import compare
+    from storytrace.model import Article
+
+    body = ("The city council approved the new budget on Monday after a long debate about "
+            "roads, bridges and the library in the north district. ")
+    a = Article(id="a", text="196 SHARES Facebook Twitter\n\nFrom The Daily Caller:\n\n" + body
+                + "\n\nStory Continued Below\n\nAnd LIKE this page for the latest news.")
+    b = Article(id="b", text=body + "\n\nShare this on Facebook: Facebook")
+    aside = compare(a, b, details=()).to_dict()["boilerplate"]
+    set_aside = [a.text[x["start"]:x["end"]] for x in aside["a"]]
+    assert set_aside == ["196 SHARES Facebook Twitter", "Story Continued Below",
+                         "And LIKE this page for the latest news."]
+    assert [b.text[x["start"]:x["end"]] for x in aside["b"]] == ["Share this on Facebook: Facebook"]
+    assert all(x["reason"] == "promotion or small print" for x in aside["a"] + aside["b"])

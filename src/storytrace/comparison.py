@@ -9,7 +9,7 @@ from typing import Any
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
 from storytrace.provenance.direction import leaning
-from storytrace.text.boilerplate import Boilerplate, mask, promo_blocks, site_of
+from storytrace.text.boilerplate import Boilerplate, mask, page_furniture, site_of
 from storytrace.text.language import detect_language, is_english
 
 #: What `compare` adds beside the aligned passages, each one step of its own.
@@ -385,11 +385,14 @@ def _set_aside(a: Article, b: Article, model: Boilerplate | None
     out, aside = [], {}
     for side, x in (("a", a), ("b", b)):
         site = site_of(x.outlet, x.url)
-        if model is not None:
-            spans, reason = model.spans(x.text, site), "site boilerplate"
-        else:
-            spans, reason = promo_blocks(x.text), "promotion or small print"
-        aside[side] = [{"start": s, "end": e, "reason": reason} for s, e in spans]
+        learnt = model.spans(x.text, site) if model is not None else []
+        furniture = [(s, e) for s, e in page_furniture(x.text)
+                     if not any(ls <= s and e <= le for ls, le in learnt)]
+        spans = sorted([*learnt, *furniture])
+        aside[side] = sorted(
+            [{"start": s, "end": e, "reason": "site boilerplate"} for s, e in learnt]
+            + [{"start": s, "end": e, "reason": "promotion or small print"}
+               for s, e in furniture], key=lambda x: x["start"])
         out.append(replace(x, text=mask(x.text, spans)) if spans else x)
     return (out[0], out[1]), aside
 

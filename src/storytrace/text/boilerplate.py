@@ -348,6 +348,30 @@ def furniture_blocks(text: str) -> list[tuple[int, int]]:
     return _union([*promo_blocks(text, min_words=2), *credits])
 
 
+# A page's sharing and comment widgets ("196 SHARES Facebook Twitter", "Share this on
+# Facebook", "LIKE this page", "Share your thoughts!"), for `compare`.
+_WIDGET = re.compile(
+    r"^\W*[\d.,]+\s*k?\s+shares\b|\bshare (?:this (?:post |article |story )?)?on "
+    r"(?:facebook|twitter)\b|\blike (?:this|our|us on) (?:page|facebook)\b"
+    r"|\bshare your thoughts\b", re.IGNORECASE)
+
+
+def page_furniture(text: str) -> list[tuple[int, int]]:
+    r"""What `compare` sets aside without a corpus: the blocks :func:`promo_blocks` finds
+    from two words on ("Story Continued Below"), and short blocks of sharing or comment
+    widgets (up to 16 words). Credit lines stay: they are evidence of provenance.
+
+    >>> t = ("196 SHARES Facebook Twitter\n\nThe bridge closes. Story Continued Below\n\n"
+    ...      "Get the word out – share this post on Facebook and Twitter.")
+    >>> [t[s:e][:24] for s, e in page_furniture(t)]
+    ['196 SHARES Facebook Twit', 'Story Continued Below', 'Get the word out – share']
+    """
+    widgets = [(s.start, s.end) for s in sentences(text)
+               if _WIDGET.search(text[s.start : s.end])
+               and len(WORD.findall(text[s.start : s.end])) <= 16]
+    return _union([*promo_blocks(text, min_words=2), *widgets])
+
+
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sorted, merged spans."""
     out: list[tuple[int, int]] = []

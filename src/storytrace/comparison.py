@@ -121,13 +121,53 @@ def summarize(result: dict) -> dict:
         out["credits"] = {s: _credit_names(credits.get(s)) for s in ("a", "b")}
     framing = result.get("framing")
     if isinstance(framing, dict):
-        delta = framing.get("delta") if isinstance(framing.get("delta"), dict) else {}
-        out["framing"] = delta.get("summary") or framing.get("note") or ""
+        out["framing"] = framing_words(framing)
     aside = result.get("boilerplate") if isinstance(result.get("boilerplate"), dict) else {}
     out["set_aside"] = {s: n(aside.get(s)) for s in ("a", "b")}
     repeats = result.get("repeats") if isinstance(result.get("repeats"), dict) else {}
     out["repeats"] = {s: n(repeats.get(s)) for s in ("a", "b")}
     return out
+
+
+def framing_words(framing: dict) -> str:
+    """The framing of both versions in one line: each side's headline clickbait and
+    hyperpartisan scores, then what B adds over A and what A has that B lacks.
+
+    >>> framing_words({"a": {"headline_clickbait": {"score": 0.998},
+    ...                      "hyperpartisan": {"score": 0.27}},
+    ...                "b": {"headline_clickbait": {"score": 0.04},
+    ...                      "hyperpartisan": {"score": 0.22}},
+    ...                "delta": {"added": {"loaded_language": 5}, "removed": {"opinion": 1}}})
+    'clickbait headline A 1.00, B 0.04; hyperpartisan A 0.27, B 0.22; B adds over A: 5 \
+loaded-language spans; A has that B lacks: 1 opinion sentence'
+    """
+    from storytrace.framing.signals import counts_phrase
+
+    if not isinstance(framing.get("delta"), dict):
+        return str(framing.get("note") or "")
+    sides = {s: framing.get(s) if isinstance(framing.get(s), dict) else {} for s in "ab"}
+
+    def score(side: str, key: str) -> float | None:
+        value = sides[side].get(key)
+        value = value.get("score") if isinstance(value, dict) else None
+        return float(value) if isinstance(value, int | float) else None
+
+    parts = []
+    for key, words in (("headline_clickbait", "clickbait headline"),
+                       ("hyperpartisan", "hyperpartisan")):
+        a, b = score("a", key), score("b", key)
+        if a is not None and b is not None:
+            parts.append(f"{words} A {a:.2f}, B {b:.2f}")
+        elif a is not None or b is not None:
+            side, value = ("A", a) if a is not None else ("B", b)
+            parts.append(f"{words} {side} {value:.2f} ({'AB'[side == 'A']} has no headline)")
+    delta = framing["delta"]
+    for key, words in (("added", "B adds over A"), ("removed", "A has that B lacks")):
+        counts = delta.get(key) if isinstance(delta.get(key), dict) else {}
+        said = counts_phrase({k: n for k, n in counts.items() if isinstance(n, int)})
+        if said:
+            parts.append(f"{words}: {said}")
+    return "; ".join(parts) or "no framing signals in either"
 
 
 def summary_lines(summary: dict) -> list[str]:

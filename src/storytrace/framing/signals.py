@@ -137,6 +137,15 @@ def _phrase(counts: dict[str, int]) -> list[str]:
     return [f"{n} {KINDS[k][n != 1]}" for k, n in counts.items() if n]
 
 
+def counts_phrase(counts: dict[str, int]) -> str:
+    """Signal counts in words.
+
+    >>> counts_phrase({"loaded_language": 2, "opinion": 1})
+    '2 loaded-language spans, 1 opinion sentence'
+    """
+    return ", ".join(_phrase({k: n for k, n in counts.items() if k in KINDS}))
+
+
 def framing_delta(a: Framing, b: Framing) -> dict[str, Any]:
     """What ``b`` adds to (and drops from) ``a``'s framing, with a one-line summary.
 

@@ -129,6 +129,18 @@ def summarize(result: dict) -> dict:
     return out
 
 
+def _clip(text: str, width: int) -> str:
+    """``text`` cut at a word boundary to at most ``width`` characters, with "…".
+
+    >>> _clip("a copy usually takes part of its source", 20)
+    'a copy usually…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:(") + "…"
+
+
 def framing_words(framing: dict) -> str:
     """The framing of both versions in one line: each side's headline clickbait and
     hyperpartisan scores, then what B adds over A and what A has that B lacks.
@@ -189,7 +201,7 @@ def summary_lines(summary: dict) -> list[str]:
     d = summary.get("direction")
     if d:
         lines.append(f"Who copied whom: {verdict_words(d)}"
-                     + (f" — {d['reason']}" if d.get("reason") else ""))
+                     + (f" — {_clip(d['reason'], 200)}" if d.get("reason") else ""))
     credits = summary.get("credits")
     if credits:
         lines.append("Credits: " + credit_line(credits))
@@ -258,7 +270,7 @@ def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str
         return ""
     best = max(backing, key=lambda e: abs(float(e.get("weight") or 0)))
     detail = by_side(str(best.get("detail") or ""), names or {})
-    text = f"{best.get('name')}: " + (detail if len(detail) <= 160 else detail[:157] + "…")
+    text = f"{best.get('name')}: {detail}"
     return text if verdict != "unknown" else f"nothing decides; strongest: {text}"
 
 

@@ -257,3 +257,20 @@ def test_stated_confidence_is_calibrated_unless_the_copy_credits_its_source():
     d = infer_direction(Article(id="s", text=source.text, outlet="Daily Eagle",
                                 published=when(2, 8)), credited)
     assert d.verdict == "a->b" and "calibration" not in [e.name for e in d.evidence]
+
+
+def test_order_words_say_what_holds_a_verdict():
+    """Without a publication time the capped verdict is not said to rest on publication
+    order; a gap of weeks reads in days."""
+    from datetime import UTC, datetime
+
+    from storytrace.model import Article
+    from storytrace.provenance.direction import Evidence, _order_words, time_evidence
+
+    timed = [Evidence("time", "a->b", 3.0, {}, "x was published 3.0 hours before y")]
+    untimed = [Evidence("time", "none", 0.0, {}, "no publication time for y")]
+    assert _order_words(timed) == "publication order and overlap"
+    assert "publication order" not in _order_words(untimed)
+    x = Article(id="x", text="t", published=datetime(2016, 12, 22, 18, 31, tzinfo=UTC))
+    y = Article(id="y", text="t", published=datetime(2017, 3, 12, 4, 24, tzinfo=UTC))
+    assert time_evidence(x, y).detail == "x was published 79 days before y"

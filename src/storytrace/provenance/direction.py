@@ -556,10 +556,18 @@ def time_evidence(a: Article, b: Article) -> Evidence:
     if weight == 0:
         return Evidence("time", "none", 0.0, value, f"published at the same time ({how})")
     first, second = (a.id, b.id) if weight > 0 else (b.id, a.id)
-    unit = f"{abs(hours) / 24:.0f} days" if "day" in how else f"{abs(hours):.1f} hours"
+    unit = (f"{abs(hours) / 24:.0f} days" if "day" in how or abs(hours) >= 72
+            else f"{abs(hours):.1f} hours")
     return Evidence("time", "a->b" if weight > 0 else "b->a", abs(weight), value,
                     f"{first} was published {unit} before {second}"
                     + (" (one time is a date only)" if "day" in how else ""))
+
+
+def _order_words(items: Sequence[Evidence]) -> str:
+    """What holds a verdict with no text evidence: publication order and overlap, or the
+    overlap alone when neither time decides (a date is missing)."""
+    timed = any(e.name == "time" and e.weight > 0 for e in items)
+    return "publication order and overlap" if timed else "overlap and weak signs"
 
 
 def _credit_items(pa: Profile, pb: Profile, others: Sequence[Profile]) -> list[Evidence]:
@@ -1350,7 +1358,7 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
             {"confidence": round(confidence, 4), "cap": ORDER_ONLY_MAX},
             f"no text evidence says which is the copy (no credit naming the other, no "
             f"copying slips, garbled readings or innovations shared with a third version): "
-            f"publication order and overlap alone hold the confidence at "
+            f"{_order_words(items)} alone hold the confidence at "
             f"{ORDER_ONLY_MAX:.2f} (they would give {confidence:.2f})"))
         confidence = ORDER_ONLY_MAX
     calibration = _calibration_item(verdict, confidence, items, own_credit)

@@ -114,3 +114,22 @@ def test_credits_grow_linearly_with_the_text():
         assert any(c.refers_to is not None for c in got)
         ops.append(count)
     assert ops[1] < 2.6 * ops[0]
+
+
+def test_compare_lists_credit_lines_that_attribution_does_not_read():
+    """A 'From The Daily Caller:' line is a credit in compare's list and summary (the
+    direction read it; the credits list did not)."""
+    from storytrace.comparison import attributions_of, summarize
+    from storytrace.model import Article
+
+    text = ("This is just criminal, and it is no surprise.\n\nFrom The Daily Caller:\n\n"
+            "Former President Bill Clinton's charity distributed the drugs, the report said.")
+    found = attributions_of(Article(id="b", text=text))
+    lines = [x for x in found if x["kind"] == "credit_line"]
+    assert [(x["source"]["text"], x["cue"]["text"]) for x in lines] == [
+        ("The Daily Caller", "From")]
+    start = lines[0]["source"]["start"]
+    assert text[start:lines[0]["source"]["end"]] == "The Daily Caller"
+    summary = summarize({"a": {"id": "a"}, "b": {"id": "b"},
+                         "attributions": {"a": [], "b": found}})
+    assert "The Daily Caller" in summary["credits"]["b"]

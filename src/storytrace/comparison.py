@@ -355,10 +355,17 @@ def attributions_of(article: Article, *, semantic: bool | str = False) -> list[d
 
     ``semantic`` as in :func:`~storytrace.provenance.extract_attributions`.
     """
+    from storytrace.model import Span
+    from storytrace.provenance.attribution import Attribution
     from storytrace.provenance.credits import extract_credits
+    from storytrace.provenance.direction import credit_lines
 
-    return [x.to_dict(article.text)
-            for x in extract_credits(article.text, semantic=semantic)]
+    found = extract_credits(article.text, semantic=semantic)
+    taken = [(x.source.start, x.source.end) for x in found if x.source is not None]
+    for cue, src, kind, stype in credit_lines(article.text):
+        if not any(s < src[1] and src[0] < e for s, e in taken):
+            found.append(Attribution(Span(*src), Span(*cue), None, stype, kind, 1.0))
+    return [x.to_dict(article.text) for x in sorted(found, key=lambda x: x.start)]
 
 
 def compare(a: Article, b: Article, aligner: Aligner | None = None, *,

@@ -507,6 +507,25 @@ def credited_sources(text: str) -> tuple[Credit, ...]:
     return tuple(sorted(found.values(), key=lambda c: c.start))
 
 
+def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str, str]]:
+    r"""The credits of the forms attribution extraction does not read ("From The Daily
+    Caller:" on a line of its own, "Source: X", "first reported by X", "Read more at X"):
+    ``((cue start, cue end), (source start, source end), kind, source type)``.
+
+    >>> t = "Lede.\n\nFrom The Daily Caller:\n\nThe report says so."
+    >>> [(t[c[0]:c[1]], t[s[0]:s[1]], k) for c, s, k, _ in credit_lines(t)]
+    [('From', 'The Daily Caller', 'credit_line')]
+    """
+    out = []
+    for kind, pattern in _EXTRA_CREDITS:
+        for m in pattern.finditer(text):
+            src = m.group("src")
+            stype = "outlet" if "." in src and " " not in src else classify_source(src)
+            if stype not in _IGNORED_TYPES and src.lower() not in _PRONOUNS:
+                out.append((m.span("cue"), m.span("src"), kind, stype))
+    return sorted(out, key=lambda x: x[1])
+
+
 def profile(article: Article) -> Profile:
     """The :class:`Profile` of one article (shingles and credits are cached by text)."""
     return Profile(article, _shingles(article.text), credited_sources(article.text),

@@ -387,3 +387,17 @@ def test_signal_to_dict_round_trips():
     assert s.to_dict() == {"kind": "caps", "field": "title", "start": 0, "end": 4,
                            "score": 0.8, "label": "caps", "evidence": "word in capitals",
                            "text": "BOOM"}
+
+
+def test_a_dateline_is_not_shouting_but_a_headline_still_can_be():
+    """'NEW YORK –' opening a paragraph is a dateline (POLITICO, FakeNewsNet), not shouted
+    capitals; in a headline, capitals before a dash still count."""
+    from storytrace.framing.analyze import analyze_framing as analyze
+
+    text = ("NEW YORK – All politics is geopolitical this year.\n\n"
+            "ROCKFORD, Illinois – During a radio interview this morning, he was FURIOUS.")
+    caps = [s.text for s in analyze(text).signals if s.kind == "caps"]
+    assert caps == ["FURIOUS"]
+    headline = [s.text for s in analyze(text, title="BREAKING – Mayor quits").signals
+                if s.kind == "caps" and s.field == "title"]
+    assert headline == ["BREAKING"]

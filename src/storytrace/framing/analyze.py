@@ -82,7 +82,7 @@ def analyze_framing(text: str, title: str | None = None, *,
                                   fields[fld][s:e]))
 
     for fld, value in fields.items():
-        for s, e, score, why in caps_spans(value):
+        for s, e, score, why in caps_spans(value, body=fld == "text"):
             signals.append(Signal("caps", fld, s, e, score, "caps", why, value[s:e]))
         for s, e, score, why in exclamation_spans(value):
             signals.append(Signal("exclamation", fld, s, e, score, "exclamation", why,

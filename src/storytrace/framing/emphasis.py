@@ -55,8 +55,33 @@ def _is_shouted(word: str, vocabulary: frozenset[str]) -> bool:
     return plain in vocabulary or plain.split("'")[0] in vocabulary or len(word) >= _LONG
 
 
-def caps_spans(text: str) -> list[tuple[int, int, float, str]]:
-    """``(start, end, score, evidence)`` for runs of shouted capital words."""
+# A dateline: a place in capitals at the start of a paragraph, perhaps a state or country
+# and a wire's name, then a dash ("NEW YORK –", "ROCKFORD, Illinois –", "WASHINGTON (AP) —").
+_DATELINE_TAIL = re.compile(r"(?:[ \t]+[A-Z][A-Z.’']*)*"
+                            r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t][A-Z][\w.]*){0,2})?[ \t]*"
+                            r"(?:\([A-Z][\w ]{0,20}\)[ \t]*)?[—–-]")
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the capitals at ``text[start:end]`` open a paragraph as its dateline."""
+    return (not text[text.rfind("\n", 0, start) + 1 : start].strip()
+            and _DATELINE_TAIL.match(text, end) is not None)
+
+
+def caps_spans(text: str, *, body: bool = False) -> list[tuple[int, int, float, str]]:
+    r"""``(start, end, score, evidence)`` for runs of shouted capital words; in an
+    article's ``body``, a dateline ("NEW YORK –" opening a paragraph) is not shouting (a
+    headline's "BREAKING –" still is).
+
+    >>> t = "NEW YORK – The vote was CANCELLED.\n\nROCKFORD, Illinois – A mayor spoke."
+    >>> [t[s:e] for s, e, _, _ in caps_spans(t, body=True)]
+    ['CANCELLED']
+    """
+    runs = _caps_runs(text)
+    return [x for x in runs if not _is_dateline(text, x[0], x[1])] if body else runs
+
+
+def _caps_runs(text: str) -> list[tuple[int, int, float, str]]:
     vocabulary = common_words()
     words = [m for m in WORD.finditer(text)
              if _in_capitals(m.group()) and _is_shouted(m.group(), vocabulary)]

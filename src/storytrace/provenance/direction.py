@@ -166,8 +166,10 @@ _EXTRA_CREDITS = (
     ("credit_line", re.compile(rf"\b(?P<cue>Read (?:more|the full story) (?:at|on)) "
                                rf"(?P<src>{_NAME})")),
     ("credit_line", re.compile(rf"(?m)^[ \t]*(?P<cue>Sources?:)[ \t]*(?P<src>{_NAME})[ \t.]*$")),
-    # "From The Daily Caller:" on a line of its own, before the copied text.
-    ("credit_line", re.compile(rf"(?m)^[ \t]*(?P<cue>From)[ \t]+(?P<src>{_NAME})[ \t]*:[ \t]*$")),
+    # "From The Daily Caller:" ending a line (on its own, or after a sentence of the
+    # writer's), before the copied text.
+    ("credit_line", re.compile(rf"(?m)(?:^|(?<=[.!?] )|(?<=[.!?][”\"] ))[ \t]*(?P<cue>From)"
+                               rf"[ \t]+(?P<src>{_NAME})[ \t]*:[ \t]*$")),
 )
 # Credits that say where an article's text came from (not who said what in it).
 _SOURCE_KINDS = frozenset(("according_to", "as_reported", "credit_line", "via", "hat_tip",
@@ -512,9 +514,9 @@ def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str,
     Caller:" on a line of its own, "Source: X", "first reported by X", "Read more at X"):
     ``((cue start, cue end), (source start, source end), kind, source type)``.
 
-    >>> t = "Lede.\n\nFrom The Daily Caller:\n\nThe report says so."
+    >>> t = "Lede.\n\nFrom The Daily Caller:\n\nThe report says so. From Politico:\n\nText."
     >>> [(t[c[0]:c[1]], t[s[0]:s[1]], k) for c, s, k, _ in credit_lines(t)]
-    [('From', 'The Daily Caller', 'credit_line')]
+    [('From', 'The Daily Caller', 'credit_line'), ('From', 'Politico', 'credit_line')]
     """
     out = []
     for kind, pattern in _EXTRA_CREDITS:

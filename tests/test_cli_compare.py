@@ -167,3 +167,21 @@ def test_direction_evidence_names_the_sides_not_the_ids():
               "detail": "ed3bc104775d8ab0 was published 14.0 hours before 54ead977d778e96a"}]
     html = _evidence(items, {"ed3bc104775d8ab0": "A", "54ead977d778e96a": "B"})
     assert "A was published 14.0 hours before B" in html and "ed3bc1" not in html
+
+
+def test_summary_says_how_much_of_the_reused_text_is_quoted_speech():
+    """Two reports that print the same long quotation: the summary says the reused text is
+    mostly quoted speech (FakeNewsNet: Kathy Miller's remarks read as 'copied' prose)."""
+    from storytrace.comparison import compare, summarize, summary_lines
+    from storytrace.model import Article
+
+    quote = ("“If you are not successful in the last fifty years it is your own fault, you "
+             "had every opportunity and every school and every benefit the others had,” ")
+    a = Article(id="a", text="A county chair resigned on Thursday. Earlier she said: "
+                + quote + "Miller told the Guardian in an interview at her office.")
+    b = Article(id="b", text="The Ohio official quit after a storm of criticism. She had said "
+                + quote + "Miller said, before she apologised to voters.")
+    d = compare(a, b).to_dict()
+    assert d["quoted"]["a"] > 0.5 and d["quoted"]["b"] > 0.5
+    shared = summary_lines(summarize(d))[0]
+    assert "of it quoted speech, not the writers' own words" in shared, shared

@@ -45,10 +45,36 @@ class Comparison:
                     "title_offset": x.title_offset}
 
         out = ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
-               | {"boilerplate": self.boilerplate or {"a": [], "b": []}} | self.details)
+               | {"boilerplate": self.boilerplate or {"a": [], "b": []},
+                  "quoted": self.quoted()} | self.details)
         return out | {"summary": summarize(out)}
 
+    def quoted(self) -> dict[str, float]:
+        """How much of each side's reused text is quoted speech (between quotation marks,
+        or an embedded post): the words of a third party both print, no sign of copying.
 
+        >>> a = Article(id="a", text='The mayor spoke. "We will rebuild the bridge before '
+        ...             'winter, whatever it costs," she said on Monday at the town hall.')
+        >>> c = compare(a, a)
+        >>> c.quoted()["a"] > 0.5, c.quoted() == {"a": c.quoted()["b"], "b": c.quoted()["a"]}
+        (True, True)
+        """
+        from storytrace.provenance.direction import quote_spans
+
+        out = {}
+        for side, text in (("a", self.a.text), ("b", self.b.text)):
+            spans = [(getattr(p, f"{side}_start"), getattr(p, f"{side}_end"))
+                     for p in self.alignment.passages]
+            quotes = quote_spans(text) if spans else ()
+            inside = sum(max(0, min(e, qe) - max(s, qs)) for s, e in spans for qs, qe, _ in quotes)
+            total = sum(e - s for s, e in spans)
+            out[side] = round(inside / total, 4) if total else 0.0
+        return out
+
+
+#: From this share of the reused text in quotation marks (on either side: the other may
+#: print it as a block quote), the summary says so.
+QUOTED_SHOWN = 0.2
 #: The kinds of claim (statements both versions report), as ``diff.claims`` counts them.
 CLAIM_KINDS = ("copied", "edited", "paraphrased", "changed_detail")
 #: How the views name each claim kind and each direction verdict.
@@ -96,8 +122,11 @@ def summarize(result: dict) -> dict:
         return len(x) if isinstance(x, list) else 0
 
     coverage = result.get("coverage") if isinstance(result.get("coverage"), dict) else {}
+    quoted = result.get("quoted") if isinstance(result.get("quoted"), dict) else {}
     shared: dict[str, Any] = {"passages": n(result.get("passages")),
-                              "coverage": {s: coverage.get(s) for s in ("a", "b")}}
+                              "coverage": {s: coverage.get(s) for s in ("a", "b")},
+                              "quoted": max((float(quoted.get(s) or 0) for s in "ab"),
+                                            default=0.0)}
     out: dict[str, Any] = {"shared": shared}
     diff = result.get("diff") if isinstance(result.get("diff"), dict) else None
     claims = diff.get("claims") if diff and isinstance(diff.get("claims"), dict) else None
@@ -187,8 +216,11 @@ def summary_lines(summary: dict) -> list[str]:
     lines = []
     shared = summary["shared"]
     cov = shared.get("coverage") or {}
+    quoted = shared.get("quoted") or 0.0
     bits = [f"{shared['passages']} reused passage{'s' * (shared['passages'] != 1)} "
-            f"({_pct(cov.get('a'))} of A, {_pct(cov.get('b'))} of B)"]
+            f"({_pct(cov.get('a'))} of A, {_pct(cov.get('b'))} of B"
+            + (f"; {_pct(quoted)} of it quoted speech, not the writers' own words)"
+               if quoted >= QUOTED_SHOWN else ")")]
     if "claims" in shared:
         kinds = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
                           for k, v in shared.get("claim_kinds", {}).items())

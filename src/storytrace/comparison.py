@@ -219,7 +219,7 @@ def summary_lines(summary: dict) -> list[str]:
     quoted = shared.get("quoted") or 0.0
     bits = [f"{shared['passages']} reused passage{'s' * (shared['passages'] != 1)} "
             f"({_pct(cov.get('a'))} of A, {_pct(cov.get('b'))} of B"
-            + (f"; {_pct(quoted)} of it quoted speech, not the writers' own words)"
+            + (f"; {_pct(quoted)} of it quoted speech)"
                if quoted >= QUOTED_SHOWN else ")")]
     if "claims" in shared:
         kinds = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"

@@ -1,7 +1,8 @@
 """With ``TreeOptions.branching_private`` (off by default: docs/results.md, issue 25's
-fourth pass), branching that is chance agreement of rewordings does not cut a copy from
-its source: a copy of the copy that happens to undo a few of its source's rewordings
-shares a few phrases with the grandparent that the copy lacks. Against what the source
+fourth and fifth passes; with ``branching_directed``, the default form), branching that is
+chance agreement of rewordings does not cut a copy from its source: a copy of the copy
+that happens to undo a few of its source's rewordings shares a few phrases with the
+grandparent that the copy lacks. Against what the source
 and the copy share that looks like branching; against what each holds alone it is
 chance, and the tree keeps the copy attached. A third version that really branches off
 between two versions holds a good part of each one's private text, and still counts."""
@@ -17,7 +18,7 @@ from storytrace.provenance.direction import decide, profile
 from storytrace.provenance.tree import TreeOptions, _apart, _private_share
 
 _T0 = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
-_ON = TreeOptions(branching_private=0.05)
+_ON = TreeOptions(branching_private=0.05, branching_directed=False)  # set aside both ways
 _LETTERS = "bcdfgklmnprstvz"
 
 
@@ -93,3 +94,41 @@ def test_a_third_version_that_branches_off_still_counts():
     d = decide(pa, pb, [pw])
     assert any(e.name == "branching" and e.weight > 0 for e in d.evidence)
     assert _apart(d, pa, pb, True, _ON, None, [pw]) > 0
+
+
+_DIRECTED = TreeOptions(branching_private=0.05)  # branching_directed is the default form
+
+
+def _without_times(*articles: Article) -> list[Article]:
+    return [Article(id=a.id, text=a.text) for a in articles]
+
+
+def _slipped_source(root: Article) -> Article:
+    """The source with three words capitalised, as names, in sentences its copy keeps
+    word for word: the copy (and its copy) write them in lower case, a copyist's slip
+    that says which of the two came first."""
+    words = root.text.split(" ")
+    for k in (45, 87, 129):  # inside sentences 3, 6 and 9, which the copy does not reword
+        words[k] = words[k].capitalize()
+    return Article(id=root.id, text=" ".join(words), published=root.published)
+
+
+def test_directed_chance_branching_needs_the_pair_text_to_say_which_came_first():
+    """With ``branching_directed`` the chance branching is set aside only for the edge the
+    pair's own text evidence points along. Without times and without any such evidence,
+    setting it aside both ways lets the source hang from its copy (a root lost, as two
+    copies of a hidden source would be joined); kept, the two stay apart."""
+    root, copy, third = _without_times(*_chain())
+    both_ways = family_tree([root, copy, third], options=_ON)
+    assert both_ways.parents()["root"] == "copy"
+    directed = family_tree([root, copy, third], options=_DIRECTED)
+    assert directed.parents()["root"] is None and directed.parents()["copy"] is None
+
+
+def test_directed_chance_branching_follows_the_copyist_slips():
+    root, copy, third = _chain()
+    root = _slipped_source(root)
+    for arts in ([root, copy, third], _without_times(root, copy, third)):
+        tree = family_tree(arts, options=_DIRECTED)
+        assert tree.parents() == {"root": None, "copy": "root", "third": "copy"}
+        assert any("chance agreement of rewordings" in r for r in tree.nodes["copy"].reasons)

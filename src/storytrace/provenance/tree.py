@@ -68,6 +68,7 @@ from storytrace.provenance.direction import (
     separate_weight,
     similarity,
 )
+from storytrace.provenance.tree_credits import credit_sentence, inherited, shared_source_weight
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -139,9 +140,20 @@ class TreeOptions:
     branching_private : a third version must hold this share of each side's private text
         (:func:`_private_share`) for the pair's branching evidence to count in the tree;
         below it, it is chance agreement of two rewordings. 0 (the default) counts all
-        branching. Off because at 0.05, chosen on the tuning sets, it cost make-bench
-        provenance 2 of 1419 held-out roots while raising heavy rewrites' parent accuracy
-        without times 0.8985 -> 0.9010 (docs/results.md, "Fourth pass").
+        branching. Off: at 0.05, chosen on the tuning sets, it cost make-bench provenance
+        held-out roots, 2 of 1419 set aside both ways (docs/results.md, "Fourth pass"),
+        1 with ``branching_directed`` ("Fifth pass"), which must not fall.
+    branching_directed : chance branching is set aside only for the edge that the pair's
+        own text evidence (credits, copying slips, garbled readings, innovations: at
+        least :data:`~storytrace.provenance.direction.MIN_MARGIN`) points along
+        (:func:`_apart_each_way`): with nothing in the two texts to say which came first,
+        dropping it would join two copies of a hidden source as readily as a copy and
+        its source.
+    inherited_credits : a credit both versions of a pair carry, each "in its own words" by
+        the pairwise test, counts as passed on with the text when it stands in a sentence
+        one reworded from the other (:mod:`~storytrace.provenance.tree_credits`): it is
+        then no sign that the two are siblings, and a credited outside source weighs as
+        one credited in shared words.
     branching_versions : ``branching_private`` applies to pairs each of which holds at
         least this share of the other's 3-word phrases (versions of one text), not to
         pairs that share a part only.
@@ -168,6 +180,8 @@ class TreeOptions:
     witnessed_share: float = 0.2
     branching_private: float = 0.0
     branching_versions: float = 0.25
+    inherited_credits: bool = True
+    branching_directed: bool = True
 
 
 @dataclass
@@ -326,13 +340,15 @@ class _Swapped:
         self.alignment = Alignment([], al.coverage_b, al.coverage_a)
 
 
-def _outside_sources(profiles: Sequence[Profile], near: dict[int, list[int]]
-                     ) -> dict[str, dict]:
+def _outside_sources(profiles: Sequence[Profile], near: dict[int, list[int]],
+                     inherited_credits: bool = False) -> dict[str, dict]:
     """Publishers credited in the story that are none of its articles: ``key -> {name,
     targets: {article index: whether the credit is in words another article shares}}``.
 
     A credit in shared words may have come with the text from another version; one in
-    words of its own was written by the article itself.
+    words of its own was written by the article itself. With ``inherited_credits``, a
+    credit standing in a sentence another version has reworded, carrying the same credit,
+    counts as shared words too (:func:`~storytrace.provenance.tree_credits.inherited`).
     """
     out: dict[str, dict] = {}
     for k, p in enumerate(profiles):
@@ -340,7 +356,9 @@ def _outside_sources(profiles: Sequence[Profile], near: dict[int, list[int]]
             if not c.names_publisher or any(names_match(c, q) for q in profiles):
                 continue
             # Only versions that share text with it can have passed the credit on.
-            copied = any(credit_copied(p.article.text, c, profiles[q]) for q in near[k])
+            copied = any(credit_copied(p.article.text, c, profiles[q]) or (
+                inherited_credits and inherited(p, [c], profiles[q], [
+                    x for x in profiles[q].credits if x.key == c.key])) for q in near[k])
             entry = out.setdefault(c.key or c.name.lower(), {"name": c.name, "targets": {},
                                                              "text_credit": {}, "credits": {}})
             entry["credits"].setdefault(k, []).append(c)
@@ -410,6 +428,16 @@ def _private_share(pa: Profile, pb: Profile, others: Sequence[Profile]) -> float
     return best
 
 
+_TEXT_ORDER = frozenset(("slips", "readings", "innovations", "credit"))
+
+
+def _text_order(d: Direction) -> float:
+    """The pair's net text evidence for ``a -> b`` (credits, copying slips, garbled
+    readings, innovations shared with a third version): not time, not containment."""
+    return sum(e.weight if e.points == "a->b" else -e.weight for e in d.evidence
+               if e.name in _TEXT_ORDER and e.points in ("a->b", "b->a"))
+
+
 def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
            options: TreeOptions, eased: dict[tuple[str, str], str] | None = None,
            others: Sequence[Profile] = ()) -> float:
@@ -452,6 +480,12 @@ def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
         if e.name == "branching" and not branching:
             continue
         weight = e.weight
+        if e.name == "shared_source" and options.inherited_credits:
+            weight = shared_source_weight(e, pa, pb, others)
+            if weight < e.weight:
+                why.append(f"the credit of {e.value.get('source')} that both carry stands in "
+                           f"a sentence {pa.id} and {pb.id} share (reworded): it came with the "
+                           f"text, not written by each on its own")
         if e.name == "separate" and witnessed and not tested and options.witnessed_share:
             own_a, own_b = own_sentences(pa, pb), own_sentences(pb, pa)
             (na, _), (nb, _) = own_a, own_b
@@ -468,6 +502,32 @@ def _apart(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
     return apart
 
 
+def _apart_each_way(d: Direction, pa: Profile, pb: Profile, witnessed: bool,
+                    options: TreeOptions, eased: dict[tuple[str, str], str],
+                    others: Sequence[Profile]) -> tuple[float, float]:
+    """:func:`_apart` for the edge ``a -> b`` and for ``b -> a``: the same both ways,
+    unless ``options.branching_directed``: then branching set aside as chance agreement
+    (``options.branching_private``) is set aside only for the edge the pair's own text
+    evidence points along (:func:`_text_order`, at least :data:`MIN_MARGIN`); the other
+    edge, and a pair whose text says nothing of its order, keep it."""
+    if not (options.branching_directed and options.branching_private):
+        apart = _apart(d, pa, pb, witnessed, options, eased, others)
+        return apart, apart
+    why: dict[tuple[str, str], str] = {}
+    kept = _apart(d, pa, pb, witnessed, replace(options, branching_private=0.0), why, others)
+    text = _text_order(d)
+    if abs(text) < MIN_MARGIN:
+        eased.update(why)
+        return kept, kept
+    dropped = _apart(d, pa, pb, witnessed, options, why_dropped := {}, others)
+    along, back = ((pa.id, pb.id), (pb.id, pa.id)) if text > 0 else (
+        (pb.id, pa.id), (pa.id, pb.id))
+    for key, reasons in ((along, why_dropped), (back, why)):
+        if key in reasons:
+            eased[key] = reasons[key]
+    return (dropped, kept) if text > 0 else (kept, dropped)
+
+
 def _explain_eased(tree: FamilyTree, eased: dict[tuple[str, str], str]) -> None:
     """Say on each drawn edge whose separate innovations a witness explained away why
     they did not count (:func:`_apart`)."""
@@ -478,15 +538,6 @@ def _explain_eased(tree: FamilyTree, eased: dict[tuple[str, str], str]) -> None:
 
 def _capped(x: float, options: TreeOptions) -> float:
     return options.copy_evidence_scale * min(options.copy_evidence_max, max(0.0, x))
-
-
-def _credit_sentence(text: str, c: Any) -> str:
-    """The sentence (or line) a credit stands in, without the credited name."""
-    start = max((k + len(m) for m in ("\n", ". ", "! ", "? ")
-                 if (k := text.rfind(m, 0, c.start)) >= 0), default=0)
-    ends = [k + 1 for m in ("\n", ". ", "! ", "? ") if (k := text.find(m, c.end)) >= 0]
-    stop = min(ends, default=len(text))
-    return text[start : c.start] + " " + text[c.end : stop]
 
 
 def _held_elsewhere(k: int, credits: Sequence[Any], profiles: Sequence[Profile],
@@ -502,7 +553,7 @@ def _held_elsewhere(k: int, credits: Sequence[Any], profiles: Sequence[Profile],
 
     own = profiles[k].shingles
     text = profiles[k].article.text
-    sentences = [_credit_sentence(text, c) for c in credits]
+    sentences = [credit_sentence(text, c) for c in credits]
     if not own or any(len(s.split()) < 8 for s in sentences):
         return False
     for u in near:
@@ -581,13 +632,13 @@ def _pair_edges(graph: nx.DiGraph, profiles: Sequence[Profile],
         ev.directions[(i, j)] = d
         base = options.similarity_scale * sims[(i, j)]
         # Siblings, or a third version between them: not a direct copy either way.
-        apart = _apart(d, profiles[i], profiles[j], bool((set(near[i]) & set(near[j])) - {i, j}),
-                       options, ev.eased, others)
-        base -= apart
+        apart_ij, apart_ji = _apart_each_way(d, profiles[i], profiles[j], bool(
+            (set(near[i]) & set(near[j])) - {i, j}), options, ev.eased, others)
+        apart = max(apart_ij, apart_ji)
         order = ev.orders[(i, j)] = _order_score(d, options)
         copying = _copy_evidence(d) if apart == 0 or not options.copy_evidence_apart else 0.0
-        w_ij = base - max(0.0, -order) + _capped(copying, options)
-        w_ji = base - max(0.0, order) + _capped(-copying, options)
+        w_ij = base - apart_ij - max(0.0, -order) + _capped(copying, options)
+        w_ji = base - apart_ji - max(0.0, order) + _capped(-copying, options)
         for e in d.evidence:
             if e.name == "credit" and e.weight >= CREDIT_OWN:
                 if e.points == "a->b":
@@ -609,7 +660,7 @@ def _root_edges(graph: nx.DiGraph, profiles: Sequence[Profile], near: dict[int, 
                  for k in range(len(profiles))}
     for k, weight in no_parent.items():
         graph.add_edge(_ROOT, k, weight=weight)
-    outside = _outside_sources(profiles, near)
+    outside = _outside_sources(profiles, near, options.inherited_credits)
     for key, entry in outside.items():
         # An outside source credited in the story is a candidate parent that was not
         # collected; it hangs from the virtual root at no cost.

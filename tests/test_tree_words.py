@@ -42,3 +42,25 @@ def test_html_unknown_parent_has_no_confidence_and_one_phrase():
     child = _parent_line("b", tree, {"a": "x1", "b": "x2"},
                          [{"id": "a", "title": "A"}, {"id": "b", "title": "B"}])
     assert "confidence 0.50" in child and "made from" in child
+
+
+def test_an_original_is_not_weighed_against_its_own_copy():
+    """A text and its verbatim copy weeks later: the original has no parent, with the
+    confidence of the tree's order, not the weight of the copy as its 'parent' (FakeNewsNet:
+    a hoax template said 'no parent in the corpus, 0.05' while its copy came 79 days later)."""
+    from datetime import UTC, datetime, timedelta
+
+    from storytrace.model import Article
+    from storytrace.provenance import family_tree
+    from storytrace.provenance.tree import _descends_from
+
+    text = " ".join(f"Sentence {w} of the story about the bridge and the river number {i}."
+                    for i, w in enumerate("abcdefghijklmnopqrstu"))
+    t0 = datetime(2016, 12, 22, 18, 31, tzinfo=UTC)
+    original = Article(id="first", text=text, outlet="News Daily 12", published=t0)
+    copy = Article(id="second", text=text, outlet="WBN 12 News",
+                   published=t0 + timedelta(days=79))
+    tree = family_tree([original, copy])
+    assert tree.parents() == {"first": None, "second": "first"}
+    assert tree.nodes["first"].score >= 0.5, tree.nodes["first"].reasons
+    assert _descends_from(1, 0, {1: 0, 0: "\x00root"}) and not _descends_from(0, 1, {1: 0})

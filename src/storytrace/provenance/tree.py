@@ -940,6 +940,17 @@ def _unknown_reason(candidates: list[dict], root_weight: float, *, own_copy: boo
             "shows this version came first")
 
 
+def _descends_from(u: Any, k: int, parent_of: dict) -> bool:
+    """Whether version ``u`` hangs, directly or through others, from version ``k``."""
+    seen = set()
+    while isinstance(u, int) and u not in seen:
+        seen.add(u)
+        u = parent_of.get(u)
+        if u == k:
+            return True
+    return False
+
+
 def _name(u: Any, arts: Sequence[Article], outside: dict) -> str:
     return outside[u[1]]["name"] if isinstance(u, tuple) else arts[u].id
 
@@ -985,7 +996,10 @@ def _assemble(story: str, arts: Sequence[Article], members: int,
         a, node = arts[k], nodes[arts[k].id]
         chosen = parent_of.get(k, _ROOT)
         weights = {u: graph[u][k]["weight"] for u in graph.predecessors(k)}
-        best_other = max((w for u, w in weights.items() if u != chosen), default=-math.inf)
+        # A version with no parent is not weighed against its own copies: that it came
+        # before them is the rooting's call, which ``orient`` holds.
+        best_other = max((w for u, w in weights.items() if u != chosen and not (
+            chosen == _ROOT and _descends_from(u, k, parent_of))), default=-math.inf)
         node.score = min(_sigmoid(weights[chosen] - best_other), orient.get(k, 1.0))
         if chosen == _ROOT:
             node.reasons += _root_reasons(k, weights, arts, outside, parent_of,

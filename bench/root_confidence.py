@@ -14,6 +14,7 @@ folder = Path(sys.argv[1])
 articles = read_corpus(folder / "corpus.jsonl")
 truth = read_truth(folder / "TRUTH.tsv")
 out = {}
+ids = {a.id for a in articles}
 with Store(":memory:") as store:
     store.add(articles)
     run_trace(store, TraceOptions(same_story=False))
@@ -22,8 +23,8 @@ with Store(":memory:") as store:
         predicted, scores = predict_parents(store, stories, ignore_times=ignore)
         roots = [i for i, p in predicted.items() if p is None]
         sure = [i for i in roots if scores.get(i, 0) >= 0.8]
-        ids = {a.id for a in articles}
         right = sum(truth.get(i) not in ids for i in sure)
         right_all = sum(truth.get(i) not in ids for i in roots)
-        out[mode] = {"roots": len(roots), "confident_roots": len(sure), "right": right, "roots_right": right_all}
+        out[mode] = {"roots": len(roots), "confident_roots": len(sure), "right": right,
+                     "roots_right": right_all}
 print(json.dumps(out))

@@ -103,3 +103,16 @@ def hang_guard(seconds: float = 300.0, what: str = "the call"):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """A local Spark session (``local[2]``, 4 shuffle partitions) for one test module; the
+    modules that use it skip themselves when pyspark or Java is missing."""
+    from storytrace.engines.spark import spark_session
+
+    session = spark_session("local[2]", partitions=4, app_name="storytrace-tests",
+                            conf={"spark.ui.enabled": "false", "spark.driver.memory": "2g"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -117,7 +117,8 @@ def test_compare_text_leads_with_the_summary_and_fits_a_screen(seeds_dir, tmp_pa
     assert lines[5] == "In short" and lines[6].startswith("  Shared: ")
     who = [x for x in lines[6:14] if x.startswith("  Who copied whom: unknown")]
     assert who and "toward B being the copy: too weak to say" in who[0], who
-    assert any(x.startswith("  Credits: only B: ") and "New York Daily News" in x for x in lines[6:14])
+    assert any(x.startswith("  Credits: only B: ") and "New York Daily News" in x
+               for x in lines[6:14])
     assert len(lines) <= 60, len(lines)
     full = runner.invoke(app, ["compare", str(a), str(b), "--lexical", "--full"])
     assert full.exit_code == 0 and len(full.output.splitlines()) > len(lines)

@@ -29,7 +29,6 @@ from storytrace.engines.spark import (
     connected_components,
     nearest_in_block,
     run_trace_spark,
-    spark_session,
     weigh_sketches,
 )
 from storytrace.index.sketch import StorySketcher, sketch_candidates
@@ -127,15 +126,6 @@ def _local(sources: list[str], db: Path, options: TraceOptions) -> tuple[dict, l
 def _parts(folder: Path) -> list[str]:
     return [line for part in sorted(folder.glob("part-*"))
             for line in part.read_text(encoding="utf-8").splitlines()]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = spark_session("local[2]", partitions=4, app_name="storytrace-tests",
-                            conf={"spark.ui.enabled": "false", "spark.driver.memory": "2g"})
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def test_parity_with_local_engine(spark, tmp_path: Path) -> None:

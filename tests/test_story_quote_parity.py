@@ -14,16 +14,7 @@ pytest.importorskip("pyarrow", reason="pyspark's applyInPandas needs pyarrow")
 from tests.test_same_story import FLOOD_A, FLOOD_B, PHONE, QUOTE
 from tests.test_spark import _local, _options
 
-from storytrace.engines.spark import run_trace_spark, spark_session
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = spark_session("local[2]", partitions=4, app_name="storytrace-tests",
-                            conf={"spark.ui.enabled": "false", "spark.driver.memory": "2g"})
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+from storytrace.engines.spark import run_trace_spark
 
 
 def test_a_shared_quote_pair_is_scored_by_tier_two_in_both_engines(spark, tmp_path: Path

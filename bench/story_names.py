@@ -17,7 +17,6 @@ rule, the right and wrong same-story links it would keep.
 
 from __future__ import annotations
 
-import argparse
 import collections
 from pathlib import Path
 
@@ -64,17 +63,9 @@ def story_links(db: Path, labels: Path, closed: bool) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("runs", nargs="+", help="LABELS DB [--closed] ...")
-    args, closed_flags = parser.parse_known_args()
-    items = [*args.runs, *closed_flags]
-    runs: list[tuple[Path, Path, bool]] = []
-    i = 0
-    while i < len(items):
-        closed = i + 2 < len(items) and items[i + 2] == "--closed"
-        runs.append((Path(items[i]), Path(items[i + 1]), closed))
-        i += 3 if closed else 2
-    for labels, db, closed in runs:
+    from story_signals import labelled_runs  # the sibling bench script
+
+    for labels, db, closed in labelled_runs(__doc__.split("\n\n")[0]):
         links = story_links(db, labels, closed)
         print(f"{db} ({labels}): {len(links)} labelled same-story links, "
               f"{sum(x['right'] for x in links)} right")

@@ -63,19 +63,25 @@ RULES = {"check >= 0.65 (shipped)": lambda f: f["check"] >= 0.65,
          "product >= 0.5": lambda f: f["product"] >= 0.5}
 
 
+def labelled_runs(description: str) -> list[tuple[Path, Path, bool]]:
+    """The command line's ``LABELS DB [--closed] [LABELS DB [--closed]] ...`` as
+    ``(labels, db, closed)`` triples (also read by ``bench/story_names.py``)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("runs", nargs="+", help="LABELS DB [--closed] ...")
+    args, rest = parser.parse_known_args()
+    items = [*args.runs, *rest]
+    runs, k = [], 0
+    while k < len(items):
+        closed = k + 2 < len(items) and items[k + 2] == "--closed"
+        runs.append((Path(items[k]), Path(items[k + 1]), closed))
+        k += 3 if closed else 2
+    return runs
+
+
 def main() -> None:
     from sklearn.metrics import roc_auc_score
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("pairs", nargs="+", help="LABELS DB [--closed] ...")
-    args, rest = parser.parse_known_args()
-    items = [*args.pairs, *rest]
-    corpora, k = [], 0
-    while k < len(items):
-        closed = k + 2 < len(items) and items[k + 2] == "--closed"
-        corpora.append((Path(items[k]), Path(items[k + 1]), closed))
-        k += 3 if closed else 2
-    for labels, db, closed in corpora:
+    for labels, db, closed in labelled_runs(__doc__.split("\n\n")[0]):
         rows = scored_pairs(db, labels, closed)
         y = [p for p, _ in rows]
         print(f"{db} ({labels.name}): {len(rows)} pairs the check read, {sum(y)} positive")

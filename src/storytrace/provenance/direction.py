@@ -499,20 +499,16 @@ def credited_sources(text: str) -> tuple[Credit, ...]:
             add(a.source.start, a.source.end, a.kind, a.source_type, cue)
         if a.recipient is not None:  # "Smith told CNN": CNN is credited for the story
             add(a.recipient.start, a.recipient.end, "told", "outlet", cue)
-    for kind, pattern in _EXTRA_CREDITS:
-        for m in pattern.finditer(text):
-            src = m.group("src")
-            stype = classify_source(src)
-            if "." in src and " " not in src:
-                stype = "outlet"  # a bare domain
-            add(m.start("src"), m.end("src"), kind, stype, m.group("cue"))
+    for (cue_start, cue_end), (start, end), kind, stype in credit_lines(text):
+        add(start, end, kind, stype, text[cue_start:cue_end])
     return tuple(sorted(found.values(), key=lambda c: c.start))
 
 
 def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str, str]]:
     r"""The credits of the forms attribution extraction does not read ("From The Daily
     Caller:" on a line of its own, "Source: X", "first reported by X", "Read more at X"):
-    ``((cue start, cue end), (source start, source end), kind, source type)``.
+    ``((cue start, cue end), (source start, source end), kind, source type)``, form by
+    form (a bare domain is an outlet).
 
     >>> t = "Lede.\n\nFrom The Daily Caller:\n\nThe report says so. From Politico:\n\nText."
     >>> [(t[c[0]:c[1]], t[s[0]:s[1]], k) for c, s, k, _ in credit_lines(t)]
@@ -525,7 +521,7 @@ def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str,
             stype = "outlet" if "." in src and " " not in src else classify_source(src)
             if stype not in _IGNORED_TYPES and src.lower() not in _PRONOUNS:
                 out.append((m.span("cue"), m.span("src"), kind, stype))
-    return sorted(out, key=lambda x: x[1])
+    return out
 
 
 def profile(article: Article) -> Profile:

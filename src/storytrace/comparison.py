@@ -194,14 +194,14 @@ loaded-language spans; A has that B lacks: 1 opinion sentence'
         return float(value) if isinstance(value, int | float) else None
 
     parts = []
-    for key, words in (("headline_clickbait", "clickbait headline"),
-                       ("hyperpartisan", "hyperpartisan")):
+    for key, words, missing in (("headline_clickbait", "clickbait headline", "has no headline"),
+                                ("hyperpartisan", "hyperpartisan", "is not scored")):
         a, b = score("a", key), score("b", key)
         if a is not None and b is not None:
             parts.append(f"{words} A {a:.2f}, B {b:.2f}")
         elif a is not None or b is not None:
             side, value = ("A", a) if a is not None else ("B", b)
-            parts.append(f"{words} {side} {value:.2f} ({'AB'[side == 'A']} has no headline)")
+            parts.append(f"{words} {side} {value:.2f} ({'AB'[side == 'A']} {missing})")
     delta = framing["delta"]
     for key, words in (("added", "B adds over A"), ("removed", "A has that B lacks")):
         counts = delta.get(key) if isinstance(delta.get(key), dict) else {}

@@ -401,3 +401,16 @@ def test_a_dateline_is_not_shouting_but_a_headline_still_can_be():
     headline = [s.text for s in analyze(text, title="BREAKING – Mayor quits").signals
                 if s.kind == "caps" and s.field == "title"]
     assert headline == ["BREAKING"]
+
+
+def test_a_very_long_run_of_capitals_is_one_span_counted_once():
+    """Two megabytes of shouted words are one span (counting the run as it grew was
+    quadratic: minutes for this input); a hang guard far above the normal time."""
+    from tests.conftest import hang_guard
+
+    from storytrace.framing.emphasis import caps_spans
+
+    text = "SHARES " * 300_000
+    with hang_guard(120, "caps_spans on 2 MB of capitals"):
+        spans = caps_spans(text, body=True)
+    assert spans == [(0, len(text) - 1, 1.0, "300000 words in capitals")]

@@ -85,14 +85,18 @@ def _caps_runs(text: str) -> list[tuple[int, int, float, str]]:
     vocabulary = common_words()
     words = [m for m in WORD.finditer(text)
              if _in_capitals(m.group()) and _is_shouted(m.group(), vocabulary)]
-    out: list[tuple[int, int, float, str]] = []
+    runs: list[list[int]] = []  # [start, end, shouted words] of each run
     for m in words:
-        if out and re.fullmatch(r"[\s,—–-]*", text[out[-1][1] : m.start()]):
-            start = out[-1][0]
-            out[-1] = (start, m.end(), 1.0, f"{len(text[start:m.end()].split())} words in capitals")
+        if runs and _RUN_GAP.fullmatch(text, runs[-1][1], m.start()):
+            runs[-1][1:] = [m.end(), runs[-1][2] + 1]
         else:
-            out.append((m.start(), m.end(), 0.8, "word in capitals"))
-    return out
+            runs.append([m.start(), m.end(), 1])
+    # a run's words are counted once it is whole (counting as it grew was quadratic)
+    return [(s, e, 0.8, "word in capitals") if n == 1 else
+            (s, e, 1.0, f"{len(text[s:e].split())} words in capitals") for s, e, n in runs]
+
+
+_RUN_GAP = re.compile(r"[\s,—–-]*")
 
 
 def exclamation_spans(text: str) -> list[tuple[int, int, float, str]]:

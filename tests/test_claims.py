@@ -19,6 +19,7 @@ from storytrace.diff.claims import (
     doc_features,
     match_claims,
 )
+from storytrace.diff.facts import Fact
 from storytrace.eval.claims import read_labels, score_pairs
 from storytrace.model import Article
 from storytrace.text.doc import Doc
@@ -443,8 +444,8 @@ def test_a_name_written_another_way_is_not_a_changed_detail():
     details = [(d.kind, d.change, d.a_text(a), d.b_text(b)) for c in found for d in c.details]
     assert len(found) == 2
     assert not [d for d in details if "DCNF" in d[2] + d[3] or "AID" in d[2] + d[3]]
-    assert ("name", "only_a", "Kenya", "") in details
-    assert ("name", "only_b", "", "Uganda") in details
+    # the same words with one place for another: a changed name (session 16)
+    assert ("name", "changed", "Kenya", "Uganda") in details
 
 
 def test_pair_matrix_windows_credit_both_sentences_of_a_split_statement():
@@ -464,3 +465,141 @@ def test_pair_matrix_windows_credit_both_sentences_of_a_split_statement():
     b = ["She was so ready with answers.", "She did not cough.", "It rained."]
     assert pair_matrix(a, b, Joined(False)).tolist() == [[0.1, 0.1, 0.1]]
     assert pair_matrix(a, b, Joined(True)).tolist() == [[0.9, 0.9, 0.1]]
+
+
+# ------------------------------------------------- session 16: the reviewer's real cases
+
+
+class SameSideScorer(FixedScorer):
+    """Given probabilities across the versions; ``same`` for two sentences of one version
+    (whether one restates the other)."""
+
+    def __init__(self, prob: list[list[float]], same: float, listing_weights: dict | None = None
+                 ) -> None:
+        super().__init__(prob)
+        self.same = same
+        if listing_weights is not None:
+            self.weights = {"threshold": 0.5, "listing": listing_weights}
+
+    def matrix(self, a, b, ea=None, eb=None):
+        if self.prob.shape == (len(a), len(b)):
+            return self.prob.copy()
+        return np.full((len(a), len(b)), self.same)
+
+
+def test_a_statement_printed_inside_a_longer_one_is_shared_not_added():
+    """Politico/BuzzFeed on stop-and-frisk (FakeNewsNet 6de9/b936): A prints Trump's "I
+    would do stop-and-frisk." alone, B inside the sentence that asks the question; B
+    splits A's "We did it in New York, it worked incredibly well ..." in three. Neither
+    is what one version adds, whatever the model makes of them."""
+    a = ("“I would do stop-and-frisk. We did it in New York, it worked incredibly well and "
+         "you have to be proactive about crime,” Trump told the questioner.")
+    b = ('When asked by an audience member how he would stop violence, Trump responded, '
+         '"I would do stop and frisk. We did it in New York. It worked incredibly well. '
+         'And you have to be proactive about crime."')
+    low = [[0.01] * 4, [0.01] * 4]
+    found = match_claims(Doc(a), Doc(b), [], SameSideScorer(low, 0.0, listing(
+        [1.0, 0.0, 0.0, 0.0])))
+    assert found.a_only == [] and found.b_only == []
+    assert [(c.a_sentences, c.b_sentences, c.how, c.kind) for c in found.claims] == [
+        ((0,), (0,), "contained", "copied"), ((1,), (1, 2, 3), "contained", "copied")]
+    assert_offsets(found, a, b)
+
+
+def test_contained_needs_two_content_words():
+    from storytrace.diff.claims import contained_pairs
+
+    assert contained_pairs(["It worked.", "Ranbaxy pleaded guilty."],
+                           ["It worked, he said.", "In 2013 Ranbaxy pleaded guilty."]) \
+        == [(1, 1)]
+
+
+def test_a_second_counterpart_the_model_alone_proposes_is_set_aside():
+    """Eagle Rising / Right Wing News (ed3b/54ea): A's "It is unclear ... how many AIDS
+    patients received the watered-down drugs." is printed word for word in B; pairing it
+    also with B's "They distributed watered-down HIV/AIDS drugs ..." counted it twice
+    and matched another fact. Where B says it twice (the two B sentences restate each
+    other), both pairs stay, and A's statement still counts once."""
+    a = "It is unclear at this juncture how many AIDS patients received the watered-down drugs."
+    b = ("They distributed watered-down HIV/AIDS drugs to patients, sentencing them to death. "
+         "The company pleaded guilty in 2013 to seven criminal counts. "
+         "It is unclear at this juncture how many AIDS patients received the watered-down "
+         "drugs.")
+    prob = [[0.8, 0.0, 0.99]]
+    found = match_claims(Doc(a), Doc(b), [], SameSideScorer(prob, 0.05))
+    assert [(c.a_sentences, c.b_sentences, c.how) for c in found.claims] == [
+        ((0,), (2,), "same text")]
+    assert Doc(b).sentence_spans[0] in found.b_only
+    assert found.method["second_counterparts_set_aside"] == 1
+    assert not found.possible  # set aside: not offered as a lead under 0.5 either
+    twice = match_claims(Doc(a), Doc(b), [], SameSideScorer(prob, 0.9))
+    assert len(twice.claims) == 2 and Doc(b).sentence_spans[0] not in twice.b_only
+    counts = twice.to_dict(a, b)["counts"]
+    assert (counts["claims"], counts["a_statements"], counts["b_statements"]) == (2, 1, 2)
+
+
+def test_two_model_pairs_of_one_sentence_stay_many_to_one():
+    """The seeds: B's "While the NYPD didn't comply ..." states what two A sentences
+    state (the aide's note; the screenshots), neither restating the other: both pairs
+    are the model's, so both stay."""
+    a = ("An aide made a note in the booking system about the detainer. "
+         "Both cases have screenshots that show the city ignored the requests.")
+    b = "The police did not comply with the detainer, but an aide noted it in the system."
+    found = match_claims(Doc(a), Doc(b), [], SameSideScorer([[0.8], [0.7]], 0.0))
+    assert [(c.a_sentences, c.b_sentences) for c in found.claims] == [((0, 1), (0,))]
+
+
+def test_another_person_in_a_reworded_pair_is_not_a_changed_name():
+    """CNN / POLITICO on the UN week (9840/4d33): two reworded sentences with other people
+    in them ("a challenge for Trump", "Cardin and others") were shown as the same fact
+    with the name changed, Trump → Cardin, as if the outlets disagreed."""
+    a = "The meetings could pose a challenge for Donald Trump given the record of the nominee."
+    b = "If she wins, Senator Ben Cardin and others compare the clean-up to a repair mission."
+    doc_a, doc_b = Doc(a), Doc(b)
+    person = [Fact("person", *span, text, text.lower()) for span, text in (
+        ((a.index("Donald Trump"), a.index("Donald Trump") + 12), "Donald Trump"),)]
+    other = [Fact("person", b.index("Ben Cardin"), b.index("Ben Cardin") + 10, "Ben Cardin",
+                  "ben cardin")]
+    (claim,) = match_claims(doc_a, doc_b, [], FixedScorer([[0.9]]), facts_a=person,
+                            facts_b=other).claims
+    assert claim.kind == "paraphrased"
+    assert {(d.change, d.a_text(a), d.b_text(b)) for d in claim.details
+            if d.kind == "name"} == {("only_a", "Donald Trump", ""), ("only_b", "", "Ben Cardin")}
+
+
+def test_a_template_with_names_swapped_says_so():
+    """The hoax run twice (e1fe/e2b2): the same words with Bill Murray → Vin Diesel and
+    Rochester, New Hampshire → Rockford, Illinois. Each swapped name is a changed detail,
+    paired in the order they come, and the summary says the text is the same with
+    names changed."""
+    from storytrace.comparison import summarize, summary_lines
+
+    a = ("During a radio interview in Rochester, New Hampshire this morning, Hollywood actor "
+         "Bill Murray told a story about a burger. He said the burger was the best he had "
+         "ever eaten.")
+    b = ("During a radio interview in Rockford, Illinois this morning, Hollywood actor Vin "
+         "Diesel told a story about a burger. He said the burger was the best he had ever "
+         "eaten.")
+    found = match_claims(Doc(a), Doc(b), [], FixedScorer([[0.99, 0.0], [0.0, 0.99]]))
+    assert [c.kind for c in found.claims] == ["changed_detail", "copied"]
+    swaps = [(d.a_text(a), d.b_text(b)) for c in found.claims for d in c.details]
+    assert swaps == [("Rochester", "Rockford"), ("New Hampshire", "Illinois"),
+                     ("Bill Murray", "Vin Diesel")]
+    lines = summary_lines(summarize({"diff": {"claims": found.to_dict(a, b)}}))
+    assert "The same text with names changed: Rochester → Rockford, New Hampshire → " \
+        "Illinois, Bill Murray → Vin Diesel" in lines
+
+
+def test_summary_counts_each_statement_once():
+    """Eagle Rising / Right Wing News: 19 pairs but 17 statements of A; the summary said
+    "19 statements report the same facts"."""
+    from storytrace.comparison import summarize, summary_lines
+
+    a = "It is unclear how many AIDS patients received the watered-down drugs."
+    b = ("It is unclear how many AIDS patients received the watered-down drugs. "
+         "The company pleaded guilty in 2013 to seven criminal counts. "
+         "Nobody knows how many AIDS patients got the watered-down drugs.")
+    found = match_claims(Doc(a), Doc(b), [], SameSideScorer([[0.99, 0.0, 0.9]], 0.9))
+    (line,) = [x for x in summary_lines(summarize({"diff": {"claims": found.to_dict(a, b)}}))
+               if x.startswith("Shared")]
+    assert "1 statements of A and 2 of B report the same facts, in 2 pairs" in line

@@ -135,6 +135,11 @@ def summarize(result: dict) -> dict:
         shared["claims"] = n(claims.get("pairs"))
         shared["claim_kinds"] = {k: counts[k] for k in CLAIM_KINDS
                                  if isinstance(counts.get(k), int) and counts[k]}
+        if all(isinstance(counts.get(f"{s}_statements"), int) for s in "ab"):
+            shared["statements"] = {s: counts[f"{s}_statements"] for s in "ab"}
+        swapped = swapped_names(claims)
+        if swapped:
+            shared["names_changed"] = swapped
         out["adds"] = {"a": n(claims.get("a_only")), "b": n(claims.get("b_only"))}
     elif diff and isinstance(diff.get("summary"), dict):
         out["adds"] = {s: n(diff["summary"].get(f"{s}_adds")) for s in ("a", "b")}
@@ -222,11 +227,10 @@ def summary_lines(summary: dict) -> list[str]:
             + (f"; {_pct(quoted)} of it quoted speech)"
                if quoted >= QUOTED_SHOWN else ")")]
     if "claims" in shared:
-        kinds = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
-                          for k, v in shared.get("claim_kinds", {}).items())
-        bits.append(f"{shared['claims']} statements report the same facts"
-                    + (f" ({kinds})" if kinds else ""))
+        bits.append(claims_words(shared))
     lines.append("Shared: " + "; ".join(bits))
+    if shared.get("names_changed"):
+        lines.append("The same text with names changed: " + ", ".join(shared["names_changed"]))
     if "adds" in summary:
         lines.append(f"Only in A: {summary['adds']['a']} statements; only in B: "
                      f"{summary['adds']['b']}")
@@ -250,6 +254,65 @@ def summary_lines(summary: dict) -> list[str]:
             f"{repeats[s]} passage{'s' * (repeats[s] != 1)} repeated in {s.upper()}"
             for s in ("a", "b") if repeats.get(s)))
     return lines
+
+
+def claims_words(shared: dict) -> str:
+    """The shared statements in words: how many of each version's statements report a
+    fact the other reports (a statement with two counterparts counts once) and the
+    kinds of the pairs.
+
+    >>> claims_words({"claims": 19, "statements": {"a": 17, "b": 19},
+    ...               "claim_kinds": {"copied": 11, "edited": 8}})
+    '17 statements of A and 19 of B report the same facts, in 19 pairs (11 copied, 8 edited)'
+    >>> claims_words({"claims": 2, "statements": {"a": 2, "b": 2}})
+    '2 statements report the same facts'
+    """
+    kinds = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
+                      for k, v in shared.get("claim_kinds", {}).items())
+    pairs, both = shared["claims"], shared.get("statements") or {}
+    if both and not both.get("a") == both.get("b") == pairs:
+        return (f"{both.get('a')} statements of A and {both.get('b')} of B report the same "
+                f"facts, in {pairs} pair{'s' * (pairs != 1)}" + (f" ({kinds})" if kinds else ""))
+    return f"{pairs} statements report the same facts" + (f" ({kinds})" if kinds else "")
+
+
+#: From this share of each version's statements shared, names changed inside shared
+#: statements make "the same text with names changed" (a template with names swapped).
+SWAP_SHARE = 0.8
+
+
+def swapped_names(claims: dict) -> list[str]:
+    """The names one version changed in the other's text (``"Bill Murray → Vin Diesel"``,
+    each once, in A's order) when both versions are nearly all shared statements
+    (:data:`SWAP_SHARE`) and two names or more changed; else none.
+
+    >>> pair = {"details": [{"kind": "name", "change": "changed",
+    ...          "a": {"text": "Rochester"}, "b": {"text": "Rockford"}}]}
+    >>> other = {"details": [{"kind": "name", "change": "changed",
+    ...          "a": {"text": "Murray"}, "b": {"text": "Diesel"}}]}
+    >>> swapped_names({"pairs": [pair, other, pair], "a_only": [], "b_only": [],
+    ...                "counts": {"a_statements": 3, "b_statements": 3}})
+    ['Rochester → Rockford', 'Murray → Diesel']
+    """
+    counts = claims.get("counts") if isinstance(claims.get("counts"), dict) else {}
+    for side in "ab":
+        shared, only = counts.get(f"{side}_statements"), claims.get(f"{side}_only")
+        if not isinstance(shared, int) or not isinstance(only, list) or \
+                shared < SWAP_SHARE * (shared + len(only)):
+            return []
+    found: dict[tuple[str, str], None] = {}
+    for pair in claims.get("pairs") or []:
+        for d in pair.get("details") or []:
+            a, b = d.get("a"), d.get("b")
+            if d.get("kind") == "name" and d.get("change") == "changed" and \
+                    isinstance(a, dict) and isinstance(b, dict):
+                found.setdefault((str(a.get("text")), str(b.get("text"))), None)
+    said: list[tuple[set[str], set[str], str]] = []
+    for x, y in found:  # "Rochester" after "ROCHESTER", "Murray" after "Bill Murray": once
+        wx, wy = set(x.lower().split()), set(y.lower().split())
+        if not any(wx <= sx and wy <= sy for sx, sy, _ in said):
+            said.append((wx, wy, f"{x} → {y}"))
+    return [s for _, _, s in said] if len(said) >= 2 else []
 
 
 def _pct(x: object) -> str:

@@ -45,7 +45,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -75,11 +75,25 @@ DOC_FEATURES = ("number_conflict", "number_one_side", "name_conflict", "name_cov
 LISTING_FEATURES = ("logit", "counterpart", "shared_wording", "restated")
 POSSIBLE = 0.2  # calibrated score from which an unlisted candidate is kept as possible
 #: how sure a pair known from shared wording is, whatever the scorer says
-KNOWN_SCORE = {"passage": 0.99, "same text": 1.0}
+KNOWN_SCORE = {"passage": 0.99, "same text": 1.0, "contained": 0.99}
+#: the known pairs whose listed score is at least :data:`KNOWN_SCORE`: the same words
+CERTAIN = ("same text", "contained")
+#: content words a sentence needs to count as printed inside a sentence of the other
+#: version ("We did it in New York." inside "We did it in New York, it worked ...")
+MIN_CONTAINED = 2
+#: the listed score from which the model's second counterpart of a sentence whose first
+#: shares its words is kept whatever else (chosen on the seeds and 8 FakeNewsNet pairs)
+SURE_SECOND = 0.85
+#: how strong each kind of evidence for a pair is (a second counterpart of a sentence
+#: needs evidence at least as strong as its first, see :func:`one_counterpart`)
+STRENGTH = {"same text": 3, "contained": 2, "passage": 2, "counterpart": 1, "scorer": 1}
 LEXICAL_CLAIM_FEATURES = (*LEXICAL_FEATURES, *DOC_FEATURES)
 EDITED = 0.6  # share of aligned words from which a claim is "edited" (as passages are)
 COPIED = 0.95  # ... and "copied"
 PASSAGE_COVER = 0.5  # share of a sentence's words inside one passage to count as reused
+#: share of aligned words from which one name for another (a person, a place) is a
+#: changed name: the rest of the statement is the same words
+NAME_SWAP = EDITED
 MAX_SIDE = 3.0  # a merged side is at most this many times the other side's length
 # Content words (not stop words) a sentence needs on each side of a claim the scorer alone
 # finds: shorter ones ("From the Daily Mail:", "Let the record show.") state no fact, and
@@ -364,9 +378,17 @@ class Claims:
     method: dict[str, Any] = field(default_factory=dict)
     possible: list[Claim] = field(default_factory=list)
 
+    def statements(self) -> dict[str, int]:
+        """How many sentences of each version are in some claim (``{"a": n, "b": m}``): a
+        sentence with two counterparts counts once, so each version's statements are
+        these and its ``a_only``/``b_only``."""
+        return {"a": len({i for c in self.claims for i in c.a_sentences}),
+                "b": len({j for c in self.claims for j in c.b_sentences})}
+
     def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
         """``{pairs: [claim, ...], a_only: [span, ...], b_only: [...], possible: [...],
-        counts, method}``."""
+        counts, method}``; ``counts`` has ``claims`` (pairs), each kind's, and
+        ``a_statements``/``b_statements`` (:meth:`statements`)."""
         def spans(xs: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
             return [{"start": s, "end": e, "text": text[s:e]} for s, e in xs]
 
@@ -375,6 +397,7 @@ class Claims:
                 "a_only": spans(self.a_only, text_a), "b_only": spans(self.b_only, text_b),
                 "possible": [c.to_dict(text_a, text_b) for c in self.possible],
                 "counts": {"claims": len(self.claims), **kinds,
+                           **{f"{s}_statements": n for s, n in self.statements().items()},
                            "a_only": len(self.a_only), "b_only": len(self.b_only),
                            "possible": len(self.possible)},
                 "method": self.method}
@@ -556,22 +579,81 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
                                              floor)
     if listing:
         score = listed_scores(doc_a, doc_b, scorer, prob, how, sorted(candidates))
+        for p in candidates:  # the same words: right whatever the model makes of them
+            if how.get(p) in CERTAIN:
+                score[p] = max(score[p], KNOWN_SCORE[how[p]])
         pairs = {p for p in candidates if score[p] >= threshold}
     else:  # a model without listing weights: every known pair, the scorer's from threshold
         score = {p: max(float(prob[p]), KNOWN_SCORE.get(how.get(p, ""), 0.0))
                  for p in candidates}
         pairs = candidates
+    pairs, aside = one_counterpart(pairs, how, score, _restates(doc_a, doc_b, scorer))
+    method["second_counterparts_set_aside"] = len(aside)
     facts = (_facts_or_extract(doc_a, facts_a), _facts_or_extract(doc_b, facts_b))
     claims = [_claim(doc_a, doc_b, side_a, side_b, score, how, group, facts)
               for group, (side_a, side_b) in _grouped(sorted(pairs), spans_a, spans_b)]
     possible = [_claim(doc_a, doc_b, (i,), (j,), score, how, -1, facts)
-                for i, j in sorted(candidates - pairs)
+                for i, j in sorted(candidates - pairs - aside)
                 if score[i, j] >= POSSIBLE or (i, j) in how]
     in_a = {i for c in claims for i in c.a_sentences}
     in_b = {j for c in claims for j in c.b_sentences}
     claims.sort(key=lambda c: (c.a_start, c.b_start))
     return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
                   [s for j, s in enumerate(spans_b) if j not in in_b], method, possible)
+
+
+def one_counterpart(pairs: Iterable[tuple[int, int]], how: dict[tuple[int, int], str],
+                    score: dict[tuple[int, int], float],
+                    restates: Callable[[str, int, int], bool]
+                    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """The pairs kept as claims, and those set aside: a sentence whose counterpart shares
+    its words (a passage, the same text, one printed inside the other) is accounted for,
+    so a second counterpart the model alone proposes (``scorer`` or ``counterpart``) is
+    set aside unless it restates the first (the other version says it twice: ``restates``
+    ``("a" or "b", k, l)`` tells whether sentence ``k`` of that side restates ``l``) or
+    its score is :data:`SURE_SECOND` or more.
+    Pairs of shared words are always kept, and so are several model pairs of one
+    sentence (one sentence of B stating what two of A state, each a part of it).
+
+    >>> how = {(0, 0): "same text"}
+    >>> score = {(0, 0): 1.0, (0, 1): 0.8, (1, 1): 0.7, (2, 1): 0.6}
+    >>> kept, aside = one_counterpart(score, how, score, lambda side, k, l: False)
+    >>> sorted(kept), sorted(aside)
+    ([(0, 0), (1, 1), (2, 1)], [(0, 1)])
+    """
+    def strength(p: tuple[int, int]) -> int:
+        return STRENGTH.get(how.get(p, "scorer"), 1)
+
+    kept: set[tuple[int, int]] = set()
+    aside: set[tuple[int, int]] = set()
+    of_a: dict[int, list[int]] = {}  # each A sentence's B counterparts of shared words
+    of_b: dict[int, list[int]] = {}
+    for i, j in sorted(pairs, key=lambda p: (strength(p), score[p], p), reverse=True):
+        if strength((i, j)) >= STRENGTH["passage"]:
+            of_a.setdefault(i, []).append(j)
+            of_b.setdefault(j, []).append(i)
+        elif score[i, j] < SURE_SECOND and (
+                (i in of_a and not any(restates("b", j, k) for k in of_a[i]))
+                or (j in of_b and not any(restates("a", i, k) for k in of_b[j]))):
+            aside.add((i, j))
+            continue
+        kept.add((i, j))
+    return kept, aside
+
+
+def _restates(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer) -> Callable[[str, int, int], bool]:
+    """Whether sentence ``k`` of one version (``"a"`` or ``"b"``) restates its sentence
+    ``l``: the next or previous sentence (one statement split in two), or the scorer's
+    probability at its threshold."""
+    texts = {"a": doc_a.sentence_texts(), "b": doc_b.sentence_texts()}
+
+    def restates(side: str, k: int, other: int) -> bool:
+        if abs(k - other) == 1:
+            return True
+        return bool(scorer.matrix([texts[side][k]], [texts[side][other]])[0, 0]
+                    >= scorer.threshold)
+
+    return restates
 
 
 def claim_candidates(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage],
@@ -607,10 +689,41 @@ def _known_pairs(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], prob: np.n
         j = norm_b.get(_norm(t))
         if j is not None and _norm(t):
             how[i, j] = "same text"
+    for i, j in contained_pairs(texts_a, texts_b):
+        how.setdefault((i, j), "contained")
     for i, j in counterparts:
         if 0 <= i < len(texts_a) and 0 <= j < len(texts_b):
             how.setdefault((i, j), "counterpart")
     return how
+
+
+def contained_pairs(texts_a: Sequence[str], texts_b: Sequence[str]
+                    ) -> list[tuple[int, int]]:
+    """Sentence pairs where one sentence's words, all of them in order, are a stretch of
+    the other (case and punctuation aside): a statement one version prints alone and the
+    other inside a longer sentence ("I would do stop-and-frisk." in "..., Trump responded,
+    "I would do stop and frisk.""). The shorter needs :data:`MIN_CONTAINED` content words.
+
+    >>> contained_pairs(["“I would do stop-and-frisk.", "I think you have to."],
+    ...                 ['Asked about crime, Trump responded, "I would do stop and frisk.',
+    ...                  "I think you have to."])
+    [(0, 0)]
+    """
+    norm_a = [f" {_norm(t)} " for t in texts_a]
+    norm_b = [f" {_norm(t)} " for t in texts_b]
+    enough_a = [_content_words(t) >= MIN_CONTAINED for t in norm_a]
+    enough_b = [_content_words(t) >= MIN_CONTAINED for t in norm_b]
+    out = []
+    for i, x in enumerate(norm_a):
+        for j, y in enumerate(norm_b):
+            if (len(x) < len(y) and enough_a[i] and x in y) \
+                    or (len(y) < len(x) and enough_b[j] and y in x):
+                out.append((i, j))
+    return out
+
+
+def _content_words(norm: str) -> int:
+    return sum(1 for w in norm.split() if w not in STOPWORDS)
 
 
 def _best_pairs(prob: np.ndarray) -> set[tuple[int, int]]:
@@ -646,7 +759,7 @@ def listing_features(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer, prob: np.ndarr
         else:
             restated = len(plain_a[i] & plain_b[j])
         out[k] = [np.log(p / (1 - p)), how.get((i, j)) == "counterpart",
-                  how.get((i, j)) in ("passage", "same text"), min(restated, 3)]
+                  how.get((i, j)) in ("passage", *CERTAIN), min(restated, 3)]
     return out
 
 
@@ -804,20 +917,21 @@ def _claim(doc_a: Doc, doc_b: Doc, side_a: tuple[int, ...], side_b: tuple[int, .
     the strongest evidence among its pairs."""
     score = float(max(scores[i, j] for i in side_a for j in side_b if (i, j) in scores))
     found = {hows.get((i, j), "scorer") for i in side_a for j in side_b}
-    how = next(h for h in ("passage", "same text", "counterpart", "scorer") if h in found)
+    how = next(h for h in ("passage", "same text", "contained", "counterpart", "scorer")
+               if h in found)
     a0, a1, wa0, wa1 = _side(doc_a, doc_a.sentence_spans, side_a)
     b0, b1, wb0, wb1 = _side(doc_b, doc_b.sentence_spans, side_b)
     stems_a, stems_b = doc_a.stems[wa0:wa1], doc_b.stems[wb0:wb1]
     aligned = Indel.normalized_similarity(stems_a, stems_b) if stems_a and stems_b else 0.0
     in_a = [f for f in facts[0] if a0 <= f.start and f.end <= a1]
     in_b = [f for f in facts[1] if b0 <= f.start and f.end <= b1]
-    details = _fact_details(in_a, in_b, facts)
+    details = _fact_details(in_a, in_b, facts, names=aligned >= NAME_SWAP)
     taken = [d.a for d in details if d.a] + [d.b for d in details if d.b]
     if aligned >= 0.3:
         details += _word_details(doc_a, doc_b, (wa0, wa1), (wb0, wb1), taken)
     else:
         details += _hedge_details(doc_a, doc_b, (wa0, wa1), (wb0, wb1))
-    if how == "same text" or aligned >= COPIED:
+    if how in CERTAIN or aligned >= COPIED:
         kind = "copied"
     elif any(d.change == "changed" and d.kind in ("number", "name") for d in details):
         kind = "changed_detail"
@@ -852,23 +966,32 @@ def _name_key(name: str) -> str:
 
 
 def _fact_details(in_a: list[Fact], in_b: list[Fact],
-                  facts: tuple[list[Fact], list[Fact]]) -> list[Detail]:
+                  facts: tuple[list[Fact], list[Fact]], names: bool = True) -> list[Detail]:
     """Numbers and names that differ between the two sides of a claim.
 
     A value one side states and the other does not, with one of the same kind the other
-    side states alone, is ``changed`` (51 → 52; for names, one person for another: other
-    names in one statement play other parts); a value one side alone states is
-    ``only_a``/``only_b`` when the other text does not state it anywhere (an age told in
-    the next sentence is not missing).
+    side states alone, is ``changed`` (51 → 52). Names change only with ``names`` (the
+    rest of the two sides is the same words): then a name neither text states elsewhere
+    is paired with the next such name of the other side, in the order they come ("Bill
+    Murray, from Rochester" → "Vin Diesel, from Rockford"); in a reworded pair another
+    person is another part, not a changed one ("a challenge for Trump" and "Cardin and
+    others compare"). A value one side alone states is ``only_a``/``only_b`` when the
+    other text does not state it anywhere (an age told in the next sentence is not
+    missing).
     """
     free_a = [f for f in in_a if not any(_same(f, g) for g in in_b)]
     free_b = [g for g in in_b if not any(_same(f, g) for f in in_a)]
+    swappable = [g for g in free_b if g.kind in NAMES and
+                 not any(_same(g, f) for f in facts[0])] if names else []
     out = []
     for f in list(free_a):
         category = "name" if f.kind in NAMES else "number"
-        if f.kind not in NUMERIC and f.kind != "person":
-            continue
-        partner = next((g for g in free_b if g.kind == f.kind), None)
+        if f.kind in NAMES:
+            if any(_same(f, g) for g in facts[1]):
+                continue
+            partner = next((g for g in swappable if g in free_b), None)
+        else:
+            partner = next((g for g in free_b if g.kind == f.kind), None)
         if partner is not None:
             free_a.remove(f)
             free_b.remove(partner)

@@ -133,3 +133,37 @@ def test_compare_lists_credit_lines_that_attribution_does_not_read():
     summary = summarize({"a": {"id": "a"}, "b": {"id": "b"},
                          "attributions": {"a": [], "b": found}})
     assert "The Daily Caller" in summary["credits"]["b"]
+
+
+def _summary_credits(text: str, semantic: bool = False) -> list[str]:
+    from storytrace.comparison import _credit_names, attributions_of
+    from storytrace.model import Article
+
+    return _credit_names(attributions_of(Article(id="x", text=text), semantic=semantic))
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_what_the_fakenewsnet_reviewer_found_is_no_credit(semantic):
+    """Session 16, from the pairs a reviewer read: a speaker's relative clause (ed3b, A
+    5968), the writer's own remark (3706, A 2832), a document by its participle phrase
+    (3487, B 811) are not named sources."""
+    text = ("Charles Ortel, a Wall Street analyst who has been an outspoken critic of the legal "
+            "missteps by the Clinton Foundation, claims their separation was “deeply "
+            "suspect.”\n\nUPDATE: Kathy Miller has resigned and has issued an apology. It "
+            "should be noted the Trump campaign has yet to apologize for anything.\n\nThe "
+            "lawsuit, filed in the federal court in Newark, says that the family are from "
+            "Afghanistan.")
+    names = _summary_credits(text, semantic)
+    assert not any("missteps" in n or "Trump campaign" in n or "lawsuit" in n for n in names)
+
+
+def test_credit_line_and_the_outlet_a_source_spoke_to_are_credits():
+    """b5f4, A 623-758 and A 1675: the Daily Mail and Louder With Crowder introduce the
+    quoted text; the mayor insisted to The New York Times."""
+    text = ("The family accused members of the community of discrimination.\n\nThe journalists "
+            "over at the Daily Mail did some digging into the lawsuit, and here’s what they "
+            "found (courtesy of Louder With Crowder):\n\nThe prime suspect had sued the police."
+            "\n\nMayor Christian Bollwage insisted to The New York Times that there was no "
+            "such discrimination.")
+    names = _summary_credits(text)
+    assert names[:3] == ["the Daily Mail", "Louder With Crowder", "The New York Times"]

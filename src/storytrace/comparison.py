@@ -355,51 +355,90 @@ def by_side(detail: str, names: dict[str, str]) -> str:
 
 
 def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str:
-    """The evidence line that weighs most for the verdict (for "unknown", the strongest
-    line seen, saying it did not decide), with article ids replaced by ``names``
-    (``{id: "A"}``)."""
+    """The evidence line that weighs most for the verdict, with article ids replaced by
+    ``names`` (``{id: "A"}``). For "unknown": the line that makes it unknown (a common
+    source the copy names, only quoted speech in common), else the strongest line that
+    points some way, saying it did not decide, else that nothing points either way (a
+    line that weighs nothing decides nothing, and is not named as the strongest).
+
+    >>> decisive_reason({"verdict": "unknown", "evidence": [{"name": "credit", "points":
+    ...     "none", "weight": 0.0, "detail": "x credits Egypt's state news agency"}]})
+    'nothing decides: no evidence points either way'
+    """
     items = [e for e in direction.get("evidence") or [] if isinstance(e, dict)]
     verdict = direction.get("verdict")
+    if verdict == "unknown":
+        why = next((e for e in items if e.get("name") in _UNKNOWN_BECAUSE), None)
+        if why is not None:
+            return f"{_label(why)}: {by_side(str(why.get('detail') or ''), names or {})}"
+        items = [e for e in items if float(e.get("weight") or 0) > 0]
+        if not items:
+            return "nothing decides: no evidence points either way"
     backing = [e for e in items if e.get("points") == verdict] or items
     if not backing:
         return ""
     best = max(backing, key=lambda e: abs(float(e.get("weight") or 0)))
     detail = by_side(str(best.get("detail") or ""), names or {})
-    text = f"{best.get('name')}: {detail}"
+    text = f"{_label(best)}: {detail}"
     return text if verdict != "unknown" else f"nothing decides; strongest: {text}"
+
+
+def _label(item: dict) -> str:
+    return str(item.get("name") or "").replace("_", " ")
+
+
+#: Evidence items that make a verdict "unknown" by themselves (see provenance.direction).
+_UNKNOWN_BECAUSE = ("common_source", "shared_quote")
 
 
 def _credit_names(found: object) -> list[str]:
     """The named sources a version credits, for the summary: each once, in the text's
-    order, a pronoun or bare title by the name it stands for; a credit that names no one
-    ("the report", "the government") or denies ("Neither CHAI nor ...") is left to
-    ``--full``, and a relative clause after an appositive is cut.
+    order, a pronoun or bare title by the name it stands for, and the outlet a source
+    spoke to ("insisted to The New York Times"); a credit that names no one ("the
+    report", "The lawsuit, filed in ...") or denies ("Neither CHAI nor ...") is left to
+    ``--full``, and a relative clause or a participle's phrase after a comma is cut.
 
     >>> _credit_names([{"source_type": "organisation", "source": {"text": "Roger Bate, an "
     ...     "economist at the American Enterprise Institute who studies drugs,"}},
     ...     {"source_type": "document", "source": {"text": "the report"}},
+    ...     {"source_type": "document", "source": {"text": "The lawsuit, filed in the "
+    ...      "federal court in Newark,"}},
+    ...     {"source_type": "person", "source": {"text": "Mayor Bollwage"},
+    ...      "recipient": {"text": "The New York Times"}},
     ...     {"source_type": "outlet", "source": {"text": "the US Herald"}},
     ...     {"source_type": "outlet", "source": {"text": "US Herald"}}])
-    ['Roger Bate, an economist at the American Enterprise Institute', 'the US Herald']
+    ['Roger Bate, an economist at the American Enterprise Institute', 'The New York Times', \
+'the US Herald']
     """
     names: list[str] = []
+
+    def add(text: object) -> None:
+        name = _short_credit(str(text or ""))
+        if name and _names_someone(name) and _credit_key(name) not in {
+                _credit_key(m) for m in names}:
+            names.append(name)
+
     for x in found if isinstance(found, list) else []:
         src = x.get("source") if isinstance(x, dict) else None
         if isinstance(src, dict) and x.get("source_type") in CREDIT_TYPES:
             means = x.get("refers_to")
-            name = _short_credit(str((means if isinstance(means, dict) and means.get("text")
-                                      else src).get("text") or ""))
-            if name and _names_someone(name) and _credit_key(name) not in {
-                    _credit_key(m) for m in names}:
-                names.append(name)
+            add((means if isinstance(means, dict) and means.get("text") else src).get("text"))
+        to = x.get("recipient") if isinstance(x, dict) else None
+        if isinstance(to, dict) and to.get("text"):
+            add(to["text"])
     return names
 
 
 def _short_credit(text: str) -> str:
-    """A credit's text without trailing punctuation or a relative clause after a comma."""
+    """A credit's text without trailing punctuation, or a relative clause or a participle's
+    phrase after a comma ("The lawsuit, filed in the federal court in Newark")."""
     text = re.sub(r"\s+", " ", text).strip(" ,;:.–—-")
     cut = re.search(r",[^,]*?\s(?:who|which|that)\s", text)
-    return text[:cut.start() + cut.group().rfind(" ", 0, -1)].strip(" ,") if cut else text
+    if cut:
+        text = text[:cut.start() + cut.group().rfind(" ", 0, -1)].strip(" ,")
+    after = re.search(r",\s+(?:[a-z]+ed|seen|written|made|given|brought|shown|known|sent|"
+                      r"held|taken|set)\s", text)
+    return text[:after.start()].strip(" ,") if after else text
 
 
 def _names_someone(text: str) -> bool:

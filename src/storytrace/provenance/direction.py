@@ -96,6 +96,7 @@ __all__ = [
     "Direction",
     "Evidence",
     "Profile",
+    "common_source",
     "containment_evidence",
     "credit_copied",
     "credited_sources",
@@ -147,6 +148,7 @@ SENTENCE_FOUND = 0.25  # share of a sentence's phrases the other text must have 
 WORDS_FOUND = 0.6  # ... or share of its content words one sentence of the other must have
 VERSIONS_SHARE = 0.5  # share of each text's sentences the other must hold to be versions of it
 ORDER_ONLY_MAX = 0.65  # highest confidence without text evidence (publication order, overlap)
+COMMON_SHARE = 0.5  # chance of a common source the copy names (pairwise: as likely as copying)
 QUOTE_SHARE = 0.75  # share of a passage inside quoted speech, in both texts, to be a quotation
 MAX_QUOTE_CHARS = 3000  # longest quotation between two marks
 
@@ -170,6 +172,15 @@ _EXTRA_CREDITS = (
     # writer's), before the copied text.
     ("credit_line", re.compile(rf"(?m)(?:^|(?<=[.!?] )|(?<=[.!?][”\"] ))[ \t]*(?P<cue>From)"
                                rf"[ \t]+(?P<src>{_NAME})[ \t]*:[ \t]*$")),
+    # A line that ends in a colon before the copied text, naming the writers' outlet
+    # ("The journalists over at the Daily Mail did some digging ... here's what they
+    # found") or the site it came through ("(courtesy of Louder With Crowder):"). The
+    # cue keeps its parenthesis: "courtesy" alone is read as a picture's credit.
+    ("credit_line", re.compile(rf"(?m)\b(?P<cue>(?:journalists|reporters|writers|editors|"
+                               rf"folks|people|team|staff)(?: over)? at)[ \t]+(?P<src>{_NAME})"
+                               rf"(?=[^\n]{{0,200}}:[ \t]*$)")),
+    ("via", re.compile(rf"(?m)(?P<cue>\((?:courtesy of|via|h/t|hat tip to))[ \t]+"
+                       rf"(?P<src>{_NAME})\)[ \t]*:[ \t]*$")),
 )
 # Credits that say where an article's text came from (not who said what in it).
 _SOURCE_KINDS = frozenset(("according_to", "as_reported", "credit_line", "via", "hat_tip",
@@ -190,6 +201,8 @@ _PHOTO_CUE = re.compile(r"(?:photo|image|picture|video)?\s*(?:credit|courtesy)",
 # Evidence of order that says nothing of the texts' relation: alone it never makes a
 # confident verdict (a verdict of 0.7 or more needs a credit, slips, readings ...).
 _ORDER_ONLY = frozenset(("time", "containment"))
+# Credits that say where a version's text came from (not who told it what).
+_TEXT_SOURCE_KINDS = frozenset(("credit_line", "as_reported", "via", "hat_tip", "wire_credit"))
 
 # Stated confidence -> measured accuracy, per kind of verdict: an isotonic fit (pool
 # adjacent violators, blocks of at least 20 pairs) on the tuning sets only (make-bench
@@ -519,6 +532,8 @@ def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str,
         for m in pattern.finditer(text):
             src = m.group("src")
             stype = "outlet" if "." in src and " " not in src else classify_source(src)
+            if kind == "via" and stype == "person":
+                stype = "outlet"  # "(courtesy of Louder With Crowder):": the site it came by
             if stype not in _IGNORED_TYPES and src.lower() not in _PRONOUNS:
                 out.append((m.span("cue"), m.span("src"), kind, stype))
     return out
@@ -1416,4 +1431,84 @@ def infer_direction(a: Article, b: Article, comparison: Any = None, *,
     x and y are siblings (common source Reuters) (confidence 0.75)
     """
     others_p = [profile(o) for o in (others or ()) if o.id not in (a.id, b.id)]
-    return decide(profile(a), profile(b), others_p, comparison)
+    pa, pb = profile(a), profile(b)
+    d = decide(pa, pb, others_p, comparison)
+    return common_source(d, pa, pb, others_p, comparison)
+
+
+def _text_credit(copy: Profile, source: Profile, others: Sequence[Profile],
+                 passages: Sequence[int] | None) -> Credit | None:
+    """The first credit by which ``copy`` says where its text came from (a credit line,
+    "via", "first reported by", a wire credit) that names a publisher which is neither
+    ``source`` nor a third version, that ``source`` does not credit too, and that stands
+    before text the two share (``passages``: where the shared passages end in ``copy``;
+    ``None``: anywhere)."""
+    credited = {c.key for c in source.credits}
+    for c in copy.credits:
+        if (c.kind not in _TEXT_SOURCE_KINDS or not c.names_publisher or c.key in credited
+                or names_match(c, source) or any(names_match(c, o) for o in others)):
+            continue
+        if passages is None or any(end > c.end for end in passages):
+            return c
+    return None
+
+
+def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profile] = (),
+                  comparison: Any = None) -> Direction:
+    r"""``d`` weighed against a common source that the copy names: where the version the
+    evidence makes the copy says its text comes from a publisher that the other version
+    is not (by its outlet, site or headline; a version with neither outlet nor url may be
+    it, and is not weighed so) and does not credit, the two may as well be
+    copies of that publisher's text as one a copy of the other. The verdict is then
+    ``"unknown"``, with the probability of the likelier direction halved
+    (:data:`COMMON_SHARE`), and a ``common_source`` item saying so first. A credit that
+    names the other version keeps the copying (it is the ``credit`` item).
+
+    Pairwise only (``compare``, the report): the family tree has the other versions, and
+    weighs credits through them (:mod:`~storytrace.provenance.tree_credits`).
+
+    >>> body = " ".join(f"Council member {i} voted against the bridge plan." for i in range(9))
+    >>> from datetime import datetime, UTC
+    >>> a = Article(id="a", text=body, outlet="Eagle Rising",
+    ...             published=datetime(2016, 9, 21, 0, 8, tzinfo=UTC))
+    >>> b = Article(id="b", text="Shocking news.\n\nFrom The Daily Caller:\n\n" + body,
+    ...             outlet="Right Wing News", published=datetime(2016, 9, 21, 14, tzinfo=UTC))
+    >>> d = infer_direction(a, b)
+    >>> d.verdict, d.evidence[0].name, d.confidence < 0.5
+    ('unknown', 'common_source', True)
+    >>> print(d.evidence[0].detail)  # doctest: +NORMALIZE_WHITESPACE
+    b says its text comes from The Daily Caller ('From The Daily Caller', b 16-37), which a
+    (Eagle Rising) is not: a common source is as likely as b copying a
+    """
+    if d.verdict not in ("a->b", "b->a", "unknown") or not d.score:
+        return d
+    if any(e.name == "credit" and e.points in ("a->b", "b->a") and e.weight > 0
+           for e in d.evidence):
+        return d  # a credit names one version in the other: copying stands
+    copy, source = (pb, pa) if d.score > 0 else (pa, pb)
+    if not any(what in ("outlet", "url") for what in source.names.values()):
+        return d  # no outlet or url: it may be the source the copy names
+    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
+    ends = None
+    if passages is not None:
+        ends = [_passage_offsets(p)[3 if copy is pb else 1] for p in passages]
+    credit = _text_credit(copy, source, others, ends)
+    if credit is None:
+        return d
+    text = copy.article.text
+    line_start = text.rfind("\n", 0, credit.start) + 1
+    cue_at = text.rfind(credit.cue, line_start, credit.start) if credit.cue else -1
+    start = cue_at if cue_at >= 0 else credit.start
+    said = " ".join(text[start:credit.end].split())
+    name = " ".join(text[cue_at + len(credit.cue):credit.end].split()) if cue_at >= 0 else ""
+    name = name if name.endswith(credit.name) and len(name) <= len(credit.name) + 4 else credit.name
+    before = d.confidence
+    item = Evidence("common_source", "none", 0.0,
+                    {"source": credit.name, "side": copy.id, "start": start, "end": credit.end,
+                     "confidence_before": round(before, 4), "share": COMMON_SHARE},
+                    f"{copy.id} says its text comes from {name} ('{said}', {copy.id} "
+                    f"{start}-{credit.end}), which {source.id} ({source.label}) is not: a "
+                    f"common source is as likely as {copy.id} copying {source.id}")
+    items = (item, *d.evidence)
+    return Direction(d.a, d.b, "unknown", before * (1 - COMMON_SHARE), d.score,
+                     qualified(items, "unknown"), None)

@@ -9,7 +9,13 @@ import numpy as np
 
 from storytrace.align.extend import cluster, merge_nearby
 from storytrace.align.passages import Passage, build_passage, matched_tokens
-from storytrace.align.seeds import Seed, drop_shadowed, ngram_seeds, sentence_seeds
+from storytrace.align.seeds import (
+    Seed,
+    drop_shadowed,
+    ngram_seeds,
+    sentence_seeds,
+    trim_sentence,
+)
 from storytrace.align.semantic import SemanticUnavailable, SentenceEncoder, default_encoder
 from storytrace.align.similarity import lexical_similarity
 from storytrace.model import Article
@@ -172,9 +178,11 @@ class Aligner:
         # Sentence pairs already covered by word runs still vouch for those runs:
         # a short reused sentence is real reuse even below ``min_words``.
         vouched: list[Seed] = []
+        runs = list(seeds)
         for s in sentence_seeds(a, b, similarity, self.sentence_threshold):
             if sum(i in covered_a for i in range(s.a0, s.a1)) < 0.5 * (s.a1 - s.a0):
-                seeds.append(s)
+                # a sentence's own words beyond the runs inside it are not reused
+                seeds.append(trim_sentence(s, runs, self.max_gap))
             else:
                 vouched.append(s)
 

@@ -127,3 +127,35 @@ def sentence_seeds(a: Doc, b: Doc, similarity: np.ndarray,
             (a0, a1), (b0, b1) = a.sentence_tokens[i], b.sentence_tokens[j]
             seeds.append(Seed(a0, a1, b0, b1, "sentence", score))
     return seeds
+
+
+def trim_sentence(seed: Seed, runs: list[Seed], max_gap: int) -> Seed:
+    """``seed`` (a sentence pair) without an edge that only one of its sentences has.
+
+    Where shared word runs inside the pair show which part of each sentence was reused,
+    a head or tail that one sentence has beyond the runs and the other does not (more
+    than ``max_gap`` words longer than the other's) is the writer's own words around a
+    reused part, as in "Supporting her candidate's efforts, she then said that ... by
+    saying “If you're black ...”": the pair is cut to the other sentence's edge there.
+
+    >>> trim_sentence(Seed(0, 40, 0, 12, "sentence"), [Seed(28, 38, 1, 11, "ngram")], 10)
+    Seed(a0=27, a1=40, b0=0, b1=12, kind='sentence', score=1.0)
+    """
+    inner = [r for r in runs if seed.a0 <= r.a0 and r.a1 <= seed.a1
+             and seed.b0 <= r.b0 and r.b1 <= seed.b1]
+    if not inner:
+        return seed
+    first_a, first_b = min(r.a0 for r in inner), min(r.b0 for r in inner)
+    last_a, last_b = max(r.a1 for r in inner), max(r.b1 for r in inner)
+    a0, b0, a1, b1 = seed.a0, seed.b0, seed.a1, seed.b1
+    head_a, head_b = first_a - a0, first_b - b0
+    if head_a > head_b + max_gap:
+        a0 = first_a - head_b
+    elif head_b > head_a + max_gap:
+        b0 = first_b - head_a
+    tail_a, tail_b = a1 - last_a, b1 - last_b
+    if tail_a > tail_b + max_gap:
+        a1 = last_a + tail_b
+    elif tail_b > tail_a + max_gap:
+        b1 = last_b + tail_a
+    return Seed(a0, a1, b0, b1, seed.kind, seed.score)

@@ -177,15 +177,21 @@ def _clip(text: str, width: int) -> str:
 
 def framing_words(framing: dict) -> str:
     """The framing of both versions in one line: each side's headline clickbait and
-    hyperpartisan scores, then what B adds over A and what A has that B lacks.
+    hyperpartisan scores, then what B adds over A and what A has that B lacks in the
+    writer's own words, and apart, in quoted speech (a source's words; text both print
+    is in neither).
 
     >>> framing_words({"a": {"headline_clickbait": {"score": 0.998},
     ...                      "hyperpartisan": {"score": 0.27}},
     ...                "b": {"headline_clickbait": {"score": 0.04},
     ...                      "hyperpartisan": {"score": 0.22}},
-    ...                "delta": {"added": {"loaded_language": 5}, "removed": {"opinion": 1}}})
-    'clickbait headline A 1.00, B 0.04; hyperpartisan A 0.27, B 0.22; B adds over A: 5 \
-loaded-language spans; A has that B lacks: 1 opinion sentence'
+    ...                "delta": {"added": {"loaded_language": 5}, "removed": {"opinion": 1},
+    ...                          "quoted": {"added": {"loaded_language": 2}}}})
+    'clickbait headline A 1.00, B 0.04; hyperpartisan A 0.27, B 0.22; B adds over A in its \
+own words: 5 loaded-language spans; B quotes that A lacks: 2 loaded-language spans; A has \
+that B lacks in its own words: 1 opinion sentence'
+    >>> framing_words({"delta": {"added": {}, "removed": {}, "quoted": {}}})
+    'neither adds framing signals in its own words or in quotations'
     """
     from storytrace.framing.signals import counts_phrase
 
@@ -198,6 +204,10 @@ loaded-language spans; A has that B lacks: 1 opinion sentence'
         value = value.get("score") if isinstance(value, dict) else None
         return float(value) if isinstance(value, int | float) else None
 
+    def said(counts: object) -> str:
+        counts = counts if isinstance(counts, dict) else {}
+        return counts_phrase({k: n for k, n in counts.items() if isinstance(n, int)})
+
     parts = []
     for key, words, missing in (("headline_clickbait", "clickbait headline", "has no headline"),
                                 ("hyperpartisan", "hyperpartisan", "is not scored")):
@@ -208,12 +218,17 @@ loaded-language spans; A has that B lacks: 1 opinion sentence'
             side, value = ("A", a) if a is not None else ("B", b)
             parts.append(f"{words} {side} {value:.2f} ({'AB'[side == 'A']} {missing})")
     delta = framing["delta"]
-    for key, words in (("added", "B adds over A"), ("removed", "A has that B lacks")):
-        counts = delta.get(key) if isinstance(delta.get(key), dict) else {}
-        said = counts_phrase({k: n for k, n in counts.items() if isinstance(n, int)})
-        if said:
-            parts.append(f"{words}: {said}")
-    return "; ".join(parts) or "no framing signals in either"
+    quoted = delta.get("quoted") if isinstance(delta.get("quoted"), dict) else {}
+    # a delta without "quoted" predates the split: its counts are all signals, any voice
+    own = " in its own words" if "quoted" in delta else ""
+    found = [f"{words}: {phrase}" for counts, words in (
+                (delta.get("added"), f"B adds over A{own}"),
+                (quoted.get("added"), "B quotes that A lacks"),
+                (delta.get("removed"), f"A has that B lacks{own}"),
+                (quoted.get("removed"), "A quotes that B lacks")) if (phrase := said(counts))]
+    if not found and own:
+        found = ["neither adds framing signals in its own words or in quotations"]
+    return "; ".join(parts + found) or "no framing signals in either"
 
 
 def summary_lines(summary: dict) -> list[str]:

@@ -101,7 +101,8 @@ def analyze_framing(text: str, title: str | None = None, *,
     h = float(partisan.score([article_text(title, text)])[0])
 
     signals.sort(key=lambda s: (s.field != "title", s.start, s.end, s.kind))
-    return Framing(signals=signals, headline_clickbait=headline, hyperpartisan=h)
+    return Framing(signals=signals, headline_clickbait=headline, hyperpartisan=h,
+                   fields=fields)
 
 
 def analyze_article(article: Article) -> Framing:

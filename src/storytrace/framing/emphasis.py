@@ -63,17 +63,19 @@ _DATELINE_TAIL = re.compile(r"(?:[ \t]+[A-Z][A-Z.’']*)*"
 
 
 def _is_dateline(text: str, start: int, end: int) -> bool:
-    """Whether the capitals at ``text[start:end]`` open a paragraph as its dateline."""
+    """Whether the capitals at ``text[start:end]`` open a paragraph as its dateline, or
+    as its label ("UPDATE: Kathy Miller has resigned")."""
     return (not text[text.rfind("\n", 0, start) + 1 : start].strip()
-            and _DATELINE_TAIL.match(text, end) is not None)
+            and (_DATELINE_TAIL.match(text, end) is not None or text[end : end + 1] == ":"))
 
 
 def caps_spans(text: str, *, body: bool = False) -> list[tuple[int, int, float, str]]:
     r"""``(start, end, score, evidence)`` for runs of shouted capital words; in an
-    article's ``body``, a dateline ("NEW YORK –" opening a paragraph) is not shouting (a
-    headline's "BREAKING –" still is).
+    article's ``body``, a dateline ("NEW YORK –" opening a paragraph) or a label
+    ("UPDATE:") is not shouting (a headline's "BREAKING –" still is).
 
-    >>> t = "NEW YORK – The vote was CANCELLED.\n\nROCKFORD, Illinois – A mayor spoke."
+    >>> t = ("NEW YORK – The vote was CANCELLED.\n\nROCKFORD, Illinois – A mayor spoke."
+    ...      "\n\nUPDATE: The vote is on.")
     >>> [t[s:e] for s, e, _, _ in caps_spans(t, body=True)]
     ['CANCELLED']
     """
@@ -81,10 +83,24 @@ def caps_spans(text: str, *, body: bool = False) -> list[tuple[int, int, float, 
     return [x for x in runs if not _is_dateline(text, x[0], x[1])] if body else runs
 
 
+# A Creative Commons licence tag in a photo credit ("CC BY 2.0", "CC BY-SA 4.0"): a name.
+_LICENCE = re.compile(r"\bCC[ \t-]+BY(?:-(?:SA|NC|ND))*\b")
+
+
 def _caps_runs(text: str) -> list[tuple[int, int, float, str]]:
+    """Runs of shouted capital words; a licence tag's capitals are its name, and capitals
+    joined to a word by a slash ("HIV/AID drugs") an abbreviation, not shouting.
+
+    >>> [text[s:e] for text in ("Photo by David Shankbone / CC BY 2.0", "Taken BY FORCE",
+    ...                         "HIV/AID drugs") for s, e, _, _ in _caps_runs(text)]
+    ['BY FORCE']
+    """
     vocabulary = common_words()
+    tags = [m.span() for m in _LICENCE.finditer(text)]
     words = [m for m in WORD.finditer(text)
-             if _in_capitals(m.group()) and _is_shouted(m.group(), vocabulary)]
+             if _in_capitals(m.group()) and _is_shouted(m.group(), vocabulary)
+             and not any(s <= m.start() < e for s, e in tags)
+             and "/" not in text[max(0, m.start() - 1) : m.end() + 1]]
     runs: list[list[int]] = []  # [start, end, shouted words] of each run
     for m in words:
         if runs and _RUN_GAP.fullmatch(text, runs[-1][1], m.start()):

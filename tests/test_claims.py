@@ -536,6 +536,7 @@ def test_a_second_counterpart_the_model_alone_proposes_is_set_aside():
     assert len(twice.claims) == 2 and Doc(b).sentence_spans[0] not in twice.b_only
     counts = twice.to_dict(a, b)["counts"]
     assert (counts["claims"], counts["a_statements"], counts["b_statements"]) == (2, 1, 2)
+    assert (counts["a_twice"], counts["b_twice"]) == (1, 0)
 
 
 def test_two_model_pairs_of_one_sentence_stay_many_to_one():
@@ -602,4 +603,5 @@ def test_summary_counts_each_statement_once():
     found = match_claims(Doc(a), Doc(b), [], SameSideScorer([[0.99, 0.0, 0.9]], 0.9))
     (line,) = [x for x in summary_lines(summarize({"diff": {"claims": found.to_dict(a, b)}}))
                if x.startswith("Shared")]
-    assert "1 statements of A and 2 of B report the same facts, in 2 pairs" in line
+    assert "1 statements of A and 2 of B report the same facts, in 2 pairs (1 statement of " \
+        "A in two pairs or more" in line

@@ -137,6 +137,8 @@ def summarize(result: dict) -> dict:
                                  if isinstance(counts.get(k), int) and counts[k]}
         if all(isinstance(counts.get(f"{s}_statements"), int) for s in "ab"):
             shared["statements"] = {s: counts[f"{s}_statements"] for s in "ab"}
+            shared["statements"].update({f"{s}_twice": counts[f"{s}_twice"] for s in "ab"
+                                         if isinstance(counts.get(f"{s}_twice"), int)})
         swapped = swapped_names(claims)
         if swapped:
             shared["names_changed"] = swapped
@@ -273,22 +275,27 @@ def summary_lines(summary: dict) -> list[str]:
 
 def claims_words(shared: dict) -> str:
     """The shared statements in words: how many of each version's statements report a
-    fact the other reports (a statement with two counterparts counts once) and the
-    kinds of the pairs.
+    fact the other reports (a statement with two counterparts counts once, and is told),
+    and the kinds of the pairs.
 
-    >>> claims_words({"claims": 19, "statements": {"a": 17, "b": 19},
-    ...               "claim_kinds": {"copied": 11, "edited": 8}})
-    '17 statements of A and 19 of B report the same facts, in 19 pairs (11 copied, 8 edited)'
+    >>> claims_words({"claims": 18, "statements": {"a": 17, "b": 18, "a_twice": 1},
+    ...               "claim_kinds": {"copied": 11, "edited": 7}})
+    '17 statements of A and 18 of B report the same facts, in 18 pairs (1 statement of A \
+in two pairs or more; 11 copied, 7 edited)'
     >>> claims_words({"claims": 2, "statements": {"a": 2, "b": 2}})
     '2 statements report the same facts'
     """
-    kinds = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
-                      for k, v in shared.get("claim_kinds", {}).items())
     pairs, both = shared["claims"], shared.get("statements") or {}
-    if both and not both.get("a") == both.get("b") == pairs:
+    twice = [f"{both[f'{s}_twice']} statement{'s' * (both[f'{s}_twice'] != 1)} of "
+             f"{s.upper()}" for s in "ab" if both.get(f"{s}_twice")]
+    notes = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
+                      for k, v in shared.get("claim_kinds", {}).items())
+    if twice:
+        notes = f"{' and '.join(twice)} in two pairs or more" + (f"; {notes}" if notes else "")
+    if both and (twice or not both.get("a") == both.get("b") == pairs):
         return (f"{both.get('a')} statements of A and {both.get('b')} of B report the same "
-                f"facts, in {pairs} pair{'s' * (pairs != 1)}" + (f" ({kinds})" if kinds else ""))
-    return f"{pairs} statements report the same facts" + (f" ({kinds})" if kinds else "")
+                f"facts, in {pairs} pair{'s' * (pairs != 1)}" + (f" ({notes})" if notes else ""))
+    return f"{pairs} statements report the same facts" + (f" ({notes})" if notes else "")
 
 
 #: From this share of each version's statements shared, names changed inside shared

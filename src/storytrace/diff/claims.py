@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -379,16 +380,22 @@ class Claims:
     possible: list[Claim] = field(default_factory=list)
 
     def statements(self) -> dict[str, int]:
-        """How many sentences of each version are in some claim (``{"a": n, "b": m}``): a
-        sentence with two counterparts counts once, so each version's statements are
-        these and its ``a_only``/``b_only``."""
-        return {"a": len({i for c in self.claims for i in c.a_sentences}),
-                "b": len({j for c in self.claims for j in c.b_sentences})}
+        """How many sentences of each version are in some claim (``a``, ``b``: a sentence
+        with two counterparts counts once, so each version's statements are these and its
+        ``a_only``/``b_only``) and how many are in two claims or more (``a_twice``,
+        ``b_twice``)."""
+        out = {}
+        for side in ("a", "b"):
+            seen = Counter(k for c in self.claims
+                           for k in (c.a_sentences if side == "a" else c.b_sentences))
+            out[side] = len(seen)
+            out[f"{side}_twice"] = sum(1 for n in seen.values() if n > 1)
+        return out
 
     def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
         """``{pairs: [claim, ...], a_only: [span, ...], b_only: [...], possible: [...],
         counts, method}``; ``counts`` has ``claims`` (pairs), each kind's, and
-        ``a_statements``/``b_statements`` (:meth:`statements`)."""
+        ``a_statements``/``b_statements`` and ``a_twice``/``b_twice`` (:meth:`statements`)."""
         def spans(xs: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
             return [{"start": s, "end": e, "text": text[s:e]} for s, e in xs]
 
@@ -397,7 +404,8 @@ class Claims:
                 "a_only": spans(self.a_only, text_a), "b_only": spans(self.b_only, text_b),
                 "possible": [c.to_dict(text_a, text_b) for c in self.possible],
                 "counts": {"claims": len(self.claims), **kinds,
-                           **{f"{s}_statements": n for s, n in self.statements().items()},
+                           **{k if "twice" in k else f"{k}_statements": n
+                              for k, n in self.statements().items()},
                            "a_only": len(self.a_only), "b_only": len(self.b_only),
                            "possible": len(self.possible)},
                 "method": self.method}

@@ -527,3 +527,23 @@ def test_unknown_direction_says_which_way_it_leans_not_a_bare_confidence():
     decided = render_compare_html({"direction": {"verdict": "a->b", "confidence": 0.83,
                                                  "score": 2.0}}, "", "")
     assert "confidence 0.83" in decided and "leans" not in decided
+
+
+def test_framing_delta_says_what_it_did_not_count():
+    """The delta's quoted speech, set-aside signals and weak spans read as words, not as a
+    dump of the JSON."""
+    result, a_text, b_text = _framed_result()
+    result["framing"]["delta"] |= {
+        "quoted": {"added": {"loaded_language": 2}, "removed": {},
+                   "added_signals": [{"kind": "loaded_language", "text": "QUOTED-DUMP"}],
+                   "removed_signals": []},
+        "set_aside": {"a": {"shared": 3}, "b": {"quoted": 2, "headline_repeat": 1}},
+        "weak": {"below": 0.5, "added_signals": [{"kind": "propaganda", "text": "WEAK-DUMP"}],
+                 "removed_signals": []}}
+    page = render_compare_html(result, a_text, b_text)
+    text = _visible(page.split('id="framing"')[1].split("</section>")[0])
+    assert "B quotes that A lacks (a source's words, not counted as framing): 2 loaded" in text
+    assert "A: 3 in text both print; B: 2 in quoted speech, 1 in the body's copy" in text
+    assert "1 weak model span (model score below 0.50) not counted" in text
+    for dump in ("QUOTED-DUMP", "WEAK-DUMP", "set_aside", "headline_repeat"):
+        assert dump not in text

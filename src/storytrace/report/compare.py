@@ -551,12 +551,48 @@ def _delta(delta: object) -> str:
         counts = delta.get(key)
         if isinstance(counts, dict) and _counts(counts):
             parts.append(f'<div class="muted">{word}: {esc(_counts(counts))}</div>')
+    parts += _delta_apart(delta)
     rest = {k: v for k, v in delta.items() if k not in (
         "summary", "added", "removed", "added_signals", "removed_signals", "headline",
-        "hyperpartisan")}
+        "hyperpartisan", "quoted", "set_aside", "weak")}
     if rest:
         parts.append(render_value(rest))
     return "".join(parts)
+
+
+def _delta_apart(delta: dict) -> list[str]:
+    """What the delta did not count as a writer's own framing, in words: signals in
+    quoted speech, signals in text both versions print, and weak model spans."""
+    out: list[str] = []
+    quoted = delta.get("quoted")
+    if isinstance(quoted, dict):
+        for key, word in (("added", "B quotes that A lacks"), ("removed", "A quotes that B lacks")):
+            counts = quoted.get(key)
+            if isinstance(counts, dict) and _counts(counts):
+                out.append(f'<div class="muted">{word} (a source\'s words, not counted as '
+                           f'framing): {esc(_counts(counts))}</div>')
+    aside = delta.get("set_aside")
+    if isinstance(aside, dict):
+        said = [f"{side.upper()}: " + ", ".join(f"{_number(n)} {_VOICE_NAMES.get(k, k)}"
+                                               for k, n in counts.items() if isinstance(n, int))
+                for side, counts in sorted(aside.items()) if isinstance(counts, dict) and counts]
+        if said:
+            out.append('<div class="muted">signals set aside: ' + esc("; ".join(said))
+                       + "</div>")
+    weak = delta.get("weak")
+    if isinstance(weak, dict):
+        n = sum(len(weak.get(k) or []) for k in ("added_signals", "removed_signals"))
+        if n:
+            below = num(weak.get("below"))
+            bar = f" (model score below {below:.2f})" if below is not None else ""
+            out.append(f'<div class="muted">{_number(n)} weak model '
+                       f'span{"s" if n != 1 else ""}{esc(bar)} not counted</div>')
+    return out
+
+
+# The delta's ``set_aside`` reasons, in words.
+_VOICE_NAMES = {"quoted": "in quoted speech", "shared": "in text both print",
+                "headline_repeat": "in the body's copy of its headline"}
 
 
 def _score(score: float | None) -> str:

@@ -1478,7 +1478,8 @@ def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profi
     ('unknown', 'common_source', True)
     >>> print(d.evidence[0].detail)  # doctest: +NORMALIZE_WHITESPACE
     b says its text comes from The Daily Caller ('From The Daily Caller', b 16-37), which a
-    (Eagle Rising) is not: a common source is as likely as b copying a
+    (Eagle Rising) is not: a common source is as likely as b copying a (the likelier
+    direction 0.65 -> 0.33)
     """
     if d.verdict not in ("a->b", "b->a", "unknown") or not d.score:
         return d
@@ -1503,12 +1504,14 @@ def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profi
     name = " ".join(text[cue_at + len(credit.cue):credit.end].split()) if cue_at >= 0 else ""
     name = name if name.endswith(credit.name) and len(name) <= len(credit.name) + 4 else credit.name
     before = d.confidence
+    after = before * (1 - COMMON_SHARE)
     item = Evidence("common_source", "none", 0.0,
                     {"source": credit.name, "side": copy.id, "start": start, "end": credit.end,
                      "confidence_before": round(before, 4), "share": COMMON_SHARE},
                     f"{copy.id} says its text comes from {name} ('{said}', {copy.id} "
                     f"{start}-{credit.end}), which {source.id} ({source.label}) is not: a "
-                    f"common source is as likely as {copy.id} copying {source.id}")
+                    f"common source is as likely as {copy.id} copying {source.id} (the "
+                    f"likelier direction {before:.2f} -> {after:.2f})")
     items = (item, *d.evidence)
-    return Direction(d.a, d.b, "unknown", before * (1 - COMMON_SHARE), d.score,
+    return Direction(d.a, d.b, "unknown", after, d.score,
                      qualified(items, "unknown"), None)

@@ -605,3 +605,19 @@ def test_summary_counts_each_statement_once():
                if x.startswith("Shared")]
     assert "1 statements of A and 2 of B report the same facts, in 2 pairs (1 statement of " \
         "A in two pairs or more" in line
+
+
+def test_a_credit_line_is_no_statement_of_its_own():
+    """'From Politico:' on its own line (AddictingInfo, FakeNewsNet 6de9ee224d2acd51, A
+    336-350) was listed 'only in A': it credits, the credits list it, it states nothing."""
+    from storytrace.diff.claims import ClaimScorer, match_claims
+    from storytrace.text.doc import Doc
+
+    a = Doc("Trump wants the policy everywhere.\n\nFrom Politico:\n\n"
+            "Trump said he would do it nationwide.")
+    b = Doc("Trump said he would do it nationwide. Critics objected at once.")
+    found = match_claims(a, b, [], ClaimScorer(semantic=False))
+    only_a = [a.text[s:e] for s, e in found.a_only]
+    assert "From Politico:" not in only_a
+    assert "Trump wants the policy everywhere." in only_a
+    assert [b.text[s:e] for s, e in found.b_only] == ["Critics objected at once."]

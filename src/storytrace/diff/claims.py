@@ -603,11 +603,36 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     possible = [_claim(doc_a, doc_b, (i,), (j,), score, how, -1, facts)
                 for i, j in sorted(candidates - pairs - aside)
                 if score[i, j] >= POSSIBLE or (i, j) in how]
-    in_a = {i for c in claims for i in c.a_sentences}
-    in_b = {j for c in claims for j in c.b_sentences}
+    # A sentence that is only a credit line ("From Politico:") states nothing of its own:
+    # it is in no claim and in neither "only" list (the credits list it).
+    in_a = {i for c in claims for i in c.a_sentences} | credit_only(doc_a.text, spans_a)
+    in_b = {j for c in claims for j in c.b_sentences} | credit_only(doc_b.text, spans_b)
     claims.sort(key=lambda c: (c.a_start, c.b_start))
     return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
                   [s for j, s in enumerate(spans_b) if j not in in_b], method, possible)
+
+
+def credit_only(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    r"""The indices of the sentence ``spans`` of ``text`` that hold no word outside a
+    credit line (:func:`storytrace.provenance.direction.credit_lines`: "From Politico:").
+
+    >>> t = "Lede here.\n\nFrom Politico:\n\nThe bill passed."
+    >>> credit_only(t, [(0, 10), (12, 26), (28, 44)])
+    {1}
+    """
+    from storytrace.provenance.direction import credit_lines
+
+    credits = [(cue[0], src[1]) for cue, src, _, _ in credit_lines(text)]
+    out = set()
+    for k, (start, end) in enumerate(spans):
+        inside = sorted(((max(s, start), min(e, end)) for s, e in credits
+                         if s < end and e > start), reverse=True)
+        rest = text[start:end]
+        for s, e in inside:
+            rest = rest[: s - start] + rest[e - start :]
+        if inside and not any(ch.isalnum() for ch in rest):
+            out.add(k)
+    return out
 
 
 def one_counterpart(pairs: Iterable[tuple[int, int]], how: dict[tuple[int, int], str],

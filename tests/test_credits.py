@@ -167,3 +167,24 @@ def test_credit_line_and_the_outlet_a_source_spoke_to_are_credits():
             "such discrimination.")
     names = _summary_credits(text)
     assert names[:3] == ["the Daily Mail", "Louder With Crowder", "The New York Times"]
+
+
+def test_the_summary_counts_the_people_it_does_not_name():
+    """The credits line names outlets, organisations and documents; people quoted or cited
+    are counted, so that 'neither names a source' is never said of two texts that quote
+    people (FakeNewsNet 3706/59e3: Kathy Miller 'told reporters', Bob Paduchik)."""
+    from storytrace.comparison import summarize, summary_lines
+
+    def person(name: str, means: str | None = None) -> dict:
+        found = {"source_type": "person", "source": {"text": name}}
+        return found | ({"refers_to": {"text": means}} if means else {})
+
+    result = {"passages": [], "coverage": {"a": 0.1, "b": 0.1}, "attributions": {
+        "a": [person("Kathy Miller"), person("she", "Kathy Miller"), person("Miller")],
+        "b": [person("Bob Paduchik, Trump's Ohio campaign chairman"), person("a spokesman"),
+              {"source_type": "outlet", "source": {"text": "Politico"}}]}}
+    line = next(x for x in summary_lines(summarize(result)) if x.startswith("Credits:"))
+    assert line == ("Credits: only B: Politico · people quoted or cited: A 1, B 1 (--full)")
+    result["attributions"]["b"] = result["attributions"]["b"][:2]
+    line = next(x for x in summary_lines(summarize(result)) if x.startswith("Credits:"))
+    assert line.startswith("Credits: neither names an outlet, organisation or document · ")

@@ -155,6 +155,7 @@ def summarize(result: dict) -> dict:
     credits = result.get("attributions")
     if isinstance(credits, dict):
         out["credits"] = {s: _credit_names(credits.get(s)) for s in ("a", "b")}
+        out["people"] = {s: _people_credited(credits.get(s)) for s in ("a", "b")}
     framing = result.get("framing")
     if isinstance(framing, dict):
         out["framing"] = framing_words(framing)
@@ -257,7 +258,10 @@ def summary_lines(summary: dict) -> list[str]:
                      + (f" — {_clip(d['reason'], 200)}" if d.get("reason") else ""))
     credits = summary.get("credits")
     if credits:
-        lines.append("Credits: " + credit_line(credits))
+        people = summary.get("people") or {}
+        named = (f" · people quoted or cited: A {people.get('a', 0)}, B {people.get('b', 0)}"
+                 " (--full)") if any(people.values()) else ""
+        lines.append("Credits: " + credit_line(credits) + named)
     if summary.get("framing"):
         lines.append(f"Framing: {summary['framing']}")
     aside = summary.get("set_aside") or {}
@@ -451,6 +455,33 @@ def _credit_names(found: object) -> list[str]:
     return names
 
 
+def _people_credited(found: object) -> int:
+    """How many named people a version quotes or cites (the summary lists outlets,
+    organisations and documents by name, people by count): each once, by surname, a
+    pronoun or bare title by the name it stands for.
+
+    >>> _people_credited([{"source_type": "person", "source": {"text": "Rep. Marsha "
+    ...     "Blackburn, a Tennessee Republican"}}, {"source_type": "person",
+    ...     "source": {"text": "Blackburn"}}, {"source_type": "person", "source":
+    ...     {"text": "he"}, "refers_to": {"text": "Kathy Miller"}},
+    ...     {"source_type": "person", "source": {"text": "a spokesman"}},
+    ...     {"source_type": "outlet", "source": {"text": "Politico"}}])
+    2
+    """
+    keys = set()
+    for x in found if isinstance(found, list) else []:
+        src = x.get("source") if isinstance(x, dict) else None
+        if not isinstance(src, dict) or x.get("source_type") != "person":
+            continue
+        means = x.get("refers_to")
+        name = _short_credit(str((means if isinstance(means, dict) and means.get("text")
+                                  else src).get("text") or "")).split(",")[0]
+        capitals = [w for w in name.split() if w[:1].isupper()]
+        if capitals and _names_someone(name):
+            keys.add(capitals[-1].lower().strip(".'’s"))
+    return len(keys)
+
+
 def _short_credit(text: str) -> str:
     """A credit's text without trailing punctuation, or a relative clause or a participle's
     phrase after a comma ("The lawsuit, filed in the federal court in Newark")."""
@@ -487,7 +518,7 @@ def credit_line(credits: dict) -> str:
     >>> credit_line({"a": ["Reuters", "the White House"], "b": ["reuters", "CNN"]})
     'both credit Reuters · only A: the White House · only B: CNN'
     >>> credit_line({"a": [], "b": []})
-    'neither names a source'
+    'neither names an outlet, organisation or document'
     """
     names = {s: list(credits.get(s) or []) for s in ("a", "b")}
     keys = {s: {_credit_key(n) for n in names[s]} for s in ("a", "b")}
@@ -501,7 +532,7 @@ def credit_line(credits: dict) -> str:
 
     parts = ([f"both credit {listed(both)}"] if both else []) + [
         f"only {s.upper()}: {listed(only[s])}" for s in ("a", "b") if only[s]]
-    return " · ".join(parts) or "neither names a source"
+    return " · ".join(parts) or "neither names an outlet, organisation or document"
 
 
 def attributions_of(article: Article, *, semantic: bool | str = False) -> list[dict]:

@@ -270,7 +270,7 @@ def test_facts_diff_carries_claims():
     assert data["counts"]["claims"] == len(data["pairs"]) >= 1
     first = data["pairs"][0]
     assert set(first) == {"a_start", "a_end", "b_start", "b_end", "kind", "score", "how",
-                          "group", "a_text", "b_text", "details"}
+                          "group", "quoted", "a_text", "b_text", "details"}
     assert first["a_text"].startswith("Gonzalez, a 51-year-old")
     assert data["method"]["model"] == "lexical"
     assert diff_versions(a, b, aligner=Aligner(semantic=False), spacy=False,
@@ -687,3 +687,27 @@ def test_a_statement_restating_one_clause_of_a_long_sentence_is_a_claim():
     x, y = "It stays a sanctuary city, the mayor of the city said.", "NYC remains a haven city."
     assert _clause_scores([x], [y + " " * 20], scorer, ([True], [True])).tolist() == [[0.0]]
     assert _clause_scores([x], [y], scorer, ([True], [True])).tolist() == [[0.1]]
+
+
+def test_a_quotation_both_print_is_not_called_the_writers_words():
+    """Trump's 'I think you have to.' printed by AddictingInfo and ABC (FakeNewsNet
+    6de9/b936) was a 'copied' statement; it is a quotation both print (JSON ``quoted``,
+    counted apart in the summary), including when one version prints it as a block
+    without marks (3706/59e3, Kathy Miller's words)."""
+    from storytrace.comparison import claims_words, compare, summarize
+    from storytrace.model import Article
+
+    a = Article(id="a", text="Trump was asked about crime in Chicago on Wednesday. "
+                "“I think you have to. We did it in New York, it worked incredibly well,” "
+                "Trump told the questioner. The policy was ended in 2013 by a judge.")
+    b = Article(id="b", text="The candidate spoke in Cleveland on Wednesday night. He said:\n\n"
+                "I think you have to. We did it in New York, it worked incredibly well.\n\n"
+                "Critics said the policy targeted black and Latino residents.")
+    result = compare(a, b, Aligner(semantic=False), details=("diff",)).to_dict()
+    pairs = result["diff"]["claims"]["pairs"]
+    quoted = [p["a_text"] for p in pairs if p["quoted"]]
+    assert any("I think you have to" in t for t in quoted), pairs
+    assert not any("Cleveland" in p["b_text"] and p["quoted"] for p in pairs)
+    shared = summarize(result)["shared"]
+    assert shared["claims_quoted"] == len(quoted)
+    assert "quotation" in claims_words(shared)

@@ -135,6 +135,8 @@ def summarize(result: dict) -> dict:
         shared["claims"] = n(claims.get("pairs"))
         shared["claim_kinds"] = {k: counts[k] for k in CLAIM_KINDS
                                  if isinstance(counts.get(k), int) and counts[k]}
+        if isinstance(counts.get("quoted"), int) and counts["quoted"]:
+            shared["claims_quoted"] = counts["quoted"]
         if all(isinstance(counts.get(f"{s}_statements"), int) for s in "ab"):
             shared["statements"] = {s: counts[f"{s}_statements"] for s in "ab"}
             shared["statements"].update({f"{s}_twice": counts[f"{s}_twice"] for s in "ab"
@@ -288,12 +290,20 @@ def claims_words(shared: dict) -> str:
 in two pairs or more; 11 copied, 7 edited)'
     >>> claims_words({"claims": 2, "statements": {"a": 2, "b": 2}})
     '2 statements report the same facts'
+    >>> claims_words({"claims": 3, "statements": {"a": 3, "b": 3}, "claims_quoted": 2,
+    ...               "claim_kinds": {"copied": 3}})
+    "3 statements report the same facts (3 copied; 2 of them quotations both print, a \
+source's words, not the writers')"
     """
     pairs, both = shared["claims"], shared.get("statements") or {}
     twice = [f"{both[f'{s}_twice']} statement{'s' * (both[f'{s}_twice'] != 1)} of "
              f"{s.upper()}" for s in "ab" if both.get(f"{s}_twice")]
     notes = ", ".join(f"{v} {CLAIM_WORDS.get(k, k)}"
                       for k, v in shared.get("claim_kinds", {}).items())
+    if shared.get("claims_quoted"):
+        q = shared["claims_quoted"]
+        notes += (f"; {q} of them {'a quotation' if q == 1 else 'quotations'} both print, a "
+                  "source's words, not the writers'")
     if twice:
         notes = f"{' and '.join(twice)} in two pairs or more" + (f"; {notes}" if notes else "")
     if both and (twice or not both.get("a") == both.get("b") == pairs):

@@ -152,6 +152,7 @@ def _print_claims(c: Comparison, pairs: list[dict], full: bool,
                    style="bold"))
     for n, p in enumerate(shown, 1):
         kind = CLAIM_WORDS.get(p["kind"], p["kind"])
+        kind += ", a quotation both print" if p.get("quoted") else ""
         out.print(Text(f"[{n}] {kind} (score {p['score']:.2f})", style="bold"))
         out.print(Text(f"  A {p['a_start']}-{p['a_end']}: "
                        f"{_snippet(c.a.text, p['a_start'], p['a_end'])}"))

@@ -47,9 +47,10 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -346,6 +347,7 @@ class Claim:
     group: int = 0
     details: tuple[Detail, ...] = ()
     aligned: float = 0.0  # share of the two sides' words aligned word for word
+    quoted: bool = False  # both sides are mostly quoted speech: a source's words both print
 
     def a_text(self, text: str) -> str:
         return text[self.a_start:self.a_end]
@@ -358,7 +360,7 @@ class Claim:
         return {"a_start": self.a_start, "a_end": self.a_end,
                 "b_start": self.b_start, "b_end": self.b_end,
                 "kind": self.kind, "score": round(self.score, 4), "how": self.how,
-                "group": self.group, "a_text": self.a_text(text_a),
+                "group": self.group, "quoted": self.quoted, "a_text": self.a_text(text_a),
                 "b_text": self.b_text(text_b),
                 "details": [d.to_dict(text_a, text_b) for d in self.details]}
 
@@ -395,7 +397,8 @@ class Claims:
     def to_dict(self, text_a: str, text_b: str) -> dict[str, Any]:
         """``{pairs: [claim, ...], a_only: [span, ...], b_only: [...], possible: [...],
         counts, method}``; ``counts`` has ``claims`` (pairs), each kind's, and
-        ``a_statements``/``b_statements`` and ``a_twice``/``b_twice`` (:meth:`statements`)."""
+        ``a_statements``/``b_statements`` and ``a_twice``/``b_twice`` (:meth:`statements`),
+        and ``quoted``, the pairs whose two sides are mostly quoted speech."""
         def spans(xs: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
             return [{"start": s, "end": e, "text": text[s:e]} for s, e in xs]
 
@@ -404,6 +407,7 @@ class Claims:
                 "a_only": spans(self.a_only, text_a), "b_only": spans(self.b_only, text_b),
                 "possible": [c.to_dict(text_a, text_b) for c in self.possible],
                 "counts": {"claims": len(self.claims), **kinds,
+                           "quoted": sum(c.quoted for c in self.claims),
                            **{k if "twice" in k else f"{k}_statements": n
                               for k, n in self.statements().items()},
                            "a_only": len(self.a_only), "b_only": len(self.b_only),
@@ -617,9 +621,54 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     # it is in no claim and in neither "only" list (the credits list it).
     in_a = {i for c in claims for i in c.a_sentences} | credit_only(doc_a.text, spans_a)
     in_b = {j for c in claims for j in c.b_sentences} | credit_only(doc_b.text, spans_b)
+    claims = quoted_claims(claims, doc_a.text, doc_b.text)
     claims.sort(key=lambda c: (c.a_start, c.b_start))
     return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
                   [s for j, s in enumerate(spans_b) if j not in in_b], method, possible)
+
+
+#: A claim side is quoted speech when this share of its letters and digits is inside
+#: quotation marks (or an embedded post): the same quotation printed by both versions is a
+#: source's words that both report, not one writer's words copied by the other.
+QUOTED_SIDE = 0.6
+
+
+def quoted_claims(claims: list[Claim], text_a: str, text_b: str) -> list[Claim]:
+    r"""``claims`` with ``quoted`` set on those whose two sides are mostly quoted speech
+    (:data:`QUOTED_SIDE`, :func:`storytrace.provenance.content.quoted_speech`), or whose
+    one side is and whose other prints the same words (``aligned`` of an edited pair).
+
+    >>> a = 'He spoke. "We did it in New York. It worked," Trump said.'
+    >>> b = 'Trump was blunt: "We did it in New York. It worked."'
+    >>> c = Claim(10, 57, 17, 52, "copied", 0.99, "same text", (1,), (1,))
+    >>> quoted_claims([c], a, b)[0].quoted
+    True
+    """
+    from storytrace.provenance.content import quoted_speech
+
+    def counts(text: str) -> tuple[list[int], list[int]]:
+        """Running counts of letters and digits, and of those inside quoted speech."""
+        inside = bytearray(len(text))
+        for s, e, _ in quoted_speech(text):
+            inside[s:e] = b"\x01" * (e - s)
+        alnum = [ch.isalnum() for ch in text]
+        return ([0, *accumulate(alnum)],
+                [0, *accumulate(a and q for a, q in zip(alnum, inside, strict=True))])
+
+    def quoted(table: tuple[list[int], list[int]], start: int, end: int) -> bool:
+        letters = table[0][end] - table[0][start]
+        return bool(letters) and table[1][end] - table[1][start] >= QUOTED_SIDE * letters
+
+    if not claims:
+        return claims
+    ta, tb = counts(text_a), counts(text_b)
+    out = []
+    for c in claims:
+        qa, qb = quoted(ta, c.a_start, c.a_end), quoted(tb, c.b_start, c.b_end)
+        # A version may print the quotation as a block, without marks: the same words
+        # quoted by the other are still the source's.
+        out.append(replace(c, quoted=(qa and qb) or ((qa or qb) and c.aligned >= EDITED)))
+    return out
 
 
 def credit_only(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:

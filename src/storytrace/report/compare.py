@@ -161,6 +161,7 @@ def _claims(page: _Page) -> None:
     for i, c, spans in _spanned(page, pairs):
         kind = str(c.get("kind") or "claim")
         words = CLAIM_WORDS.get(kind, kind)
+        words += ", a quotation both print" if c.get("quoted") is True else ""
         for s in SIDES:
             page.marks[s].append(Mark(*spans[s], f"{s}-c{i}", "claim", "claim",
                                       f"statement {i}: {words}", focus=True))

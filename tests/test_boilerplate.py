@@ -244,3 +244,19 @@ def test_compare_sets_aside_share_widgets_but_keeps_credit_lines():
                          "And LIKE this page for the latest news."]
     assert [b.text[x["start"]:x["end"]] for x in aside["b"]] == ["Share this on Facebook: Facebook"]
     assert all(x["reason"] == "promotion or small print" for x in aside["a"] + aside["b"])
+
+
+def test_calls_to_buy_or_sign_are_page_furniture_but_buying_in_a_story_is_not():
+    """A shop's 'Buy Now' ending a book ad (Right Wing News, FakeNewsNet c7defcdcd9b4e73a)
+    and a petition's 'Add your name to millions demanding ...' (3706ae10ab5fc1ba) were
+    counted as statements of the article."""
+    from storytrace.text.boilerplate import page_furniture
+
+    ad = ("Hawkins provides advice everyone can benefit from in short, digestible chapters. "
+          "Buy Now\n\nFox News reported that the aide said so.")
+    petition = ("Watch it here.\n\nAdd your name to millions demanding that Congress take "
+                "action on the President’s crimes. IMPEACH DONALD TRUMP!")
+    story = "Analysts say people who buy now may regret it when prices fall next year."
+    assert [ad[s:e] for s, e in page_furniture(ad)] == ["Buy Now"]
+    assert any(petition[s:e].startswith("Add your name") for s, e in page_furniture(petition))
+    assert page_furniture(story) == []

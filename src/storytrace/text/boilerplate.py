@@ -58,6 +58,9 @@ _PROMO = re.compile(
     r"|password (?:for your account|must)|request a (?:full |free )?trial"
     r"|(?:article|story) continue[sd]? below|has no position in (?:any|the) stocks?"
     r"|may not be (?:published|reproduced|republished|redistributed)"
+    # a shop's or a petition's call to act ("... digestible chapters. Buy Now", "Add your
+    # name to millions demanding ..."): "buy now" only where it ends the block
+    r"|buy now(?=[^\w]*$)|add your name (?:to|and|here|now)|sign (?:the|our) petition"
     # a syndication notice ("... has not been edited by NDTV staff and is auto-generated
     # from a syndicated feed")
     r"|(?:auto-generated|published) from a syndicated feed)\b|©",
@@ -97,7 +100,8 @@ _PROMO_WORDS = ("sign up", "subscribe", "newsletter", "all rights reserved", "co
                 "expressed", "donate", "share this", "featured image", "like us on",
                 "click here", "terms of", "privacy policy", "related", "recommended for you",
                 "free trial", "registered users can", "enter your", "first name last name",
-                "password", "request a", "continue", "has no position in", "may not be", "©")
+                "password", "request a", "continue", "has no position in", "may not be", "©",
+                "buy now", "add your name", "petition")
 _CREDIT_WORDS = ("source", "via", "h/t", "hat tip", "originally published", "reprinted",
                  "reported", "according to", "courtesy of")
 _CREDIT_LINE_WORDS = ("source", "via", "h/t", "hat tip", "originally", "reprinted",

@@ -36,16 +36,11 @@ class FixedScorer:
 
     def __init__(self, prob: list[list[float]]) -> None:
         self.prob = np.array(prob, dtype=float)
-        self.texts: set[str] | None = None
 
     def embed(self, sentences):
         return None
 
     def matrix(self, a, b, ea=None, eb=None):
-        if self.texts is None:  # the first call is the sentences'
-            self.texts = {*a, *b}
-        if not self.texts.issuperset([*a, *b]):  # clauses (claims.clause_candidates): the
-            return np.zeros((len(a), len(b)))  # probabilities are the sentences' only
         assert self.prob.shape == (len(a), len(b))
         return self.prob.copy()
 
@@ -626,67 +621,6 @@ def test_a_credit_line_is_no_statement_of_its_own():
     assert "From Politico:" not in only_a
     assert "Trump wants the policy everywhere." in only_a
     assert [b.text[s:e] for s, e in found.b_only] == ["Critics objected at once."]
-
-
-class ClauseScorer(FixedScorer):
-    """Probability 0.9 for a text against a text of at most 60 characters when both hold
-    "sanctuary" (a statement against one clause of a long sentence), else 0.1: the whole
-    long sentence scores low, as the MSRP model rates a part-restating pair."""
-
-    weights: ClassVar[dict] = {"threshold": 0.5}
-
-    def __init__(self) -> None:
-        self.texts = None
-
-    def matrix(self, a, b, ea=None, eb=None):
-        return np.array([[0.9 if "sanctuary" in x and "sanctuary" in y
-                          and min(len(x), len(y)) <= 60 and max(len(x), len(y)) <= 90
-                          else 0.1 for y in b] for x in a]).reshape(len(a), len(b))
-
-
-def test_a_statement_restating_one_clause_of_a_long_sentence_is_a_claim():
-    """Issue 22: "He claims that NYC will remain a sanctuary city." restates one clause of
-    B's long sentence; the pair's whole-sentence score is low, its clause's is a claim's.
-    The claim's offsets are the two sentences; a clause of a sentence no longer than the
-    statement makes none, nor does a sentence whose counterpart shares its words."""
-    from storytrace.diff.claims import (
-        _can_gain,
-        _clause_scores,
-        clause_candidates,
-        match_claims,
-    )
-
-    a = Doc("He claims that NYC will remain a sanctuary city. Rain fell on the parade.")
-    b = Doc("The mayor has tried to act especially tough since the election, promising to "
-            "defy federal law and keep the status of a sanctuary city. Snow fell.")
-    found = match_claims(a, b, [], ClauseScorer())
-    assert [(c.a_sentences, c.b_sentences) for c in found.claims] == [((0,), (0,))]
-    claim = found.claims[0]
-    assert claim.a_text(a.text) == "He claims that NYC will remain a sanctuary city."
-    assert claim.b_text(b.text).startswith("The mayor has tried") and \
-        claim.b_text(b.text).endswith("sanctuary city.")
-    scorer = ClauseScorer()
-    raw = scorer.matrix(a.sentence_texts(), b.sentence_texts())
-    statements = ([True, True], [True, True])
-    prob, pairs = clause_candidates(a, b, scorer, (raw, raw, None, None), statements,
-                                    ([True, True], [True, True]))
-    assert pairs == {(0, 0)} and prob[0, 0] == 0.9 and prob[1, 1] == 0.1
-    _, pairs = clause_candidates(a, b, scorer, (raw, raw, None, None), statements,
-                                 ([True, True], [False, True]))
-    assert pairs == set()  # B's long sentence is accounted for: its clauses are not scored
-    # only the long sentences among a statement's most probable counterparts are split,
-    # and not one whose counterpart shares its words
-    texts = (["Short one here.", "Another short one."], ["A much longer sentence, with a "
-             "clause.", "Also long enough, and split.", "Tiny."])
-    prob = np.array([[0.9, 0.1, 0.0], [0.2, 0.1, 0.0]])
-    assert _can_gain(prob, texts, ([True, True], [True, True, False]), set()) == \
-        ([False, False], [True, True, False])
-    assert _can_gain(prob, texts, ([True, True], [True, True, False]), {(1, 0)}) == \
-        ([False, False], [False, True, False])
-    # a clause of a sentence under CLAUSE_LONGER times the statement's length: not scored
-    x, y = "It stays a sanctuary city, the mayor of the city said.", "NYC remains a haven city."
-    assert _clause_scores([x], [y + " " * 20], scorer, ([True], [True])).tolist() == [[0.0]]
-    assert _clause_scores([x], [y], scorer, ([True], [True])).tolist() == [[0.1]]
 
 
 def test_a_quotation_both_print_is_not_called_the_writers_words():

@@ -472,19 +472,11 @@ def claim_probabilities(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer) -> np.ndarr
     """Probability that sentence ``i`` of A and ``j`` of B report the same fact, for every
     pair: the scorer's, read in context by the model's ``context`` weights (fitted on the
     labelled seed pair by ``bench/train_claims.py``) when it has them."""
-    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
-    ea, eb = scorer.embed(texts_a), scorer.embed(texts_b)
-    return in_context(doc_a, doc_b, scorer, pair_matrix(texts_a, texts_b, scorer, ea, eb),
-                      ea, eb)
-
-
-def in_context(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer, prob: np.ndarray,
-               ea: np.ndarray | None, eb: np.ndarray | None) -> np.ndarray:
-    """The scorer's probabilities ``prob`` of every sentence pair read in context by the
-    model's ``context`` weights (``prob`` itself without them); ``ea``/``eb`` are the
-    sentences' embeddings (``None`` for a lexical model)."""
     from storytrace.align.similarity import lexical_similarity
 
+    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
+    ea, eb = scorer.embed(texts_a), scorer.embed(texts_b)
+    prob = pair_matrix(texts_a, texts_b, scorer, ea, eb)
     context = scorer.weights.get("context")
     if context is None or prob.size == 0:
         return prob
@@ -574,12 +566,10 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     :func:`claim_threshold`; ``counterparts`` are sentence pairs ``(i, j)`` already known
     to correspond (the facts diff's sentence counterparts: a similar pair sharing a
     specific fact). The candidates are the pairs a passage covers, the same sentences,
-    the counterparts, each sentence's most probable counterpart from the model's floor,
-    and a statement with a longer sentence one clause of which it restates
-    (:func:`claim_candidates`, :func:`clause_candidates`). With the model's ``listing``
-    weights, a candidate is a claim when its calibrated score (:func:`listed_scores`)
-    reaches the threshold, else it is ``possible``; without them, every known pair is a
-    claim.
+    the counterparts, and each sentence's most probable counterpart from the model's
+    floor (:func:`claim_candidates`). With the model's ``listing`` weights, a candidate
+    is a claim when its calibrated score (:func:`listed_scores`) reaches the threshold,
+    else it is ``possible``; without them, every known pair is a claim.
 
     >>> a = Doc("The city will not cooperate with ICE. Rain fell all day.")
     >>> b = Doc("Sunny skies are forecast. The city won't cooperate with ICE, it said.")
@@ -756,13 +746,8 @@ def claim_candidates(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage],
     with how they are known (passage, same text, counterpart), and the candidate pairs:
     the known ones, and each sentence's most probable counterpart (both ways, a pair of
     a passage or the same text counting as certain) from ``floor`` when both sentences
-    are statements (:data:`MIN_CONTENT`), and the pairs of a statement and a longer
-    sentence one clause of which it restates (:func:`clause_candidates`, their
-    probabilities raised)."""
-    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
-    ea, eb = scorer.embed(texts_a), scorer.embed(texts_b)
-    raw = pair_matrix(texts_a, texts_b, scorer, ea, eb)
-    prob = in_context(doc_a, doc_b, scorer, raw, ea, eb)  # as claim_probabilities
+    are statements (:data:`MIN_CONTENT`)."""
+    prob = claim_probabilities(doc_a, doc_b, scorer)
     how = _known_pairs(doc_a, doc_b, passages, prob, counterparts)
     known = prob.copy()
     for p, h in how.items():  # a passage or the same text: the pair is as good as certain
@@ -770,105 +755,7 @@ def claim_candidates(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage],
     statement_a, statement_b = _statements(doc_a), _statements(doc_b)
     candidates = set(how) | {(i, j) for i, j in _best_pairs(known) if known[i, j] >= floor
                              and statement_a[i] and statement_b[j]}
-    splits = _can_gain(prob, (texts_a, texts_b), (statement_a, statement_b),
-                       {p for p, h in how.items() if h in ("passage", *CERTAIN)})
-    prob, clauses = clause_candidates(doc_a, doc_b, scorer, (raw, prob, ea, eb),
-                                      (statement_a, statement_b), splits)
-    return prob, how, candidates | clauses
-
-
-#: how much longer than a statement a sentence must be for one of its clauses to be
-#: paired with it (a clause of a sentence about as long is a paraphrase's business)
-CLAUSE_LONGER = 1.3
-#: how many of a statement's most probable counterparts may have their clauses scored
-CLAUSE_TOP = 3
-
-
-def clause_candidates(doc_a: Doc, doc_b: Doc, scorer: ClaimScorer,
-                      matrices: tuple[np.ndarray, np.ndarray, Any, Any],
-                      statements: tuple[Sequence[bool], Sequence[bool]],
-                      splits: tuple[Sequence[bool], Sequence[bool]]
-                      ) -> tuple[np.ndarray, set[tuple[int, int]]]:
-    """Pairs where a statement restates one clause of a longer sentence of the other
-    version (issue 22: "He claims that NYC will remain a sanctuary city." and "..., promising
-    to defy federal law and maintain New York's status as a sanctuary city."), and the
-    pair probabilities with theirs raised.
-
-    A pair is added when a clause (:func:`clause_spans`) of a sentence at least
-    :data:`CLAUSE_LONGER` times as long as the other scores as a claim on its own (the
-    scorer's probability at its :attr:`ClaimScorer.threshold`), and that clause score is
-    the best of both sentences' (each the other's most probable clause counterpart). Its
-    probability is then read in context with every sentence's best clause counted
-    (:func:`in_context`, as :func:`pair_matrix` with ``clauses``); every other pair keeps
-    its own. ``matrices`` are the scorer's probabilities of every sentence pair, the same
-    in context, and the sentences' embeddings (``None`` for a lexical model);
-    ``statements`` tell the sentences with :data:`MIN_CONTENT` content words, and
-    ``splits`` those whose clauses are scored: only their clauses are embedded (the
-    caller leaves out sentences whose counterpart shares their words). The claim's
-    offsets stay the two sentences.
-    """
-    raw, prob, ea, eb = matrices
-    texts_a, texts_b = doc_a.sentence_texts(), doc_b.sentence_texts()
-    best = _clause_scores(texts_a, texts_b, scorer, splits)
-    if best.size == 0:
-        return prob, set()
-    row, col = best.max(axis=1, keepdims=True), best.max(axis=0, keepdims=True)
-    hit = (best >= scorer.threshold) & (best >= row) & (best >= col)
-    found = {(int(i), int(j)) for i, j in zip(*np.nonzero(hit), strict=True)
-             if statements[0][i] and statements[1][j]}
-    if not found:
-        return prob, set()
-    raised = in_context(doc_a, doc_b, scorer, np.maximum(raw, best), ea, eb)
-    prob = prob.copy()
-    for p in found:
-        prob[p] = max(prob[p], raised[p])
-    return prob, found
-
-
-def _can_gain(prob: np.ndarray, texts: tuple[Sequence[str], Sequence[str]],
-              statements: tuple[Sequence[bool], Sequence[bool]],
-              worded: set[tuple[int, int]]) -> tuple[list[bool], list[bool]]:
-    """The sentences of each version whose clauses :func:`clause_candidates` scores: those
-    among the :data:`CLAUSE_TOP` most probable counterparts (``prob``, in context) of a
-    statement of the other version that they are :data:`CLAUSE_LONGER` times as long as,
-    leaving out sentences whose counterpart shares their words (``worded`` pairs)."""
-    out = []
-    for side, rows in ((0, prob.T), (1, prob)):  # rows: the other version's statements
-        mine, other = texts[side], texts[1 - side]
-        taken = {q[side] for q in worded}
-        gain = [False] * len(mine)
-        for o, row in enumerate(rows):
-            if not statements[1 - side][o]:
-                continue
-            for k in np.argsort(-row)[:CLAUSE_TOP]:
-                if k not in taken and len(mine[k]) >= CLAUSE_LONGER * len(other[o]):
-                    gain[k] = True
-        out.append(gain)
-    return out[0], out[1]
-
-
-def _clause_scores(texts_a: Sequence[str], texts_b: Sequence[str], scorer: ClaimScorer,
-                   splits: tuple[Sequence[bool], Sequence[bool]]) -> np.ndarray:
-    """The scorer's best probability of a clause of one sentence (one ``splits`` allows)
-    against the other sentence, for every pair whose split sentence is
-    :data:`CLAUSE_LONGER` times the other's length (0 elsewhere):
-    ``len(texts_a) × len(texts_b)``."""
-    best = np.zeros((len(texts_a), len(texts_b)))
-    for flip, (mine, other) in enumerate(((texts_a, texts_b), (texts_b, texts_a))):
-        parts = [(k, t[s:e]) for k, t in enumerate(mine) if splits[flip][k]
-                 for s, e in clause_spans(t)]
-        if not parts or not other:
-            continue
-        sub = scorer.matrix(other, [t for _, t in parts])  # other × clauses
-        longer = np.array([[len(mine[k]) >= CLAUSE_LONGER * len(o) for k, _ in parts]
-                           for o in other])
-        sub = np.where(longer, sub, 0.0)
-        for c, (k, _) in enumerate(parts):
-            if flip:
-                best[:, k] = np.maximum(best[:, k], sub[:, c])
-            else:
-                best[k] = np.maximum(best[k], sub[:, c])
-    return best
+    return prob, how, candidates
 
 
 def _known_pairs(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], prob: np.ndarray,

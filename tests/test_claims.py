@@ -645,3 +645,19 @@ def test_a_quotation_both_print_is_not_called_the_writers_words():
     shared = summarize(result)["shared"]
     assert shared["claims_quoted"] == len(quoted)
     assert "quotation" in claims_words(shared)
+
+
+def test_an_age_read_as_a_bare_number_on_one_side_is_the_same_number():
+    """'his father Mohammad Sr, 53' and 'Mohammad Sr., 53' (FakeNewsNet b5f4/3487): the
+    abbreviation's period made one '53' a bare number and the other an age, and the copied
+    statement read 'number only in B: 53; number only in A: 53'."""
+    from storytrace.diff.claims import ClaimScorer, match_claims
+    from storytrace.text.doc import Doc
+
+    a = Doc("Ahmad, 28, his father Mohammad Sr, 53, and his brother Mohammad, brought the "
+            "lawsuit together.")
+    b = Doc("Ahmad, 28, his father Mohammad Sr., 53, and his brother Mohammad, brought the "
+            "lawsuit together.")
+    found = match_claims(a, b, [], ClaimScorer(semantic=False))
+    assert len(found.claims) == 1
+    assert [d for d in found.claims[0].details if d.kind == "number"] == []

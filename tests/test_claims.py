@@ -661,3 +661,19 @@ def test_an_age_read_as_a_bare_number_on_one_side_is_the_same_number():
     found = match_claims(a, b, [], ClaimScorer(semantic=False))
     assert len(found.claims) == 1
     assert [d for d in found.claims[0].details if d.kind == "number"] == []
+
+
+def test_a_name_the_other_side_writes_in_lower_case_is_not_only_in_one():
+    """'this twitter user' and 'Twitter may have figured out the answer' (FakeNewsNet
+    0c1b/c7de): the claim read 'name only in B: Twitter'."""
+    from storytrace.diff.claims import _fact_details
+    from storytrace.diff.facts import Fact
+
+    twitter = Fact("org", 0, 7, "Twitter", "twitter")
+    found = _fact_details([], [twitter], ([], [twitter]), sides=(
+        "Well, this twitter user might have an answer.",
+        "Twitter may have figured out the answer."))
+    assert found == []
+    found = _fact_details([], [twitter], ([], [twitter]), sides=(
+        "Well, this user might have an answer.", "Twitter may have figured out the answer."))
+    assert [(d.kind, d.change) for d in found] == [("name", "only_b")]

@@ -1007,7 +1007,8 @@ def _claim(doc_a: Doc, doc_b: Doc, side_a: tuple[int, ...], side_b: tuple[int, .
     aligned = Indel.normalized_similarity(stems_a, stems_b) if stems_a and stems_b else 0.0
     in_a = [f for f in facts[0] if a0 <= f.start and f.end <= a1]
     in_b = [f for f in facts[1] if b0 <= f.start and f.end <= b1]
-    details = _fact_details(in_a, in_b, facts, names=aligned >= NAME_SWAP)
+    details = _fact_details(in_a, in_b, facts, names=aligned >= NAME_SWAP,
+                            sides=(doc_a.text[a0:a1], doc_b.text[b0:b1]))
     taken = [d.a for d in details if d.a] + [d.b for d in details if d.b]
     if aligned >= 0.3:
         details += _word_details(doc_a, doc_b, (wa0, wa1), (wb0, wb1), taken)
@@ -1051,7 +1052,8 @@ def _name_key(name: str) -> str:
 
 
 def _fact_details(in_a: list[Fact], in_b: list[Fact],
-                  facts: tuple[list[Fact], list[Fact]], names: bool = True) -> list[Detail]:
+                  facts: tuple[list[Fact], list[Fact]], names: bool = True,
+                  sides: tuple[str, str] = ("", "")) -> list[Detail]:
     """Numbers and names that differ between the two sides of a claim.
 
     A value one side states and the other does not, with one of the same kind the other
@@ -1062,7 +1064,8 @@ def _fact_details(in_a: list[Fact], in_b: list[Fact],
     person is another part, not a changed one ("a challenge for Trump" and "Cardin and
     others compare"). A value one side alone states is ``only_a``/``only_b`` when the
     other text does not state it anywhere (an age told in the next sentence is not
-    missing).
+    missing), nor is a name the other side's words hold in lower case ("this twitter
+    user": ``sides``, the two sides' texts).
     """
     free_a = [f for f in in_a if not any(_same(f, g) for g in in_b)]
     free_b = [g for g in in_b if not any(_same(f, g) for f in in_a)]
@@ -1082,9 +1085,12 @@ def _fact_details(in_a: list[Fact], in_b: list[Fact],
             free_b.remove(partner)
             out.append(Detail(category, "changed", (f.start, f.end),
                               (partner.start, partner.end)))
-    for side, free, other in (("a", free_a, facts[1]), ("b", free_b, facts[0])):
+    for side, free, other, words in (("a", free_a, facts[1], sides[1]),
+                                     ("b", free_b, facts[0], sides[0])):
         for f in free:
-            if any(_same(f, g) for g in other):
+            if any(_same(f, g) for g in other) or (
+                    f.kind in NAMES and re.search(rf"\b{re.escape(f.text.lower())}\b",
+                                                  words.lower())):
                 continue
             category = "name" if f.kind in NAMES else "number"
             span = (f.start, f.end)

@@ -249,9 +249,9 @@ def test_cli_trace_semantic_keeps_embeddings_for_the_next_run(tmp_path, corpus):
 
 
 def test_cli_trace_story_check_without_the_semantic_extra_is_one_error_line(tmp_path, monkeypatch):
-    import storytrace.cli.trace as trace_cli
+    import storytrace.align.semantic as semantic  # read by the command when it runs
 
-    monkeypatch.setattr(trace_cli, "default_encoder", lambda: None)
+    monkeypatch.setattr(semantic, "default_encoder", lambda: None)
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": "a", "text": "One two three four five six."}) + "\n")
     result = runner.invoke(app, ["trace", str(src), "--db", str(tmp_path / "t.db"),

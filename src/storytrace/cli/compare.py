@@ -1,28 +1,22 @@
-"""`storytrace compare A B`: what two versions of a story share."""
+"""`storytrace compare A B`: what two versions of a story share.
+
+The comparison's modules are imported when the command runs, not when the command line is
+built, so that `storytrace --help` stays cheap."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
 
-from storytrace.align import Aligner
-from storytrace.cli.articles import resolve_article
 from storytrace.cli.output import fail, out, print_json
-from storytrace.comparison import (
-    CLAIM_WORDS,
-    CREDIT_TYPES,
-    DETAILS,
-    Comparison,
-    by_side,
-    claim_change,
-    compare,
-    verdict_words,
-)
-from storytrace.model import Article
-from storytrace.store import Store
+
+if TYPE_CHECKING:
+    from storytrace.comparison import Comparison
+    from storytrace.model import Article
 
 
 class CompareFormat(StrEnum):
@@ -42,6 +36,9 @@ def load_article(ref: str, db: Path) -> Article:
             raise fail(str(exc)) from None
     if not db.exists():
         raise fail(f"{ref!r} is neither a file nor an id (no store at {db})")
+    from storytrace.cli.articles import resolve_article
+    from storytrace.store import Store
+
     with Store(db) as store:
         return resolve_article(store, ref)
 
@@ -51,6 +48,7 @@ def _corpus_boilerplate(db: Path):
     if not db.is_file():
         return None
     from storytrace.engines.local import boilerplate_model
+    from storytrace.store import Store
 
     with Store(db) as store:
         return boilerplate_model(store)
@@ -78,6 +76,9 @@ def compare_cmd(
 ) -> None:
     """Find every passage one article reuses from the other, with character offsets, the
     sources each credits, and what each adds or changes."""
+    from storytrace.align import Aligner
+    from storytrace.comparison import DETAILS, compare
+
     aligner = Aligner(semantic=not lexical and "auto")
     first, second = load_article(a, db), load_article(b, db)
     result = compare(first, second, aligner, details=() if passages_only else DETAILS,
@@ -145,6 +146,8 @@ def print_comparison(c: Comparison, *, full: bool = False) -> None:
 
 def _print_claims(c: Comparison, pairs: list[dict], full: bool,
                   heading: str = "Shared statements") -> None:
+    from storytrace.comparison import CLAIM_WORDS, claim_change
+
     shown = pairs if full else pairs[:SHOWN]
     out.print()
     out.print(Text(f"{heading} ({len(pairs)}"
@@ -215,6 +218,8 @@ def _print_list(heading: str, lines: list[str], full: bool) -> None:
 
 
 def _print_details(c: Comparison) -> None:
+    from storytrace.comparison import CREDIT_TYPES, by_side, verdict_words
+
     direction = c.details.get("direction")
     if direction:
         out.print()

@@ -17,7 +17,6 @@ from rich.text import Text
 
 from storytrace.cli.articles import DbOption, FormatOption, open_store
 from storytrace.cli.output import Format, err, fail, out, progress, scored
-from storytrace.provenance.tree import FamilyTree, to_dot, to_gexf, to_graphml, to_json
 
 __all__ = ["GraphFormat", "eval_provenance_cmd", "graph_cmd",
            "make_provenance_cmd"]
@@ -30,8 +29,9 @@ class GraphFormat(StrEnum):
     dot = "dot"
 
 
-_WRITERS = {GraphFormat.graphml: to_graphml, GraphFormat.gexf: to_gexf,
-            GraphFormat.json: to_json, GraphFormat.dot: to_dot}
+#: each format's writer in storytrace.provenance.tree (imported when a command runs)
+_WRITERS = {GraphFormat.graphml: "to_graphml", GraphFormat.gexf: "to_gexf",
+            GraphFormat.json: "to_json", GraphFormat.dot: "to_dot"}
 
 
 def graph_cmd(
@@ -50,6 +50,8 @@ def graph_cmd(
     that articles credit are external nodes.
     """
     from storytrace.engines.local import stored_stories, tree_for_story
+    from storytrace.provenance import tree as tree_module
+    from storytrace.provenance.tree import FamilyTree
     from storytrace.store.corpus import CorpusIndex
 
     if not db.exists():
@@ -71,7 +73,7 @@ def graph_cmd(
                     continue
                 trees.append(tree_for_story(store, s, ignore_times=ignore_times))
                 advance()
-    text = _WRITERS[fmt](trees)
+    text = getattr(tree_module, _WRITERS[fmt])(trees)
     if out_path:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(text, encoding="utf-8")

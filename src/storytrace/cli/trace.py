@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
 
-from storytrace.align.semantic import SemanticUnavailable, default_encoder
 from storytrace.cli.articles import (
     DbOption,
     FormatOption,
@@ -25,12 +24,11 @@ from storytrace.cli.output import (
     print_json,
     progress,
 )
-from storytrace.cli.stories import print_cap_notes, print_loose, print_story
-from storytrace.engines.core import TraceOptions, TraceReport, story_line, story_record
-from storytrace.engines.local import loose_links, trace_store
-from storytrace.model import Story
-from storytrace.store import Store
-from storytrace.store.corpus import CorpusIndex
+
+if TYPE_CHECKING:  # the engines are imported when a command runs: `--help` stays cheap
+    from storytrace.engines.core import TraceOptions, TraceReport
+    from storytrace.model import Story
+    from storytrace.store import Store
 
 SemanticOption = typer.Option(False, "--semantic",
                               help="Sentence embeddings in alignment (finds paraphrased "
@@ -108,6 +106,10 @@ def trace_cmd(
         raise typer.Exit(trace_spark(sources or [], options=options,
                                      out_path=str(out_path) if out_path else None,
                                      fmt=fmt.value, limit=limit, master=master))
+    from storytrace.align.semantic import SemanticUnavailable
+    from storytrace.engines.local import loose_links, trace_store
+    from storytrace.store.corpus import CorpusIndex
+
     rejected = 0
     with open_store(db) as store:
         if sources:
@@ -140,6 +142,8 @@ def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tr
             loose: tuple[int, list] = (0, [])) -> None:
     """What a trace run found: cap notes, the ``--out`` file, then text or JSON (with
     ``loose``, the links that join no story: how many, and the first ones)."""
+    from storytrace.cli.stories import print_cap_notes, print_loose
+
     related = loose[1]
     print_cap_notes(report, options)
     if out_path:
@@ -156,6 +160,9 @@ def _report(options: TraceOptions, report: TraceReport, stories: list[Story], tr
 
 def _options(**params: Any) -> TraceOptions:
     """The trace options of the command line, or a one-line error naming the flag."""
+    from storytrace.align.semantic import default_encoder
+    from storytrace.engines.core import TraceOptions
+
     options = TraceOptions(**params)
     for name, what in options.problems()[:1]:
         raise fail(f"--{name.replace('_', '-')} {what}"
@@ -194,6 +201,8 @@ def _story_row(story: Story, tree_of: dict) -> dict:
 
 
 def _write(path: Path, rows: list[dict]) -> None:
+    from storytrace.engines.core import story_line, story_record
+
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".parquet":
         try:
@@ -209,6 +218,8 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 
 def _print(report: dict, total: int, stories: list[Story], limit: int, tree_of: dict) -> None:
+    from storytrace.cli.stories import print_story
+
     out.print(f"{total} articles · {report['signed']} newly indexed · "
               f"{report['verified']} candidate pairs aligned · "
               f"{report['links_added'] - report.get('quote_links', 0)} new reuse links, "

@@ -634,13 +634,11 @@ def quoted_claims(claims: list[Claim], text_a: str, text_b: str) -> list[Claim]:
     >>> quoted_claims([c], a, b)[0].quoted
     True
     """
-    from storytrace.provenance.content import quoted_speech
+    from storytrace.provenance.content import quoted_mask
 
     def counts(text: str) -> tuple[list[int], list[int]]:
         """Running counts of letters and digits, and of those inside quoted speech."""
-        inside = bytearray(len(text))
-        for s, e, _ in quoted_speech(text):
-            inside[s:e] = b"\x01" * (e - s)
+        inside = quoted_mask(text)
         alnum = [ch.isalnum() for ch in text]
         return ([0, *accumulate(alnum)],
                 [0, *accumulate(a and q for a, q in zip(alnum, inside, strict=True))])

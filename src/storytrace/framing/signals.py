@@ -227,14 +227,10 @@ def _in_quotes(text: str) -> bytearray:
     >>> "".join(c for c, x in zip(t, _in_quotes(t), strict=True) if x)
     'embarked on a course to harass'
     """
-    from storytrace.provenance.content import quoted_speech
+    from storytrace.provenance.content import quoted_mask
 
-    inside = bytearray(len(text))
-    spans = [(s, e) for s, e, _ in quoted_speech(text)]
-    spans += [(m.start() + 1, m.end() - 1) for m in _TURNED_QUOTE.finditer(text)]
-    for s, e in spans:
-        inside[s:e] = b"\x01" * (e - s)
-    return inside
+    return quoted_mask(text, [(m.start() + 1, m.end() - 1)
+                              for m in _TURNED_QUOTE.finditer(text)])
 
 
 def voices(f: Framing, other: Framing) -> list[str]:

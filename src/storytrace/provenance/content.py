@@ -127,6 +127,20 @@ def quoted_speech(text: str) -> list[tuple[int, int, str | None]]:
     return out
 
 
+def quoted_mask(text: str, spans: Iterable[tuple[int, int]] = ()) -> bytearray:
+    """1 for each character of ``text`` inside :func:`quoted_speech` (or inside one of the
+    extra ``spans``), else 0.
+
+    >>> t = 'He said, “We won.” Then he left.'
+    >>> "".join(c for c, x in zip(t, quoted_mask(t), strict=True) if x)
+    'We won.'
+    """
+    inside = bytearray(len(text))
+    for s, e in [*((s, e) for s, e, _ in quoted_speech(text)), *spans]:
+        inside[s:e] = b"\x01" * (e - s)
+    return inside
+
+
 def _between_quotes(got: list[int], first: int, n: int) -> bool:
     """Whether the run of ``n`` shared content words from word ``first`` is a bridge: at
     least :data:`BRIDGE_WORDS` words, with shared quoted words before and after it in the

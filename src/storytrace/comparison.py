@@ -455,10 +455,9 @@ def _credit_names(found: object) -> list[str]:
             names.append(name)
 
     for x in found if isinstance(found, list) else []:
-        src = x.get("source") if isinstance(x, dict) else None
-        if isinstance(src, dict) and x.get("source_type") in CREDIT_TYPES:
-            means = x.get("refers_to")
-            add((means if isinstance(means, dict) and means.get("text") else src).get("text"))
+        if isinstance(x, dict) and isinstance(x.get("source"), dict) \
+                and x.get("source_type") in CREDIT_TYPES:
+            add(_source_text(x))
         to = x.get("recipient") if isinstance(x, dict) else None
         if isinstance(to, dict) and to.get("text"):
             add(to["text"])
@@ -480,16 +479,23 @@ def _people_credited(found: object) -> int:
     """
     keys = set()
     for x in found if isinstance(found, list) else []:
-        src = x.get("source") if isinstance(x, dict) else None
-        if not isinstance(src, dict) or x.get("source_type") != "person":
+        if not isinstance(x, dict) or not isinstance(x.get("source"), dict) \
+                or x.get("source_type") != "person":
             continue
-        means = x.get("refers_to")
-        name = _short_credit(str((means if isinstance(means, dict) and means.get("text")
-                                  else src).get("text") or "")).split(",")[0]
+        name = _short_credit(_source_text(x)).split(",")[0]
         capitals = [w for w in name.split() if w[:1].isupper()]
         if capitals and _names_someone(name):
             keys.add(capitals[-1].lower().strip(".'’s"))
     return len(keys)
+
+
+def _source_text(credit: dict) -> str:
+    """A credit's source (a dict with ``text``) as the text names it: the name a pronoun
+    or bare title stands for (``refers_to``), else the source's own words."""
+    means = credit.get("refers_to")
+    if isinstance(means, dict) and means.get("text"):
+        return str(means["text"])
+    return str(credit["source"].get("text") or "")
 
 
 def _short_credit(text: str) -> str:

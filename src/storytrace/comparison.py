@@ -355,6 +355,20 @@ def _pct(x: object) -> str:
     return f"{x:.0%}" if isinstance(x, int | float) else "?"
 
 
+def claim_kind_words(pair: dict) -> str:
+    """How the views name a shared statement's kind (a ``pairs`` item of
+    ``diff.claims``), saying when it is a quotation both versions print.
+
+    >>> claim_kind_words({"kind": "copied", "quoted": True})
+    'copied, a quotation both print'
+    >>> claim_kind_words({"kind": "changed_detail"})
+    'with a changed detail'
+    """
+    kind = str(pair.get("kind") or "claim")
+    return CLAIM_WORDS.get(kind, kind) + (", a quotation both print"
+                                          if pair.get("quoted") is True else "")
+
+
 def claim_change(d: dict) -> str:
     """One change inside a shared statement (a ``details`` item of ``diff.claims``), as
     text: ``number “51-year-old” → “51”``, or what one side only has.

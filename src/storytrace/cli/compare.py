@@ -146,7 +146,7 @@ def print_comparison(c: Comparison, *, full: bool = False) -> None:
 
 def _print_claims(c: Comparison, pairs: list[dict], full: bool,
                   heading: str = "Shared statements") -> None:
-    from storytrace.comparison import CLAIM_WORDS, claim_change
+    from storytrace.comparison import claim_change, claim_kind_words
 
     shown = pairs if full else pairs[:SHOWN]
     out.print()
@@ -154,8 +154,7 @@ def _print_claims(c: Comparison, pairs: list[dict], full: bool,
                    + ("" if full or len(pairs) <= SHOWN else f"; first {SHOWN}") + ")",
                    style="bold"))
     for n, p in enumerate(shown, 1):
-        kind = CLAIM_WORDS.get(p["kind"], p["kind"])
-        kind += ", a quotation both print" if p.get("quoted") else ""
+        kind = claim_kind_words(p)
         out.print(Text(f"[{n}] {kind} (score {p['score']:.2f})", style="bold"))
         out.print(Text(f"  A {p['a_start']}-{p['a_end']}: "
                        f"{_snippet(c.a.text, p['a_start'], p['a_end'])}"))

@@ -150,7 +150,7 @@ def _passages(page: _Page) -> None:
 def _claims(page: _Page) -> None:
     """The statements both versions report (``diff.claims``), linked across the texts,
     with what changed inside each."""
-    from storytrace.comparison import CLAIM_WORDS, claim_change
+    from storytrace.comparison import claim_change, claim_kind_words
 
     diff = page.result.get("diff")
     claims = diff.get("claims") if isinstance(diff, dict) else None
@@ -159,9 +159,7 @@ def _claims(page: _Page) -> None:
         return
     rows = []
     for i, c, spans in _spanned(page, pairs):
-        kind = str(c.get("kind") or "claim")
-        words = CLAIM_WORDS.get(kind, kind)
-        words += ", a quotation both print" if c.get("quoted") is True else ""
+        words = claim_kind_words(c)
         for s in SIDES:
             page.marks[s].append(Mark(*spans[s], f"{s}-c{i}", "claim", "claim",
                                       f"statement {i}: {words}", focus=True))

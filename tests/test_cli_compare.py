@@ -186,3 +186,19 @@ def test_summary_says_how_much_of_the_reused_text_is_quoted_speech():
     assert d["quoted"]["a"] > 0.5 and d["quoted"]["b"] > 0.5
     shared = summary_lines(summarize(d))[0]
     assert "of it quoted speech)" in shared, shared
+
+
+def test_quoted_share_reads_quoted_speech_as_claims_and_framing_do():
+    """One definition of quoted speech: an opening mark that nothing closes or reopens
+    counts to its sentence's end, for the comparison's quoted share as for claims and
+    framing (`provenance.content.quoted_speech`); read as running to the paragraph's end,
+    the reused prose after it was counted as somebody's words."""
+    from storytrace.comparison import compare
+    from storytrace.model import Article
+
+    text = ("Officials met on Monday. “We will rebuild the bridge. The council voted to "
+            "close the road for six weeks while crews replace the deck and the railings, "
+            "and buses will run on the old route through the market square until March.")
+    a, b = Article(id="a", text=text), Article(id="b", text=text)
+    quoted = compare(a, b).quoted()
+    assert 0 < quoted["a"] < 0.3, quoted

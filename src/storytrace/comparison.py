@@ -59,13 +59,13 @@ class Comparison:
         >>> c.quoted()["a"] > 0.5, c.quoted() == {"a": c.quoted()["b"], "b": c.quoted()["a"]}
         (True, True)
         """
-        from storytrace.provenance.direction import quote_spans
+        from storytrace.provenance.content import quoted_speech
 
         out = {}
         for side, text in (("a", self.a.text), ("b", self.b.text)):
             spans = [(getattr(p, f"{side}_start"), getattr(p, f"{side}_end"))
                      for p in self.alignment.passages]
-            quotes = quote_spans(text) if spans else ()
+            quotes = quoted_speech(text) if spans else ()
             inside = sum(max(0, min(e, qe) - max(s, qs)) for s, e in spans for qs, qe, _ in quotes)
             total = sum(e - s for s, e in spans)
             out[side] = round(inside / total, 4) if total else 0.0

@@ -517,11 +517,13 @@ def credited_sources(text: str) -> tuple[Credit, ...]:
     return tuple(sorted(found.values(), key=lambda c: c.start))
 
 
-def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str, str]]:
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def credit_lines(text: str) -> tuple[tuple[tuple[int, int], tuple[int, int], str, str], ...]:
     r"""The credits of the forms attribution extraction does not read ("From The Daily
     Caller:" on a line of its own, "Source: X", "first reported by X", "Read more at X"):
     ``((cue start, cue end), (source start, source end), kind, source type)``, form by
-    form (a bare domain is an outlet).
+    form (a bare domain is an outlet). Cached by text: the credits, the claims and the
+    comparison's credit list each read them.
 
     >>> t = "Lede.\n\nFrom The Daily Caller:\n\nThe report says so. From Politico:\n\nText."
     >>> [(t[c[0]:c[1]], t[s[0]:s[1]], k) for c, s, k, _ in credit_lines(t)]
@@ -536,7 +538,7 @@ def credit_lines(text: str) -> list[tuple[tuple[int, int], tuple[int, int], str,
                 stype = "outlet"  # "(courtesy of Louder With Crowder):": the site it came by
             if stype not in _IGNORED_TYPES and src.lower() not in _PRONOUNS:
                 out.append((m.span("cue"), m.span("src"), kind, stype))
-    return out
+    return tuple(out)
 
 
 def profile(article: Article) -> Profile:

@@ -260,3 +260,20 @@ def test_calls_to_buy_or_sign_are_page_furniture_but_buying_in_a_story_is_not():
     assert [ad[s:e] for s, e in page_furniture(ad)] == ["Buy Now"]
     assert any(petition[s:e].startswith("Add your name") for s, e in page_furniture(petition))
     assert page_furniture(story) == []
+
+
+def test_a_photo_caption_run_into_the_headline_is_page_furniture():
+    """POLITICO pages scraped in FakeNewsNet open with the photo's caption, its agency's
+    credit and the headline on one line; the caption was read as a statement and paired
+    with the other article's lede, and "Getty Everything" as a name."""
+    from storytrace.text.boilerplate import page_furniture
+
+    text = ('Lester Holt, who anchors "NBC Nightly News," will be the moderator for the first '
+            "debate. | Getty Everything you need to know about the debate\n\nThe debate will "
+            "be held at Hofstra University. A reader wrote: the vote | not the poll | counts."
+            "\n\nGov. Chris Christie greets residents in Camden, N.J. | AP Photo/Mel Evans "
+            "Christie among the most unpopular governors")
+    spans = [text[s:e] for s, e in page_furniture(text)]
+    assert spans == ['Lester Holt, who anchors "NBC Nightly News," will be the moderator for '
+                     "the first debate. | Getty",
+                     "Gov. Chris Christie greets residents in Camden, N.J. | AP Photo/Mel Evans"]

@@ -360,20 +360,35 @@ _WIDGET = re.compile(
     r"|\bshare your thoughts\b", re.IGNORECASE)
 
 
+# A photo's caption and credit that a scraped page runs into its headline ("Lester Holt
+# ... will be the moderator for the first debate. | Getty Everything you need to know
+# ..."): from a block's start to the picture agency's name after a bar.
+_CAPTION = re.compile(
+    r"(?:\A|(?<=\n\n))[^\n|]{10,400}?\s\|\s(?:Getty(?: Images)?|AP(?: Photo(?:/[A-Z][\w.'-]*"
+    r"(?: [A-Z][\w.'-]*)?)?)?|Reuters|AFP(?:/Getty Images)?)(?=\s|$)")
+
+
 def page_furniture(text: str) -> list[tuple[int, int]]:
     r"""What `compare` sets aside without a corpus: the blocks :func:`promo_blocks` finds
-    from two words on ("Story Continued Below"), and short blocks of sharing or comment
-    widgets (up to 16 words). Credit lines stay: they are evidence of provenance.
+    from two words on ("Story Continued Below"), short blocks of sharing or comment
+    widgets (up to 16 words), and a photo caption with its agency's credit at a block's
+    start ("... | Getty", "... | AP Photo/Mel Evans"): it describes the picture, not the
+    story, and is no statement of the text. Credit lines stay: they are evidence of
+    provenance.
 
     >>> t = ("196 SHARES Facebook Twitter\n\nThe bridge closes. Story Continued Below\n\n"
     ...      "Get the word out – share this post on Facebook and Twitter.")
     >>> [t[s:e][:24] for s, e in page_furniture(t)]
     ['196 SHARES Facebook Twit', 'Story Continued Below', 'Get the word out – share']
+    >>> t = "Lester Holt will moderate the debate. | Getty Everything you need to know\n\nText."
+    >>> [t[s:e] for s, e in page_furniture(t)]
+    ['Lester Holt will moderate the debate. | Getty']
     """
     widgets = [(s.start, s.end) for s in sentences(text)
                if _WIDGET.search(text[s.start : s.end])
                and len(WORD.findall(text[s.start : s.end])) <= 16]
-    return _union([*promo_blocks(text, min_words=2), *widgets])
+    captions = [m.span() for m in _CAPTION.finditer(text)] if " | " in text else []
+    return _union([*promo_blocks(text, min_words=2), *widgets, *captions])
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -677,3 +677,25 @@ def test_a_name_the_other_side_writes_in_lower_case_is_not_only_in_one():
     found = _fact_details([], [twitter], ([], [twitter]), sides=(
         "Well, this user might have an answer.", "Twitter may have figured out the answer."))
     assert [(d.kind, d.change) for d in found] == [("name", "only_b")]
+
+
+def test_questions_and_section_labels_are_not_statements_only_in_one_version():
+    """Held-out reading (session 17): an explainer's FAQ headings ("When is the first
+    general election presidential debate?"), POLITICO's closing "Authors:" and CNN's
+    "Story highlights" label swelled "only in B: 37"."""
+    from storytrace.comparison import compare
+    from storytrace.model import Article
+
+    a = Article(id="a", text="Story highlights Monday night marks the first of three debates"
+                "\n\nThe debate will be held at Hofstra University on Monday.")
+    b = Article(id="b", text="When is the first general election presidential debate?\n\n"
+                "The debate will be held at Hofstra University on Monday.\n\nWhat time is "
+                "the debate and how long is it?\n\nIt starts at 9 p.m. and runs 90 minutes."
+                "\n\nAuthors:")
+    d = compare(a, b, details=("diff",)).to_dict()["diff"]["claims"]
+    only_b = [b.text[x["start"]:x["end"]] if isinstance(x, dict) else b.text[x[0]:x[1]]
+              for x in d["b_only"]]
+    assert only_b == ["It starts at 9 p.m. and runs 90 minutes."], only_b
+    only_a = [a.text[x["start"]:x["end"]] if isinstance(x, dict) else a.text[x[0]:x[1]]
+              for x in d["a_only"]]
+    assert all("Story highlights" not in x for x in only_a), only_a

@@ -188,3 +188,31 @@ def test_the_summary_counts_the_people_it_does_not_name():
     result["attributions"]["b"] = result["attributions"]["b"][:2]
     line = next(x for x in summary_lines(summarize(result)) if x.startswith("Credits:"))
     assert line.startswith("Credits: neither names an outlet, organisation or document · ")
+
+
+def test_credits_after_the_statement_to_an_outlet_spoken_to_and_of_an_embedded_post():
+    """Held-out reading (session 17): 'neither names an outlet' was said of a text with
+    'Simmons told TMZ that ... “should go to jail”' (the quote rule took the cue and lost
+    the outlet), one with '..., reports The Daily Mail.', and one embedding an NBC Nightly
+    News post ('— NBC Nightly News (@NBCNightlyNews) September 27, 2016')."""
+    from storytrace.comparison import attributions_of
+    from storytrace.model import Article
+    from storytrace.provenance.direction import credited_sources
+
+    t = ("Simmons told TMZ that he thought the bomber “should go to jail and be somebody’s "
+         "girlfriend.”")
+    assert [(c.name, c.kind, c.source_type) for c in credited_sources(t)] == [
+        ("TMZ", "told", "outlet")]
+    t = ("He sued the police in 2011 for harassment based on his religion, reports The Daily "
+         "Mail.\n\nHe worked at a chicken restaurant.")
+    assert [(c.name, c.kind) for c in credited_sources(t)] == [("Daily Mail", "reported")]
+    t = ("Biden went off on Trump: “It angers me!” pic.twitter.com/Qg5L5HcnvL — NBC Nightly "
+         "News (@NBCNightlyNews) September 27, 2016\n\nTrump Jr. posted: “This image says it "
+         "all.” — Donald Trump Jr. (@DonaldJTrumpJr) September 19, 2016")
+    found = [(x["source"]["text"], x["kind"], x["source_type"])
+             for x in attributions_of(Article(id="x", text=t)) if x["kind"] == "quote"
+             and x["cue"]["text"].startswith("@")]
+    assert found == [("NBC Nightly News", "quote", "outlet"), ("Donald Trump Jr.", "quote",
+                                                                "person")], found
+    # A post's byline is whose words it is, not where the article's text came from.
+    assert not any(c.kind in ("credit_line", "via") for c in credited_sources(t))

@@ -97,3 +97,26 @@ def test_no_line_that_decides_nothing_is_named_strongest():
                                   "detail": "x is more contained"})
     assert decisive_reason(direction) == ("nothing decides; strongest: containment: x is more "
                                           "contained")
+
+
+def test_the_earlier_version_naming_a_third_publisher_makes_the_verdict_unknown():
+    """b5f4/7039 (held-out reading, session 17): Freedom Daily, the earlier, prints the
+    Daily Mail's findings after 'The journalists over at the Daily Mail ... here's what they
+    found:'; Eagle Rising, 2 hours later, has the same facts. Publication order made
+    'A was copied by B (0.65)'; Eagle Rising may have them from the Daily Mail as well."""
+    early = Article(id="b5f474dd", text="The journalists over at the Daily Mail did some "
+                    "digging, and here's what they found:\n\n" + DCNF,
+                    outlet="Freedom Daily", url="http://freedomdaily.com/x",
+                    published=datetime(2016, 9, 19, 20, 47, tzinfo=UTC))
+    late = Article(id="70390541", text="A new report is out.\n\n" + DCNF, outlet="Eagle Rising",
+                   url="http://eaglerising.com/x",
+                   published=datetime(2016, 9, 19, 23, 5, tzinfo=UTC))
+    d = compare(early, late, details=("direction",)).details["direction"]
+    assert d["verdict"] == "unknown", d
+    first = d["evidence"][0]
+    assert first["name"] == "common_source" and first["value"]["side"] == "b5f474dd", first
+    assert "70390541 may have it from there as well as from b5f474dd" in first["detail"]
+    # Without the credit, publication order still leans the same way, as before.
+    plain = Article(id="b5f474dd", text="A report is out.\n\n" + DCNF, outlet="Freedom Daily",
+                    url="http://freedomdaily.com/x", published=early.published)
+    assert compare(plain, late, details=("direction",)).details["direction"]["verdict"] == "a->b"

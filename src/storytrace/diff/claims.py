@@ -607,10 +607,10 @@ def match_claims(doc_a: Doc, doc_b: Doc, passages: Sequence[Passage], scorer: Cl
     possible = [_claim(doc_a, doc_b, (i,), (j,), score, how, -1, facts)
                 for i, j in sorted(candidates - pairs - aside)
                 if score[i, j] >= POSSIBLE or (i, j) in how]
-    # A sentence that is only a credit line ("From Politico:") states nothing of its own:
-    # it is in no claim and in neither "only" list (the credits list it).
-    in_a = {i for c in claims for i in c.a_sentences} | credit_only(doc_a.text, spans_a)
-    in_b = {j for c in claims for j in c.b_sentences} | credit_only(doc_b.text, spans_b)
+    # A sentence that is only a credit line ("From Politico:") or a question states
+    # nothing of its own: it is in neither "only" list (the credits list the credit).
+    in_a = {i for c in claims for i in c.a_sentences} | no_statement(doc_a.text, spans_a)
+    in_b = {j for c in claims for j in c.b_sentences} | no_statement(doc_b.text, spans_b)
     claims = quoted_claims(claims, doc_a.text, doc_b.text)
     claims.sort(key=lambda c: (c.a_start, c.b_start))
     return Claims(claims, [s for i, s in enumerate(spans_a) if i not in in_a],
@@ -657,6 +657,22 @@ def quoted_claims(claims: list[Claim], text_a: str, text_b: str) -> list[Claim]:
         # quoted by the other are still the source's.
         out.append(replace(c, quoted=(qa and qb) or ((qa or qb) and c.aligned >= EDITED)))
     return out
+
+
+def no_statement(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    r"""The indices of the sentence ``spans`` of ``text`` that state no fact: a credit line
+    alone (:func:`credit_only`), or a question in the writer's words ("When is the first
+    debate?" heading an explainer's section, "Do you see it?"): it asks, and what it
+    insinuates is the framing's to count.
+
+    >>> t = "The bill passed.\n\nWhen is the vote?\n\n“Why now?” she asked."
+    >>> no_statement(t, [(0, 16), (18, 35), (37, 58)])
+    {1}
+    """
+    asks = {k for k, (start, end) in enumerate(spans)
+            if text[start:end].rstrip(" \t\n”’\"')").endswith("?")
+            and not text[start:end].lstrip().startswith(("“", '"'))}
+    return asks | credit_only(text, spans)
 
 
 def credit_only(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storytrace.align import Aligner
-from storytrace.diff.claims import Claims, ClaimScorer, credit_only, match_claims
+from storytrace.diff.claims import Claims, ClaimScorer, match_claims, no_statement
 from storytrace.diff.counterparts import (
     LEXICAL,
     SEMANTIC,
@@ -392,9 +392,9 @@ def _anchors(facts: list[Fact], sents: list[int], n: int) -> list[set[str]]:
 
 def _new_sentences(text: str, links: list[SentenceLink],
                    facts: list[FactStatus]) -> list[NewSentence]:
-    """The sentences with no counterpart, but a credit line alone ("From Politico:"): it
-    states nothing, and the credits list it."""
-    credits = credit_only(text, [(link.start, link.end) for link in links])
+    """The sentences with no counterpart, but a credit line alone ("From Politico:") or a
+    question (:func:`~storytrace.diff.claims.no_statement`): they state nothing."""
+    credits = no_statement(text, [(link.start, link.end) for link in links])
     out = []
     for k, link in enumerate(links):
         if link.counterpart is not None or k in credits:

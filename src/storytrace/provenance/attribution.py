@@ -1054,6 +1054,14 @@ class _Found:
         if a.cue is not None:
             self.cue_chars.update(range(a.cue.start, a.cue.end))
 
+    def add_recipient(self, cue: Span, recipient: Span) -> None:
+        """Give the credit whose cue overlaps ``cue`` the outlet spoken to, if it has none."""
+        for k, a in enumerate(self.items):
+            if (a.recipient is None and a.cue is not None and a.cue.start < cue.end
+                    and cue.start < a.cue.end):
+                self.items[k] = replace(a, recipient=recipient)
+                return
+
 
 def _add(found: _Found, text: str, kind: str, src: Span | None, cue: Span,
          content: Span | None, score: float, recipient: Span | None = None) -> None:
@@ -1064,8 +1072,11 @@ def _add(found: _Found, text: str, kind: str, src: Span | None, cue: Span,
         src = _clean_source(text, src)
         if src is None:
             return
-    # A credit already found for this cue (a quote rule before the plain "said" rule) wins.
+    # A credit already found for this cue (a quote rule before the plain "said" rule) wins,
+    # and takes the outlet spoken to ('Simmons told TMZ that he ... “should go”').
     if found.cue_taken(cue):
+        if recipient is not None:
+            found.add_recipient(cue, recipient)
         return
     stype = classify_source(src.of(text)) if src is not None else "unknown"
     if kind == "via" and stype not in ("outlet", "wire", "person", "organisation"):

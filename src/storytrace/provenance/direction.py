@@ -162,6 +162,8 @@ _WORD = WORD  # the one definition of a word (text/words.py)
 # "originally appeared on X", "Read more at X", a bare domain after "Source:", "From X:").
 _NAME = (r"(?:[Tt]he )?(?:[\w-]{1,40}\.(?:com|org|net|co\.uk|news|us|info)\b|"
          r"[A-Z][\w&’'.-]*(?: (?:of |and |& )?[A-Z0-9][\w&’'.-]*){0,5})")
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December")
 _EXTRA_CREDITS = (
     ("as_reported", re.compile(rf"\b(?P<cue>(?:first|originally|initially) (?:reported|published|"
                                rf"appeared|posted) (?:by|on|at|in)) (?P<src>{_NAME})")),
@@ -181,6 +183,13 @@ _EXTRA_CREDITS = (
                                rf"(?=[^\n]{{0,200}}:[ \t]*$)")),
     ("via", re.compile(rf"(?m)(?P<cue>\((?:courtesy of|via|h/t|hat tip to))[ \t]+"
                        rf"(?P<src>{_NAME})\)[ \t]*:[ \t]*$")),
+    # A credit after the statement it backs: "..., reports The Daily Mail."
+    ("reported", re.compile(rf"(?<=[,;] )(?P<cue>reports|reported|writes|wrote)[ \t]+"
+                            rf"(?P<src>{_NAME})(?=[ \t]*[.!?](?:\s|$))")),
+    # An embedded post's byline: "— NBC Nightly News (@NBCNightlyNews) September 27, 2016":
+    # whose words the post is (a quotation, not where the article's text came from).
+    ("quote", re.compile(rf"(?m)[—–][ \t]*(?P<src>{_NAME})[ \t]+\((?P<cue>@\w{{1,15}})\)[ \t]+"
+                       rf"(?:{_MONTHS})[ \t]+\d{{1,2}},[ \t]+\d{{4}}")),
 )
 # Credits that say where an article's text came from (not who said what in it).
 _SOURCE_KINDS = frozenset(("according_to", "as_reported", "credit_line", "via", "hat_tip",
@@ -1457,11 +1466,12 @@ def _text_credit(copy: Profile, source: Profile, others: Sequence[Profile],
 
 def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profile] = (),
                   comparison: Any = None) -> Direction:
-    r"""``d`` weighed against a common source that the copy names: where the version the
-    evidence makes the copy says its text comes from a publisher that the other version
-    is not (by its outlet, site or headline; a version with neither outlet nor url may be
-    it, and is not weighed so) and does not credit, the two may as well be
-    copies of that publisher's text as one a copy of the other. The verdict is then
+    r"""``d`` weighed against a common source that either version names: where the version
+    the evidence makes the copy (else the source, for text the two share) says its text
+    comes from a publisher that the other version is not (by its outlet, site or headline;
+    a version with neither outlet nor url may be it, and is not weighed so) and does not
+    credit, the two may as well be copies of that publisher's text as one a copy of the
+    other. The verdict is then
     ``"unknown"``, with the probability of the likelier direction halved
     (:data:`COMMON_SHARE`), and a ``common_source`` item saying so first. A credit that
     names the other version keeps the copying (it is the ``credit`` item).
@@ -1489,16 +1499,24 @@ def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profi
            for e in d.evidence):
         return d  # a credit names one version in the other: copying stands
     copy, source = (pb, pa) if d.score > 0 else (pa, pb)
-    if not any(what in ("outlet", "url") for what in source.names.values()):
-        return d  # no outlet or url: it may be the source the copy names
     passages = getattr(getattr(comparison, "alignment", None), "passages", None)
-    ends = None
-    if passages is not None:
-        ends = [_passage_offsets(p)[3 if copy is pb else 1] for p in passages]
-    credit = _text_credit(copy, source, others, ends)
-    if credit is None:
+    found = None
+    # The copy naming a third publisher, else the source naming one for the text both
+    # print ("The journalists over at the Daily Mail ... here's what they found:"): the
+    # copy may have it from there as well as from the source.
+    for sayer, other in ((copy, source), (source, copy)):
+        if not any(what in ("outlet", "url") for what in other.names.values()):
+            continue  # no outlet or url: it may be the publisher named
+        ends = None if passages is None else [
+            _passage_offsets(p)[3 if sayer is pb else 1] for p in passages]
+        credit = _text_credit(sayer, other, others, ends)
+        if credit is not None:
+            found = sayer, other, credit
+            break
+    if found is None:
         return d
-    text = copy.article.text
+    sayer, other, credit = found
+    text = sayer.article.text
     line_start = text.rfind("\n", 0, credit.start) + 1
     cue_at = text.rfind(credit.cue, line_start, credit.start) if credit.cue else -1
     start = cue_at if cue_at >= 0 else credit.start
@@ -1507,13 +1525,14 @@ def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profi
     name = name if name.endswith(credit.name) and len(name) <= len(credit.name) + 4 else credit.name
     before = d.confidence
     after = before * (1 - COMMON_SHARE)
+    why = (f"a common source is as likely as {copy.id} copying {source.id}" if sayer is copy
+           else f"{copy.id} may have it from there as well as from {source.id}")
     item = Evidence("common_source", "none", 0.0,
-                    {"source": credit.name, "side": copy.id, "start": start, "end": credit.end,
+                    {"source": credit.name, "side": sayer.id, "start": start, "end": credit.end,
                      "confidence_before": round(before, 4), "share": COMMON_SHARE},
-                    f"{copy.id} says its text comes from {name} ('{said}', {copy.id} "
-                    f"{start}-{credit.end}), which {source.id} ({source.label}) is not: a "
-                    f"common source is as likely as {copy.id} copying {source.id} (the "
-                    f"likelier direction {before:.2f} -> {after:.2f})")
+                    f"{sayer.id} says its text comes from {name} ('{said}', {sayer.id} "
+                    f"{start}-{credit.end}), which {other.id} ({other.label}) is not: {why} "
+                    f"(the likelier direction {before:.2f} -> {after:.2f})")
     items = (item, *d.evidence)
     return Direction(d.a, d.b, "unknown", after, d.score,
                      qualified(items, "unknown"), None)

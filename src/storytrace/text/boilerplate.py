@@ -368,13 +368,18 @@ _CAPTION = re.compile(
     r"(?: [A-Z][\w.'-]*)?)?)?|Reuters|AFP(?:/Getty Images)?)(?=\s|$)")
 
 
+# A page's section labels: CNN's "Story highlights" before its summary, POLITICO's
+# "Authors:" on a line of its own at the end (the names were not scraped).
+_LABEL = re.compile(r"(?m)^[ \t]*(?:Story highlights(?=[ \t]|$)|Authors?:[ \t]*$)")
+
+
 def page_furniture(text: str) -> list[tuple[int, int]]:
     r"""What `compare` sets aside without a corpus: the blocks :func:`promo_blocks` finds
     from two words on ("Story Continued Below"), short blocks of sharing or comment
     widgets (up to 16 words), and a photo caption with its agency's credit at a block's
     start ("... | Getty", "... | AP Photo/Mel Evans"): it describes the picture, not the
-    story, and is no statement of the text. Credit lines stay: they are evidence of
-    provenance.
+    story, and is no statement of the text; so are section labels ("Story highlights",
+    "Authors:" alone on a line). Credit lines stay: they are evidence of provenance.
 
     >>> t = ("196 SHARES Facebook Twitter\n\nThe bridge closes. Story Continued Below\n\n"
     ...      "Get the word out – share this post on Facebook and Twitter.")
@@ -383,12 +388,16 @@ def page_furniture(text: str) -> list[tuple[int, int]]:
     >>> t = "Lester Holt will moderate the debate. | Getty Everything you need to know\n\nText."
     >>> [t[s:e] for s, e in page_furniture(t)]
     ['Lester Holt will moderate the debate. | Getty']
+    >>> t = "Story highlights Trump leads by 6\n\nThe poll.\n\nAuthors:"
+    >>> [t[s:e] for s, e in page_furniture(t)]
+    ['Story highlights', 'Authors:']
     """
     widgets = [(s.start, s.end) for s in sentences(text)
                if _WIDGET.search(text[s.start : s.end])
                and len(WORD.findall(text[s.start : s.end])) <= 16]
     captions = [m.span() for m in _CAPTION.finditer(text)] if " | " in text else []
-    return _union([*promo_blocks(text, min_words=2), *widgets, *captions])
+    labels = [(m.end() - len(m.group().lstrip()), m.end()) for m in _LABEL.finditer(text)]
+    return _union([*promo_blocks(text, min_words=2), *widgets, *captions, *labels])
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -95,8 +95,14 @@ def test_no_line_that_decides_nothing_is_named_strongest():
     assert decisive_reason(direction) == "nothing decides: no evidence points either way"
     direction["evidence"].append({"name": "containment", "points": "b->a", "weight": 0.4,
                                   "detail": "x is more contained"})
-    assert decisive_reason(direction) == ("nothing decides; strongest: containment: x is more "
-                                          "contained")
+    # Order and overlap alone (held-out reading, session 17: 4 of 6 such leans misleading).
+    assert decisive_reason(direction).startswith("nothing in the texts says which is the copy")
+    assert verdict_words(direction) == "unknown"
+    direction["evidence"].append({"name": "slips", "points": "b->a", "weight": 0.5,
+                                  "detail": "x has a copying slip"})
+    direction["score"], direction["confidence"] = -0.9, 0.71
+    assert decisive_reason(direction) == "nothing decides; strongest: slips: x has a copying slip"
+    assert verdict_words(direction).startswith("unknown (the evidence leans 0.71 toward")
 
 
 def test_the_earlier_version_naming_a_third_publisher_makes_the_verdict_unknown():

@@ -98,7 +98,8 @@ def verdict_words(direction: dict) -> str:
     sure = isinstance(conf, int | float)
     if verdict in VERDICTS:
         return VERDICTS[verdict] + (f" (confidence {conf:.2f})" if sure else "")
-    lean = leaning(conf, score) if sure and isinstance(score, int | float) else None
+    lean = (leaning(conf, score) if sure and isinstance(score, int | float)
+            and text_lean(direction) else None)
     return f"unknown (the evidence {lean})" if lean else "unknown"
 
 
@@ -152,7 +153,7 @@ def summarize(result: dict) -> dict:
         names = side_names(result)
         out["direction"] = {"verdict": direction.get("verdict"),
                             "confidence": direction.get("confidence"),
-                            "score": direction.get("score"),
+                            "score": direction.get("score") if text_lean(direction) else None,
                             "reason": decisive_reason(direction, names)}
     credits = result.get("attributions")
     if isinstance(credits, dict):
@@ -404,6 +405,39 @@ def by_side(detail: str, names: dict[str, str]) -> str:
     return detail
 
 
+#: Evidence of order that says nothing of the texts' relation (as in provenance.direction):
+#: which was first and which holds more of the other.
+_ORDER_ONLY = ("time", "containment")
+
+
+def text_lean(direction: dict) -> bool:
+    """Whether an "unknown" verdict's lean is worth saying: some weighted evidence besides
+    publication order and overlap points its way, and nothing makes it unknown by itself
+    (a common source, only quoted speech in common). Order and overlap alone lean toward
+    the later or the more contained version whatever happened, and when both may take the
+    text from elsewhere (a wire, an interview, a statement) they say nothing of who copied
+    whom: the lean is then left to the evidence lines and the JSON (reviewers read 4 of 6
+    such leans as misleading). Other verdicts, and a summary's direction (no evidence
+    there: :func:`summarize` leaves its score out instead): always true.
+
+    >>> text_lean({"verdict": "unknown", "score": 0.4, "evidence": [
+    ...     {"name": "time", "points": "a->b", "weight": 1.5}]})
+    False
+    >>> text_lean({"verdict": "unknown", "score": 0.4, "evidence": [
+    ...     {"name": "slips", "points": "a->b", "weight": 1.0}]})
+    True
+    """
+    if direction.get("verdict") != "unknown" or "evidence" not in direction:
+        return True  # a summary's direction: its score is already left out if not
+    items = [e for e in direction.get("evidence") or [] if isinstance(e, dict)]
+    if any(e.get("name") in _UNKNOWN_BECAUSE for e in items):
+        return False
+    score = direction.get("score")
+    way = "a->b" if isinstance(score, int | float) and score > 0 else "b->a"
+    return any(e.get("points") == way and float(e.get("weight") or 0) > 0
+               and e.get("name") not in _ORDER_ONLY for e in items)
+
+
 def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str:
     """The evidence line that weighs most for the verdict, with article ids replaced by
     ``names`` (``{id: "A"}``). For "unknown": the line that makes it unknown (a common
@@ -424,6 +458,10 @@ def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str
         items = [e for e in items if float(e.get("weight") or 0) > 0]
         if not items:
             return "nothing decides: no evidence points either way"
+        if all(e.get("name") in _ORDER_ONLY for e in items):
+            return ("nothing in the texts says which is the copy: only publication order "
+                    "and overlap point a way, and they would point so if both took the "
+                    "text from elsewhere (--full)")
     backing = [e for e in items if e.get("points") == verdict] or items
     if not backing:
         return ""

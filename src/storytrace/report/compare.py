@@ -599,7 +599,7 @@ def _score(score: float | None) -> str:
 
 
 def _direction(page: _Page) -> None:
-    from storytrace.comparison import side_names
+    from storytrace.comparison import side_names, text_lean
 
     d = page.result.get("direction")
     if not isinstance(d, dict | str):
@@ -624,11 +624,11 @@ def _direction(page: _Page) -> None:
                    + (f" ({esc(short(via, 80))})" if via else ""))
     else:
         verdict = "<b>Direction unknown</b>: the evidence does not say who copied whom"
-        score = num(d.get("score"))
+        score = num(d.get("score")) if text_lean(d) else None
         lean = leaning(conf, score) if conf is not None and score is not None else None
         if lean:
             verdict += f" · it {lean}"
-            conf = None
+        conf = None  # an unknown's confidence is its lean's, said above or not at all
     verdict += f" · confidence {conf:.2f}" if conf is not None else ""
     reason = d.get("reason") or d.get("explanation")
     more = (f'<div class="muted">{esc(reason)}</div>' if reason else "") + \

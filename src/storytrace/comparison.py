@@ -476,7 +476,7 @@ def _label(item: dict) -> str:
 
 
 #: Evidence items that make a verdict "unknown" by themselves (see provenance.direction).
-_UNKNOWN_BECAUSE = ("common_source", "shared_quote")
+_UNKNOWN_BECAUSE = ("common_source", "shared_quote", "partial_copy")
 
 
 def _credit_names(found: object) -> list[str]:

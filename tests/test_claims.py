@@ -699,3 +699,23 @@ def test_questions_and_section_labels_are_not_statements_only_in_one_version():
     only_a = [a.text[x["start"]:x["end"]] if isinstance(x, dict) else a.text[x[0]:x[1]]
               for x in d["a_only"]]
     assert all("Story highlights" not in x for x in only_a), only_a
+
+
+def test_two_events_of_one_story_are_no_changed_detail():
+    """Held-out reading (session 17, d52b/2360): CNN's 'Donald Trump Jr. said Thursday he
+    was surprised by the reaction to his tweet ...' and ABC's 'Donald Trump Jr. ... took to
+    Twitter on Monday to publish a graphic ...' were one claim 'with a changed detail:
+    Thursday -> Monday', a conflict the outlets do not have: they share too few words (0.30
+    aligned) to say the rest of the statement is the same. The change is still listed."""
+    from storytrace.comparison import compare
+    from storytrace.model import Article
+
+    a = Article(id="a", text="Boise, Idaho (CNN) Donald Trump Jr. said Thursday he was "
+                "surprised by the reaction to his tweet comparing Syrian refugees to Skittles "
+                'because he was "trying to point out things that have to be said."')
+    b = Article(id="b", text="Donald Trump Jr., a son of the Republican presidential nominee, "
+                "took to Twitter on Monday to publish a graphic that likened Syrian refugees "
+                "to Skittles.")
+    pairs = compare(a, b, details=("diff",)).to_dict()["diff"]["claims"]["pairs"]
+    assert [p["kind"] for p in pairs] == ["paraphrased"], pairs
+    assert "number:changed" in [x["kind"] + ":" + x["change"] for x in pairs[0]["details"]]

@@ -216,3 +216,21 @@ def test_credits_after_the_statement_to_an_outlet_spoken_to_and_of_an_embedded_p
                                                                 "person")], found
     # A post's byline is whose words it is, not where the article's text came from.
     assert not any(c.kind in ("credit_line", "via") for c in credited_sources(t))
+
+
+def test_an_outlet_is_no_credit_of_its_own_story():
+    """Held-out reading (session 17, 9a4e/b491: one POLITICO story stored twice): 'Blair
+    tells POLITICO' was read as both crediting POLITICO, which names the other, and led
+    the direction's evidence; the summary said 'both credit POLITICO'."""
+    from storytrace.comparison import compare, summarize
+    from storytrace.model import Article
+    from storytrace.provenance.direction import profile
+
+    text = ("The author of a family history, Gwenda Blair, tells POLITICO that the family "
+            "left Kallstadt in 1885. The town's mayor told Reuters he was proud of it.")
+    a = Article(id="a", text=text, outlet="POLITICO", url="https://www.politico.eu/x")
+    assert [c.name for c in profile(a).credits] == ["Reuters"]
+    b = Article(id="b", text=text, outlet="POLITICO", url="https://www.politico.eu/y")
+    s = summarize(compare(a, b, details=("attributions",)).to_dict())
+    assert s["credits"] == {"a": ["Reuters"], "b": ["Reuters"]}, s["credits"]
+    assert s["same_text"]

@@ -126,3 +126,20 @@ def test_the_earlier_version_naming_a_third_publisher_makes_the_verdict_unknown(
     plain = Article(id="b5f474dd", text="A report is out.\n\n" + DCNF, outlet="Freedom Daily",
                     url="http://freedomdaily.com/x", published=early.published)
     assert compare(plain, late, details=("direction",)).details["direction"]["verdict"] == "a->b"
+
+
+def test_two_reports_that_share_no_text_get_no_direction():
+    """Held-out reading (session 17, e31e/84a4): two Charlotte reports that share no
+    passage got 'B was copied by A (confidence 0.89)' from publication order and one word
+    capitalised differently; with nothing copied there is nothing to orient."""
+    a = Article(id="a", text="Protesters marched through uptown Charlotte on Wednesday night "
+                "after the police shooting of Keith Lamont Scott. One man was critically "
+                "wounded. The Governor declared a state of emergency.", outlet="Right Wing "
+                "News", published=datetime(2016, 9, 22, 12, tzinfo=UTC))
+    b = Article(id="b", text="North Carolina governor Pat McCrory declared a state of "
+                "emergency in Charlotte, where a second night of unrest left a protester on "
+                "life support.", outlet="CNN", published=datetime(2016, 9, 21, 23, tzinfo=UTC))
+    d = compare(a, b, details=("direction",)).details["direction"]
+    assert d["verdict"] == "unknown" and d["evidence"][0]["name"] == "nothing_shared", d
+    assert verdict_words(d) == "unknown"
+    assert decisive_reason(d).startswith("nothing shared: a and b share no passage of text")

@@ -46,7 +46,8 @@ class Comparison:
 
         out = ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
                | {"boilerplate": self.boilerplate or {"a": [], "b": []},
-                  "quoted": self.quoted()} | self.details)
+                  "quoted": self.quoted(),
+                  "same_text": self.a.text.split() == self.b.text.split()} | self.details)
         return out | {"summary": summarize(out)}
 
     def quoted(self) -> dict[str, float]:
@@ -118,6 +119,8 @@ def summarize(result: dict) -> dict:
     >>> s = summarize(compare(a, a).to_dict())
     >>> s["shared"]["passages"], s["shared"]["coverage"]["a"] > 0.9, s["set_aside"]
     (1, True, {'a': 0, 'b': 0})
+    >>> s["same_text"], summary_lines(s)[1][:30]
+    (True, 'The same text: A and B print t')
     """
     def n(x: object) -> int:
         return len(x) if isinstance(x, list) else 0
@@ -129,6 +132,8 @@ def summarize(result: dict) -> dict:
                               "quoted": max((float(quoted.get(s) or 0) for s in "ab"),
                                             default=0.0)}
     out: dict[str, Any] = {"shared": shared}
+    if result.get("same_text"):
+        out["same_text"] = True
     diff = result.get("diff") if isinstance(result.get("diff"), dict) else None
     claims = diff.get("claims") if diff and isinstance(diff.get("claims"), dict) else None
     if claims:
@@ -157,7 +162,11 @@ def summarize(result: dict) -> dict:
                             "reason": decisive_reason(direction, names)}
     credits = result.get("attributions")
     if isinstance(credits, dict):
-        out["credits"] = {s: _credit_names(credits.get(s)) for s in ("a", "b")}
+        # A version's own outlet ("Blair tells POLITICO" in a POLITICO story) is its own
+        # reporting, not a credit.
+        own = {s: _credit_key(str((result.get(s) or {}).get("outlet") or "")) for s in "ab"}
+        out["credits"] = {s: [n for n in _credit_names(credits.get(s))
+                              if not own[s] or _credit_key(n) != own[s]] for s in ("a", "b")}
         out["people"] = {s: _people_credited(credits.get(s)) for s in ("a", "b")}
     framing = result.get("framing")
     if isinstance(framing, dict):
@@ -250,6 +259,9 @@ def summary_lines(summary: dict) -> list[str]:
     if "claims" in shared:
         bits.append(claims_words(shared))
     lines.append("Shared: " + "; ".join(bits))
+    if summary.get("same_text"):
+        lines.append("The same text: A and B print the same words (one article stored twice, "
+                     "or one body under two headlines)")
     if shared.get("names_changed"):
         lines.append("The same text with names changed: " + ", ".join(shared["names_changed"]))
     if "adds" in summary:
@@ -476,7 +488,7 @@ def _label(item: dict) -> str:
 
 
 #: Evidence items that make a verdict "unknown" by themselves (see provenance.direction).
-_UNKNOWN_BECAUSE = ("common_source", "shared_quote", "partial_copy")
+_UNKNOWN_BECAUSE = ("nothing_shared", "common_source", "shared_quote", "partial_copy")
 
 
 def _credit_names(found: object) -> list[str]:

@@ -104,6 +104,7 @@ __all__ = [
     "infer_direction",
     "name_key",
     "names_match",
+    "nothing_shared",
     "partial_copy",
     "profile",
     "qualified",
@@ -526,7 +527,8 @@ def credited_sources(text: str) -> tuple[Credit, ...]:
         if a.recipient is not None:  # "Smith told CNN": CNN is credited for the story
             add(a.recipient.start, a.recipient.end, "told", "outlet", cue)
     for (cue_start, cue_end), (start, end), kind, stype in credit_lines(text):
-        add(start, end, kind, stype, text[cue_start:cue_end])
+        if kind != "quote":  # an embedded post's byline: whose words, not a source
+            add(start, end, kind, stype, text[cue_start:cue_end])
     return tuple(sorted(found.values(), key=lambda c: c.start))
 
 
@@ -555,9 +557,14 @@ def credit_lines(text: str) -> tuple[tuple[tuple[int, int], tuple[int, int], str
 
 
 def profile(article: Article) -> Profile:
-    """The :class:`Profile` of one article (shingles and credits are cached by text)."""
-    return Profile(article, _shingles(article.text), credited_sources(article.text),
-                   _article_names(article))
+    """The :class:`Profile` of one article (shingles and credits are cached by text). A
+    credit that names the article's own outlet ("Blair tells POLITICO" in a POLITICO
+    story) is its own reporting, not a source, and is left out."""
+    own = Profile(article, _shingles(article.text), credited_sources(article.text),
+                  _article_names(article))
+    credits = tuple(c for c in own.credits if not (
+        names_match(c, own) and any(w != "title" for w in own.names.values())))
+    return own if len(credits) == len(own.credits) else replace(own, credits=credits)
 
 
 # ------------------------------------------------------------------------ evidence
@@ -1448,7 +1455,33 @@ def infer_direction(a: Article, b: Article, comparison: Any = None, *,
     others_p = [profile(o) for o in (others or ()) if o.id not in (a.id, b.id)]
     pa, pb = profile(a), profile(b)
     d = decide(pa, pb, others_p, comparison)
-    return partial_copy(common_source(d, pa, pb, others_p, comparison), pa, pb)
+    d = partial_copy(common_source(d, pa, pb, others_p, comparison), pa, pb)
+    return nothing_shared(d, comparison)
+
+
+def nothing_shared(d: Direction, comparison: Any = None) -> Direction:
+    """``d`` made ``"unknown"`` when the ``comparison`` aligned no passage: two articles
+    that share no text (site boilerplate set aside) have no copying to orient, whatever
+    publication order or a stray capital says (a same-story pair of two outlets, each
+    with its own source). Pairwise only, and only with a comparison.
+
+    >>> from datetime import datetime, UTC
+    >>> from storytrace.comparison import compare
+    >>> a = Article(id="a", text="The council voted to close the bridge for repairs in May.",
+    ...             published=datetime(2016, 9, 1, tzinfo=UTC))
+    >>> b = Article(id="b", text="Crews began work on the old bridge, the mayor said today.",
+    ...             published=datetime(2016, 9, 2, tzinfo=UTC))
+    >>> d = compare(a, b, details=("direction",)).details["direction"]
+    >>> d["verdict"], d["evidence"][0]["name"]
+    ('unknown', 'nothing_shared')
+    """
+    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
+    if passages is None or passages or (d.verdict == "unknown" and not d.score):
+        return d
+    item = Evidence("nothing_shared", "none", 0.0, {"confidence_before": round(d.confidence, 4)},
+                    f"{d.a} and {d.b} share no passage of text: there is no copying between "
+                    f"them to orient, whatever publication order says")
+    return Direction(d.a, d.b, "unknown", 0.5, 0.0, (item, *d.evidence), None)
 
 
 def partial_copy(d: Direction, pa: Profile, pb: Profile) -> Direction:

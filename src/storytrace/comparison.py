@@ -564,14 +564,22 @@ def _source_text(credit: dict) -> str:
 
 def _short_credit(text: str) -> str:
     """A credit's text without trailing punctuation, or a relative clause or a participle's
-    phrase after a comma ("The lawsuit, filed in the federal court in Newark")."""
+    phrase after a comma ("The lawsuit, filed in the federal court in Newark"); an outlet's
+    staff member by the outlet.
+
+    >>> _short_credit("CNN's Alisyn Camerota"), _short_credit("The lawsuit, filed in court")
+    ('CNN', 'The lawsuit')
+    """
     text = re.sub(r"\s+", " ", text).strip(" ,;:.–—-")
     cut = re.search(r",[^,]*?\s(?:who|which|that)\s", text)
     if cut:
         text = text[:cut.start() + cut.group().rfind(" ", 0, -1)].strip(" ,")
     after = re.search(r",\s+(?:[a-z]+ed|seen|written|made|given|brought|shown|known|sent|"
                       r"held|taken|set)\s", text)
-    return text[:after.start()].strip(" ,") if after else text
+    text = text[:after.start()].strip(" ,") if after else text
+    # "CNN's Alisyn Camerota": the outlet, not its anchor (the person spoken to)
+    staff = re.fullmatch(r"(.+?)[’']s (?:[A-Z][\w.-]+ ){1,2}[A-Z][\w-]+", text)
+    return staff.group(1) if staff else text
 
 
 def _names_someone(text: str) -> bool:

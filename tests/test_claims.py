@@ -693,11 +693,9 @@ def test_questions_and_section_labels_are_not_statements_only_in_one_version():
                 "the debate and how long is it?\n\nIt starts at 9 p.m. and runs 90 minutes."
                 "\n\nAuthors:")
     d = compare(a, b, details=("diff",)).to_dict()["diff"]["claims"]
-    only_b = [b.text[x["start"]:x["end"]] if isinstance(x, dict) else b.text[x[0]:x[1]]
-              for x in d["b_only"]]
+    only_b = [b.text[x["start"]:x["end"]] for x in d["b_only"]]
     assert only_b == ["It starts at 9 p.m. and runs 90 minutes."], only_b
-    only_a = [a.text[x["start"]:x["end"]] if isinstance(x, dict) else a.text[x[0]:x[1]]
-              for x in d["a_only"]]
+    only_a = [a.text[x["start"]:x["end"]] for x in d["a_only"]]
     assert all("Story highlights" not in x for x in only_a), only_a
 
 

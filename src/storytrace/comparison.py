@@ -8,7 +8,7 @@ from typing import Any
 
 from storytrace.align import Aligner, Alignment
 from storytrace.model import Article
-from storytrace.provenance.direction import leaning
+from storytrace.provenance.direction import ORDER_ONLY, UNKNOWN_BECAUSE, leaning
 from storytrace.text.boilerplate import Boilerplate, mask, page_furniture, site_of
 from storytrace.text.language import detect_language, is_english
 
@@ -417,11 +417,6 @@ def by_side(detail: str, names: dict[str, str]) -> str:
     return detail
 
 
-#: Evidence of order that says nothing of the texts' relation (as in provenance.direction):
-#: which was first and which holds more of the other.
-_ORDER_ONLY = ("time", "containment")
-
-
 def text_lean(direction: dict) -> bool:
     """Whether an "unknown" verdict's lean is worth saying: some weighted evidence besides
     publication order and overlap points its way, and nothing makes it unknown by itself
@@ -442,12 +437,12 @@ def text_lean(direction: dict) -> bool:
     if direction.get("verdict") != "unknown" or "evidence" not in direction:
         return True  # a summary's direction: its score is already left out if not
     items = [e for e in direction.get("evidence") or [] if isinstance(e, dict)]
-    if any(e.get("name") in _UNKNOWN_BECAUSE for e in items):
+    if any(e.get("name") in UNKNOWN_BECAUSE for e in items):
         return False
     score = direction.get("score")
     way = "a->b" if isinstance(score, int | float) and score > 0 else "b->a"
     return any(e.get("points") == way and float(e.get("weight") or 0) > 0
-               and e.get("name") not in _ORDER_ONLY for e in items)
+               and e.get("name") not in ORDER_ONLY for e in items)
 
 
 def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str:
@@ -464,13 +459,13 @@ def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str
     items = [e for e in direction.get("evidence") or [] if isinstance(e, dict)]
     verdict = direction.get("verdict")
     if verdict == "unknown":
-        why = next((e for e in items if e.get("name") in _UNKNOWN_BECAUSE), None)
+        why = next((e for e in items if e.get("name") in UNKNOWN_BECAUSE), None)
         if why is not None:
             return f"{_label(why)}: {by_side(str(why.get('detail') or ''), names or {})}"
         items = [e for e in items if float(e.get("weight") or 0) > 0]
         if not items:
             return "nothing decides: no evidence points either way"
-        if all(e.get("name") in _ORDER_ONLY for e in items):
+        if all(e.get("name") in ORDER_ONLY for e in items):
             return ("nothing in the texts says which is the copy: only publication order "
                     "and overlap point a way, and they would point so if both took the "
                     "text from elsewhere (--full)")
@@ -485,10 +480,6 @@ def decisive_reason(direction: dict, names: dict[str, str] | None = None) -> str
 
 def _label(item: dict) -> str:
     return str(item.get("name") or "").replace("_", " ")
-
-
-#: Evidence items that make a verdict "unknown" by themselves (see provenance.direction).
-_UNKNOWN_BECAUSE = ("nothing_shared", "common_source", "shared_quote", "partial_copy")
 
 
 def _credit_names(found: object) -> list[str]:

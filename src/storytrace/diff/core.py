@@ -394,10 +394,10 @@ def _new_sentences(text: str, links: list[SentenceLink],
                    facts: list[FactStatus]) -> list[NewSentence]:
     """The sentences with no counterpart, but a credit line alone ("From Politico:") or a
     question (:func:`~storytrace.diff.claims.no_statement`): they state nothing."""
-    credits = no_statement(text, [(link.start, link.end) for link in links])
+    silent = no_statement(text, [(link.start, link.end) for link in links])
     out = []
     for k, link in enumerate(links):
-        if link.counterpart is not None or k in credits:
+        if link.counterpart is not None or k in silent:
             continue
         only = tuple(s.fact for s in facts if s.sentence == link.index and s.status == "only")
         out.append(NewSentence(link.start, link.end, text[link.start:link.end], link.score,

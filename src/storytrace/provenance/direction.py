@@ -92,6 +92,8 @@ from storytrace.text.words import WORD
 
 __all__ = [
     "MIN_MARGIN",
+    "ORDER_ONLY",
+    "UNKNOWN_BECAUSE",
     "Credit",
     "Direction",
     "Evidence",
@@ -214,7 +216,10 @@ _PHOTO_BEFORE = re.compile(r"\b(?:image|photo|picture|screenshot|video|graphic)s
 _PHOTO_CUE = re.compile(r"(?:photo|image|picture|video)?\s*(?:credit|courtesy)", re.IGNORECASE)
 # Evidence of order that says nothing of the texts' relation: alone it never makes a
 # confident verdict (a verdict of 0.7 or more needs a credit, slips, readings ...).
-_ORDER_ONLY = frozenset(("time", "containment"))
+ORDER_ONLY = frozenset(("time", "containment"))
+#: Evidence items that make a verdict "unknown" by themselves: nothing copied to orient, a
+#: common source a version names, only quoted speech in common, a copy of a part only.
+UNKNOWN_BECAUSE = ("nothing_shared", "common_source", "shared_quote", "partial_copy")
 # Credits that say where a version's text came from (not who told it what).
 _TEXT_SOURCE_KINDS = frozenset(("credit_line", "as_reported", "via", "hat_tip", "wire_credit"))
 
@@ -1372,7 +1377,7 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
     if len(others) > MAX_OTHERS:
         others.sort(key=lambda o: -max(similarity(o, pa), similarity(o, pb)))
         others = others[:MAX_OTHERS]
-    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
+    passages = _passages_of(comparison)
     items = [*_credit_items(pa, pb, others), time_evidence(pa.article, pb.article),
              *_shared_source_items(pa, pb, others), *_innovation_items(pa, pb, others),
              slip_evidence(pa, pb, passages), readings_evidence(pa, pb, passages),
@@ -1406,7 +1411,7 @@ def decide(pa: Profile, pb: Profile, others: Iterable[Profile] = (),
         items.insert(0, _shared_quote_item(quoted, pa, pb))
         verdict, via, confidence = "unknown", None, min(max(p, 1 - p), ORDER_ONLY_MAX)
     if verdict != "siblings" and confidence > ORDER_ONLY_MAX and not any(
-            e.points == winning and e.weight > 0 and e.name not in _ORDER_ONLY for e in items):
+            e.points == winning and e.weight > 0 and e.name not in ORDER_ONLY for e in items):
         items.append(Evidence(
             "text_evidence", "none", 0.0,
             {"confidence": round(confidence, 4), "cap": ORDER_ONLY_MAX},
@@ -1459,6 +1464,12 @@ def infer_direction(a: Article, b: Article, comparison: Any = None, *,
     return nothing_shared(d, comparison)
 
 
+def _passages_of(comparison: Any) -> Any:
+    """The aligned passages of a :class:`~storytrace.comparison.Comparison`, or ``None``
+    without one."""
+    return getattr(getattr(comparison, "alignment", None), "passages", None)
+
+
 def nothing_shared(d: Direction, comparison: Any = None) -> Direction:
     """``d`` made ``"unknown"`` when the ``comparison`` aligned no passage: two articles
     that share no text (site boilerplate set aside) have no copying to orient, whatever
@@ -1475,7 +1486,7 @@ def nothing_shared(d: Direction, comparison: Any = None) -> Direction:
     >>> d["verdict"], d["evidence"][0]["name"]
     ('unknown', 'nothing_shared')
     """
-    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
+    passages = _passages_of(comparison)
     if passages is None or passages or (d.verdict == "unknown" and not d.score):
         return d
     item = Evidence("nothing_shared", "none", 0.0, {"confidence_before": round(d.confidence, 4)},
@@ -1515,7 +1526,7 @@ def partial_copy(d: Direction, pa: Profile, pb: Profile) -> Direction:
     'a->b'
     """
     if d.verdict not in ("a->b", "b->a") or any(
-            e.points == d.verdict and e.weight > 0 and e.name not in _ORDER_ONLY
+            e.points == d.verdict and e.weight > 0 and e.name not in ORDER_ONLY
             for e in d.evidence):
         return d
     source, copy = (pa, pb) if d.verdict == "a->b" else (pb, pa)
@@ -1586,7 +1597,7 @@ def common_source(d: Direction, pa: Profile, pb: Profile, others: Sequence[Profi
            for e in d.evidence):
         return d  # a credit names one version in the other: copying stands
     copy, source = (pb, pa) if d.score > 0 else (pa, pb)
-    passages = getattr(getattr(comparison, "alignment", None), "passages", None)
+    passages = _passages_of(comparison)
     found = None
     # The copy naming a third publisher, else the source naming one for the text both
     # print ("The journalists over at the Daily Mail ... here's what they found:"): the

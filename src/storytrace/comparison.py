@@ -47,8 +47,17 @@ class Comparison:
         out = ({"a": head(self.a), "b": head(self.b)} | self.alignment.to_dict()
                | {"boilerplate": self.boilerplate or {"a": [], "b": []},
                   "quoted": self.quoted(),
-                  "same_text": self.a.text.split() == self.b.text.split()} | self.details)
+                  "same_text": self.same_text()} | self.details)
         return out | {"summary": summarize(out)}
+
+    def same_text(self) -> bool:
+        """Whether both articles print the same words (white space aside), and some.
+
+        >>> compare(Article(id="a", text=""), Article(id="b", text="")).same_text()
+        False
+        """
+        words = self.a.text.split()
+        return bool(words) and words == self.b.text.split()
 
     def quoted(self) -> dict[str, float]:
         """How much of each side's reused text is quoted speech (between quotation marks,
